@@ -1,0 +1,70 @@
+//! The HTML shell, the app frame and the whole route table.
+//!
+//! Rehearse renders every page on the server and hydrates only the islands
+//! (`#[island]` components): the bank, history and dashboard pages are
+//! read-mostly, so the browser downloads code only for what is interactive.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::components::{nav::Nav, theme::Theme};
+use crate::pages;
+
+/// The document around every page. Runs on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let theme = Theme::from_request();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en" data-theme=theme.as_str()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="description" content="Rehearse: practise backend interviews with a timer, reference answers and honest self-grading."/>
+                <link rel="stylesheet" href="/pkg/rehearse.css"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <HydrationScripts options islands=true/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let theme = Theme::from_request();
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Rehearse".to_owned() } else { format!("{page} · Rehearse") }
+        }/>
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Router>
+            <Nav theme/>
+            <main id="main" class="container">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/questions") view=pages::questions::QuestionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/questions/:slug") view=pages::question::QuestionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/practice/new") view=|| pages::coming_soon::coming_soon("Practice") ssr=SsrMode::Async/>
+                    <Route path=path!("/history") view=|| pages::coming_soon::coming_soon("History") ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=|| pages::coming_soon::coming_soon("Dashboard") ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=|| pages::coming_soon::coming_soon("Review") ssr=SsrMode::Async/>
+                    <Route path=path!("/sets") view=|| pages::coming_soon::coming_soon("Question sets") ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=|| pages::coming_soon::coming_soon("Log in") ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=|| pages::coming_soon::coming_soon("Register") ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <footer class="site-footer container">
+                <p>"Rehearse — practise out loud, grade yourself honestly, come back tomorrow."</p>
+            </footer>
+        </Router>
+    }
+}

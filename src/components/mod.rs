@@ -1,0 +1,6 @@
+//! Reusable views shared by several pages.
+
+pub mod hydration;
+pub mod markdown;
+pub mod nav;
+pub mod theme;

@@ -1,0 +1,44 @@
+//! The site header: brand, the pages of the app, the theme toggle.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use super::hydration::HydrationMarker;
+use super::theme::{Theme, ThemeToggle};
+
+const LINKS: &[(&str, &str)] = &[
+    ("/questions", "Questions"),
+    ("/practice/new", "Practice"),
+    ("/review", "Review"),
+    ("/history", "History"),
+    ("/dashboard", "Dashboard"),
+    ("/sets", "Sets"),
+];
+
+#[component]
+pub fn Nav(theme: Theme) -> impl IntoView {
+    let path = use_location().pathname.get_untracked();
+    let current = move |href: &str| {
+        (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
+    };
+    view! {
+        <header class="site-header">
+            <nav class="container nav" aria-label="Main">
+                <a class="brand" href="/">"Rehearse"</a>
+                <ul class="nav-links">
+                    {LINKS
+                        .iter()
+                        .map(|(href, label)| {
+                            view! { <li><a href=*href aria-current=current(href)>{*label}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+                <div class="nav-end">
+                    <a href="/login" class="nav-login" aria-current=current("/login")>"Log in"</a>
+                    <ThemeToggle initial=theme/>
+                </div>
+            </nav>
+            <HydrationMarker/>
+        </header>
+    }
+}

@@ -1,0 +1,136 @@
+//! The one error type shared by the server and the browser.
+//!
+//! Variants are things a person can act on, plus one opaque `Internal`.
+//! Database and I/O failures are logged on the server where they happen and
+//! reach the browser only as `Internal`, never with their text.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// A field-level validation problem, shown next to the field it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please log in to continue.")]
+    Unauthorized,
+    #[error("You don't have access to this.")]
+    Forbidden,
+    #[error("{0} was not found.")]
+    NotFound(String),
+    #[error("{}", validation_summary(.0))]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached our code properly (network down, bad
+    /// arguments). The text comes from the server-fn layer, not from us.
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+fn validation_summary(errors: &[FieldError]) -> String {
+    match errors {
+        [] => "Please check your input.".to_owned(),
+        [one] => one.message.clone(),
+        many => many
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    /// HTTP status that fits the error, for pages and server functions.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound(_) => 404,
+            Self::Validation(_) => 422,
+            Self::Conflict(_) => 409,
+            Self::RateLimited { .. } => 429,
+            Self::Internal => 500,
+            Self::Transport(_) => 502,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // Bad or missing arguments are the caller's mistake: say so
+            // without echoing decoder internals.
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::invalid("request", "The request was malformed.")
+            }
+            ServerFnErrorErr::Request(e) => Self::Transport(e),
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            match &error {
+                sqlx::Error::RowNotFound => Self::NotFound("The record".to_owned()),
+                _ => {
+                    tracing::error!(%error, "database error");
+                    Self::Internal
+                }
+            }
+        }
+    }
+
+    impl From<std::io::Error> for AppError {
+        fn from(error: std::io::Error) -> Self {
+            tracing::error!(%error, "i/o error");
+            Self::Internal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_message_joins_fields() {
+        let e = AppError::Validation(vec![
+            FieldError { field: "a".into(), message: "A is short.".into() },
+            FieldError { field: "b".into(), message: "B is long.".into() },
+        ]);
+        assert_eq!(e.to_string(), "A is short. B is long.");
+        assert_eq!(e.status_code(), 422);
+    }
+
+    #[test]
+    fn internal_says_nothing_specific() {
+        assert!(!AppError::Internal.to_string().contains("sql"));
+    }
+}

@@ -1,0 +1,17 @@
+//! Rehearse: self-hosted mock interviews for backend developers.
+
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod pages;
+pub mod questions;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Browser entry point: wakes up the islands in the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    leptos::mount::hydrate_islands();
+}

@@ -1,0 +1,71 @@
+//! `/`: what Rehearse is, where to start, and a question to try right now.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::questions::{
+    api::{bank_size, RandomQuestion},
+    types::DrawnQuestion,
+};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text=""/>
+        <section class="hero">
+            <h1>"Practise backend interviews the way they really go."</h1>
+            <p class="lead">
+                "Answer against the clock, compare with a reference answer, tick the key points you hit and grade yourself honestly. "
+                "Rehearse remembers what went badly so you can retry it."
+            </p>
+            <p class="hero-actions">
+                <a class="button primary" href="/questions">"Browse the question bank"</a>
+                <a class="button" href="/practice/new">"Start a practice session"</a>
+            </p>
+            {move || Suspend::new(async move {
+                bank_size().await.ok().map(|(questions, topics)| view! {
+                    <p class="muted" data-testid="bank-size">
+                        {format!("{questions} questions across {topics} topics, from beginner to advanced.")}
+                    </p>
+                })
+            })}
+        </section>
+        <section class="panel">
+            <h2>"Try one now"</h2>
+            <p>"Not sure where to start? Draw a question at random and see if you could answer it out loud."</p>
+            <RandomQuestionPicker/>
+        </section>
+    }
+}
+
+/// Draws a random question from the database on each click.
+#[island]
+fn RandomQuestionPicker() -> impl IntoView {
+    let draw = ServerAction::<RandomQuestion>::new();
+    let result = draw.value();
+    let pending = draw.pending();
+    view! {
+        <div class="random-question" aria-live="polite">
+            <button type="button" class="button" on:click=move |_| { draw.dispatch(RandomQuestion {}); }
+                disabled=move || pending.get()>
+                {move || if result.with(|r| r.is_some()) { "Draw another" } else { "Draw a question" }}
+            </button>
+            {move || result.get().map(|outcome| match outcome {
+                Ok(Some(q)) => drawn(q).into_any(),
+                Ok(None) => view! { <p class="muted">"The bank is empty. Start the server once to load it."</p> }.into_any(),
+                Err(e) => view! { <p class="error-text" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+fn drawn(q: DrawnQuestion) -> impl IntoView {
+    view! {
+        <article class="drawn-question" data-testid="drawn-question">
+            <p class="tags"><span class=format!("tag level-{}", q.level.as_str())>{q.level.label()}</span>
+               <span class="tag">{q.topic_name}</span></p>
+            <p class="drawn-prompt">{q.prompt}</p>
+            <a href=format!("/questions/{}", q.slug)>"Open this question →"</a>
+        </article>
+    }
+}

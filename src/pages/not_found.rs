@@ -1,0 +1,18 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <section class="panel empty-state" data-testid="not-found">
+            <h1>"Page not found"</h1>
+            <p class="lead">"There is nothing at this address. It may have moved, or the link may have a typo."</p>
+            <p><a class="button" href="/">"Go to the start page"</a>" or "<a href="/questions">"browse the questions"</a>"."</p>
+        </section>
+    }
+}

@@ -1,0 +1,354 @@
+//! The built-in bank: TOML files under `bank/`, compiled into the binary,
+//! validated, and synced into SQLite at start-up.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use sqlx::SqlitePool;
+
+use super::{markdown, types::Level};
+use crate::server::db::{begin_write, now_ms};
+
+/// Every bank file, embedded at compile time. Adding a topic means adding a
+/// line here; the `bank_files_are_all_listed` test catches a forgotten one.
+pub const BANK_FILES: &[(&str, &str)] = &[
+    ("fundamentals.toml", include_str!("../../bank/fundamentals.toml")),
+    ("apis.toml", include_str!("../../bank/apis.toml")),
+    ("databases.toml", include_str!("../../bank/databases.toml")),
+    ("security.toml", include_str!("../../bank/security.toml")),
+    ("performance.toml", include_str!("../../bank/performance.toml")),
+    ("architecture.toml", include_str!("../../bank/architecture.toml")),
+    ("devops.toml", include_str!("../../bank/devops.toml")),
+    ("networking.toml", include_str!("../../bank/networking.toml")),
+    ("testing.toml", include_str!("../../bank/testing.toml")),
+    ("behavioral.toml", include_str!("../../bank/behavioral.toml")),
+];
+
+pub const ANSWER_WORDS: std::ops::RangeInclusive<usize> = 80..=250;
+pub const KEY_POINTS: std::ops::RangeInclusive<usize> = 3..=6;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicFile {
+    slug: String,
+    name: String,
+    position: i64,
+    #[serde(default)]
+    behavioral: bool,
+    questions: Vec<QuestionEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuestionEntry {
+    slug: String,
+    level: String,
+    prompt: String,
+    answer: String,
+    key_points: Vec<String>,
+}
+
+/// A validated topic, ready to sync.
+#[derive(Debug, Clone)]
+pub struct BankTopic {
+    pub slug: String,
+    pub name: String,
+    pub position: i64,
+    pub behavioral: bool,
+    pub questions: Vec<BankQuestion>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BankQuestion {
+    pub slug: String,
+    pub level: Level,
+    pub prompt: String,
+    pub answer: String,
+    pub key_points: Vec<String>,
+}
+
+/// A problem in a bank file, naming the file, the entry and what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("bank/{file}: {entry}: {problem}")]
+pub struct BankError {
+    pub file: String,
+    pub entry: String,
+    pub problem: String,
+}
+
+/// Parses and validates the given files; every problem found is reported.
+pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankError>> {
+    let mut errors = Vec::new();
+    let mut topics = Vec::new();
+    let mut seen_slugs = HashSet::new();
+    let mut seen_topics = HashSet::new();
+    for (file, text) in files {
+        let err = |entry: &str, problem: String| BankError {
+            file: (*file).to_owned(),
+            entry: entry.to_owned(),
+            problem,
+        };
+        let parsed: TopicFile = match toml::from_str(text) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                errors.push(err("file", e.to_string()));
+                continue;
+            }
+        };
+        if !is_slug(&parsed.slug) || !seen_topics.insert(parsed.slug.clone()) {
+            errors.push(err("topic", format!("slug {:?} is invalid or repeated", parsed.slug)));
+        }
+        let mut questions = Vec::new();
+        for (i, q) in parsed.questions.into_iter().enumerate() {
+            let entry = format!("question #{} ({})", i + 1, q.slug);
+            let mut problems = Vec::new();
+            if !is_slug(&q.slug) || q.slug.len() > 80 {
+                problems.push("slug must be lowercase words joined by '-', at most 80 characters".to_owned());
+            } else if !seen_slugs.insert(q.slug.clone()) {
+                problems.push("slug is used by another question".to_owned());
+            }
+            let level = Level::parse(&q.level);
+            if level.is_none() {
+                problems.push(format!("level {:?} is not beginner, intermediate or advanced", q.level));
+            }
+            let prompt_len = q.prompt.trim().chars().count();
+            if !(10..=400).contains(&prompt_len) {
+                problems.push(format!("prompt has {prompt_len} characters, expected 10 to 400"));
+            }
+            let words = q.answer.split_whitespace().count();
+            if !ANSWER_WORDS.contains(&words) {
+                problems.push(format!("answer has {words} words, expected 80 to 250"));
+            }
+            if q.answer.matches("```").count() % 2 != 0 {
+                problems.push("answer has an unclosed ``` code block".to_owned());
+            }
+            if !KEY_POINTS.contains(&q.key_points.len()) {
+                problems.push(format!("{} key points, expected 3 to 6", q.key_points.len()));
+            }
+            if q.key_points.iter().any(|k| !(3..=200).contains(&k.trim().chars().count())) {
+                problems.push("every key point must be 3 to 200 characters".to_owned());
+            }
+            if problems.is_empty() {
+                if let Some(level) = level {
+                    questions.push(BankQuestion {
+                        slug: q.slug,
+                        level,
+                        prompt: q.prompt.trim().to_owned(),
+                        answer: q.answer.trim().to_owned(),
+                        key_points: q.key_points.iter().map(|k| k.trim().to_owned()).collect(),
+                    });
+                }
+            } else {
+                errors.extend(problems.into_iter().map(|p| err(&entry, p)));
+            }
+        }
+        for level in Level::ALL {
+            if !questions.iter().any(|q| q.level == level) {
+                errors.push(err("topic", format!("has no {} question", level.as_str())));
+            }
+        }
+        topics.push(BankTopic {
+            slug: parsed.slug,
+            name: parsed.name,
+            position: parsed.position,
+            behavioral: parsed.behavioral,
+            questions,
+        });
+    }
+    if errors.is_empty() {
+        Ok(topics)
+    } else {
+        Err(errors)
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// What a sync did, for the start-up log and for tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    pub added: u64,
+    pub updated: u64,
+    pub archived: u64,
+    pub unchanged: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("the built-in question bank is invalid:\n{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<BankError>),
+    #[error("could not sync the question bank: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Validates the embedded bank and syncs it. Run at every start.
+pub async fn sync_builtin_bank(pool: &SqlitePool) -> Result<SyncReport, SyncError> {
+    let topics = parse_bank(BANK_FILES).map_err(SyncError::Invalid)?;
+    Ok(sync(pool, &topics).await?)
+}
+
+/// Brings the built-in rows in line with `topics`, by slug, in one
+/// transaction: new questions are added, changed ones updated, ones no
+/// longer in the files archived (answers still refer to them). Running it
+/// twice changes nothing. Questions written by users are never touched.
+pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport, sqlx::Error> {
+    let now = now_ms();
+    let mut report = SyncReport::default();
+    let mut tx = begin_write(pool).await?;
+    let mut slugs = Vec::new();
+    for topic in topics {
+        let topic_id: i64 = sqlx::query_scalar(
+            "INSERT INTO topics (slug, name, position, behavioral) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (slug) DO UPDATE SET name = ?2, position = ?3, behavioral = ?4
+             RETURNING id",
+        )
+        .bind(&topic.slug)
+        .bind(&topic.name)
+        .bind(topic.position)
+        .bind(topic.behavioral)
+        .fetch_one(&mut *tx)
+        .await?;
+        for q in &topic.questions {
+            slugs.push(q.slug.clone());
+            let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
+            let existing: Option<(i64, String, i64, String, String, String, String, i64)> =
+                sqlx::query_as(
+                    "SELECT id, source, topic_id, level, prompt, reference_answer, key_points, archived
+                     FROM questions WHERE slug = ?1",
+                )
+                .bind(&q.slug)
+                .fetch_optional(&mut *tx)
+                .await?;
+            match existing {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
+                             answer_html, key_points, source, created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'builtin', ?8, ?8)",
+                    )
+                    .bind(&q.slug)
+                    .bind(topic_id)
+                    .bind(q.level.as_str())
+                    .bind(&q.prompt)
+                    .bind(&q.answer)
+                    .bind(markdown::render(&q.answer))
+                    .bind(&key_points)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.added += 1;
+                }
+                Some((_, source, ..)) if source != "builtin" => {
+                    tracing::warn!(slug = %q.slug, "a user question holds a built-in slug; left alone");
+                }
+                Some((id, _, t, level, prompt, answer, kp, archived)) => {
+                    let same = t == topic_id
+                        && level == q.level.as_str()
+                        && prompt == q.prompt
+                        && answer == q.answer
+                        && kp == key_points
+                        && archived == 0;
+                    if same {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE questions SET topic_id = ?2, level = ?3, prompt = ?4,
+                             reference_answer = ?5, answer_html = ?6, key_points = ?7,
+                             archived = 0, updated_at = ?8
+                         WHERE id = ?1",
+                    )
+                    .bind(id)
+                    .bind(topic_id)
+                    .bind(q.level.as_str())
+                    .bind(&q.prompt)
+                    .bind(&q.answer)
+                    .bind(markdown::render(&q.answer))
+                    .bind(&key_points)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.updated += 1;
+                }
+            }
+        }
+    }
+    let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
+    report.archived = sqlx::query(
+        "UPDATE questions SET archived = 1, updated_at = ?2
+         WHERE source = 'builtin' AND archived = 0
+           AND slug NOT IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(&slugs_json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_bank_is_valid_and_complete() {
+        let topics = match parse_bank(BANK_FILES) {
+            Ok(t) => t,
+            Err(errors) => panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
+        };
+        let total: usize = topics.iter().map(|t| t.questions.len()).sum();
+        assert!(total >= 150, "only {total} questions");
+        assert_eq!(topics.len(), 10);
+        for topic in &topics {
+            for level in Level::ALL {
+                assert!(topic.questions.iter().any(|q| q.level == level), "{} lacks {level:?}", topic.slug);
+            }
+            for q in &topic.questions {
+                let html = markdown::render(&q.answer);
+                assert!(html.len() > q.answer.len() / 2, "{} renders to almost nothing", q.slug);
+            }
+        }
+    }
+
+    #[test]
+    fn bank_files_are_all_listed() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/bank");
+        let on_disk = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+                    .count()
+            })
+            .unwrap_or(0);
+        assert_eq!(on_disk, BANK_FILES.len());
+    }
+
+    #[test]
+    fn errors_name_file_entry_and_problem() {
+        let bad = r#"
+slug = "x"
+name = "X"
+position = 1
+[[questions]]
+slug = "x-one"
+level = "expert"
+prompt = "Too short?"
+answer = "tiny"
+key_points = ["a"]
+"#;
+        let errors = parse_bank(&[("x.toml", bad)]).err().unwrap_or_default();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(text.iter().any(|e| e.starts_with("bank/x.toml: question #1 (x-one): level")), "{text:?}");
+        assert!(text.iter().any(|e| e.contains("answer has 1 words")), "{text:?}");
+        assert!(text.iter().any(|e| e.contains("1 key points")), "{text:?}");
+        let broken = parse_bank(&[("y.toml", "slug = ")]).err().unwrap_or_default();
+        assert!(broken[0].to_string().starts_with("bank/y.toml: file:"), "{:?}", broken[0]);
+    }
+}

@@ -1,0 +1,299 @@
+//! SQL for the bank pages. Plain async functions over the pool.
+
+use sqlx::SqlitePool;
+
+use super::search::fts_query;
+use super::types::*;
+
+/// The filter as bound parameters: JSON arrays for the IN-lists (read with
+/// `json_each`, so the SQL text never changes with the input) and the FTS
+/// query, if any.
+struct Bound {
+    levels: String,
+    topics: String,
+    fts: Option<String>,
+}
+
+fn bind_filter(filter: &QuestionFilter) -> Bound {
+    let levels: Vec<&str> = filter.levels.iter().map(|l| l.as_str()).collect();
+    Bound {
+        levels: serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into()),
+        topics: serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into()),
+        fts: fts_query(&filter.q),
+    }
+}
+
+// One WHERE clause for the list and both facet counts. `?1` levels, `?2`
+// topics, `?3` FTS query (NULL = no text search). An empty JSON array means
+// "no restriction"; the facet queries pass '[]' for their own dimension.
+// A macro rather than a `const` so that `concat!` builds every query at
+// compile time: no SQL is ever assembled at run time.
+macro_rules! filtered {
+    () => {
+        "
+    FROM questions q
+    JOIN topics t ON t.id = q.topic_id
+    WHERE q.archived = 0
+      AND (?1 = '[]' OR q.level IN (SELECT value FROM json_each(?1)))
+      AND (?2 = '[]' OR t.slug IN (SELECT value FROM json_each(?2)))
+      AND (?3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?3)) "
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    topic_slug: String,
+    topic_name: String,
+    level: String,
+    prompt: String,
+    snippet: Option<String>,
+}
+
+/// One page of the filtered list with the facet counts beside it.
+pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<QuestionList, sqlx::Error> {
+    let b = bind_filter(filter);
+    let offset = i64::from(filter.page) * i64::from(PAGE_SIZE);
+
+    let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
+        // Ranked by bm25 with the prompt weighted highest, matches marked.
+        sqlx::query_as(
+            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
+                    highlight(questions_fts, 0, char(1), char(2)) AS prompt,
+                    snippet(questions_fts, 1, char(1), char(2), '…', 18) AS snippet
+             FROM questions_fts
+             JOIN questions q ON q.id = questions_fts.rowid
+             JOIN topics t ON t.id = q.topic_id
+             WHERE questions_fts MATCH ?3 AND q.archived = 0
+               AND (?1 = '[]' OR q.level IN (SELECT value FROM json_each(?1)))
+               AND (?2 = '[]' OR t.slug IN (SELECT value FROM json_each(?2)))
+             ORDER BY bm25(questions_fts, 10.0, 2.0, 4.0), q.id
+             LIMIT ?4 OFFSET ?5",
+        )
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(fts)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(offset)
+        .fetch_all(pool)
+        .await?
+    } else {
+        sqlx::query_as(concat!("SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
+                    NULL AS snippet
+             ", filtered!(), "
+             ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
+                 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
+             LIMIT ?4 OFFSET ?5"))
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(&b.fts)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(offset)
+        .fetch_all(pool)
+        .await?
+    };
+
+    let total: i64 = sqlx::query_scalar(concat!("SELECT count(*) ", filtered!()))
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(&b.fts)
+        .fetch_one(pool)
+        .await?;
+
+    let level_rows: Vec<(String, i64)> =
+        sqlx::query_as(concat!("SELECT q.level, count(*) ", filtered!(), " GROUP BY q.level"))
+            .bind("[]")
+            .bind(&b.topics)
+            .bind(&b.fts)
+            .fetch_all(pool)
+            .await?;
+    let level_counts = Level::ALL
+        .into_iter()
+        .map(|level| {
+            let n = level_rows
+                .iter()
+                .find(|(l, _)| l == level.as_str())
+                .map_or(0, |(_, n)| *n);
+            (level, n)
+        })
+        .collect();
+
+    // Every topic is listed, with zero where the filter leaves nothing, so
+    // the filter panel doesn't jump around as a person narrows the search.
+    let topic_counts: Vec<(String, String, i64)> = sqlx::query_as(concat!("SELECT t.slug, t.name, coalesce(c.n, 0)
+         FROM topics t
+         LEFT JOIN (SELECT t.id AS topic_id, count(*) AS n ", filtered!(), " GROUP BY t.id) c
+           ON c.topic_id = t.id
+         WHERE EXISTS (SELECT 1 FROM questions x WHERE x.topic_id = t.id AND x.archived = 0)
+         ORDER BY t.position"))
+    .bind(&b.levels)
+    .bind("[]")
+    .bind(&b.fts)
+    .fetch_all(pool)
+    .await?;
+
+    Ok(QuestionList {
+        items: rows.into_iter().filter_map(SummaryRow::into_summary).collect(),
+        total,
+        page: filter.page,
+        level_counts,
+        topic_counts: topic_counts
+            .into_iter()
+            .map(|(slug, name, count)| TopicCount { slug, name, count })
+            .collect(),
+    })
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Option<QuestionSummary> {
+        Some(QuestionSummary {
+            level: Level::parse(&self.level)?,
+            slug: self.slug,
+            topic_slug: self.topic_slug,
+            topic_name: self.topic_name,
+            prompt: self.prompt,
+            snippet: self.snippet,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    slug: String,
+    topic_slug: String,
+    topic_name: String,
+    behavioral: bool,
+    level: String,
+    prompt: String,
+    answer_html: String,
+    key_points: String,
+    archived: bool,
+}
+
+/// One question, with its neighbours in `filter`'s ordering.
+pub async fn detail(
+    pool: &SqlitePool,
+    slug: &str,
+    filter: &QuestionFilter,
+) -> Result<Option<QuestionDetail>, sqlx::Error> {
+    let row: Option<DetailRow> = sqlx::query_as(
+        "SELECT q.id, q.slug, t.slug AS topic_slug, t.name AS topic_name, t.behavioral,
+                q.level, q.prompt, q.answer_html, q.key_points, q.archived
+         FROM questions q JOIN topics t ON t.id = q.topic_id
+         WHERE q.slug = ?1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let Some(level) = Level::parse(&row.level) else { return Ok(None) };
+    let (prev, next, position) = neighbours(pool, row.id, filter).await?;
+    Ok(Some(QuestionDetail {
+        slug: row.slug,
+        topic: TopicInfo {
+            slug: row.topic_slug,
+            name: row.topic_name,
+            behavioral: row.behavioral,
+        },
+        level,
+        prompt: row.prompt,
+        answer_html: row.answer_html,
+        key_points: serde_json::from_str(&row.key_points).unwrap_or_default(),
+        archived: row.archived,
+        prev,
+        next,
+        position,
+    }))
+}
+
+type Neighbours = (Option<String>, Option<String>, Option<(i64, i64)>);
+
+/// Previous and next slugs around `id` in the list `filter` describes, in
+/// the same order the list uses, plus "n of total".
+async fn neighbours(
+    pool: &SqlitePool,
+    id: i64,
+    filter: &QuestionFilter,
+) -> Result<Neighbours, sqlx::Error> {
+    let b = bind_filter(filter);
+    // The same orderings as `list`: by rank when searching, else by topic
+    // and level.
+    macro_rules! around {
+        ($order:literal) => {
+            concat!(
+                "WITH ordered AS (
+                     SELECT q.id, q.slug,
+                            lag(q.slug) OVER w AS prev, lead(q.slug) OVER w AS next,
+                            row_number() OVER w AS n, count(*) OVER () AS total ",
+                filtered!(),
+                " WINDOW w AS (ORDER BY ",
+                $order,
+                "))
+                 SELECT prev, next, n, total FROM ordered WHERE id = ?4"
+            )
+        };
+    }
+    let sql = if b.fts.is_some() {
+        around!(
+            "(SELECT bm25(questions_fts, 10.0, 2.0, 4.0) FROM questions_fts
+               WHERE questions_fts MATCH ?3 AND rowid = q.id), q.id"
+        )
+    } else {
+        around!(
+            "t.position, CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id"
+        )
+    };
+    let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(sql)
+    .bind(&b.levels)
+    .bind(&b.topics)
+    .bind(&b.fts)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        Some((prev, next, n, total)) => (prev, next, Some((n, total))),
+        None => (None, None, None),
+    })
+}
+
+/// A random live question, for "try one now".
+pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT q.slug, q.prompt, q.level, t.name
+         FROM questions q JOIN topics t ON t.id = q.topic_id
+         WHERE q.archived = 0
+           AND q.id >= (SELECT abs(random()) % (max(id) + 1) FROM questions)
+         ORDER BY q.id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let row = match row {
+        Some(row) => Some(row),
+        // The random id fell past the last live question: take the first.
+        None => sqlx::query_as(
+            "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
+             JOIN topics t ON t.id = q.topic_id WHERE q.archived = 0 ORDER BY q.id LIMIT 1",
+        )
+        .fetch_optional(pool)
+        .await?,
+    };
+    Ok(row.and_then(|(slug, prompt, level, topic_name)| {
+        Some(DrawnQuestion {
+            level: Level::parse(&level)?,
+            slug,
+            prompt,
+            topic_name,
+        })
+    }))
+}
+
+/// Level and topic totals for the home page.
+pub async fn bank_size(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM questions WHERE archived = 0),
+                (SELECT count(*) FROM topics)",
+    )
+    .fetch_one(pool)
+    .await
+}

@@ -1,0 +1,38 @@
+//! Turns what a person typed into a safe FTS5 query.
+//!
+//! FTS5 has its own query language (`AND`, `NEAR`, `"`, `*`, `:` column
+//! filters...). User text is never passed through: we keep only word
+//! characters, quote each word and add `*` for prefix matching, so any
+//! input, SQL or FTS syntax included, becomes a plain word search.
+
+/// `None` when the text holds no searchable word.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn words_become_quoted_prefix_terms() {
+        assert_eq!(fts_query("Cache inval").as_deref(), Some("\"cache\"* \"inval\"*"));
+    }
+
+    #[test]
+    fn syntax_and_injection_are_neutralised() {
+        assert_eq!(
+            fts_query("'; DROP TABLE questions; --").as_deref(),
+            Some("\"drop\"* \"table\"* \"questions\"*")
+        );
+        assert_eq!(fts_query("prompt:\"x\" OR NEAR(a b)").as_deref(),
+            Some("\"prompt\"* \"x\"* \"or\"* \"near\"* \"a\"* \"b\"*"));
+        assert_eq!(fts_query("  ** \"\" "), None);
+    }
+}

@@ -1,0 +1,149 @@
+//! Runtime configuration, read once from the environment at start-up.
+
+use std::{net::SocketAddr, time::Duration};
+
+/// Printed by `rehearse --help`.
+pub const HELP: &str = "\
+Rehearse: self-hosted mock interviews for backend developers.
+
+USAGE:
+    rehearse                         serve the app (default)
+    rehearse serve                   same as above
+    rehearse --help                  show this help
+
+ENVIRONMENT (all optional):
+    REHEARSE_DATABASE_URL    SQLite database URL        [default: sqlite://data/rehearse.db]
+    REHEARSE_ADDR            address to listen on       [default: LEPTOS_SITE_ADDR or 127.0.0.1:3000]
+    REHEARSE_LOG             log filter (tracing)       [default: RUST_LOG or info]
+    REHEARSE_SECURE_COOKIES  mark cookies Secure and use the __Host- prefix;
+                             turn on when served over HTTPS  [default: false]
+    REHEARSE_REQUEST_TIMEOUT_SECS  per-request time limit    [default: 30]
+    REHEARSE_BODY_LIMIT_BYTES      largest request body       [default: 262144]
+    LEPTOS_SITE_ROOT         where the built site (pkg/, CSS) lives [default: target/site]
+";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub log_filter: String,
+    pub secure_cookies: bool,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {name} = {value:?}: {reason}")]
+pub struct ConfigError {
+    name: &'static str,
+    value: String,
+    reason: &'static str,
+}
+
+impl Config {
+    /// Reads the configuration through `get`, so tests can pass a map
+    /// instead of touching the process environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let addr_raw = get("REHEARSE_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let addr = addr_raw.parse().map_err(|_| ConfigError {
+            name: "REHEARSE_ADDR",
+            value: addr_raw.clone(),
+            reason: "expected host:port, e.g. 127.0.0.1:3000",
+        })?;
+        Ok(Self {
+            database_url: get("REHEARSE_DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/rehearse.db".to_owned()),
+            addr,
+            log_filter: get("REHEARSE_LOG")
+                .or_else(|| get("RUST_LOG"))
+                .unwrap_or_else(|| "info".to_owned()),
+            secure_cookies: parse_bool(&get, "REHEARSE_SECURE_COOKIES", false)?,
+            request_timeout: Duration::from_secs(parse_num(&get, "REHEARSE_REQUEST_TIMEOUT_SECS", 30)?),
+            body_limit_bytes: parse_num(&get, "REHEARSE_BODY_LIMIT_BYTES", 256 * 1024)?,
+        })
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Name of the session cookie: the `__Host-` prefix makes browsers refuse
+    /// it unless it is Secure, host-only and Path=/, so it only fits HTTPS.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-rehearse_session"
+        } else {
+            "rehearse_session"
+        }
+    }
+}
+
+fn parse_bool(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(name).as_deref().map(str::trim) {
+        None | Some("") => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError {
+            name,
+            value: other.to_owned(),
+            reason: "expected true or false",
+        }),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(raw) => raw.trim().parse().map_err(|_| ConfigError {
+            name,
+            value: raw,
+            reason: "expected a whole number",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_are_local_and_safe() -> Result<(), ConfigError> {
+        let c = config(&[])?;
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert!(!c.secure_cookies);
+        assert_eq!(c.session_cookie_name(), "rehearse_session");
+        assert_eq!(c.database_url, "sqlite://data/rehearse.db");
+        Ok(())
+    }
+
+    #[test]
+    fn secure_cookies_use_host_prefix() -> Result<(), ConfigError> {
+        let c = config(&[("REHEARSE_SECURE_COOKIES", "true")])?;
+        assert_eq!(c.session_cookie_name(), "__Host-rehearse_session");
+        Ok(())
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let err = config(&[("REHEARSE_BODY_LIMIT_BYTES", "lots")]).err();
+        let msg = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("REHEARSE_BODY_LIMIT_BYTES"), "{msg}");
+    }
+}

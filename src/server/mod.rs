@@ -1,0 +1,115 @@
+//! Everything that only exists on the server: configuration, the database
+//! pool, shared state, the router and its middleware, and start-up.
+
+pub mod config;
+pub mod db;
+mod router;
+mod state;
+
+pub use router::app;
+pub use state::{app_state, pool, AppState};
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use tracing_subscriber::EnvFilter;
+
+use config::Config;
+
+/// What `main` runs: parse the command line, then serve or run a command.
+pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["--help" | "-h" | "help"] => {
+            print!("{}", config::HELP);
+            Ok(())
+        }
+        [] | ["serve"] => serve().await,
+        _ => Err(format!("unknown command; run `rehearse --help`\n\n{}", config::HELP).into()),
+    }
+}
+
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    let config = Config::from_env()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log_filter)?)
+        .init();
+
+    if let Some(dir) = sqlite_parent_dir(&config.database_url) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let pool = db::connect(&config.database_url).await?;
+    let report = crate::questions::sync_builtin_bank(&pool).await?;
+    tracing::info!(?report, "question bank synced");
+
+    let leptos_options = get_configuration(None)?.leptos_options;
+    let state = AppState {
+        leptos_options,
+        pool: pool.clone(),
+        config: Arc::new(config.clone()),
+    };
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    println!("Rehearse is running at http://{}", config.addr);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    pool.close().await;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+/// The directory of a `sqlite://path/to/file.db` URL, to create it first.
+fn sqlite_parent_dir(url: &str) -> Option<&std::path::Path> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = path.split('?').next()?;
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl+C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_parent_dir;
+    use std::path::Path;
+
+    #[test]
+    fn parent_dir_of_sqlite_urls() {
+        assert_eq!(sqlite_parent_dir("sqlite://data/rehearse.db"), Some(Path::new("data")));
+        assert_eq!(sqlite_parent_dir("sqlite:x.db?mode=rwc"), None);
+        assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+    }
+}

@@ -1,0 +1,30 @@
+//! The one piece of shared server state.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+use sqlx::SqlitePool;
+
+use super::config::Config;
+use crate::error::AppError;
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub config: Arc<Config>,
+}
+
+/// The state inside a server function or a component rendering on the server.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The pool, for server functions that need nothing else.
+pub fn pool() -> Result<SqlitePool, AppError> {
+    app_state().map(|s| s.pool)
+}

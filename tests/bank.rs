@@ -1,0 +1,154 @@
+//! Syncing the built-in bank and searching it.
+
+use rehearse::questions::{
+    bank::{parse_bank, sync, BankTopic, BANK_FILES},
+    db,
+    types::{Level, QuestionFilter},
+};
+use sqlx::SqlitePool;
+
+fn builtin() -> Vec<BankTopic> {
+    parse_bank(BANK_FILES).expect("built-in bank is valid")
+}
+
+async fn snapshot(pool: &SqlitePool) -> Vec<(String, i64, i64, i64)> {
+    sqlx::query_as("SELECT slug, updated_at, archived, id FROM questions ORDER BY slug")
+        .fetch_all(pool)
+        .await
+        .expect("snapshot")
+}
+
+#[sqlx::test]
+async fn syncing_twice_changes_nothing(pool: SqlitePool) {
+    let topics = builtin();
+    let first = sync(&pool, &topics).await.expect("first sync");
+    assert!(first.added >= 150);
+    let before = snapshot(&pool).await;
+    let second = sync(&pool, &topics).await.expect("second sync");
+    assert_eq!(second.added + second.updated + second.archived, 0, "{second:?}");
+    assert_eq!(second.unchanged, first.added);
+    assert_eq!(snapshot(&pool).await, before);
+}
+
+#[sqlx::test]
+async fn edits_update_and_removals_archive(pool: SqlitePool) {
+    let mut topics = builtin();
+    sync(&pool, &topics).await.expect("sync");
+    let removed = topics[0].questions.remove(0);
+    topics[1].questions[0].prompt.push_str(" (edited)");
+    let edited = topics[1].questions[0].slug.clone();
+
+    let report = sync(&pool, &topics).await.expect("resync");
+    assert_eq!((report.updated, report.archived, report.added), (1, 1, 0));
+    let archived: i64 = sqlx::query_scalar("SELECT archived FROM questions WHERE slug = ?")
+        .bind(&removed.slug)
+        .fetch_one(&pool)
+        .await
+        .expect("row kept");
+    assert_eq!(archived, 1, "removed questions are archived, not deleted");
+    let prompt: String = sqlx::query_scalar("SELECT prompt FROM questions WHERE slug = ?")
+        .bind(&edited)
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert!(prompt.ends_with("(edited)"));
+
+    // The archived question leaves the list; putting it back revives it.
+    let list = db::list(&pool, &QuestionFilter { q: removed.prompt.clone(), ..Default::default() })
+        .await
+        .expect("list");
+    assert!(list.items.iter().all(|q| q.slug != removed.slug));
+    topics[0].questions.insert(0, removed.clone());
+    let report = sync(&pool, &topics).await.expect("restore");
+    assert_eq!(report.updated, 1);
+}
+
+#[sqlx::test]
+async fn user_questions_are_never_touched(pool: SqlitePool) {
+    let topics = builtin();
+    sync(&pool, &topics).await.expect("sync");
+    sqlx::query(
+        "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html, source, created_at, updated_at)
+         VALUES ('u-mine', 1, 'beginner', 'My own question?', 'Mine.', '<p>Mine.</p>', 'author', 1, 1)",
+    )
+    .execute(&pool)
+    .await
+    .expect("insert user question");
+    sync(&pool, &topics).await.expect("resync");
+    let archived: i64 = sqlx::query_scalar("SELECT archived FROM questions WHERE slug = 'u-mine'")
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert_eq!(archived, 0);
+}
+
+#[sqlx::test]
+async fn search_ranks_prompt_matches_first_and_marks_them(pool: SqlitePool) {
+    sync(&pool, &builtin()).await.expect("sync");
+    let list = db::list(&pool, &QuestionFilter { q: "idempot".into(), ..Default::default() })
+        .await
+        .expect("search");
+    assert!(list.total >= 1);
+    let first = &list.items[0];
+    assert!(first.prompt.to_lowercase().contains("\u{1}idempot"), "{:?}", first.prompt);
+    assert!(list.level_counts.iter().map(|(_, n)| n).sum::<i64>() == list.total);
+}
+
+#[sqlx::test]
+async fn filters_combine_and_facets_count(pool: SqlitePool) {
+    sync(&pool, &builtin()).await.expect("sync");
+    let all = db::list(&pool, &QuestionFilter::default()).await.expect("all");
+    let f = QuestionFilter {
+        levels: vec![Level::Beginner, Level::Advanced],
+        topics: vec!["apis".into(), "security".into()],
+        ..Default::default()
+    };
+    let some = db::list(&pool, &f).await.expect("filtered");
+    assert!(some.total > 0 && some.total < all.total);
+    for item in &some.items {
+        assert!(matches!(item.level, Level::Beginner | Level::Advanced));
+        assert!(item.topic_slug == "apis" || item.topic_slug == "security");
+    }
+    // Each level's facet counts what that level would show with the topic
+    // filter kept.
+    let advanced_only = db::list(
+        &pool,
+        &QuestionFilter { levels: vec![Level::Advanced], ..f.clone() },
+    )
+    .await
+    .expect("advanced");
+    let facet = some.level_counts.iter().find(|(l, _)| *l == Level::Advanced).map(|(_, n)| *n);
+    assert_eq!(facet, Some(advanced_only.total));
+}
+
+#[sqlx::test]
+async fn hostile_search_text_is_harmless(pool: SqlitePool) {
+    sync(&pool, &builtin()).await.expect("sync");
+    for evil in [
+        "'; DROP TABLE questions; --",
+        "\" OR 1=1 --",
+        "prompt:*",
+        "NEAR(a b",
+        "*",
+        ")))",
+        "\u{0}\u{1}",
+        "%' UNION SELECT password_hash FROM users --",
+    ] {
+        let r = db::list(&pool, &QuestionFilter { q: evil.into(), ..Default::default() }).await;
+        assert!(r.is_ok(), "{evil:?} broke the search: {r:?}");
+    }
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions").fetch_one(&pool).await.expect("count");
+    assert!(n >= 150, "the table is intact");
+}
+
+#[sqlx::test]
+async fn neighbours_follow_the_filter(pool: SqlitePool) {
+    sync(&pool, &builtin()).await.expect("sync");
+    let f = QuestionFilter { topics: vec!["networking".into()], ..Default::default() };
+    let list = db::list(&pool, &f).await.expect("list");
+    let second = &list.items[1];
+    let detail = db::detail(&pool, &second.slug, &f).await.expect("detail").expect("exists");
+    assert_eq!(detail.prev.as_deref(), Some(list.items[0].slug.as_str()));
+    assert_eq!(detail.next.as_deref(), Some(list.items[2].slug.as_str()));
+    assert_eq!(detail.position, Some((2, list.total)));
+}
