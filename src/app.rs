@@ -58,8 +58,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=|| pages::coming_soon::coming_soon("Dashboard") ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=|| pages::coming_soon::coming_soon("Review") ssr=SsrMode::Async/>
                     <Route path=path!("/sets") view=|| pages::coming_soon::coming_soon("Question sets") ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=|| pages::coming_soon::coming_soon("Log in") ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view=|| pages::coming_soon::coming_soon("Register") ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=pages::login::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <footer class="site-footer container">

@@ -91,6 +91,22 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Wraps a server function's result so that an error also sets the HTTP
+/// status that fits it (server functions otherwise answer 500 for every
+/// error). Every server function body goes through this.
+#[cfg(feature = "ssr")]
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        if let (Some(response), Ok(status)) = (
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+            http::StatusCode::from_u16(error.status_code()),
+        ) {
+            response.set_status(status);
+        }
+    }
+    result
+}
+
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::AppError;
@@ -122,8 +138,14 @@ mod tests {
     #[test]
     fn validation_message_joins_fields() {
         let e = AppError::Validation(vec![
-            FieldError { field: "a".into(), message: "A is short.".into() },
-            FieldError { field: "b".into(), message: "B is long.".into() },
+            FieldError {
+                field: "a".into(),
+                message: "A is short.".into(),
+            },
+            FieldError {
+                field: "b".into(),
+                message: "B is long.".into(),
+            },
         ]);
         assert_eq!(e.to_string(), "A is short. B is long.");
         assert_eq!(e.status_code(), 422);

@@ -1,5 +1,6 @@
 //! Rehearse: self-hosted mock interviews for backend developers.
 
+pub mod accounts;
 pub mod app;
 pub mod components;
 pub mod error;

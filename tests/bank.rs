@@ -25,7 +25,11 @@ async fn syncing_twice_changes_nothing(pool: SqlitePool) {
     assert!(first.added >= 150);
     let before = snapshot(&pool).await;
     let second = sync(&pool, &topics).await.expect("second sync");
-    assert_eq!(second.added + second.updated + second.archived, 0, "{second:?}");
+    assert_eq!(
+        second.added + second.updated + second.archived,
+        0,
+        "{second:?}"
+    );
     assert_eq!(second.unchanged, first.added);
     assert_eq!(snapshot(&pool).await, before);
 }
@@ -54,9 +58,15 @@ async fn edits_update_and_removals_archive(pool: SqlitePool) {
     assert!(prompt.ends_with("(edited)"));
 
     // The archived question leaves the list; putting it back revives it.
-    let list = db::list(&pool, &QuestionFilter { q: removed.prompt.clone(), ..Default::default() })
-        .await
-        .expect("list");
+    let list = db::list(
+        &pool,
+        &QuestionFilter {
+            q: removed.prompt.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("list");
     assert!(list.items.iter().all(|q| q.slug != removed.slug));
     topics[0].questions.insert(0, removed.clone());
     let report = sync(&pool, &topics).await.expect("restore");
@@ -85,19 +95,31 @@ async fn user_questions_are_never_touched(pool: SqlitePool) {
 #[sqlx::test]
 async fn search_ranks_prompt_matches_first_and_marks_them(pool: SqlitePool) {
     sync(&pool, &builtin()).await.expect("sync");
-    let list = db::list(&pool, &QuestionFilter { q: "idempot".into(), ..Default::default() })
-        .await
-        .expect("search");
+    let list = db::list(
+        &pool,
+        &QuestionFilter {
+            q: "idempot".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("search");
     assert!(list.total >= 1);
     let first = &list.items[0];
-    assert!(first.prompt.to_lowercase().contains("\u{1}idempot"), "{:?}", first.prompt);
+    assert!(
+        first.prompt.to_lowercase().contains("\u{1}idempot"),
+        "{:?}",
+        first.prompt
+    );
     assert!(list.level_counts.iter().map(|(_, n)| n).sum::<i64>() == list.total);
 }
 
 #[sqlx::test]
 async fn filters_combine_and_facets_count(pool: SqlitePool) {
     sync(&pool, &builtin()).await.expect("sync");
-    let all = db::list(&pool, &QuestionFilter::default()).await.expect("all");
+    let all = db::list(&pool, &QuestionFilter::default())
+        .await
+        .expect("all");
     let f = QuestionFilter {
         levels: vec![Level::Beginner, Level::Advanced],
         topics: vec!["apis".into(), "security".into()],
@@ -113,11 +135,18 @@ async fn filters_combine_and_facets_count(pool: SqlitePool) {
     // filter kept.
     let advanced_only = db::list(
         &pool,
-        &QuestionFilter { levels: vec![Level::Advanced], ..f.clone() },
+        &QuestionFilter {
+            levels: vec![Level::Advanced],
+            ..f.clone()
+        },
     )
     .await
     .expect("advanced");
-    let facet = some.level_counts.iter().find(|(l, _)| *l == Level::Advanced).map(|(_, n)| *n);
+    let facet = some
+        .level_counts
+        .iter()
+        .find(|(l, _)| *l == Level::Advanced)
+        .map(|(_, n)| *n);
     assert_eq!(facet, Some(advanced_only.total));
 }
 
@@ -134,20 +163,36 @@ async fn hostile_search_text_is_harmless(pool: SqlitePool) {
         "\u{0}\u{1}",
         "%' UNION SELECT password_hash FROM users --",
     ] {
-        let r = db::list(&pool, &QuestionFilter { q: evil.into(), ..Default::default() }).await;
+        let r = db::list(
+            &pool,
+            &QuestionFilter {
+                q: evil.into(),
+                ..Default::default()
+            },
+        )
+        .await;
         assert!(r.is_ok(), "{evil:?} broke the search: {r:?}");
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions").fetch_one(&pool).await.expect("count");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
     assert!(n >= 150, "the table is intact");
 }
 
 #[sqlx::test]
 async fn neighbours_follow_the_filter(pool: SqlitePool) {
     sync(&pool, &builtin()).await.expect("sync");
-    let f = QuestionFilter { topics: vec!["networking".into()], ..Default::default() };
+    let f = QuestionFilter {
+        topics: vec!["networking".into()],
+        ..Default::default()
+    };
     let list = db::list(&pool, &f).await.expect("list");
     let second = &list.items[1];
-    let detail = db::detail(&pool, &second.slug, &f).await.expect("detail").expect("exists");
+    let detail = db::detail(&pool, &second.slug, &f)
+        .await
+        .expect("detail")
+        .expect("exists");
     assert_eq!(detail.prev.as_deref(), Some(list.items[0].slug.as_str()));
     assert_eq!(detail.next.as_deref(), Some(list.items[2].slug.as_str()));
     assert_eq!(detail.position, Some((2, list.total)));

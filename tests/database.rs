@@ -13,13 +13,25 @@ async fn migrations_apply_to_a_fresh_file_with_the_pragmas_in_force() {
     let pool = db::connect(&url).await.expect("connects and migrates");
     assert!(path.exists(), "database file was not created");
 
-    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&pool).await.expect("pragma");
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma");
     assert_eq!(journal, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&pool).await.expect("pragma");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma");
     assert_eq!(fk, 1);
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&pool).await.expect("pragma");
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma");
     assert_eq!(sync, 1, "synchronous should be NORMAL");
-    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&pool).await.expect("pragma");
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&pool)
+        .await
+        .expect("pragma");
     assert!(busy >= 1000);
 
     let tables: Vec<String> = sqlx::query_scalar(
@@ -29,17 +41,32 @@ async fn migrations_apply_to_a_fresh_file_with_the_pragmas_in_force() {
     .await
     .expect("tables");
     for expected in [
-        "users", "auth_sessions", "topics", "questions", "question_sets", "question_set_items",
-        "interview_sessions", "session_answers", "review_cards", "questions_fts",
+        "users",
+        "auth_sessions",
+        "topics",
+        "questions",
+        "question_sets",
+        "question_set_items",
+        "interview_sessions",
+        "session_answers",
+        "review_cards",
+        "questions_fts",
     ] {
-        assert!(tables.iter().any(|t| t == expected), "missing table {expected}: {tables:?}");
+        assert!(
+            tables.iter().any(|t| t == expected),
+            "missing table {expected}: {tables:?}"
+        );
     }
 
     // STRICT tables refuse a wrong type instead of storing it.
-    let wrong = sqlx::query("INSERT INTO topics (slug, name, position) VALUES ('x', 'X', 'not a number')")
-        .execute(&pool)
-        .await;
-    assert!(wrong.is_err(), "STRICT should reject text in an INTEGER column");
+    let wrong =
+        sqlx::query("INSERT INTO topics (slug, name, position) VALUES ('x', 'X', 'not a number')")
+            .execute(&pool)
+            .await;
+    assert!(
+        wrong.is_err(),
+        "STRICT should reject text in an INTEGER column"
+    );
 
     // Foreign keys are enforced.
     let orphan = sqlx::query(

@@ -27,7 +27,10 @@ async fn pages_carry_security_headers_and_a_nonce(pool: SqlitePool) {
     let app = app_with_bank(pool).await;
     let r = get(&app, "/").await;
     assert_eq!(r.status, 200);
-    let csp = r.headers["content-security-policy"].to_str().unwrap_or_default().to_owned();
+    let csp = r.headers["content-security-policy"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(csp.contains("object-src 'none'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
@@ -39,14 +42,20 @@ async fn pages_carry_security_headers_and_a_nonce(pool: SqlitePool) {
     assert!(nonce.len() >= 16, "nonce too short: {csp}");
     // The hydration loader carries the same nonce, and no other inline
     // script exists.
-    assert!(r.body.contains(&format!("nonce=\"{nonce}\"")), "page lacks the nonce");
+    assert!(
+        r.body.contains(&format!("nonce=\"{nonce}\"")),
+        "page lacks the nonce"
+    );
     // Every script (the hydration loader and Leptos's resource bootstrap)
     // carries this request's nonce; nothing else could run.
     let scripts: Vec<&str> = r.body.split("<script").skip(1).collect();
     assert!(!scripts.is_empty());
     for script in scripts {
         let tag = script.split('>').next().unwrap_or_default();
-        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "script without nonce: {tag}");
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "script without nonce: {tag}"
+        );
     }
     assert_eq!(r.headers["x-content-type-options"], "nosniff");
     assert_eq!(r.headers["referrer-policy"], "same-origin");
@@ -54,7 +63,10 @@ async fn pages_carry_security_headers_and_a_nonce(pool: SqlitePool) {
 
     // A second request gets a different nonce.
     let again = get(&app, "/").await;
-    assert_ne!(again.headers["content-security-policy"], r.headers["content-security-policy"]);
+    assert_ne!(
+        again.headers["content-security-policy"],
+        r.headers["content-security-policy"]
+    );
 }
 
 #[sqlx::test]
@@ -66,7 +78,11 @@ async fn theme_cookie_sets_the_document_theme(pool: SqlitePool) {
         .body(Body::empty())
         .expect("request");
     let r = send(&app, req).await;
-    assert!(r.body.contains("data-theme=\"dark\""), "{}", &r.body[..200.min(r.body.len())]);
+    assert!(
+        r.body.contains("data-theme=\"dark\""),
+        "{}",
+        &r.body[..200.min(r.body.len())]
+    );
 }
 
 #[sqlx::test]
@@ -111,7 +127,10 @@ async fn questions_page_lists_and_filters(pool: SqlitePool) {
     let filtered = get(&app, "/questions?level=advanced&topic=databases").await;
     assert_eq!(filtered.status, 200);
     assert!(filtered.body.contains("Advanced"));
-    assert!(!filtered.body.contains("tag level-beginner"), "beginner rows leaked into an advanced filter");
+    assert!(
+        !filtered.body.contains("tag level-beginner"),
+        "beginner rows leaked into an advanced filter"
+    );
 }
 
 #[sqlx::test]

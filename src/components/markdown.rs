@@ -60,7 +60,11 @@ mod tests {
         let parts = split_matches("a \u{1}cache\u{2} miss");
         assert_eq!(
             parts,
-            vec![(false, "a ".into()), (true, "cache".into()), (false, " miss".into())]
+            vec![
+                (false, "a ".into()),
+                (true, "cache".into()),
+                (false, " miss".into())
+            ]
         );
         assert_eq!(split_matches("<b>"), vec![(false, "<b>".into())]);
     }

@@ -1,5 +1,6 @@
 //! Reusable views shared by several pages.
 
+pub mod auth_forms;
 pub mod hydration;
 pub mod markdown;
 pub mod nav;

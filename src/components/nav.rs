@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use super::auth_forms::LogoutButton;
 use super::hydration::HydrationMarker;
 use super::theme::{Theme, ThemeToggle};
+use crate::accounts::api::whoami;
 
 const LINKS: &[(&str, &str)] = &[
     ("/questions", "Questions"),
@@ -18,9 +20,9 @@ const LINKS: &[(&str, &str)] = &[
 #[component]
 pub fn Nav(theme: Theme) -> impl IntoView {
     let path = use_location().pathname.get_untracked();
-    let current = move |href: &str| {
-        (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
-    };
+    let here = path.clone();
+    let current =
+        move |href: &str| (path == href || path.starts_with(&format!("{href}/"))).then_some("page");
     view! {
         <header class="site-header">
             <nav class="container nav" aria-label="Main">
@@ -34,7 +36,20 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                         .collect_view()}
                 </ul>
                 <div class="nav-end">
-                    <a href="/login" class="nav-login" aria-current=current("/login")>"Log in"</a>
+                    {move || { let here = here.clone(); Suspend::new(async move {
+                        let current = |href: &str| (here == href).then_some("page");
+                        match whoami().await.ok().flatten().filter(|u| !u.is_guest) {
+                            Some(user) => view! {
+                                <a href="/account" class="nav-login" data-testid="nav-user"
+                                    aria-current=current("/account")>{user.username}</a>
+                                <LogoutButton/>
+                            }.into_any(),
+                            None => view! {
+                                <a href="/login" class="nav-login" aria-current=current("/login")>"Log in"</a>
+                                <a href="/register" class="nav-login" aria-current=current("/register")>"Register"</a>
+                            }.into_any(),
+                        }
+                    })}}
                     <ThemeToggle initial=theme/>
                 </div>
             </nav>

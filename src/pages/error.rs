@@ -18,9 +18,15 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         AppError::NotFound(_) => ("Not found", "Check the address, or find it from the list."),
         AppError::Unauthorized => ("Please log in", "Log in, then try again."),
         AppError::Forbidden => ("No access", "This belongs to someone else."),
-        AppError::Validation(_) => ("Please check your input", "Fix the highlighted problem and try again."),
+        AppError::Validation(_) => (
+            "Please check your input",
+            "Fix the highlighted problem and try again.",
+        ),
         AppError::RateLimited { .. } => ("Slow down", "Wait a moment, then try again."),
-        _ => ("Something went wrong", "Reload the page in a moment. If it keeps happening, the server log has the details."),
+        _ => (
+            "Something went wrong",
+            "Reload the page in a moment. If it keeps happening, the server log has the details.",
+        ),
     };
     view! {
         <Title text=title/>

@@ -1,9 +1,11 @@
 //! One module per route. Pages render on the server; the interactive parts
 //! are islands from `components` or from the page module itself.
 
+pub mod account;
 pub mod coming_soon;
 pub mod error;
 pub mod home;
+pub mod login;
 pub mod not_found;
 pub mod question;
 pub mod questions;

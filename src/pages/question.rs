@@ -11,7 +11,10 @@ use crate::questions::{api::get_question, types::*};
 
 #[component]
 pub fn QuestionPage() -> impl IntoView {
-    let slug = use_params_map().get_untracked().get("slug").unwrap_or_default();
+    let slug = use_params_map()
+        .get_untracked()
+        .get("slug")
+        .unwrap_or_default();
     let filter = filter_from_url();
     view! {
         {move || {
@@ -30,13 +33,31 @@ pub fn QuestionPage() -> impl IntoView {
 fn QuestionView(q: QuestionDetail, filter: QuestionFilter) -> impl IntoView {
     let query = filter.to_query();
     let with_query = move |path: String| {
-        if query.is_empty() { path } else { format!("{path}?{query}") }
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
     };
     let back = with_query("/questions".to_owned());
-    let prev = q.prev.clone().map(|s| with_query(format!("/questions/{s}")));
-    let next = q.next.clone().map(|s| with_query(format!("/questions/{s}")));
-    let answer_title = if q.topic.behavioral { "What a strong answer shows" } else { "Reference answer" };
-    let reveal_label = if q.topic.behavioral { "Reveal guidance" } else { "Reveal answer" };
+    let prev = q
+        .prev
+        .clone()
+        .map(|s| with_query(format!("/questions/{s}")));
+    let next = q
+        .next
+        .clone()
+        .map(|s| with_query(format!("/questions/{s}")));
+    let answer_title = if q.topic.behavioral {
+        "What a strong answer shows"
+    } else {
+        "Reference answer"
+    };
+    let reveal_label = if q.topic.behavioral {
+        "Reveal guidance"
+    } else {
+        "Reveal answer"
+    };
     view! {
         <Title text=q.prompt.clone()/>
         <nav class="crumbs" aria-label="Breadcrumb">

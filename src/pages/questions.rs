@@ -165,7 +165,11 @@ fn pagination(filter: &QuestionFilter, list: &QuestionList) -> impl IntoView {
     let page = list.page;
     let link = |p: u32| {
         let q = filter.with_page(p).to_query();
-        if q.is_empty() { "/questions".to_owned() } else { format!("/questions?{q}") }
+        if q.is_empty() {
+            "/questions".to_owned()
+        } else {
+            format!("/questions?{q}")
+        }
     };
     (pages > 1).then(|| view! {
         <nav class="pagination" aria-label="Pages">
@@ -184,7 +188,9 @@ fn AutoApply(children: Children) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+            let input = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
             if let Some(input) = input.filter(|i| i.type_() == "checkbox") {
                 if let Some(form) = input.form() {
                     let _ = form.request_submit();
@@ -194,5 +200,24 @@ fn AutoApply(children: Children) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
-    view! { <div class="auto-apply" on:change=on_change>{children()}</div> }
+    // An empty search box would put a bare `q=` in every URL; leave it out.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let form = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
+            if let Some(Ok(Some(search))) = form.map(|f| f.query_selector("input[name=q]")) {
+                if let Ok(input) = search.dyn_into::<web_sys::HtmlInputElement>() {
+                    if input.value().trim().is_empty() {
+                        let _ = input.remove_attribute("name");
+                    }
+                }
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! { <div class="auto-apply" on:change=on_change on:submit=on_submit>{children()}</div> }
 }

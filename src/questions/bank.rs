@@ -12,16 +12,31 @@ use crate::server::db::{begin_write, now_ms};
 /// Every bank file, embedded at compile time. Adding a topic means adding a
 /// line here; the `bank_files_are_all_listed` test catches a forgotten one.
 pub const BANK_FILES: &[(&str, &str)] = &[
-    ("fundamentals.toml", include_str!("../../bank/fundamentals.toml")),
+    (
+        "fundamentals.toml",
+        include_str!("../../bank/fundamentals.toml"),
+    ),
     ("apis.toml", include_str!("../../bank/apis.toml")),
     ("databases.toml", include_str!("../../bank/databases.toml")),
     ("security.toml", include_str!("../../bank/security.toml")),
-    ("performance.toml", include_str!("../../bank/performance.toml")),
-    ("architecture.toml", include_str!("../../bank/architecture.toml")),
+    (
+        "performance.toml",
+        include_str!("../../bank/performance.toml"),
+    ),
+    (
+        "architecture.toml",
+        include_str!("../../bank/architecture.toml"),
+    ),
     ("devops.toml", include_str!("../../bank/devops.toml")),
-    ("networking.toml", include_str!("../../bank/networking.toml")),
+    (
+        "networking.toml",
+        include_str!("../../bank/networking.toml"),
+    ),
     ("testing.toml", include_str!("../../bank/testing.toml")),
-    ("behavioral.toml", include_str!("../../bank/behavioral.toml")),
+    (
+        "behavioral.toml",
+        include_str!("../../bank/behavioral.toml"),
+    ),
 ];
 
 pub const ANSWER_WORDS: std::ops::RangeInclusive<usize> = 80..=250;
@@ -96,24 +111,34 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
             }
         };
         if !is_slug(&parsed.slug) || !seen_topics.insert(parsed.slug.clone()) {
-            errors.push(err("topic", format!("slug {:?} is invalid or repeated", parsed.slug)));
+            errors.push(err(
+                "topic",
+                format!("slug {:?} is invalid or repeated", parsed.slug),
+            ));
         }
         let mut questions = Vec::new();
         for (i, q) in parsed.questions.into_iter().enumerate() {
             let entry = format!("question #{} ({})", i + 1, q.slug);
             let mut problems = Vec::new();
             if !is_slug(&q.slug) || q.slug.len() > 80 {
-                problems.push("slug must be lowercase words joined by '-', at most 80 characters".to_owned());
+                problems.push(
+                    "slug must be lowercase words joined by '-', at most 80 characters".to_owned(),
+                );
             } else if !seen_slugs.insert(q.slug.clone()) {
                 problems.push("slug is used by another question".to_owned());
             }
             let level = Level::parse(&q.level);
             if level.is_none() {
-                problems.push(format!("level {:?} is not beginner, intermediate or advanced", q.level));
+                problems.push(format!(
+                    "level {:?} is not beginner, intermediate or advanced",
+                    q.level
+                ));
             }
             let prompt_len = q.prompt.trim().chars().count();
             if !(10..=400).contains(&prompt_len) {
-                problems.push(format!("prompt has {prompt_len} characters, expected 10 to 400"));
+                problems.push(format!(
+                    "prompt has {prompt_len} characters, expected 10 to 400"
+                ));
             }
             let words = q.answer.split_whitespace().count();
             if !ANSWER_WORDS.contains(&words) {
@@ -123,9 +148,15 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                 problems.push("answer has an unclosed ``` code block".to_owned());
             }
             if !KEY_POINTS.contains(&q.key_points.len()) {
-                problems.push(format!("{} key points, expected 3 to 6", q.key_points.len()));
+                problems.push(format!(
+                    "{} key points, expected 3 to 6",
+                    q.key_points.len()
+                ));
             }
-            if q.key_points.iter().any(|k| !(3..=200).contains(&k.trim().chars().count())) {
+            if q.key_points
+                .iter()
+                .any(|k| !(3..=200).contains(&k.trim().chars().count()))
+            {
                 problems.push("every key point must be 3 to 200 characters".to_owned());
             }
             if problems.is_empty() {
@@ -165,8 +196,24 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|part| {
-            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
         })
+}
+
+/// A bank row as stored, to compare with the file's version.
+#[derive(sqlx::FromRow)]
+struct StoredQuestion {
+    id: i64,
+    source: String,
+    topic_id: i64,
+    level: String,
+    prompt: String,
+    reference_answer: String,
+    key_points: String,
+    archived: bool,
 }
 
 /// What a sync did, for the start-up log and for tests.
@@ -216,14 +263,13 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
         for q in &topic.questions {
             slugs.push(q.slug.clone());
             let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
-            let existing: Option<(i64, String, i64, String, String, String, String, i64)> =
-                sqlx::query_as(
-                    "SELECT id, source, topic_id, level, prompt, reference_answer, key_points, archived
+            let existing: Option<StoredQuestion> = sqlx::query_as(
+                "SELECT id, source, topic_id, level, prompt, reference_answer, key_points, archived
                      FROM questions WHERE slug = ?1",
-                )
-                .bind(&q.slug)
-                .fetch_optional(&mut *tx)
-                .await?;
+            )
+            .bind(&q.slug)
+            .fetch_optional(&mut *tx)
+            .await?;
             match existing {
                 None => {
                     sqlx::query(
@@ -243,16 +289,16 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                     .await?;
                     report.added += 1;
                 }
-                Some((_, source, ..)) if source != "builtin" => {
+                Some(stored) if stored.source != "builtin" => {
                     tracing::warn!(slug = %q.slug, "a user question holds a built-in slug; left alone");
                 }
-                Some((id, _, t, level, prompt, answer, kp, archived)) => {
-                    let same = t == topic_id
-                        && level == q.level.as_str()
-                        && prompt == q.prompt
-                        && answer == q.answer
-                        && kp == key_points
-                        && archived == 0;
+                Some(stored) => {
+                    let same = stored.topic_id == topic_id
+                        && stored.level == q.level.as_str()
+                        && stored.prompt == q.prompt
+                        && stored.reference_answer == q.answer
+                        && stored.key_points == key_points
+                        && !stored.archived;
                     if same {
                         report.unchanged += 1;
                         continue;
@@ -263,7 +309,7 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                              archived = 0, updated_at = ?8
                          WHERE id = ?1",
                     )
-                    .bind(id)
+                    .bind(stored.id)
                     .bind(topic_id)
                     .bind(q.level.as_str())
                     .bind(&q.prompt)
@@ -301,18 +347,33 @@ mod tests {
     fn the_built_in_bank_is_valid_and_complete() {
         let topics = match parse_bank(BANK_FILES) {
             Ok(t) => t,
-            Err(errors) => panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")),
+            Err(errors) => panic!(
+                "{}",
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
         };
         let total: usize = topics.iter().map(|t| t.questions.len()).sum();
         assert!(total >= 150, "only {total} questions");
         assert_eq!(topics.len(), 10);
         for topic in &topics {
             for level in Level::ALL {
-                assert!(topic.questions.iter().any(|q| q.level == level), "{} lacks {level:?}", topic.slug);
+                assert!(
+                    topic.questions.iter().any(|q| q.level == level),
+                    "{} lacks {level:?}",
+                    topic.slug
+                );
             }
             for q in &topic.questions {
                 let html = markdown::render(&q.answer);
-                assert!(html.len() > q.answer.len() / 2, "{} renders to almost nothing", q.slug);
+                assert!(
+                    html.len() > q.answer.len() / 2,
+                    "{} renders to almost nothing",
+                    q.slug
+                );
             }
         }
     }
@@ -345,10 +406,23 @@ key_points = ["a"]
 "#;
         let errors = parse_bank(&[("x.toml", bad)]).err().unwrap_or_default();
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(text.iter().any(|e| e.starts_with("bank/x.toml: question #1 (x-one): level")), "{text:?}");
-        assert!(text.iter().any(|e| e.contains("answer has 1 words")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("bank/x.toml: question #1 (x-one): level")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|e| e.contains("answer has 1 words")),
+            "{text:?}"
+        );
         assert!(text.iter().any(|e| e.contains("1 key points")), "{text:?}");
-        let broken = parse_bank(&[("y.toml", "slug = ")]).err().unwrap_or_default();
-        assert!(broken[0].to_string().starts_with("bank/y.toml: file:"), "{:?}", broken[0]);
+        let broken = parse_bank(&[("y.toml", "slug = ")])
+            .err()
+            .unwrap_or_default();
+        assert!(
+            broken[0].to_string().starts_with("bank/y.toml: file:"),
+            "{:?}",
+            broken[0]
+        );
     }
 }

@@ -78,12 +78,16 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
         .fetch_all(pool)
         .await?
     } else {
-        sqlx::query_as(concat!("SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
+        sqlx::query_as(concat!(
+            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
                     NULL AS snippet
-             ", filtered!(), "
+             ",
+            filtered!(),
+            "
              ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
                  WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
-             LIMIT ?4 OFFSET ?5"))
+             LIMIT ?4 OFFSET ?5"
+        ))
         .bind(&b.levels)
         .bind(&b.topics)
         .bind(&b.fts)
@@ -100,13 +104,16 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
         .fetch_one(pool)
         .await?;
 
-    let level_rows: Vec<(String, i64)> =
-        sqlx::query_as(concat!("SELECT q.level, count(*) ", filtered!(), " GROUP BY q.level"))
-            .bind("[]")
-            .bind(&b.topics)
-            .bind(&b.fts)
-            .fetch_all(pool)
-            .await?;
+    let level_rows: Vec<(String, i64)> = sqlx::query_as(concat!(
+        "SELECT q.level, count(*) ",
+        filtered!(),
+        " GROUP BY q.level"
+    ))
+    .bind("[]")
+    .bind(&b.topics)
+    .bind(&b.fts)
+    .fetch_all(pool)
+    .await?;
     let level_counts = Level::ALL
         .into_iter()
         .map(|level| {
@@ -120,12 +127,16 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
 
     // Every topic is listed, with zero where the filter leaves nothing, so
     // the filter panel doesn't jump around as a person narrows the search.
-    let topic_counts: Vec<(String, String, i64)> = sqlx::query_as(concat!("SELECT t.slug, t.name, coalesce(c.n, 0)
+    let topic_counts: Vec<(String, String, i64)> = sqlx::query_as(concat!(
+        "SELECT t.slug, t.name, coalesce(c.n, 0)
          FROM topics t
-         LEFT JOIN (SELECT t.id AS topic_id, count(*) AS n ", filtered!(), " GROUP BY t.id) c
+         LEFT JOIN (SELECT t.id AS topic_id, count(*) AS n ",
+        filtered!(),
+        " GROUP BY t.id) c
            ON c.topic_id = t.id
          WHERE EXISTS (SELECT 1 FROM questions x WHERE x.topic_id = t.id AND x.archived = 0)
-         ORDER BY t.position"))
+         ORDER BY t.position"
+    ))
     .bind(&b.levels)
     .bind("[]")
     .bind(&b.fts)
@@ -133,7 +144,10 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
     .await?;
 
     Ok(QuestionList {
-        items: rows.into_iter().filter_map(SummaryRow::into_summary).collect(),
+        items: rows
+            .into_iter()
+            .filter_map(SummaryRow::into_summary)
+            .collect(),
         total,
         page: filter.page,
         level_counts,
@@ -152,7 +166,7 @@ impl SummaryRow {
             topic_slug: self.topic_slug,
             topic_name: self.topic_name,
             prompt: self.prompt,
-            snippet: self.snippet,
+            snippet: self.snippet.map(|s| plain_snippet(&s)),
         })
     }
 }
@@ -187,7 +201,9 @@ pub async fn detail(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let Some(level) = Level::parse(&row.level) else { return Ok(None) };
+    let Some(level) = Level::parse(&row.level) else {
+        return Ok(None);
+    };
     let (prev, next, position) = neighbours(pool, row.id, filter).await?;
     Ok(Some(QuestionDetail {
         slug: row.slug,
@@ -245,12 +261,12 @@ async fn neighbours(
         )
     };
     let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(sql)
-    .bind(&b.levels)
-    .bind(&b.topics)
-    .bind(&b.fts)
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(&b.fts)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
     Ok(match row {
         Some((prev, next, n, total)) => (prev, next, Some((n, total))),
         None => (None, None, None),
@@ -271,12 +287,14 @@ pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Er
     let row = match row {
         Some(row) => Some(row),
         // The random id fell past the last live question: take the first.
-        None => sqlx::query_as(
-            "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
+        None => {
+            sqlx::query_as(
+                "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
              JOIN topics t ON t.id = q.topic_id WHERE q.archived = 0 ORDER BY q.id LIMIT 1",
-        )
-        .fetch_optional(pool)
-        .await?,
+            )
+            .fetch_optional(pool)
+            .await?
+        }
     };
     Ok(row.and_then(|(slug, prompt, level, topic_name)| {
         Some(DrawnQuestion {
@@ -296,4 +314,28 @@ pub async fn bank_size(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
     )
     .fetch_one(pool)
     .await
+}
+
+/// Snippets come from the Markdown source; drop the markup characters a
+/// reader shouldn't see (code fences, emphasis, headings) and squeeze spaces.
+fn plain_snippet(snippet: &str) -> String {
+    let without = snippet.replace("```", " ");
+    let cleaned: String = without
+        .chars()
+        .filter(|c| !matches!(c, '`' | '*' | '#'))
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_snippet;
+
+    #[test]
+    fn snippets_lose_markdown_syntax() {
+        assert_eq!(
+            plain_snippet("use **cache** ```sql\nSELECT `x`"),
+            "use cache sql SELECT x"
+        );
+    }
 }

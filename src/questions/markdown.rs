@@ -16,11 +16,29 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 }
 
 const LANGUAGE_CLASSES: &[&str] = &[
-    "language-sql", "language-rust", "language-http", "language-json", "language-bash",
-    "language-sh", "language-shell", "language-python", "language-javascript", "language-js",
-    "language-typescript", "language-ts", "language-go", "language-java", "language-yaml",
-    "language-toml", "language-text", "language-pseudo", "language-dockerfile",
-    "language-nginx", "language-graphql", "language-protobuf", "language-proto",
+    "language-sql",
+    "language-rust",
+    "language-http",
+    "language-json",
+    "language-bash",
+    "language-sh",
+    "language-shell",
+    "language-python",
+    "language-javascript",
+    "language-js",
+    "language-typescript",
+    "language-ts",
+    "language-go",
+    "language-java",
+    "language-yaml",
+    "language-toml",
+    "language-text",
+    "language-pseudo",
+    "language-dockerfile",
+    "language-nginx",
+    "language-graphql",
+    "language-protobuf",
+    "language-proto",
 ];
 
 /// Renders Markdown to HTML that is safe to put in a page as is.
@@ -38,12 +56,17 @@ mod tests {
     #[test]
     fn renders_code_blocks_with_language() {
         let html = render("Hi\n\n```sql\nSELECT 1;\n```\n");
-        assert!(html.contains("<pre><code class=\"language-sql\">SELECT 1;"), "{html}");
+        assert!(
+            html.contains("<pre><code class=\"language-sql\">SELECT 1;"),
+            "{html}"
+        );
     }
 
     #[test]
     fn strips_scripts_and_handlers() {
-        let html = render("<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))");
+        let html = render(
+            "<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))",
+        );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");

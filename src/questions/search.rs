@@ -22,7 +22,10 @@ mod tests {
 
     #[test]
     fn words_become_quoted_prefix_terms() {
-        assert_eq!(fts_query("Cache inval").as_deref(), Some("\"cache\"* \"inval\"*"));
+        assert_eq!(
+            fts_query("Cache inval").as_deref(),
+            Some("\"cache\"* \"inval\"*")
+        );
     }
 
     #[test]
@@ -31,8 +34,10 @@ mod tests {
             fts_query("'; DROP TABLE questions; --").as_deref(),
             Some("\"drop\"* \"table\"* \"questions\"*")
         );
-        assert_eq!(fts_query("prompt:\"x\" OR NEAR(a b)").as_deref(),
-            Some("\"prompt\"* \"x\"* \"or\"* \"near\"* \"a\"* \"b\"*"));
+        assert_eq!(
+            fts_query("prompt:\"x\" OR NEAR(a b)").as_deref(),
+            Some("\"prompt\"* \"x\"* \"or\"* \"near\"* \"a\"* \"b\"*")
+        );
         assert_eq!(fts_query("  ** \"\" "), None);
     }
 }

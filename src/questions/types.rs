@@ -98,7 +98,10 @@ impl QuestionFilter {
     }
 
     pub fn with_page(&self, page: u32) -> Self {
-        Self { page, ..self.clone() }
+        Self {
+            page,
+            ..self.clone()
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -9,6 +9,7 @@ Rehearse: self-hosted mock interviews for backend developers.
 USAGE:
     rehearse                         serve the app (default)
     rehearse serve                   same as above
+    rehearse admin grant <username>  make an existing account an admin
     rehearse --help                  show this help
 
 ENVIRONMENT (all optional):
@@ -60,7 +61,11 @@ impl Config {
                 .or_else(|| get("RUST_LOG"))
                 .unwrap_or_else(|| "info".to_owned()),
             secure_cookies: parse_bool(&get, "REHEARSE_SECURE_COOKIES", false)?,
-            request_timeout: Duration::from_secs(parse_num(&get, "REHEARSE_REQUEST_TIMEOUT_SECS", 30)?),
+            request_timeout: Duration::from_secs(parse_num(
+                &get,
+                "REHEARSE_REQUEST_TIMEOUT_SECS",
+                30,
+            )?),
             body_limit_bytes: parse_num(&get, "REHEARSE_BODY_LIMIT_BYTES", 256 * 1024)?,
         })
     }
@@ -118,8 +123,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 

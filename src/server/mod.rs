@@ -9,8 +9,6 @@ mod state;
 pub use router::app;
 pub use state::{app_state, pool, AppState};
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use tracing_subscriber::EnvFilter;
 
@@ -26,6 +24,13 @@ pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
             Ok(())
         }
         [] | ["serve"] => serve().await,
+        ["admin", "grant", username] => {
+            let config = Config::from_env()?;
+            let pool = db::connect(&config.database_url).await?;
+            crate::accounts::grant_admin(&pool, username).await?;
+            println!("{username} is now an admin.");
+            Ok(())
+        }
         _ => Err(format!("unknown command; run `rehearse --help`\n\n{}", config::HELP).into()),
     }
 }
@@ -44,19 +49,33 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(?report, "question bank synced");
 
     let leptos_options = get_configuration(None)?.leptos_options;
-    let state = AppState {
-        leptos_options,
-        pool: pool.clone(),
-        config: Arc::new(config.clone()),
-    };
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
-    println!("Rehearse is running at http://{}", config.addr);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let addr = config.addr;
+    let state = AppState::new(leptos_options, pool.clone(), config);
+    tokio::spawn(purge_expired_sessions(pool.clone()));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Rehearse is running at http://{addr}");
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Deletes expired login sessions once an hour.
+async fn purge_expired_sessions(pool: sqlx::SqlitePool) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match crate::accounts::session::purge_expired(&pool, db::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "purged expired sessions"),
+            Err(error) => tracing::warn!(%error, "could not purge expired sessions"),
+        }
+    }
 }
 
 /// The directory of a `sqlite://path/to/file.db` URL, to create it first.
@@ -108,7 +127,10 @@ mod tests {
 
     #[test]
     fn parent_dir_of_sqlite_urls() {
-        assert_eq!(sqlite_parent_dir("sqlite://data/rehearse.db"), Some(Path::new("data")));
+        assert_eq!(
+            sqlite_parent_dir("sqlite://data/rehearse.db"),
+            Some(Path::new("data"))
+        );
         assert_eq!(sqlite_parent_dir("sqlite:x.db?mode=rwc"), None);
         assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
     }

@@ -7,6 +7,7 @@ use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::config::Config;
+use crate::accounts::throttle::LoginThrottle;
 use crate::error::AppError;
 
 #[derive(Clone, FromRef)]
@@ -14,6 +15,19 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub config: Arc<Config>,
+    /// Recent login failures, per username and per client address.
+    pub throttle: Arc<LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, config: Config) -> Self {
+        Self {
+            leptos_options,
+            pool,
+            config: Arc::new(config),
+            throttle: Arc::new(LoginThrottle::default()),
+        }
+    }
 }
 
 /// The state inside a server function or a component rendering on the server.

@@ -1,0 +1,111 @@
+# Rehearse — everything a fresh machine needs, in two commands:
+#   make run    install what is missing, build (release), migrate, load the
+#               bank, serve on http://127.0.0.1:3000 with data/rehearse.db
+#   make test   install what the tests need, then fmt, clippy, Rust tests
+#               and the Playwright browser specs on a throwaway database
+# Every install step is skipped when the right version is already present.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.11
+WASM_BINDGEN_VERSION := 0.2.130
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
+# cargo-leptos sets this while building; setting it for every cargo command
+# keeps `cargo test` and `cargo leptos build` sharing compiled crates.
+export LEPTOS_OUTPUT_NAME := rehearse
+export SQLX_OFFLINE := true
+
+.PHONY: help run test tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
+        chromium e2e-deps lint unit e2e build-release bench clean-e2e
+
+help:
+	@echo "make run    build and serve Rehearse on http://127.0.0.1:3000"
+	@echo "make test   every check: fmt, clippy, Rust tests, browser tests"
+	@echo "make bench  performance figures (see README)"
+
+## ---- tools -----------------------------------------------------------------
+
+tools: wasm-target cargo-leptos wasm-bindgen wasm-opt
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+# cargo-leptos's own profile is fat LTO (3.7 GB peak); these settings build
+# it in ~1 GB. It only orchestrates builds, so its speed hardly matters.
+cargo-leptos:
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo ">> installing cargo-leptos $(CARGO_LEPTOS_VERSION) (once; ~20 min on 2 cores)"; \
+	  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	  CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+	  cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --ignore-rust-version; \
+	fi
+
+# Must match the wasm-bindgen crate pinned in Cargo.toml exactly; no
+# --locked: its lockfile wants a crate version the registry here lacks.
+wasm-bindgen:
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo ">> installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (once; ~9 min)"; \
+	  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+# npm's binaryen 132 (Debian's 108 produces WASM that fails to hydrate).
+wasm-opt: tools/node_modules/.bin/wasm-opt
+tools/node_modules/.bin/wasm-opt: tools/package-lock.json
+	cd tools && npm ci --no-audit --no-fund
+	@touch $@
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo ">> installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+e2e-deps: end2end/node_modules/.bin/playwright
+end2end/node_modules/.bin/playwright: end2end/package-lock.json
+	cd end2end && npm ci --no-audit --no-fund
+	@touch $@
+
+## ---- run -------------------------------------------------------------------
+
+build-release: tools
+	cargo leptos build --release
+
+run: build-release
+	@mkdir -p data
+	REHEARSE_DATABASE_URL=$${REHEARSE_DATABASE_URL:-sqlite://data/rehearse.db} \
+	LEPTOS_SITE_ROOT=target/site \
+	./target/release/rehearse
+
+## ---- test ------------------------------------------------------------------
+
+test: tools chromium e2e-deps lint unit e2e
+	@echo ">> all checks passed"
+
+lint:
+	cargo fmt --check
+	python3 bank/check.py
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --no-default-features --features hydrate \
+	  --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --features ssr
+
+# Debug build (faster to compile); Playwright starts the server on port
+# 3100 with a fresh database and stops it afterwards.
+e2e: clean-e2e
+	cargo leptos build
+	cd end2end && npx playwright test
+
+clean-e2e:
+	@rm -rf target/e2e && mkdir -p target/e2e
+
+## ---- bench -----------------------------------------------------------------
+
+bench:
+	cargo bench --features ssr --bench bank

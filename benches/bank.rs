@@ -1,0 +1,188 @@
+//! `make bench`: bank search and `/questions` render times with the built-in
+//! bank plus 10,000 generated questions. Prints p50/p95 server times.
+//!
+//! Generated questions reuse words from the real bank so the full-text
+//! index has a realistic vocabulary and term frequencies.
+
+use std::time::Instant;
+
+use axum::{body::Body, http::Request};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use rehearse::{
+    questions::{
+        bank::{parse_bank, BANK_FILES},
+        db, sync_builtin_bank,
+        types::{Level, QuestionFilter},
+    },
+    server::{config::Config, db as server_db, AppState},
+};
+use tower::ServiceExt;
+
+const GENERATED: usize = 10_000;
+const RUNS: usize = 300;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("rehearse-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}/bench.db", dir.display());
+    let pool = server_db::connect(&url).await?;
+    sync_builtin_bank(&pool).await?;
+
+    let started = Instant::now();
+    generate(&pool).await?;
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM questions")
+        .fetch_one(&pool)
+        .await?;
+    println!(
+        "bank benchmark: {total} questions ({GENERATED} generated in {:.1} s), {RUNS} runs each",
+        started.elapsed().as_secs_f64()
+    );
+    sqlx::query("PRAGMA optimize").execute(&pool).await?;
+
+    let filter = QuestionFilter {
+        levels: vec![Level::Intermediate, Level::Advanced],
+        topics: vec!["databases".into(), "performance".into(), "apis".into()],
+        q: "cache invalid".into(),
+        page: 0,
+    };
+    let search = time_it(RUNS, || async {
+        db::list(&pool, &filter)
+            .await
+            .map(|l| l.total)
+            .unwrap_or(-1)
+    })
+    .await;
+    report("filtered full-text search (db::list)", &search);
+
+    let broad = QuestionFilter {
+        q: "data".into(),
+        ..Default::default()
+    };
+    let broad_times = time_it(RUNS, || async {
+        db::list(&pool, &broad).await.map(|l| l.total).unwrap_or(-1)
+    })
+    .await;
+    report("broad full-text search, no filters", &broad_times);
+
+    let config = Config::from_lookup(|_| None)?;
+    let app = rehearse::server::app(AppState::new(
+        LeptosOptions::builder().output_name("rehearse").build(),
+        pool.clone(),
+        config,
+    ));
+    for (label, uri) in [
+        ("/questions page render (unfiltered)", "/questions"),
+        (
+            "/questions page render (filtered search)",
+            "/questions?level=intermediate&level=advanced&topic=databases&topic=performance&topic=apis&q=cache+invalid",
+        ),
+        ("/questions/:slug page render", "/questions/db-what-is-an-index?topic=databases"),
+    ] {
+        let times = time_it(RUNS, || {
+            let app = app.clone();
+            async move {
+                let req = Request::get(uri).header("host", "localhost").body(Body::empty());
+                let Ok(req) = req else { return -1 };
+                match app.oneshot(req).await {
+                    Ok(res) => {
+                        let status = i64::from(res.status().as_u16());
+                        let _ = res.into_body().collect().await;
+                        status
+                    }
+                    Err(_) => -1,
+                }
+            }
+        })
+        .await;
+        report(label, &times);
+    }
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Inserts GENERATED questions built from the bank's own vocabulary.
+async fn generate(pool: &sqlx::SqlitePool) -> Result<(), Box<dyn std::error::Error>> {
+    let topics = parse_bank(BANK_FILES).map_err(|e| format!("{} bank errors", e.len()))?;
+    let words: Vec<String> = topics
+        .iter()
+        .flat_map(|t| t.questions.iter())
+        .flat_map(|q| {
+            q.answer
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let topic_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM topics ORDER BY id")
+        .fetch_all(pool)
+        .await?;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        // xorshift64: deterministic, good enough to pick words.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut tx = server_db::begin_write(pool).await?;
+    for i in 0..GENERATED {
+        let mut pick = |n: usize| -> String {
+            (0..n)
+                .map(|_| words[(next() as usize) % words.len()].as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let prompt = format!("{}?", pick(14));
+        let answer = pick(150);
+        let key_points = serde_json::to_string(&[pick(8), pick(8), pick(8), pick(8)])?;
+        let level = ["beginner", "intermediate", "advanced"][i % 3];
+        let topic = topic_ids[i % topic_ids.len()];
+        sqlx::query(
+            "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
+                 key_points, source, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'author', 0, 0)",
+        )
+        .bind(format!("gen-{i}"))
+        .bind(topic)
+        .bind(level)
+        .bind(&prompt)
+        .bind(&answer)
+        .bind(format!("<p>{answer}</p>"))
+        .bind(&key_points)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn time_it<F, Fut>(runs: usize, mut f: F) -> Vec<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = i64>,
+{
+    for _ in 0..10 {
+        std::hint::black_box(f().await); // warm caches
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        std::hint::black_box(f().await);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    times
+}
+
+fn report(label: &str, sorted_ms: &[f64]) {
+    let pct = |p: f64| sorted_ms[((sorted_ms.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "  {label:<45} p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms",
+        pct(0.50),
+        pct(0.95),
+        pct(1.0)
+    );
+}

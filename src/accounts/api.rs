@@ -1,0 +1,216 @@
+//! Server functions for accounts. Each one authenticates, validates, calls
+//! `db`, and maps the result; none trusts anything the browser says about
+//! who it is.
+
+use leptos::prelude::*;
+
+use super::types::*;
+use crate::error::AppError;
+
+/// Who is logged in, if anyone. Guests count.
+#[server(endpoint = "accounts/whoami")]
+pub async fn whoami() -> Result<Option<UserInfo>, AppError> {
+    crate::error::respond(
+        async move { Ok(super::authz::current_user().await?.map(|u| u.info())) }.await,
+    )
+}
+
+/// Creates an account (or upgrades the caller's guest account, keeping its
+/// history), logs it in, and says where to go next.
+#[server(endpoint = "accounts/register")]
+pub async fn register(
+    username: String,
+    password: String,
+    role: String,
+    next: String,
+) -> Result<String, AppError> {
+    crate::error::respond(
+        async move {
+            use super::{authz, db, password, session};
+            let username = username.trim().to_owned();
+            if let Some(problem) = username_problem(&username) {
+                return Err(AppError::invalid("username", problem));
+            }
+            if let Some(problem) = password::password_problem(&password, &username) {
+                return Err(AppError::invalid("password", problem));
+            }
+            let role = match Role::parse(&role) {
+                Some(r @ (Role::Candidate | Role::Recruiter)) => r,
+                _ => return Err(AppError::invalid("role", "Choose candidate or recruiter.")),
+            };
+            let state = crate::server::app_state()?;
+            let hash = tokio::task::spawn_blocking(move || password::hash(&password))
+                .await
+                .map_err(|_| AppError::Internal)?
+                .map_err(|e| {
+                    tracing::error!(error = %e, "password hashing failed");
+                    AppError::Internal
+                })?;
+            let caller = authz::current_user().await?;
+            let created = match caller.filter(|u| u.is_guest) {
+                Some(guest) => {
+                    db::upgrade_guest(&state.pool, guest.id, &username, &hash, role).await?
+                }
+                None => db::create_user(&state.pool, &username, &hash, role).await?,
+            };
+            let id = match created {
+                db::Created::Ok(id) => id,
+                db::Created::UsernameTaken => {
+                    return Err(AppError::invalid(
+                        "username",
+                        "That username is taken. Try another.",
+                    ))
+                }
+            };
+            // A new token on every login: whatever token the browser held before
+            // (a guest's, or one planted by an attacker) stops working.
+            if let Some(old) = authz::request_token(&state) {
+                session::delete(&state.pool, &old).await?;
+            }
+            let token = session::create(&state.pool, id).await?;
+            authz::set_session_cookie(&state, Some(&token));
+            tracing::info!(%username, "account registered");
+            Ok(safe_next(&next))
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "accounts/login")]
+pub async fn login(username: String, password: String, next: String) -> Result<String, AppError> {
+    crate::error::respond(
+        async move {
+            use super::{authz, db, password as pw, session};
+            use crate::server::db::now_ms;
+            let username = username.trim().to_owned();
+            if username.is_empty() || password.is_empty() || password.len() > PASSWORD_MAX * 4 {
+                return Err(AppError::invalid(
+                    "username",
+                    "Enter your username and password.",
+                ));
+            }
+            let state = crate::server::app_state()?;
+            let address = authz::client_address();
+            if let Err(retry_after_secs) = state.throttle.check(&username, &address, now_ms()) {
+                if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                    res.set_status(http::StatusCode::TOO_MANY_REQUESTS);
+                    if let Ok(v) = http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                        res.insert_header(http::header::RETRY_AFTER, v);
+                    }
+                }
+                return Err(AppError::RateLimited { retry_after_secs });
+            }
+            let found = db::find_login(&state.pool, &username).await?;
+            let user_id = tokio::task::spawn_blocking(move || match found {
+                Some(db::LoginRow {
+                    id,
+                    password_hash: Some(hash),
+                }) if pw::verify(&password, &hash) => Some(id),
+                _ => {
+                    pw::verify_dummy(&password);
+                    None
+                }
+            })
+            .await
+            .map_err(|_| AppError::Internal)?;
+            let Some(user_id) = user_id else {
+                state.throttle.record_failure(&username, &address, now_ms());
+                // One message for "no such user" and "wrong password".
+                return Err(AppError::invalid("password", "Wrong username or password."));
+            };
+            state.throttle.record_success(&username);
+            if let Some(old) = authz::request_token(&state) {
+                session::delete(&state.pool, &old).await?;
+            }
+            let token = session::create(&state.pool, user_id).await?;
+            authz::set_session_cookie(&state, Some(&token));
+            Ok(safe_next(&next))
+        }
+        .await,
+    )
+}
+
+/// Ends this session on the server and clears the cookie.
+#[server(endpoint = "accounts/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use super::{authz, session};
+            let state = crate::server::app_state()?;
+            authz::require_user().await?;
+            if let Some(token) = authz::request_token(&state) {
+                session::delete(&state.pool, &token).await?;
+            }
+            authz::set_session_cookie(&state, None);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Changes the password; every other session of the account ends.
+#[server(endpoint = "accounts/password")]
+pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use super::{authz, db, password, session};
+            let user = authz::require_account().await?;
+            let state = crate::server::app_state()?;
+            if let Some(problem) = password::password_problem(&new_password, &user.username) {
+                return Err(AppError::invalid("new_password", problem));
+            }
+            let stored = db::password_hash(&state.pool, user.id)
+                .await?
+                .unwrap_or_default();
+            let hash = tokio::task::spawn_blocking(move || {
+                if password::verify(&current, &stored) {
+                    password::hash(&new_password).map(Some)
+                } else {
+                    Ok(None)
+                }
+            })
+            .await
+            .map_err(|_| AppError::Internal)?
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                AppError::Internal
+            })?;
+            let Some(hash) = hash else {
+                return Err(AppError::invalid(
+                    "current",
+                    "Your current password is not right.",
+                ));
+            };
+            let keep = authz::request_token(&state);
+            let mut tx = crate::server::db::begin_write(&state.pool).await?;
+            db::set_password(&mut tx, user.id, &hash).await?;
+            session::delete_others(&mut tx, user.id, keep.as_deref()).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Deletes the account and everything in it, once the username is typed.
+#[server(endpoint = "accounts/delete")]
+pub async fn delete_account(confirm_username: String) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            use super::{authz, db};
+            let user = authz::require_user().await?;
+            if !confirm_username.trim().eq_ignore_ascii_case(&user.username) {
+                return Err(AppError::invalid(
+                    "confirm_username",
+                    "Type your username exactly to confirm.",
+                ));
+            }
+            let state = crate::server::app_state()?;
+            db::delete_user(&state.pool, user.id).await?;
+            authz::set_session_cookie(&state, None);
+            tracing::info!(username = %user.username, "account deleted");
+            Ok(())
+        }
+        .await,
+    )
+}

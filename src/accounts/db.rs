@@ -1,0 +1,245 @@
+//! SQL for users and login sessions.
+
+use sqlx::{SqliteConnection, SqlitePool};
+use uuid::Uuid;
+
+use super::types::{Role, UserInfo};
+use crate::server::db::{begin_write, now_ms};
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: Uuid,
+    pub username: String,
+    pub role: String,
+    pub is_guest: bool,
+}
+
+impl UserRow {
+    pub fn into_info(self) -> UserInfo {
+        UserInfo {
+            id: self.id.to_string(),
+            username: self.username,
+            role: Role::parse(&self.role).unwrap_or(Role::Candidate),
+            is_guest: self.is_guest,
+        }
+    }
+}
+
+/// A user with the password hash, for login only. Not Serialize on purpose.
+#[derive(sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: Uuid,
+    pub password_hash: Option<String>,
+}
+
+/// Outcome of creating an account.
+pub enum Created {
+    Ok(Uuid),
+    UsernameTaken,
+}
+
+pub async fn create_user(
+    pool: &SqlitePool,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<Created, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let result = sqlx::query(
+        "INSERT INTO users (id, username, password_hash, role, is_guest, created_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+    )
+    .bind(id)
+    .bind(username)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .bind(now_ms())
+    .execute(pool)
+    .await;
+    match result {
+        Ok(_) => Ok(Created::Ok(id)),
+        Err(e) if is_username_conflict(&e) => Ok(Created::UsernameTaken),
+        Err(e) => Err(e),
+    }
+}
+
+/// Turns a guest into a full account, keeping its id and so everything the
+/// guest did.
+pub async fn upgrade_guest(
+    pool: &SqlitePool,
+    guest_id: Uuid,
+    username: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<Created, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET username = ?2, password_hash = ?3, role = ?4, is_guest = 0
+         WHERE id = ?1 AND is_guest = 1",
+    )
+    .bind(guest_id)
+    .bind(username)
+    .bind(password_hash)
+    .bind(role.as_str())
+    .execute(pool)
+    .await;
+    match result {
+        Ok(r) if r.rows_affected() == 1 => Ok(Created::Ok(guest_id)),
+        Ok(_) => Err(sqlx::Error::RowNotFound),
+        Err(e) if is_username_conflict(&e) => Ok(Created::UsernameTaken),
+        Err(e) => Err(e),
+    }
+}
+
+/// A unique violation on `users.username`. SQLite names the violated
+/// columns ("UNIQUE constraint failed: users.username") rather than the
+/// constraint, so that is what identifies it; the error kind comes from
+/// the extended result code, not the text.
+fn is_username_conflict(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation() && db.message().ends_with("users.username")
+        }
+        _ => false,
+    }
+}
+
+pub async fn create_guest(pool: &SqlitePool) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let name = format!("guest-{}", id.simple());
+    sqlx::query(
+        "INSERT INTO users (id, username, password_hash, role, is_guest, created_at)
+         VALUES (?1, ?2, NULL, 'candidate', 1, ?3)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now_ms())
+    .execute(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find_login(
+    pool: &SqlitePool,
+    username: &str,
+) -> Result<Option<LoginRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?1 AND is_guest = 0")
+        .bind(username)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn password_hash(pool: &SqlitePool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+        .map(Option::flatten)
+}
+
+pub async fn set_password(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ?2 WHERE id = ?1")
+        .bind(id)
+        .bind(hash)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+pub async fn user_by_id(pool: &SqlitePool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as("SELECT id, username, role, is_guest FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Deletes the user; every table that refers to users cascades.
+pub async fn delete_user(pool: &SqlitePool, id: Uuid) -> Result<bool, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    // Questions the user wrote stay for others' history, without an author.
+    let done = sqlx::query("DELETE FROM users WHERE id = ?1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// `rehearse admin grant <username>`: the only way to make an admin.
+pub async fn grant_admin(
+    pool: &SqlitePool,
+    username: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let changed =
+        sqlx::query("UPDATE users SET role = 'admin' WHERE username = ?1 AND is_guest = 0")
+            .bind(username)
+            .execute(pool)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(format!("no account named {username:?}").into());
+    }
+    Ok(())
+}
+
+/// Everything stored about a user, as JSON, for "download my data".
+pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sqlx::Error> {
+    let user: Option<(String, String, bool, i64)> =
+        sqlx::query_as("SELECT username, role, is_guest, created_at FROM users WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    let Some((username, role, is_guest, created_at)) = user else {
+        return Err(sqlx::Error::RowNotFound);
+    };
+    let sessions: Vec<(String,)> = sqlx::query_as(
+        "SELECT json_object('id', lower(hex(id)), 'mode', mode, 'levels', json(levels),
+                'topics', json(topics), 'per_question_secs', per_question_secs,
+                'total_secs', total_secs, 'started_at', started_at, 'deadline_at', deadline_at,
+                'finished_at', finished_at, 'status', status)
+         FROM interview_sessions WHERE user_id = ?1 ORDER BY started_at",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let answers: Vec<(String,)> = sqlx::query_as(
+        "SELECT json_object('session_id', lower(hex(a.session_id)), 'position', a.position,
+                'question', q.slug, 'draft', a.draft, 'answer', a.answer,
+                'started_at', a.started_at, 'submitted_at', a.submitted_at,
+                'time_spent_ms', a.time_spent_ms, 'timed_out', a.timed_out,
+                'self_grade', a.self_grade, 'key_points_hit', json(a.key_points_hit),
+                'flagged', a.flagged, 'note', a.note)
+         FROM session_answers a JOIN questions q ON q.id = a.question_id
+         WHERE a.user_id = ?1 ORDER BY a.session_id, a.position",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let sets: Vec<(String,)> = sqlx::query_as(
+        "SELECT json_object('id', lower(hex(id)), 'title', title, 'description', description,
+                'mode', mode, 'created_at', created_at)
+         FROM question_sets WHERE owner_id = ?1 ORDER BY created_at",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let parse = |rows: Vec<(String,)>| -> Vec<serde_json::Value> {
+        rows.into_iter()
+            .filter_map(|(json,)| serde_json::from_str(&json).ok())
+            .collect()
+    };
+    Ok(serde_json::json!({
+        "format": "rehearse-export-v1",
+        "exported_at": now_ms(),
+        "user": { "id": id.to_string(), "username": username, "role": role,
+                  "is_guest": is_guest, "created_at": created_at },
+        "sessions": parse(sessions),
+        "answers": parse(answers),
+        "question_sets": parse(sets),
+    }))
+}

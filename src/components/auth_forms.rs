@@ -1,0 +1,147 @@
+//! The account forms. Islands: they call server functions and move on to
+//! the next page when the server says yes.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::accounts::api::{ChangePassword, DeleteAccount, Login, Logout, Register};
+use crate::error::AppError;
+
+/// Full-page navigation, so the server renders the next page with the new
+/// cookie in place.
+fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+fn error_view(error: Option<AppError>) -> impl IntoView {
+    error.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+}
+
+#[island]
+pub fn LoginForm(next: String) -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = value.get() {
+            go_to(&target);
+        }
+    });
+    view! {
+        <ActionForm action attr:class="stack-form" attr:aria-label="Log in">
+            <input type="hidden" name="next" value=next/>
+            <label>"Username"
+                <input name="username" autocomplete="username" required maxlength="32" autofocus/>
+            </label>
+            <label>"Password"
+                <input type="password" name="password" autocomplete="current-password" required maxlength="512"/>
+            </label>
+            {move || error_view(value.get().and_then(Result::err))}
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Logging in…" } else { "Log in" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[island]
+pub fn RegisterForm(next: String, is_guest: bool) -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(target)) = value.get() {
+            go_to(&target);
+        }
+    });
+    view! {
+        <ActionForm action attr:class="stack-form" attr:aria-label="Create an account">
+            <input type="hidden" name="next" value=next/>
+            {is_guest.then(|| view! {
+                <p class="note">"You have been practising as a guest. Everything you did so far moves into your new account."</p>
+            })}
+            <label>"Username"
+                <input name="username" autocomplete="username" required minlength="3" maxlength="32"
+                    pattern="[A-Za-z0-9_.\\-]{3,32}" aria-describedby="username-help" autofocus/>
+                <small id="username-help">"3 to 32 letters, digits, '_', '-' or '.'"</small>
+            </label>
+            <label>"Password"
+                <input type="password" name="password" autocomplete="new-password" required minlength="8" maxlength="128"
+                    aria-describedby="password-help"/>
+                <small id="password-help">"At least 8 characters. A few unrelated words make a strong password."</small>
+            </label>
+            <fieldset class="role-choice">
+                <legend>"I am here to"</legend>
+                <label class="check"><input type="radio" name="role" value="candidate" checked/>" practise for interviews"</label>
+                <label class="check"><input type="radio" name="role" value="recruiter"/>" build question sets for candidates (recruiter)"</label>
+            </fieldset>
+            {move || error_view(value.get().and_then(Result::err))}
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Creating…" } else { "Create account" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[island]
+pub fn LogoutButton() -> impl IntoView {
+    let action = ServerAction::<Logout>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            go_to("/");
+        }
+    });
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <button type="submit" class="link-button">"Log out"</button>
+        </ActionForm>
+    }
+}
+
+#[island]
+pub fn ChangePasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action attr:class="stack-form" attr:aria-label="Change password">
+            <label>"Current password"
+                <input type="password" name="current" autocomplete="current-password" required maxlength="512"/>
+            </label>
+            <label>"New password"
+                <input type="password" name="new_password" autocomplete="new-password" required minlength="8" maxlength="128"/>
+            </label>
+            {move || match value.get() {
+                Some(Ok(())) => Some(view! { <p class="form-ok" role="status">"Password changed. Other devices have been logged out."</p> }.into_any()),
+                Some(Err(e)) => Some(error_view(Some(e)).into_any()),
+                None => None,
+            }}
+            <button type="submit" class="button" disabled=move || action.pending().get()>"Change password"</button>
+        </ActionForm>
+    }
+}
+
+#[island]
+pub fn DeleteAccountForm(username: String) -> impl IntoView {
+    let action = ServerAction::<DeleteAccount>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = value.get() {
+            go_to("/?deleted=1");
+        }
+    });
+    view! {
+        <ActionForm action attr:class="stack-form danger-zone" attr:aria-label="Delete account">
+            <label>{format!("Type your username ({username}) to confirm")}
+                <input name="confirm_username" autocomplete="off" required maxlength="32"/>
+            </label>
+            {move || error_view(value.get().and_then(Result::err))}
+            <button type="submit" class="button danger" disabled=move || action.pending().get()>
+                "Delete my account and all my data"
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,141 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use axum::{body::Body, http::Request, Router};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use rehearse::server::{config::Config, AppState};
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+pub fn state(pool: SqlitePool) -> AppState {
+    let config = Config::from_lookup(|_| None).expect("default config is valid");
+    AppState::new(
+        LeptosOptions::builder().output_name("rehearse").build(),
+        pool,
+        config,
+    )
+}
+
+pub async fn app_with_bank(pool: SqlitePool) -> Router {
+    rehearse::questions::sync_builtin_bank(&pool)
+        .await
+        .expect("bank syncs");
+    rehearse::server::app(state(pool))
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+pub async fn send(app: &Router, req: Request<Body>) -> Reply {
+    let res = app.clone().oneshot(req).await.expect("router never fails");
+    let status = res.status().as_u16();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body reads")
+        .to_bytes();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+pub async fn get(app: &Router, uri: &str) -> Reply {
+    send(
+        app,
+        Request::get(uri)
+            .header("host", "localhost")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await
+}
+
+/// A browser-like client: keeps the session cookie between calls and sends
+/// our own Origin on every POST.
+pub struct Client {
+    pub app: Router,
+    pub cookie: Option<String>,
+}
+
+impl Client {
+    pub fn new(app: &Router) -> Self {
+        Self {
+            app: app.clone(),
+            cookie: None,
+        }
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        self.call_from(endpoint, form, "http://localhost").await
+    }
+
+    pub async fn call_from(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        origin: &str,
+    ) -> Reply {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", rehearse::questions::types::encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header("host", "localhost")
+            .header("origin", origin)
+            .header("accept", "application/json")
+            .header("content-type", "application/x-www-form-urlencoded");
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c.clone());
+        }
+        let reply = send(&self.app, req.body(Body::from(body)).expect("request")).await;
+        self.absorb(&reply);
+        reply
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Reply {
+        let mut req = Request::get(uri).header("host", "localhost");
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c.clone());
+        }
+        let reply = send(&self.app, req.body(Body::empty()).expect("request")).await;
+        self.absorb(&reply);
+        reply
+    }
+
+    fn absorb(&mut self, reply: &Reply) {
+        for value in reply.headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap_or_default();
+            let pair = text.split(';').next().unwrap_or_default().to_owned();
+            if pair.starts_with("rehearse_session=") {
+                self.cookie = if text.contains("Max-Age=0") {
+                    None
+                } else {
+                    Some(pair)
+                };
+            }
+        }
+    }
+
+    pub async fn register(&mut self, username: &str, password: &str) -> Reply {
+        self.call(
+            "accounts/register",
+            &[
+                ("username", username),
+                ("password", password),
+                ("role", "candidate"),
+                ("next", "/"),
+            ],
+        )
+        .await
+    }
+}
