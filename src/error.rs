@@ -96,7 +96,16 @@ impl FromServerFnError for AppError {
 /// error). Every server function body goes through this.
 #[cfg(feature = "ssr")]
 pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
+    // A plain HTML form post (no JavaScript) is answered by Leptos with a
+    // redirect back to the form; an error status would replace that
+    // redirect with a bare JSON body, so leave those alone.
+    let plain_form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if let (Err(error), false) = (&result, plain_form_post) {
         if let (Some(response), Ok(status)) = (
             leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
             http::StatusCode::from_u16(error.status_code()),

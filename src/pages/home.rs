@@ -10,8 +10,15 @@ use crate::questions::{
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let deleted = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("deleted")
+        .is_some();
     view! {
         <Title text=""/>
+        {deleted.then(|| view! {
+            <p class="notice" role="status">"Your account and all its data were deleted. Thank you for practising with Rehearse."</p>
+        })}
         <section class="hero">
             <h1>"Practise backend interviews the way they really go."</h1>
             <p class="lead">
