@@ -53,7 +53,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/questions") view=pages::questions::QuestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/questions/:slug") view=pages::question::QuestionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/practice/new") view=|| pages::coming_soon::coming_soon("Practice") ssr=SsrMode::Async/>
+                    <Route path=path!("/practice/new") view=pages::practice::NewSessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/practice/:id") view=pages::practice::RunSessionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/practice/:id/summary") view=pages::practice::SummaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/history") view=|| pages::coming_soon::coming_soon("History") ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=|| pages::coming_soon::coming_soon("Dashboard") ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=|| pages::coming_soon::coming_soon("Review") ssr=SsrMode::Async/>

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Rehearse: self-hosted mock interviews for backend developers.
 
 pub mod accounts;
@@ -6,6 +7,7 @@ pub mod components;
 pub mod error;
 pub mod pages;
 pub mod questions;
+pub mod sessions;
 
 #[cfg(feature = "ssr")]
 pub mod server;

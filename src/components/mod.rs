@@ -4,4 +4,6 @@ pub mod auth_forms;
 pub mod hydration;
 pub mod markdown;
 pub mod nav;
+pub mod runner;
+pub mod session_setup;
 pub mod theme;

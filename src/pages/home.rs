@@ -3,10 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::session_setup::QuickStart;
 use crate::questions::{
     api::{bank_size, RandomQuestion},
     types::DrawnQuestion,
 };
+use crate::sessions::api::find_active_session;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -25,9 +27,18 @@ pub fn HomePage() -> impl IntoView {
                 "Answer against the clock, compare with a reference answer, tick the key points you hit and grade yourself honestly. "
                 "Rehearse remembers what went badly so you can retry it."
             </p>
+            {move || Suspend::new(async move {
+                find_active_session().await.ok().flatten().map(|a| view! {
+                    <p class="notice resume" data-testid="resume">
+                        {format!("You have a {} session in progress (question {} of {}). ", a.mode.label().to_lowercase(), a.position + 1, a.count)}
+                        <a class="button primary" href=format!("/practice/{}", a.session_id)>"Resume it"</a>
+                    </p>
+                })
+            })}
             <p class="hero-actions">
-                <a class="button primary" href="/questions">"Browse the question bank"</a>
-                <a class="button" href="/practice/new">"Start a practice session"</a>
+                <QuickStart/>
+                <a class="button" href="/practice/new">"Choose what to practise"</a>
+                <a class="button" href="/questions">"Browse the question bank"</a>
             </p>
             {move || Suspend::new(async move {
                 bank_size().await.ok().map(|(questions, topics)| view! {

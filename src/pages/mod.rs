@@ -7,5 +7,6 @@ pub mod error;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod practice;
 pub mod question;
 pub mod questions;

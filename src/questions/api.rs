@@ -58,3 +58,15 @@ pub async fn bank_size() -> Result<(i64, i64), AppError> {
         .await,
     )
 }
+
+/// Every topic, in bank order, for pickers.
+#[server(endpoint = "questions/topics")]
+pub async fn list_topics() -> Result<Vec<TopicInfo>, AppError> {
+    crate::error::respond(
+        async move {
+            let pool = crate::server::pool()?;
+            Ok(super::db::topics(&pool).await?)
+        }
+        .await,
+    )
+}

@@ -306,6 +306,21 @@ pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Er
     }))
 }
 
+pub async fn topics(pool: &SqlitePool) -> Result<Vec<TopicInfo>, sqlx::Error> {
+    let rows: Vec<(String, String, bool)> =
+        sqlx::query_as("SELECT slug, name, behavioral FROM topics ORDER BY position")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name, behavioral)| TopicInfo {
+            slug,
+            name,
+            behavioral,
+        })
+        .collect())
+}
+
 /// Level and topic totals for the home page.
 pub async fn bank_size(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(

@@ -1,0 +1,580 @@
+//! The live session: one question at a time, a countdown from the server's
+//! deadline, an editor that autosaves, then reveal, tick, grade, next.
+//!
+//! The browser never decides time. It counts down from the server's
+//! deadline, corrected by the offset between the two clocks, and re-syncs
+//! whenever the tab becomes visible again.
+
+use leptos::prelude::*;
+
+use crate::sessions::api::{
+    adjust_timer, end_session, grade_answer, next_question, save_draft, submit_answer,
+};
+use crate::sessions::timer::suggested_grade;
+use crate::sessions::types::*;
+
+/// How long typing must pause before a draft is saved.
+const SAVE_DEBOUNCE_MS: u64 = 1_200;
+/// Interview mode warns this long before a question's deadline.
+const WARN_MS: i64 = 30_000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Unsaved,
+    Saving,
+    Offline,
+}
+
+fn client_now() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0
+    }
+}
+
+fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+#[island]
+pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
+    let id = initial.session_id.clone();
+    let state = RwSignal::new(initial.clone());
+    let text = RwSignal::new(initial.text.clone());
+    let save_state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let revealed = RwSignal::new(initial.phase == Phase::Reviewing && initial.grade.is_some());
+    let ticked = RwSignal::new(initial.key_points_hit.clone());
+    let grade = RwSignal::new(initial.grade);
+    let flagged = RwSignal::new(initial.flagged);
+    let note = RwSignal::new(initial.note.clone());
+    // server time = client time + offset
+    let offset = RwSignal::new(0_i64);
+    let now = RwSignal::new(initial.server_now);
+    let announced = RwSignal::new(String::new());
+    let pending_save = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+
+    let adopt = move |s: RunnerState| {
+        offset.set(s.server_now - client_now());
+        now.set(s.server_now);
+        if s.phase == Phase::Finished {
+            go_to(&format!("/practice/{}/summary", s.session_id));
+        }
+        let new_question = s.position != state.get_untracked().position;
+        if new_question {
+            text.set(s.text.clone());
+            revealed.set(false);
+        }
+        ticked.set(s.key_points_hit.clone());
+        grade.set(s.grade);
+        flagged.set(s.flagged);
+        note.set(s.note.clone());
+        state.set(s);
+    };
+
+    let remaining = Memo::new(move |_| {
+        let s = state.get();
+        if s.timer_off || s.phase != Phase::Answering {
+            return None;
+        }
+        s.deadline_at.map(|d| d - now.get())
+    });
+
+    // ---- saving --------------------------------------------------------
+    let id_save = id.clone();
+    let save_now = move || {
+        if save_state.get_untracked() == SaveState::Saved
+            || state.get_untracked().phase != Phase::Answering
+        {
+            return;
+        }
+        let (id, position, body) = (
+            id_save.clone(),
+            state.get_untracked().position,
+            text.get_untracked(),
+        );
+        save_state.set(SaveState::Saving);
+        leptos::task::spawn_local(async move {
+            match save_draft(id, position, body.clone()).await {
+                Ok(_) => {
+                    if text.get_untracked() == body {
+                        save_state.set(SaveState::Saved);
+                    } else {
+                        save_state.set(SaveState::Unsaved);
+                    }
+                }
+                Err(crate::error::AppError::Transport(_))
+                | Err(crate::error::AppError::Internal) => save_state.set(SaveState::Offline),
+                Err(e) => {
+                    save_state.set(SaveState::Unsaved);
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let save_now = StoredValue::new(save_now);
+
+    let schedule_save = move || {
+        save_state.set(SaveState::Unsaved);
+        pending_save.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+        if let Ok(handle) = set_timeout_with_handle(
+            move || save_now.with_value(|f| f()),
+            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
+        ) {
+            pending_save.set_value(Some(handle));
+        }
+    };
+
+    // ---- actions -------------------------------------------------------
+    let id_submit = id.clone();
+    let submit = move || {
+        if busy.get_untracked() || state.get_untracked().phase != Phase::Answering {
+            return;
+        }
+        busy.set(true);
+        let (id, position, body) = (
+            id_submit.clone(),
+            state.get_untracked().position,
+            text.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            match submit_answer(id, position, body).await {
+                Ok(s) => {
+                    save_state.set(SaveState::Saved);
+                    error.set(None);
+                    adopt(s);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let submit = StoredValue::new(submit);
+
+    let id_next = id.clone();
+    let go_next = move || {
+        let s = state.get_untracked();
+        if busy.get_untracked() || s.phase != Phase::Reviewing {
+            return;
+        }
+        let Some(g) = grade.get_untracked() else {
+            error.set(Some("Pick a grade first (keys 1 to 4).".into()));
+            return;
+        };
+        busy.set(true);
+        let id = id_next.clone();
+        let (ticks, flag, memo) = (
+            ticked.get_untracked(),
+            flagged.get_untracked(),
+            note.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            let result = match grade_answer(id.clone(), s.position, g, ticks, flag, memo).await {
+                Ok(_) => next_question(id, s.position).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(s) => {
+                    error.set(None);
+                    adopt(s);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    let go_next = StoredValue::new(go_next);
+
+    let id_timer = id.clone();
+    let timer_action = move |action: &'static str| {
+        let id = id_timer.clone();
+        leptos::task::spawn_local(async move {
+            match adjust_timer(id, action.to_owned()).await {
+                Ok(s) => adopt(s),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    let timer_action = StoredValue::new(timer_action);
+    let timer_action = move |action: &'static str| timer_action.with_value(|f| f(action));
+
+    let id_end = id.clone();
+    let end = move |_| {
+        let id = id_end.clone();
+        let summary = format!("/practice/{id}/summary");
+        save_now.with_value(|f| f());
+        leptos::task::spawn_local(async move {
+            match end_session(id).await {
+                Ok(()) => go_to(&summary),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+
+    // ---- the clock, keyboard and page life cycle (browser only) --------
+    let id_sync = id.clone();
+    Effect::new(move |_| {
+        offset.set(state.get_untracked().server_now - client_now());
+        browser_hooks(BrowserHooks {
+            id: id_sync.clone(),
+            state,
+            now,
+            offset,
+            revealed,
+            grade,
+            save_now,
+            submit,
+            go_next,
+            adopt: StoredValue::new(adopt),
+        });
+    });
+
+    // Interview mode: at zero the draft is submitted for you. Practice
+    // mode only marks the overtime.
+    Effect::new(move |_| {
+        let left = remaining.get();
+        let s = state.get_untracked();
+        if s.mode == Mode::Interview
+            && s.phase == Phase::Answering
+            && left.is_some_and(|l| l <= 0)
+            && !busy.get_untracked()
+        {
+            submit.with_value(|f| f());
+        }
+        // Screen-reader announcements at a few moments, not every second.
+        if let Some(l) = left {
+            let secs = (l + 999) / 1000;
+            let message = match secs {
+                60 => "One minute left.",
+                30 => "30 seconds left.",
+                10 => "10 seconds left.",
+                0 if s.mode == Mode::Practice => {
+                    "Time is up. You can keep going; the overtime is recorded."
+                }
+                0 => "Time is up. Your answer was submitted.",
+                _ => "",
+            };
+            if !message.is_empty() && announced.get_untracked() != message {
+                announced.set(message.to_owned());
+            }
+        }
+    });
+
+    // ---- view ----------------------------------------------------------
+    let timer_text = move || {
+        let s = state.get();
+        if s.phase != Phase::Answering {
+            return "Submitted".to_owned();
+        }
+        if s.timer_off {
+            return "Timer off".to_owned();
+        }
+        if s.paused {
+            return "Paused".to_owned();
+        }
+        match remaining.get() {
+            None => "Untimed".to_owned(),
+            Some(l) if l > 0 => format_duration(l),
+            Some(l) => format!("+{} over", format_duration(-l)),
+        }
+    };
+    let timer_class = move || {
+        let base = "countdown";
+        match remaining.get() {
+            Some(l) if l <= 0 => format!("{base} over"),
+            Some(l) if l <= WARN_MS => format!("{base} warning"),
+            _ => base.to_owned(),
+        }
+    };
+    let save_label = move || match save_state.get() {
+        SaveState::Saved => "Saved",
+        SaveState::Unsaved => "Unsaved changes",
+        SaveState::Saving => "Saving…",
+        SaveState::Offline => "Offline — will retry",
+    };
+    // Retry offline saves every few seconds.
+    Effect::new(move |_| {
+        if save_state.get() == SaveState::Offline {
+            let _ = set_timeout_with_handle(
+                move || {
+                    if save_state.get_untracked() == SaveState::Offline {
+                        save_state.set(SaveState::Unsaved);
+                        save_now.with_value(|f| f());
+                    }
+                },
+                std::time::Duration::from_secs(3),
+            );
+        }
+    });
+
+    view! {
+        <div class="runner" data-testid="runner">
+            <div class="runner-bar">
+                <span class="progress" data-testid="progress">
+                    {move || format!("Question {} of {}", state.get().position + 1, state.get().count)}
+                </span>
+                <span class="tags">
+                    <span class=move || format!("tag level-{}", state.get().level.as_str())>{move || state.get().level.label()}</span>
+                    <span class="tag">{move || state.get().topic_name}</span>
+                    <span class="tag">{move || state.get().mode.label()}</span>
+                </span>
+                <span class=timer_class role="timer" aria-label="Time left for this question" data-testid="countdown">{timer_text}</span>
+            </div>
+            <p class="sr-only" aria-live="assertive" data-testid="announcer">{move || announced.get()}</p>
+            {move || (state.get().mode == Mode::Interview && state.get().phase == Phase::Answering
+                && remaining.get().is_some_and(|l| l > 0 && l <= WARN_MS)).then(|| view! {
+                <p class="time-warning" role="status">"Less than 30 seconds left: your draft will be submitted automatically at zero."</p>
+            })}
+            <h1 class="prompt" data-testid="prompt">{move || state.get().prompt}</h1>
+
+            {move || (state.get().phase == Phase::Answering).then(|| view! {
+                <div class="editor">
+                    <label for="answer" class="sr-only">"Your answer"</label>
+                    <textarea id="answer" name="answer" rows="14" spellcheck="true"
+                        placeholder="Write your answer. Markdown works: **bold**, lists, and ``` code blocks."
+                        maxlength=MAX_ANSWER_CHARS.to_string()
+                        prop:value=move || text.get()
+                        on:input=move |ev| { text.set(event_target_value(&ev)); schedule_save(); }
+                        on:blur=move |_| save_now.with_value(|f| f())
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            // Tab indents code instead of leaving the editor.
+                            if ev.key() == "Tab" && !ev.shift_key() && !ev.ctrl_key() {
+                                #[cfg(feature = "hydrate")]
+                                {
+                                    use wasm_bindgen::JsCast;
+                                    if let Some(area) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                                        ev.prevent_default();
+                                        let start = area.selection_start().ok().flatten().unwrap_or(0);
+                                        let _ = area.set_range_text("    ");
+                                        let _ = area.set_selection_range(start + 4, start + 4);
+                                        text.set(area.value());
+                                        schedule_save();
+                                    }
+                                }
+                            }
+                        }
+                    ></textarea>
+                    <div class="editor-bar">
+                        <span class="save-state" data-testid="save-state" aria-live="polite">{save_label}</span>
+                        <button type="button" class="button primary" on:click=move |_| submit.with_value(|f| f())
+                            disabled=move || busy.get()>"Submit answer"</button>
+                    </div>
+                    {move || (state.get().mode == Mode::Practice).then(|| view! {
+                        <div class="timer-controls" aria-label="Timer controls">
+                            {move || if state.get().paused {
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("resume")>"Resume timer"</button> }.into_any()
+                            } else {
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("pause")>"Pause timer"</button> }.into_any()
+                            }}
+                            <button type="button" class="link-button" on:click=move |_| timer_action("extend")>"+1 minute"</button>
+                            {move || if state.get().timer_off {
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("on")>"Turn timer on"</button> }.into_any()
+                            } else {
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("off")>"Turn timer off"</button> }.into_any()
+                            }}
+                        </div>
+                    })}
+                </div>
+            })}
+
+            {move || (state.get().phase == Phase::Reviewing).then(|| {
+                let s = state.get();
+                let reveal = s.reveal.clone();
+                let total = reveal.as_ref().map_or(0, |r| r.key_points.len());
+                view! {
+                    <section class="review" aria-label="Review your answer">
+                        {s.timed_out.then(|| view! { <p class="badge over" data-testid="timed-out">"Time ran out: your last saved draft was submitted."</p> })}
+                        {(s.overtime_ms > 0).then(|| view! { <p class="badge warn">{format!("Submitted {} over the limit.", format_duration(s.overtime_ms))}</p> })}
+                        <h2>"Your answer"</h2>
+                        <pre class="your-answer" data-testid="your-answer">{if s.text.is_empty() { "(nothing written)".to_owned() } else { s.text.clone() }}</pre>
+                        {move || if revealed.get() {
+                            let reveal = reveal.clone();
+                            view! {
+                                <div class="reference" data-testid="reference">
+                                    <h2>{if reveal.as_ref().is_some_and(|r| r.behavioral) { "What a strong answer shows" } else { "Reference answer" }}</h2>
+                                    <div class="markdown" inner_html=reveal.as_ref().map(|r| r.answer_html.clone()).unwrap_or_default()></div>
+                                    <fieldset class="key-point-ticks">
+                                        <legend>"Tick the key points your answer covered"</legend>
+                                        {reveal.as_ref().map(|r| r.key_points.clone()).unwrap_or_default().into_iter().enumerate().map(|(i, point)| {
+                                            let i = i as u32;
+                                            view! {
+                                                <label class="check">
+                                                    <input type="checkbox" prop:checked=move || ticked.get().contains(&i)
+                                                        on:change=move |ev| {
+                                                            let on = event_target_checked(&ev);
+                                                            ticked.update(|t| { t.retain(|x| *x != i); if on { t.push(i); } });
+                                                        }/>
+                                                    <span>{point}</span>
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <fieldset class="grade-picker">
+                                        <legend>"Your grade "
+                                            <span class="muted" data-testid="suggested">{move || {
+                                                let g = suggested_grade(ticked.get().len(), total);
+                                                format!("(your ticks suggest {g} · {})", GRADES[usize::from(g) - 1].1)
+                                            }}</span>
+                                        </legend>
+                                        {GRADES.iter().map(|(g, label, meaning)| {
+                                            let g = *g;
+                                            view! {
+                                                <label class="grade" title=*meaning>
+                                                    <input type="radio" name="grade" value=g.to_string()
+                                                        prop:checked=move || grade.get() == Some(g)
+                                                        on:change=move |_| grade.set(Some(g))/>
+                                                    <span class="grade-key">{g}</span>
+                                                    <span class="grade-label">{*label}</span>
+                                                    <span class="grade-meaning">{*meaning}</span>
+                                                </label>
+                                            }
+                                        }).collect_view()}
+                                    </fieldset>
+                                    <label class="check"><input type="checkbox" prop:checked=move || flagged.get()
+                                        on:change=move |ev| flagged.set(event_target_checked(&ev))/>" Flag this question to come back to it"</label>
+                                    <label class="note-field">"Note (optional)"
+                                        <textarea rows="2" maxlength=MAX_NOTE_CHARS.to_string() prop:value=move || note.get()
+                                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                                    </label>
+                                    <button type="button" class="button primary" on:click=move |_| go_next.with_value(|f| f())
+                                        disabled=move || busy.get()>
+                                        {move || if state.get().position + 1 >= state.get().count { "Finish" } else { "Next question" }}
+                                    </button>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <button type="button" class="button primary" on:click=move |_| revealed.set(true)>"Reveal the reference answer"</button>
+                            }.into_any()
+                        }}
+                    </section>
+                }
+            })}
+
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <p class="shortcuts muted">
+                <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" submit / next · "<kbd>"R"</kbd>" reveal · "
+                <kbd>"1"</kbd>"–"<kbd>"4"</kbd>" grade · "<kbd>"N"</kbd>" next"
+            </p>
+            <p><button type="button" class="link-button" on:click=end>"End session now"</button></p>
+        </div>
+    }
+}
+
+/// What the page-wide listeners need, gathered so the browser-only code can
+/// live in one function. (The server build never reads them.)
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+struct BrowserHooks<S, A, B, C>
+where
+    S: Fn() + Send + Sync + 'static,
+    A: Fn() + Send + Sync + 'static,
+    B: Fn() + Send + Sync + 'static,
+    C: Fn(RunnerState) + Send + Sync + 'static,
+{
+    id: String,
+    state: RwSignal<RunnerState>,
+    now: RwSignal<i64>,
+    offset: RwSignal<i64>,
+    revealed: RwSignal<bool>,
+    grade: RwSignal<Option<u8>>,
+    save_now: StoredValue<S>,
+    submit: StoredValue<A>,
+    go_next: StoredValue<B>,
+    adopt: StoredValue<C>,
+}
+
+/// The ticking clock, keyboard shortcuts, and the page life cycle: save
+/// when the tab hides, re-sync with the server when it shows again.
+#[cfg(feature = "hydrate")]
+fn browser_hooks<S, A, B, C>(h: BrowserHooks<S, A, B, C>)
+where
+    S: Fn() + Send + Sync + 'static,
+    A: Fn() + Send + Sync + 'static,
+    B: Fn() + Send + Sync + 'static,
+    C: Fn(RunnerState) + Send + Sync + 'static,
+{
+    use wasm_bindgen::JsCast;
+    let BrowserHooks {
+        id,
+        state,
+        now,
+        offset,
+        revealed,
+        grade,
+        save_now,
+        submit,
+        go_next,
+        adopt,
+    } = h;
+    let _ = set_interval_with_handle(
+        move || now.set(client_now() + offset.get_untracked()),
+        std::time::Duration::from_millis(250),
+    );
+    let resync = move || {
+        let id = id.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(s) = crate::sessions::api::session_state(id).await {
+                adopt.with_value(|f| f(s));
+            }
+        });
+    };
+    let _ = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            save_now.with_value(|f| f());
+        } else {
+            resync();
+        }
+    });
+    let _ = window_event_listener_untyped("pagehide", move |_| save_now.with_value(|f| f()));
+    let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT"));
+        let phase = state.get_untracked().phase;
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key() == "Enter" {
+            ev.prevent_default();
+            match phase {
+                Phase::Answering => submit.with_value(|f| f()),
+                Phase::Reviewing => go_next.with_value(|f| f()),
+                Phase::Finished => {}
+            }
+            return;
+        }
+        if in_field || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || phase != Phase::Reviewing {
+            return;
+        }
+        match ev.key().as_str() {
+            "r" | "R" => revealed.set(true),
+            "1" | "2" | "3" | "4" if revealed.get_untracked() => grade.set(ev.key().parse().ok()),
+            "n" | "N" => go_next.with_value(|f| f()),
+            _ => {}
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn browser_hooks<S, A, B, C>(_: BrowserHooks<S, A, B, C>)
+where
+    S: Fn() + Send + Sync + 'static,
+    A: Fn() + Send + Sync + 'static,
+    B: Fn() + Send + Sync + 'static,
+    C: Fn(RunnerState) + Send + Sync + 'static,
+{
+}

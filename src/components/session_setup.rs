@@ -1,0 +1,131 @@
+//! Choosing what to practise: `/practice/new` and the quick start on `/`.
+
+use leptos::prelude::*;
+
+use crate::questions::types::{Level, TopicInfo};
+use crate::sessions::api::StartSession;
+
+fn go_to(path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().assign(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}
+
+/// Starts a session with sensible defaults in one click.
+#[island]
+pub fn QuickStart() -> impl IntoView {
+    let action = ServerAction::<StartSession>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = value.get() {
+            go_to(&format!("/practice/{id}"));
+        }
+    });
+    let start = move |_| {
+        action.dispatch(StartSession {
+            mode: "practice".into(),
+            levels: vec![],
+            topics: vec![],
+            count: 5,
+            per_question_secs: 300,
+            total_secs: 0,
+        });
+    };
+    view! {
+        <button type="button" class="button primary" on:click=start disabled=move || action.pending().get()>
+            "Quick start: 5 questions, 5 minutes each"
+        </button>
+        {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+    }
+}
+
+#[island]
+pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
+    let mode = RwSignal::new("practice".to_owned());
+    let levels = RwSignal::new(Vec::<String>::new());
+    let chosen_topics = RwSignal::new(Vec::<String>::new());
+    let count = RwSignal::new(5_u32);
+    let per_question = RwSignal::new(300_u32);
+    let total_minutes = RwSignal::new(0_u32);
+    let action = ServerAction::<StartSession>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = value.get() {
+            go_to(&format!("/practice/{id}"));
+        }
+    });
+    let toggle = |list: RwSignal<Vec<String>>, item: String, on: bool| {
+        list.update(|l| {
+            l.retain(|x| *x != item);
+            if on {
+                l.push(item);
+            }
+        });
+    };
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        action.dispatch(StartSession {
+            mode: mode.get_untracked(),
+            levels: levels.get_untracked(),
+            topics: chosen_topics.get_untracked(),
+            count: count.get_untracked(),
+            per_question_secs: per_question.get_untracked(),
+            total_secs: total_minutes.get_untracked() * 60,
+        });
+    };
+    view! {
+        <form class="setup panel" on:submit=start aria-label="Configure a session">
+            <fieldset>
+                <legend>"Mode"</legend>
+                <label class="check"><input type="radio" name="mode" value="practice" checked
+                    on:change=move |_| mode.set("practice".into())/>
+                    <span><strong>"Practice"</strong>" — the timer is a guide: pause, extend or switch it off; overtime is noted."</span></label>
+                <label class="check"><input type="radio" name="mode" value="interview"
+                    on:change=move |_| mode.set("interview".into())/>
+                    <span><strong>"Interview"</strong>" — hard limits: at zero your draft is submitted and you move on."</span></label>
+            </fieldset>
+            <fieldset>
+                <legend>"Levels " <span class="muted">"(none ticked = all)"</span></legend>
+                {Level::ALL.into_iter().map(|l| view! {
+                    <label class="check"><input type="checkbox" name="level" value=l.as_str()
+                        on:change=move |ev| toggle(levels, l.as_str().to_owned(), event_target_checked(&ev))/>
+                        <span>{l.label()}</span></label>
+                }).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>"Topics " <span class="muted">"(none ticked = all)"</span></legend>
+                <div class="topic-grid">
+                {topics.into_iter().map(|t| {
+                    let slug = t.slug.clone();
+                    view! {
+                        <label class="check"><input type="checkbox" name="topic" value=t.slug.clone()
+                            on:change=move |ev| toggle(chosen_topics, slug.clone(), event_target_checked(&ev))/>
+                            <span>{t.name}</span></label>
+                    }
+                }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="setup-numbers">
+                <label>"Questions"
+                    <input type="number" name="count" min="1" max="50" prop:value=move || count.get().to_string()
+                        on:input=move |ev| count.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                </label>
+                <label>"Seconds per question " <span class="muted">"(0 = no limit)"</span>
+                    <input type="number" name="per_question_secs" min="0" max="3600" step="1"
+                        prop:value=move || per_question.get().to_string()
+                        on:input=move |ev| per_question.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                </label>
+                <label>"Minutes for the whole session " <span class="muted">"(0 = no limit)"</span>
+                    <input type="number" name="total_minutes" min="0" max="360"
+                        prop:value=move || total_minutes.get().to_string()
+                        on:input=move |ev| total_minutes.set(event_target_value(&ev).parse().unwrap_or(0))/>
+                </label>
+            </div>
+            {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            <button type="submit" class="button primary" disabled=move || action.pending().get()>"Start session"</button>
+        </form>
+    }
+}

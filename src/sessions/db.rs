@@ -1,0 +1,743 @@
+//! SQL and the rules that need it: sessions are created, settled against
+//! the clock, saved, submitted, graded and advanced here. Every function
+//! takes `now` so tests control time, and every write checks ownership in
+//! the same statement or transaction that changes the row.
+
+use sqlx::{SqliteConnection, SqlitePool};
+use uuid::Uuid;
+
+use super::{timer, types::*};
+use crate::error::AppError;
+use crate::questions::types::Level;
+use crate::server::db::begin_write;
+
+/// What a new session asks for, already validated.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    pub mode: Mode,
+    pub levels: Vec<Level>,
+    pub topics: Vec<String>,
+    pub count: u32,
+    pub per_question_secs: Option<u32>,
+    pub total_secs: Option<u32>,
+}
+
+#[derive(sqlx::FromRow, Clone, Debug)]
+pub struct SessionRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub mode: String,
+    pub per_question_secs: Option<i64>,
+    pub total_secs: Option<i64>,
+    pub started_at: i64,
+    pub deadline_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub status: String,
+    pub question_count: i64,
+    pub paused_at: Option<i64>,
+    pub timer_off: bool,
+    pub current_position: i64,
+}
+
+impl SessionRow {
+    fn mode(&self) -> Mode {
+        Mode::parse(&self.mode).unwrap_or(Mode::Practice)
+    }
+    fn per_question_ms(&self) -> Option<i64> {
+        self.per_question_secs.map(|s| s * 1000)
+    }
+    fn is_active(&self) -> bool {
+        self.status == "active"
+    }
+}
+
+#[derive(sqlx::FromRow, Clone, Debug)]
+struct AnswerRow {
+    position: i64,
+    draft: String,
+    answer: Option<String>,
+    deadline_at: Option<i64>,
+    submitted_at: Option<i64>,
+    timed_out: bool,
+    self_grade: Option<i64>,
+    key_points_hit: String,
+    flagged: bool,
+    note: String,
+    overtime_ms: i64,
+    slug: String,
+    prompt: String,
+    level: String,
+    topic_name: String,
+    answer_html: String,
+    key_points: String,
+    behavioral: bool,
+}
+
+/// Creates a session with its questions drawn at random (questions the user
+/// has not answered lately first) and starts the first one. `None` when no
+/// question matches the filters.
+pub async fn create(
+    pool: &SqlitePool,
+    user_id: Uuid,
+    new: &NewSession,
+    now: i64,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let levels: Vec<&str> = new.levels.iter().map(|l| l.as_str()).collect();
+    let levels = serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into());
+    let topics = serde_json::to_string(&new.topics).unwrap_or_else(|_| "[]".into());
+    let mut tx = begin_write(pool).await?;
+    // Questions never answered sort first; then by the day last answered,
+    // so recent ones come last; random within each group.
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT q.id FROM questions q JOIN topics t ON t.id = q.topic_id
+         LEFT JOIN (SELECT question_id, max(coalesce(submitted_at, started_at)) AS last
+                    FROM session_answers WHERE user_id = ?1 GROUP BY question_id) h
+           ON h.question_id = q.id
+         WHERE q.archived = 0
+           AND (?2 = '[]' OR q.level IN (SELECT value FROM json_each(?2)))
+           AND (?3 = '[]' OR t.slug IN (SELECT value FROM json_each(?3)))
+         ORDER BY coalesce(h.last, 0) / 86400000, random()
+         LIMIT ?4",
+    )
+    .bind(user_id)
+    .bind(&levels)
+    .bind(&topics)
+    .bind(i64::from(new.count))
+    .fetch_all(&mut *tx)
+    .await?;
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let id = Uuid::now_v7();
+    let per_q = new.per_question_secs.map(i64::from);
+    let total = new.total_secs.map(i64::from);
+    let deadline = total.map(|t| now + t * 1000);
+    sqlx::query(
+        "INSERT INTO interview_sessions (id, user_id, mode, levels, topics, per_question_secs,
+             total_secs, started_at, deadline_at, status, question_count, current_position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(new.mode.as_str())
+    .bind(&levels)
+    .bind(&topics)
+    .bind(per_q)
+    .bind(total)
+    .bind(now)
+    .bind(deadline)
+    .bind(ids.len() as i64)
+    .execute(&mut *tx)
+    .await?;
+    let first_deadline = timer::question_deadline(now, per_q.map(|s| s * 1000), deadline);
+    for (position, question_id) in ids.iter().enumerate() {
+        let first = position == 0;
+        sqlx::query(
+            "INSERT INTO session_answers (session_id, position, user_id, question_id, started_at, deadline_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(user_id)
+        .bind(question_id)
+        .bind(first.then_some(now))
+        .bind(if first { first_deadline } else { None })
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+async fn load_session(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+) -> Result<Option<SessionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, user_id, mode, per_question_secs, total_secs, started_at, deadline_at,
+                finished_at, status, question_count, paused_at, timer_off, current_position
+         FROM interview_sessions WHERE id = ?1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The session if it exists and belongs to `user`; anything else is
+/// reported as not found, so ids can't be probed.
+async fn owned(conn: &mut SqliteConnection, id: Uuid, user: Uuid) -> Result<SessionRow, AppError> {
+    match load_session(conn, id).await? {
+        Some(s) if s.user_id == user => Ok(s),
+        _ => Err(AppError::NotFound("That session".into())),
+    }
+}
+
+async fn load_answer(
+    conn: &mut SqliteConnection,
+    id: Uuid,
+    position: i64,
+) -> Result<Option<AnswerRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.position, a.draft, a.answer, a.deadline_at, a.submitted_at,
+                a.timed_out, a.self_grade, a.key_points_hit, a.flagged, a.note, a.overtime_ms,
+                q.slug, q.prompt, q.level, t.name AS topic_name, q.answer_html, q.key_points,
+                t.behavioral
+         FROM session_answers a
+         JOIN questions q ON q.id = a.question_id
+         JOIN topics t ON t.id = q.topic_id
+         WHERE a.session_id = ?1 AND a.position = ?2",
+    )
+    .bind(id)
+    .bind(position)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Applies what the clock has decided since the last request, in interview
+/// mode: a question past its deadline is submitted with its last saved
+/// draft, and a session past its overall deadline finishes. Idempotent.
+async fn settle(
+    conn: &mut SqliteConnection,
+    s: &mut SessionRow,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    if !s.is_active() || s.mode() != Mode::Interview {
+        return Ok(());
+    }
+    let answer: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT started_at, deadline_at, submitted_at FROM session_answers
+         WHERE session_id = ?1 AND position = ?2",
+    )
+    .bind(s.id)
+    .bind(s.current_position)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((Some(started), deadline, None)) = answer {
+        if timer::is_past(now, deadline, timer::GRACE_MS) {
+            let due = deadline.unwrap_or(now);
+            sqlx::query(
+                "UPDATE session_answers SET answer = draft, submitted_at = ?3, time_spent_ms = ?4,
+                     timed_out = 1
+                 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL",
+            )
+            .bind(s.id)
+            .bind(s.current_position)
+            .bind(due)
+            .bind(timer::time_spent_ms(started, due))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    if timer::is_past(now, s.deadline_at, timer::GRACE_MS) {
+        let at = s.deadline_at.unwrap_or(now);
+        sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = ?2 WHERE id = ?1 AND status = 'active'")
+            .bind(s.id)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+        s.status = "finished".into();
+        s.finished_at = Some(at);
+    }
+    Ok(())
+}
+
+/// The runner's view of the session now, after settling the clock.
+pub async fn state(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    let state = build_state(&mut tx, &s, now).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+async fn build_state(
+    conn: &mut SqliteConnection,
+    s: &SessionRow,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let a = load_answer(conn, s.id, s.current_position)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let phase = if !s.is_active() {
+        Phase::Finished
+    } else if a.submitted_at.is_some() {
+        Phase::Reviewing
+    } else {
+        Phase::Answering
+    };
+    let reveal = (phase != Phase::Answering).then(|| Reveal {
+        answer_html: a.answer_html.clone(),
+        key_points: serde_json::from_str(&a.key_points).unwrap_or_default(),
+        behavioral: a.behavioral,
+    });
+    Ok(RunnerState {
+        session_id: s.id.to_string(),
+        mode: s.mode(),
+        position: u32::try_from(a.position).unwrap_or(0),
+        count: u32::try_from(s.question_count).unwrap_or(0),
+        phase,
+        slug: a.slug,
+        prompt: a.prompt,
+        level: Level::parse(&a.level).unwrap_or(Level::Beginner),
+        topic_name: a.topic_name,
+        text: a.answer.unwrap_or(a.draft),
+        deadline_at: a.deadline_at,
+        session_deadline_at: s.deadline_at,
+        server_now: now,
+        paused: s.paused_at.is_some(),
+        timer_off: s.timer_off,
+        timed_out: a.timed_out,
+        overtime_ms: a.overtime_ms,
+        reveal,
+        grade: a.self_grade.and_then(|g| u8::try_from(g).ok()),
+        key_points_hit: serde_json::from_str(&a.key_points_hit).unwrap_or_default(),
+        flagged: a.flagged,
+        note: a.note,
+    })
+}
+
+/// Autosave. One statement: it only lands on the caller's own, current,
+/// unsubmitted answer, and (in interview mode) before the deadline.
+pub async fn save_draft(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    text: &str,
+    now: i64,
+) -> Result<SaveAck, AppError> {
+    let changed = sqlx::query(
+        "UPDATE session_answers SET draft = ?4, draft_saved_at = ?5
+         WHERE session_id = ?1 AND position = ?2 AND user_id = ?3 AND submitted_at IS NULL
+           AND EXISTS (SELECT 1 FROM interview_sessions s
+                       WHERE s.id = ?1 AND s.status = 'active' AND s.current_position = ?2
+                         AND (s.mode = 'practice' OR session_answers.deadline_at IS NULL
+                              OR ?5 <= session_answers.deadline_at + ?6))",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .bind(user)
+    .bind(text)
+    .bind(now)
+    .bind(timer::GRACE_MS)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if changed == 1 {
+        return Ok(SaveAck { saved_at: now });
+    }
+    // Say why, without having changed anything.
+    let mut conn = pool.acquire().await?;
+    let s = owned(&mut conn, id, user).await?;
+    Err(refusal(&s, position))
+}
+
+fn refusal(s: &SessionRow, position: u32) -> AppError {
+    if !s.is_active() {
+        AppError::Conflict("This session has finished; nothing more can be changed.".into())
+    } else if i64::from(position) != s.current_position {
+        AppError::Conflict("That question is no longer the current one. Reload to continue.".into())
+    } else {
+        AppError::Conflict(
+            "Time is up for this question; your last saved draft was submitted.".into(),
+        )
+    }
+}
+
+/// Submits the answer. Submitting twice is harmless: the second call
+/// returns the state as it is.
+pub async fn submit(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    text: &str,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    let current = i64::from(position) == s.current_position;
+    if s.is_active() && current {
+        let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT started_at, deadline_at, submitted_at FROM session_answers WHERE session_id = ?1 AND position = ?2",
+        )
+        .bind(id)
+        .bind(i64::from(position))
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((started, deadline, None)) = row {
+            let started = started.unwrap_or(now);
+            let timed = !s.timer_off;
+            // The browser submits at zero; the server decides what is late.
+            let overtime = if timed {
+                timer::overtime_ms(now, deadline)
+            } else {
+                0
+            };
+            let timed_out = timed && s.mode() == Mode::Interview && overtime > 0;
+            sqlx::query(
+                "UPDATE session_answers SET draft = ?3, answer = ?3, submitted_at = ?4,
+                     time_spent_ms = ?5, overtime_ms = ?6, timed_out = ?7
+                 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL",
+            )
+            .bind(id)
+            .bind(i64::from(position))
+            .bind(text)
+            .bind(now)
+            .bind(timer::time_spent_ms(started, now))
+            .bind(if s.mode() == Mode::Practice {
+                overtime
+            } else {
+                0
+            })
+            .bind(timed_out)
+            .execute(&mut *tx)
+            .await?;
+        }
+    } else if !current && i64::from(position) > s.current_position {
+        return Err(refusal(&s, position));
+    }
+    let state = build_state(&mut tx, &s, now).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+/// Records the self-grade, ticked key points, flag and note of a submitted
+/// answer (the current one, or any earlier one of an active session).
+#[allow(clippy::too_many_arguments)]
+pub async fn grade(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    grade: u8,
+    ticked: &[u32],
+    flagged: bool,
+    note: &str,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    let key_point_count: Option<i64> = sqlx::query_scalar(
+        "SELECT json_array_length(q.key_points) FROM session_answers a JOIN questions q ON q.id = a.question_id
+         WHERE a.session_id = ?1 AND a.position = ?2 AND a.submitted_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(key_point_count) = key_point_count else {
+        return Err(AppError::Conflict(
+            "Submit your answer before grading it.".into(),
+        ));
+    };
+    if ticked.iter().any(|&k| i64::from(k) >= key_point_count) {
+        return Err(AppError::invalid(
+            "key_points_hit",
+            "A ticked key point does not exist.",
+        ));
+    }
+    let mut ticked = ticked.to_vec();
+    ticked.sort_unstable();
+    ticked.dedup();
+    sqlx::query(
+        "UPDATE session_answers SET self_grade = ?3, key_points_hit = ?4, flagged = ?5, note = ?6, graded_at = ?7
+         WHERE session_id = ?1 AND position = ?2",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .bind(i64::from(grade))
+    .bind(serde_json::to_string(&ticked).unwrap_or_else(|_| "[]".into()))
+    .bind(flagged)
+    .bind(note)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let state = build_state(&mut tx, &s, now).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+/// Moves on from a graded question: starts the next one, or finishes the
+/// session after the last. Calling it again for the same position is
+/// harmless.
+pub async fn next(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    if s.is_active() && i64::from(position) == s.current_position {
+        let graded: Option<Option<i64>> = sqlx::query_scalar(
+            "SELECT self_grade FROM session_answers WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NOT NULL",
+        )
+        .bind(id)
+        .bind(i64::from(position))
+        .fetch_optional(&mut *tx)
+        .await?;
+        match graded {
+            None => return Err(AppError::Conflict("Submit your answer first.".into())),
+            Some(None) => return Err(AppError::invalid("grade", "Pick a grade before moving on.")),
+            Some(Some(_)) => {}
+        }
+        let next = s.current_position + 1;
+        if next >= s.question_count {
+            finish(&mut tx, &mut s, now).await?;
+        } else {
+            // Moving on ends a pause: the next question's clock starts now.
+            if let Some(paused_at) = s.paused_at {
+                s.deadline_at = timer::resume_deadline(s.deadline_at, paused_at, now);
+                s.paused_at = None;
+                sqlx::query("UPDATE interview_sessions SET paused_at = NULL, deadline_at = ?2 WHERE id = ?1")
+                    .bind(id)
+                    .bind(s.deadline_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let deadline = timer::question_deadline(now, s.per_question_ms(), s.deadline_at);
+            sqlx::query("UPDATE session_answers SET started_at = ?3, deadline_at = ?4 WHERE session_id = ?1 AND position = ?2")
+                .bind(id)
+                .bind(next)
+                .bind(now)
+                .bind(deadline)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE interview_sessions SET current_position = ?2 WHERE id = ?1")
+                .bind(id)
+                .bind(next)
+                .execute(&mut *tx)
+                .await?;
+            s.current_position = next;
+        }
+    }
+    let state = build_state(&mut tx, &s, now).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+async fn finish(
+    conn: &mut SqliteConnection,
+    s: &mut SessionRow,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = ?2 WHERE id = ?1 AND status = 'active'")
+        .bind(s.id)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    s.status = "finished".into();
+    s.finished_at = Some(now);
+    Ok(())
+}
+
+/// Ends the session now; unanswered questions stay unanswered.
+pub async fn end(pool: &SqlitePool, id: Uuid, user: Uuid, now: i64) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    if s.is_active() {
+        // Keep whatever was typed on the current question.
+        sqlx::query(
+            "UPDATE session_answers SET answer = draft, submitted_at = ?3,
+                 time_spent_ms = max(0, ?3 - coalesce(started_at, ?3))
+             WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL AND started_at IS NOT NULL
+               AND draft <> ''",
+        )
+        .bind(id)
+        .bind(s.current_position)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        finish(&mut tx, &mut s, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Timer controls, practice mode only (WCAG 2.2.1: the person can pause,
+/// extend or switch off a time limit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimerAction {
+    Pause,
+    Resume,
+    Extend,
+    Off,
+    On,
+}
+
+pub const EXTEND_MS: i64 = 60_000;
+
+pub async fn adjust_timer(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    action: TimerAction,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    if s.mode() != Mode::Practice {
+        return Err(AppError::Conflict(
+            "Interview mode keeps hard time limits; the timer can't be changed.".into(),
+        ));
+    }
+    if !s.is_active() {
+        return Err(refusal(&s, u32::try_from(s.current_position).unwrap_or(0)));
+    }
+    let pos = s.current_position;
+    match action {
+        TimerAction::Pause if s.paused_at.is_none() => {
+            sqlx::query("UPDATE interview_sessions SET paused_at = ?2 WHERE id = ?1")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            s.paused_at = Some(now);
+        }
+        TimerAction::Resume => {
+            if let Some(paused_at) = s.paused_at {
+                let shift = (now - paused_at).max(0);
+                sqlx::query("UPDATE interview_sessions SET paused_at = NULL, deadline_at = deadline_at + ?2 WHERE id = ?1")
+                    .bind(id)
+                    .bind(shift)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE session_answers SET deadline_at = deadline_at + ?3 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL")
+                    .bind(id)
+                    .bind(pos)
+                    .bind(shift)
+                    .execute(&mut *tx)
+                    .await?;
+                s.paused_at = None;
+                s.deadline_at = timer::resume_deadline(s.deadline_at, paused_at, now);
+            }
+        }
+        TimerAction::Extend => {
+            sqlx::query("UPDATE session_answers SET deadline_at = deadline_at + ?3 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL")
+                .bind(id)
+                .bind(pos)
+                .bind(EXTEND_MS)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE interview_sessions SET deadline_at = deadline_at + ?2 WHERE id = ?1",
+            )
+            .bind(id)
+            .bind(EXTEND_MS)
+            .execute(&mut *tx)
+            .await?;
+            s.deadline_at = s.deadline_at.map(|d| d + EXTEND_MS);
+        }
+        TimerAction::Off | TimerAction::On => {
+            let off = action == TimerAction::Off;
+            sqlx::query("UPDATE interview_sessions SET timer_off = ?2 WHERE id = ?1")
+                .bind(id)
+                .bind(off)
+                .execute(&mut *tx)
+                .await?;
+            s.timer_off = off;
+        }
+        TimerAction::Pause => {}
+    }
+    let state = build_state(&mut tx, &s, now).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+/// The finished (or current) session, question by question.
+pub async fn summary(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    now: i64,
+) -> Result<SessionSummary, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(i64, String, String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, bool, i64, bool, Option<i64>)> =
+        sqlx::query_as(
+            "SELECT a.position, q.slug, q.prompt, q.level, a.self_grade, a.time_spent_ms,
+                    a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.submitted_at
+             FROM session_answers a JOIN questions q ON q.id = a.question_id
+             WHERE a.session_id = ?1 ORDER BY a.position",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(SessionSummary {
+        session_id: s.id.to_string(),
+        mode: s.mode(),
+        started_at: s.started_at,
+        finished_at: s.finished_at,
+        per_question_secs: s.per_question_secs,
+        total_secs: s.total_secs,
+        rows: rows
+            .into_iter()
+            .map(
+                |(
+                    position,
+                    slug,
+                    prompt,
+                    level,
+                    grade,
+                    spent,
+                    started,
+                    deadline,
+                    timed_out,
+                    overtime,
+                    flagged,
+                    submitted,
+                )| SummaryRow {
+                    position: u32::try_from(position).unwrap_or(0),
+                    slug,
+                    prompt,
+                    level: Level::parse(&level).unwrap_or(Level::Beginner),
+                    grade: grade.and_then(|g| u8::try_from(g).ok()),
+                    time_spent_ms: spent,
+                    limit_ms: started.zip(deadline).map(|(a, b)| b - a),
+                    timed_out,
+                    overtime_ms: overtime,
+                    flagged,
+                    answered: submitted.is_some(),
+                },
+            )
+            .collect(),
+    })
+}
+
+/// The user's newest unfinished session, to offer resuming it.
+pub async fn active_for(
+    pool: &SqlitePool,
+    user: Uuid,
+) -> Result<Option<ActiveSession>, sqlx::Error> {
+    let row: Option<(Uuid, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT id, mode, current_position, question_count, started_at FROM interview_sessions
+         WHERE user_id = ?1 AND status = 'active' ORDER BY started_at DESC LIMIT 1",
+    )
+    .bind(user)
+    .fetch_optional(pool)
+    .await?;
+    Ok(
+        row.map(|(id, mode, position, count, started_at)| ActiveSession {
+            session_id: id.to_string(),
+            mode: Mode::parse(&mode).unwrap_or(Mode::Practice),
+            position: u32::try_from(position).unwrap_or(0),
+            count: u32::try_from(count).unwrap_or(0),
+            started_at,
+        }),
+    )
+}
