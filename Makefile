@@ -109,3 +109,4 @@ clean-e2e:
 
 bench:
 	cargo bench --features ssr --bench bank
+	cargo bench --features ssr --bench autosave

@@ -31,3 +31,22 @@ test("screenshots at phone width", async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   expect(overflow, "page scrolls sideways on a phone").toBe(false);
 });
+
+test("screenshots of a session", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto("/");
+  await hydrated(page);
+  await page.getByRole("button", { name: /Quick start/ }).click();
+  await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await page.getByLabel("Your answer").fill("A cache keeps hot data close so reads skip the slow path.\n\n```sql\nSELECT 1;\n```");
+  await expect(page.getByTestId("save-state")).toHaveText("Saved");
+  await page.screenshot({ path: `${shots}/session-answering.png`, fullPage: true });
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await page.locator(".key-point-ticks input[type=checkbox]").first().check();
+  await page.screenshot({ path: `${shots}/session-review.png`, fullPage: true });
+  await page.getByRole("button", { name: "End session now" }).click();
+  await expect(page).toHaveURL(/\/summary$/);
+  await page.screenshot({ path: `${shots}/session-summary.png`, fullPage: true });
+});

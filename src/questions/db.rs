@@ -56,7 +56,9 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
     let offset = i64::from(filter.page) * i64::from(PAGE_SIZE);
 
     let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
-        // Ranked by bm25 with the prompt weighted highest, matches marked.
+        // Two phases: rank every match cheaply (FTS5's `rank`, configured
+        // as bm25 with the prompt weighted highest), keep one page of ids,
+        // and only then build highlights and snippets for those 20 rows.
         sqlx::query_as(
             "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
                     highlight(questions_fts, 0, char(1), char(2)) AS prompt,
@@ -64,11 +66,17 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
              FROM questions_fts
              JOIN questions q ON q.id = questions_fts.rowid
              JOIN topics t ON t.id = q.topic_id
-             WHERE questions_fts MATCH ?3 AND q.archived = 0
-               AND (?1 = '[]' OR q.level IN (SELECT value FROM json_each(?1)))
-               AND (?2 = '[]' OR t.slug IN (SELECT value FROM json_each(?2)))
-             ORDER BY bm25(questions_fts, 10.0, 2.0, 4.0), q.id
-             LIMIT ?4 OFFSET ?5",
+             WHERE questions_fts MATCH ?3
+               AND questions_fts.rowid IN (
+                   SELECT f.rowid FROM questions_fts f
+                   JOIN questions q2 ON q2.id = f.rowid
+                   JOIN topics t2 ON t2.id = q2.topic_id
+                   WHERE f.questions_fts MATCH ?3 AND q2.archived = 0
+                     AND (?1 = '[]' OR q2.level IN (SELECT value FROM json_each(?1)))
+                     AND (?2 = '[]' OR t2.slug IN (SELECT value FROM json_each(?2)))
+                   ORDER BY f.rank, f.rowid
+                   LIMIT ?4 OFFSET ?5)
+             ORDER BY questions_fts.rank, q.id",
         )
         .bind(&b.levels)
         .bind(&b.topics)
@@ -97,51 +105,41 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
         .await?
     };
 
-    let total: i64 = sqlx::query_scalar(concat!("SELECT count(*) ", filtered!()))
-        .bind(&b.levels)
-        .bind(&b.topics)
-        .bind(&b.fts)
-        .fetch_one(pool)
-        .await?;
-
-    let level_rows: Vec<(String, i64)> = sqlx::query_as(concat!(
-        "SELECT q.level, count(*) ",
+    // One pass gives every count: how many questions match the text in each
+    // (level, topic) cell. The total and both facets are sums over cells.
+    let cells: Vec<(String, String, String, i64)> = sqlx::query_as(concat!(
+        "SELECT q.level, t.slug, t.name, count(*) ",
         filtered!(),
-        " GROUP BY q.level"
+        " GROUP BY q.level, t.id"
     ))
     .bind("[]")
-    .bind(&b.topics)
+    .bind("[]")
     .bind(&b.fts)
     .fetch_all(pool)
     .await?;
-    let level_counts = Level::ALL
-        .into_iter()
-        .map(|level| {
-            let n = level_rows
-                .iter()
-                .find(|(l, _)| l == level.as_str())
-                .map_or(0, |(_, n)| *n);
-            (level, n)
-        })
-        .collect();
-
+    let facets = Facets::from_cells(&cells, filter);
+    let topics: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.slug, t.name FROM topics t
+         WHERE EXISTS (SELECT 1 FROM questions x WHERE x.topic_id = t.id AND x.archived = 0)
+         ORDER BY t.position",
+    )
+    .fetch_all(pool)
+    .await?;
     // Every topic is listed, with zero where the filter leaves nothing, so
     // the filter panel doesn't jump around as a person narrows the search.
-    let topic_counts: Vec<(String, String, i64)> = sqlx::query_as(concat!(
-        "SELECT t.slug, t.name, coalesce(c.n, 0)
-         FROM topics t
-         LEFT JOIN (SELECT t.id AS topic_id, count(*) AS n ",
-        filtered!(),
-        " GROUP BY t.id) c
-           ON c.topic_id = t.id
-         WHERE EXISTS (SELECT 1 FROM questions x WHERE x.topic_id = t.id AND x.archived = 0)
-         ORDER BY t.position"
-    ))
-    .bind(&b.levels)
-    .bind("[]")
-    .bind(&b.fts)
-    .fetch_all(pool)
-    .await?;
+    let topic_counts: Vec<TopicCount> = topics
+        .into_iter()
+        .map(|(slug, name)| TopicCount {
+            count: facets.topic(&slug),
+            slug,
+            name,
+        })
+        .collect();
+    let level_counts = Level::ALL
+        .into_iter()
+        .map(|l| (l, facets.level(l)))
+        .collect();
+    let total = facets.total;
 
     Ok(QuestionList {
         items: rows
@@ -151,11 +149,53 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
         total,
         page: filter.page,
         level_counts,
-        topic_counts: topic_counts
-            .into_iter()
-            .map(|(slug, name, count)| TopicCount { slug, name, count })
-            .collect(),
+        topic_counts,
     })
+}
+
+/// Counts derived from the (level, topic) matrix of text matches.
+struct Facets<'a> {
+    cells: &'a [(String, String, String, i64)],
+    filter: &'a QuestionFilter,
+    total: i64,
+}
+
+impl<'a> Facets<'a> {
+    fn from_cells(cells: &'a [(String, String, String, i64)], filter: &'a QuestionFilter) -> Self {
+        let mut f = Self {
+            cells,
+            filter,
+            total: 0,
+        };
+        f.total = f.sum(|level, topic| f.level_ok(level) && f.topic_ok(topic));
+        f
+    }
+
+    fn level_ok(&self, level: &str) -> bool {
+        self.filter.levels.is_empty() || self.filter.levels.iter().any(|l| l.as_str() == level)
+    }
+
+    fn topic_ok(&self, topic: &str) -> bool {
+        self.filter.topics.is_empty() || self.filter.topics.iter().any(|t| t == topic)
+    }
+
+    fn sum(&self, keep: impl Fn(&str, &str) -> bool) -> i64 {
+        self.cells
+            .iter()
+            .filter(|(level, topic, _, _)| keep(level, topic))
+            .map(|(_, _, _, n)| n)
+            .sum()
+    }
+
+    /// What ticking this level would show, the topic filter kept.
+    fn level(&self, level: Level) -> i64 {
+        self.sum(|l, t| l == level.as_str() && self.topic_ok(t))
+    }
+
+    /// What ticking this topic would show, the level filter kept.
+    fn topic(&self, slug: &str) -> i64 {
+        self.sum(|l, t| t == slug && self.level_ok(l))
+    }
 }
 
 impl SummaryRow {
@@ -252,8 +292,7 @@ async fn neighbours(
     }
     let sql = if b.fts.is_some() {
         around!(
-            "(SELECT bm25(questions_fts, 10.0, 2.0, 4.0) FROM questions_fts
-               WHERE questions_fts MATCH ?3 AND rowid = q.id), q.id"
+            "(SELECT rank FROM questions_fts WHERE questions_fts MATCH ?3 AND rowid = q.id), q.id"
         )
     } else {
         around!(

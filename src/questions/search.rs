@@ -5,15 +5,29 @@
 //! characters, quote each word and add `*` for prefix matching, so any
 //! input, SQL or FTS syntax included, becomes a plain word search.
 
-/// `None` when the text holds no searchable word.
+/// `None` when the text holds no searchable word. Only the last word is a
+/// prefix (the one still being typed); earlier words are whole words, which
+/// FTS5 looks up directly instead of expanding every term they begin.
 pub fn fts_query(text: &str) -> Option<String> {
-    let terms: Vec<String> = text
+    let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(12)
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .map(str::to_lowercase)
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    let last = words.len().checked_sub(1)?;
+    let terms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if i == last {
+                format!("\"{w}\"*")
+            } else {
+                format!("\"{w}\"")
+            }
+        })
+        .collect();
+    Some(terms.join(" "))
 }
 
 #[cfg(test)]
@@ -24,7 +38,7 @@ mod tests {
     fn words_become_quoted_prefix_terms() {
         assert_eq!(
             fts_query("Cache inval").as_deref(),
-            Some("\"cache\"* \"inval\"*")
+            Some("\"cache\" \"inval\"*")
         );
     }
 
@@ -32,11 +46,11 @@ mod tests {
     fn syntax_and_injection_are_neutralised() {
         assert_eq!(
             fts_query("'; DROP TABLE questions; --").as_deref(),
-            Some("\"drop\"* \"table\"* \"questions\"*")
+            Some("\"drop\" \"table\" \"questions\"*")
         );
         assert_eq!(
             fts_query("prompt:\"x\" OR NEAR(a b)").as_deref(),
-            Some("\"prompt\"* \"x\"* \"or\"* \"near\"* \"a\"* \"b\"*")
+            Some("\"prompt\" \"x\" \"or\" \"near\" \"a\" \"b\"*")
         );
         assert_eq!(fts_query("  ** \"\" "), None);
     }
