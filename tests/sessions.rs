@@ -36,6 +36,7 @@ async fn start(
         count,
         per_question_secs: per_q,
         total_secs: total,
+        only: None,
     };
     db::create(pool, who, &new, T0)
         .await
@@ -246,6 +247,7 @@ async fn unseen_questions_come_first(pool: SqlitePool) {
         count: 6,
         per_question_secs: None,
         total_secs: None,
+        only: None,
     };
     let first = db::create(&pool, u, &new, T0)
         .await
@@ -449,4 +451,36 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
         Some("answer"),
         "nothing of alice's changed"
     );
+}
+
+#[sqlx::test]
+async fn practising_one_question_by_slug(pool: SqlitePool) {
+    seeded(&pool).await;
+    let u = user(&pool).await;
+    let new = NewSession {
+        mode: Mode::Practice,
+        levels: vec![],
+        topics: vec![],
+        count: 1,
+        per_question_secs: Some(300),
+        total_secs: None,
+        only: Some("db-what-is-an-index".into()),
+    };
+    let s = db::create(&pool, u, &new, T0)
+        .await
+        .expect("create")
+        .expect("exists");
+    let state = db::state(&pool, s, u, T0).await.expect("state");
+    assert_eq!(
+        (state.slug.as_str(), state.count),
+        ("db-what-is-an-index", 1)
+    );
+    let missing = NewSession {
+        only: Some("no-such-question".into()),
+        ..new
+    };
+    assert!(db::create(&pool, u, &missing, T0)
+        .await
+        .expect("create")
+        .is_none());
 }

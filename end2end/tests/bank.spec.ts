@@ -83,3 +83,13 @@ test("hostile search text is shown back as text", async ({ page }) => {
   await expect(page.getByRole("searchbox")).toHaveValue("<script>alert(1)</script>' OR 1=1 --");
   await expect(page.getByTestId("result-count")).toBeVisible();
 });
+
+test("practise this question starts a one-question session", async ({ page }) => {
+  await page.goto("/questions/db-what-is-an-index");
+  await hydrated(page);
+  const prompt = (await page.getByRole("heading", { level: 1 }).textContent()) ?? "";
+  await page.getByRole("button", { name: /Practise this question/ }).click();
+  await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("progress")).toHaveText("Question 1 of 1");
+  await expect(page.getByTestId("prompt")).toHaveText(prompt);
+});

@@ -32,6 +32,7 @@ pub fn QuickStart() -> impl IntoView {
             count: 5,
             per_question_secs: 300,
             total_secs: 0,
+            question: String::new(),
         });
     };
     view! {
@@ -74,6 +75,7 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
             count: count.get_untracked(),
             per_question_secs: per_question.get_untracked(),
             total_secs: total_minutes.get_untracked() * 60,
+            question: String::new(),
         });
     };
     view! {
@@ -127,5 +129,34 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
             {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
             <button type="submit" class="button primary" disabled=move || action.pending().get()>"Start session"</button>
         </form>
+    }
+}
+
+/// "Practise this question": a one-question practice session, five minutes.
+#[island]
+pub fn PractiseThis(slug: String) -> impl IntoView {
+    let action = ServerAction::<StartSession>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = value.get() {
+            go_to(&format!("/practice/{id}"));
+        }
+    });
+    let start = move |_| {
+        action.dispatch(StartSession {
+            mode: "practice".into(),
+            levels: vec![],
+            topics: vec![],
+            count: 1,
+            per_question_secs: 300,
+            total_secs: 0,
+            question: slug.clone(),
+        });
+    };
+    view! {
+        <button type="button" class="button" on:click=start disabled=move || action.pending().get()>
+            "Practise this question (5 min)"
+        </button>
+        {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::{error::ErrorPanel, questions::filter_from_url};
 use crate::components::markdown::SanitizedHtml;
+use crate::components::session_setup::PractiseThis;
 use crate::questions::{api::get_question, types::*};
 
 #[component]
@@ -72,6 +73,7 @@ fn QuestionView(q: QuestionDetail, filter: QuestionFilter) -> impl IntoView {
             </p>
             <h1 class="prompt">{q.prompt.clone()}</h1>
             <p class="muted">"Think it through, or say your answer out loud, before you reveal."</p>
+            {(!q.archived).then(|| view! { <p><PractiseThis slug=q.slug.clone()/></p> })}
             <details class="reveal" data-testid="reveal">
                 <summary>{reveal_label}</summary>
                 <section aria-label=answer_title>

@@ -20,6 +20,9 @@ pub async fn start_session(
     count: u32,
     per_question_secs: u32,
     total_secs: u32,
+    /// A question slug to practise just that one; empty to draw questions.
+    #[server(default)]
+    question: String,
 ) -> Result<String, AppError> {
     crate::error::respond(
         async move {
@@ -60,6 +63,8 @@ pub async fn start_session(
             };
             let user = crate::accounts::authz::ensure_user().await?;
             let pool = crate::server::pool()?;
+            let only =
+                (!question.is_empty()).then(|| question.chars().take(80).collect::<String>());
             let new = super::db::NewSession {
                 mode,
                 levels,
@@ -67,6 +72,7 @@ pub async fn start_session(
                 count,
                 per_question_secs: per_q,
                 total_secs: total,
+                only,
             };
             match super::db::create(&pool, user.id, &new, crate::server::db::now_ms()).await? {
                 Some(id) => Ok(id.to_string()),

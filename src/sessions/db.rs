@@ -20,6 +20,8 @@ pub struct NewSession {
     pub count: u32,
     pub per_question_secs: Option<u32>,
     pub total_secs: Option<u32>,
+    /// Practise exactly this question (by slug) instead of drawing.
+    pub only: Option<String>,
 }
 
 #[derive(sqlx::FromRow, Clone, Debug)]
@@ -86,6 +88,14 @@ pub async fn create(
     let levels = serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into());
     let topics = serde_json::to_string(&new.topics).unwrap_or_else(|_| "[]".into());
     let mut tx = begin_write(pool).await?;
+    if let Some(slug) = &new.only {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM questions WHERE slug = ?1 AND archived = 0")
+                .bind(slug)
+                .fetch_all(&mut *tx)
+                .await?;
+        return insert_session(tx, user_id, new, &levels, &topics, &ids, now).await;
+    }
     // Questions never answered sort first; then by the day last answered,
     // so recent ones come last; random within each group.
     let ids: Vec<i64> = sqlx::query_scalar(
@@ -105,6 +115,19 @@ pub async fn create(
     .bind(i64::from(new.count))
     .fetch_all(&mut *tx)
     .await?;
+    insert_session(tx, user_id, new, &levels, &topics, &ids, now).await
+}
+
+/// Writes the session and its answer rows and starts the first question.
+async fn insert_session(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    user_id: Uuid,
+    new: &NewSession,
+    levels: &str,
+    topics: &str,
+    ids: &[i64],
+    now: i64,
+) -> Result<Option<Uuid>, sqlx::Error> {
     if ids.is_empty() {
         return Ok(None);
     }
@@ -120,8 +143,8 @@ pub async fn create(
     .bind(id)
     .bind(user_id)
     .bind(new.mode.as_str())
-    .bind(&levels)
-    .bind(&topics)
+    .bind(levels)
+    .bind(topics)
     .bind(per_q)
     .bind(total)
     .bind(now)
