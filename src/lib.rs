@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod app;
 pub mod components;
 pub mod error;
+pub mod history;
 pub mod pages;
 pub mod questions;
 pub mod sessions;

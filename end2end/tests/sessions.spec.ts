@@ -136,3 +136,28 @@ test("someone else's session is not found", async ({ page, browser, watch }) => 
   await expect(stranger.getByRole("heading", { level: 1 })).toHaveText("Not found");
   await stranger.close();
 });
+
+test("history lists past sessions and reviews one beside the reference", async ({ page }) => {
+  await page.goto("/history");
+  await expect(page.getByTestId("history-empty")).toBeVisible();
+  await startFromSetup(page, { mode: "Practice", count: 1, perQuestion: 0 });
+  await page.getByLabel("Your answer").fill("My remembered answer");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await page.locator(".key-point-ticks input[type=checkbox]").first().check();
+  await page.getByRole("radio", { name: /Excellent/ }).check();
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page).toHaveURL(/\/summary$/);
+  await expect(page.getByTestId("score")).toHaveText("100%");
+
+  await page.goto("/history");
+  const rows = page.getByTestId("history-table").locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("100%");
+  await expect(rows.first()).toContainText("1 / 1");
+  await rows.first().getByRole("link", { name: "Review" }).click();
+  const item = page.getByTestId("review-list").locator("li.reviewed").first();
+  await expect(item.locator(".your-answer")).toHaveText("My remembered answer");
+  await expect(item).toContainText("4 · Excellent");
+  await expect(item.locator(".key-points .hit")).toHaveCount(1);
+});

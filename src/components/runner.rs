@@ -94,8 +94,10 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     // ---- saving --------------------------------------------------------
     let id_save = id.clone();
     let save_now = move || {
+        // Nothing to save, or a submit is carrying the text already.
         if save_state.get_untracked() == SaveState::Saved
             || state.get_untracked().phase != Phase::Answering
+            || busy.get_untracked()
         {
             return;
         }
@@ -116,10 +118,13 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                 }
                 Err(crate::error::AppError::Transport(_))
                 | Err(crate::error::AppError::Internal) => save_state.set(SaveState::Offline),
-                Err(e) => {
+                // A save overtaken by a submit is refused harmlessly; only
+                // tell the person when they are still answering.
+                Err(e) if state.get_untracked().phase == Phase::Answering => {
                     save_state.set(SaveState::Unsaved);
                     error.set(Some(e.to_string()));
                 }
+                Err(_) => save_state.set(SaveState::Saved),
             }
         });
     };
@@ -147,6 +152,12 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
             return;
         }
         busy.set(true);
+        // The submit carries the text: a pending autosave would only race it.
+        pending_save.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
         let (id, position, body) = (
             id_submit.clone(),
             state.get_untracked().position,

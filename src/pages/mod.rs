@@ -4,6 +4,7 @@
 pub mod account;
 pub mod coming_soon;
 pub mod error;
+pub mod history;
 pub mod home;
 pub mod login;
 pub mod not_found;

@@ -126,6 +126,9 @@ fn summary_view(s: SessionSummary) -> impl IntoView {
             </tbody>
         </table>
         <p class="hero-actions">
+            {(!running).then(|| view! {
+                <a class="button" href=format!("/history/{}", s.session_id)>"Review answers beside the reference"</a>
+            })}
             <a class="button primary" href="/practice/new">"Start another session"</a>
             <a class="button" href="/questions">"Browse the questions"</a>
         </p>

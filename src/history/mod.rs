@@ -1,0 +1,7 @@
+//! Past sessions: the list and one session answer by answer.
+
+pub mod api;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod db;

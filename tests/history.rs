@@ -1,0 +1,127 @@
+//! History: aggregates per session and ownership.
+
+mod common;
+
+use common::{app_with_bank, Client};
+use rehearse::history::db;
+use rehearse::questions::sync_builtin_bank;
+use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
+use sqlx::SqlitePool;
+
+const T0: i64 = 1_800_000_000_000;
+
+#[sqlx::test]
+async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
+    sync_builtin_bank(&pool).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    assert!(db::list(&pool, u, None, 0).await.expect("empty").is_empty());
+    let new = |mode| NewSession {
+        mode,
+        levels: vec![],
+        topics: vec![],
+        count: 3,
+        per_question_secs: None,
+        total_secs: None,
+        only: None,
+    };
+    let first = sessions::create(&pool, u, &new(Mode::Practice), T0)
+        .await
+        .expect("create")
+        .expect("some");
+    sessions::submit(&pool, first, u, 0, "a", T0 + 4_000)
+        .await
+        .expect("submit");
+    sessions::grade(&pool, first, u, 0, 4, &[], false, "", T0 + 5_000)
+        .await
+        .expect("grade");
+    sessions::next(&pool, first, u, 0, T0 + 6_000)
+        .await
+        .expect("next");
+    sessions::submit(&pool, first, u, 1, "b", T0 + 8_000)
+        .await
+        .expect("submit");
+    sessions::grade(&pool, first, u, 1, 1, &[], false, "", T0 + 9_000)
+        .await
+        .expect("grade");
+    sessions::end(&pool, first, u, T0 + 10_000)
+        .await
+        .expect("end");
+    let second = sessions::create(&pool, u, &new(Mode::Interview), T0 + 60_000)
+        .await
+        .expect("create")
+        .expect("some");
+
+    let all = db::list(&pool, u, None, 0).await.expect("list");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].session_id, second.to_string(), "newest first");
+    assert!(!all[0].finished);
+    let f = &all[1];
+    assert_eq!((f.count, f.answered, f.graded), (3, 2, 2));
+    assert_eq!(f.mean_grade_x100, Some(250));
+    assert_eq!(f.score(), Some(50));
+    assert_eq!(f.time_used_ms, 4_000 + 2_000);
+    let practice = db::list(&pool, u, Some(Mode::Practice), 0)
+        .await
+        .expect("list");
+    assert_eq!(practice.len(), 1);
+
+    let review = db::review(&pool, first, u).await.expect("review");
+    assert_eq!(review.len(), 3);
+    assert_eq!(review[0].answer.as_deref(), Some("a"));
+    assert!(!review[0].key_points.is_empty());
+    let stranger = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    assert!(
+        db::review(&pool, first, stranger).await.is_err(),
+        "another user's session is not found"
+    );
+    assert!(db::list(&pool, stranger, None, 0)
+        .await
+        .expect("list")
+        .is_empty());
+}
+
+#[sqlx::test]
+async fn history_functions_refuse_other_users(pool: SqlitePool) {
+    let app = app_with_bank(pool).await;
+    let mut alice = Client::new(&app);
+    let r = alice
+        .call(
+            "sessions/start",
+            &[
+                ("mode", "practice"),
+                ("count", "1"),
+                ("per_question_secs", "0"),
+                ("total_secs", "0"),
+            ],
+        )
+        .await;
+    let id: String = serde_json::from_str(&r.body).expect("id");
+    assert_eq!(
+        alice.call("history/review", &[("id", &id)]).await.status,
+        200
+    );
+    let mut anon = Client::new(&app);
+    assert_eq!(
+        anon.call("history/review", &[("id", &id)]).await.status,
+        401
+    );
+    assert_eq!(
+        anon.call("history/list", &[("mode", ""), ("page", "0")])
+            .await
+            .body,
+        "[]"
+    );
+    let mut bob = Client::new(&app);
+    bob.register("bobhist", "several plain words").await;
+    assert_eq!(bob.call("history/review", &[("id", &id)]).await.status, 404);
+    assert_eq!(
+        bob.call("history/list", &[("mode", ""), ("page", "0")])
+            .await
+            .body,
+        "[]"
+    );
+}
