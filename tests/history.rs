@@ -125,3 +125,61 @@ async fn history_functions_refuse_other_users(pool: SqlitePool) {
         "[]"
     );
 }
+
+#[sqlx::test]
+async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) {
+    sync_builtin_bank(&pool).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    let new = NewSession {
+        mode: Mode::Practice,
+        levels: vec![],
+        topics: vec![],
+        count: 4,
+        per_question_secs: None,
+        total_secs: None,
+        only: None,
+    };
+    let s = sessions::create(&pool, u, &new, T0)
+        .await
+        .expect("create")
+        .expect("some");
+    for (pos, grade) in [(0u32, 1u8), (1, 4), (2, 2), (3, 3)] {
+        sessions::submit(&pool, s, u, pos, "x", T0 + 1)
+            .await
+            .expect("submit");
+        sessions::grade(&pool, s, u, pos, grade, &[], false, "", T0 + 2)
+            .await
+            .expect("grade");
+        sessions::next(&pool, s, u, pos, T0 + 3)
+            .await
+            .expect("next");
+    }
+    let weak: Vec<i64> = sqlx::query_scalar("SELECT question_id FROM session_answers WHERE session_id = ? AND self_grade <= 2 ORDER BY position")
+        .bind(s)
+        .fetch_all(&pool)
+        .await
+        .expect("weak");
+    let retry = sessions::retry_weak(&pool, s, u, Some(300), T0 + 10)
+        .await
+        .expect("retry")
+        .expect("some weak");
+    let drawn: Vec<i64> = sqlx::query_scalar(
+        "SELECT question_id FROM session_answers WHERE session_id = ? ORDER BY position",
+    )
+    .bind(retry)
+    .fetch_all(&pool)
+    .await
+    .expect("rows");
+    assert_eq!(drawn, weak);
+    let stranger = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    assert!(
+        sessions::retry_weak(&pool, s, stranger, None, T0)
+            .await
+            .is_err(),
+        "only the owner can retry"
+    );
+}

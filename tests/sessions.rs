@@ -103,6 +103,16 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
     assert_eq!(first.text, "my answer");
     assert_eq!(second.text, "my answer", "the first submission stands");
     assert_eq!(second.phase, Phase::Reviewing);
+    // An autosave of the submitted text that arrives after the submit is
+    // harmless; a different text is refused and changes nothing.
+    assert!(db::save_draft(&pool, s, u, 0, "my answer", T0 + 2_500)
+        .await
+        .is_ok());
+    assert!(db::save_draft(&pool, s, u, 0, "edited later", T0 + 3_000)
+        .await
+        .is_err());
+    let state = db::state(&pool, s, u, T0 + 3_000).await.expect("state");
+    assert_eq!(state.text, "my answer");
 }
 
 #[sqlx::test]
@@ -427,6 +437,7 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
         ("sessions/timer", vec![("id", &id), ("action", "pause")]),
         ("sessions/end", vec![("id", &id)]),
         ("sessions/summary", vec![("id", &id)]),
+        ("sessions/retry", vec![("id", &id)]),
     ];
     let mut anon = Client::new(&app);
     let mut bob = Client::new(&app);

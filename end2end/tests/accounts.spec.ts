@@ -46,6 +46,7 @@ test("a wrong password gets one clear message", async ({ page, watch }) => {
   await register(page, name);
   await hydrated(page);
   await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
   await page.goto("/login");
   await login(page, name, "not my password");
   await expect(page.getByRole("alert")).toHaveText("Wrong username or password.");

@@ -39,7 +39,7 @@ test("screenshots of a session", async ({ page }) => {
   await page.getByRole("button", { name: /Quick start/ }).click();
   await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
   await hydrated(page);
-  await page.getByLabel("Your answer").fill("A cache keeps hot data close so reads skip the slow path.\n\n```sql\nSELECT 1;\n```");
+  await page.getByLabel("Your answer", { exact: true }).fill("A cache keeps hot data close so reads skip the slow path.\n\n```sql\nSELECT 1;\n```");
   await expect(page.getByTestId("save-state")).toHaveText("Saved");
   await page.screenshot({ path: `${shots}/session-answering.png`, fullPage: true });
   await page.getByRole("button", { name: "Submit answer" }).click();

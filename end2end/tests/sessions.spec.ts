@@ -24,7 +24,7 @@ test("a full interview: reload mid-answer, a timeout, keyboard grading, summary"
   await expect(page.getByTestId("progress")).toHaveText("Question 1 of 2");
 
   // Type, and wait for the autosave to land.
-  const editor = page.getByLabel("Your answer");
+  const editor = page.getByLabel("Your answer", { exact: true });
   await editor.fill("Indexes trade write speed for read speed.");
   await expect(page.getByTestId("save-state")).toHaveText("Saved");
   const before = seconds((await page.getByTestId("countdown").textContent()) ?? "");
@@ -33,13 +33,13 @@ test("a full interview: reload mid-answer, a timeout, keyboard grading, summary"
   // Reload: the draft is still there and the clock did not restart.
   await page.reload();
   await hydrated(page);
-  await expect(page.getByLabel("Your answer")).toHaveValue("Indexes trade write speed for read speed.");
+  await expect(page.getByLabel("Your answer", { exact: true })).toHaveValue("Indexes trade write speed for read speed.");
   const after = seconds((await page.getByTestId("countdown").textContent()) ?? "");
   expect(after).toBeLessThanOrEqual(before);
   expect(after).toBeLessThan(20);
 
   // Submit, reveal, tick, grade and move on from the keyboard.
-  await page.getByLabel("Your answer").focus();
+  await page.getByLabel("Your answer", { exact: true }).focus();
   await page.keyboard.press("Control+Enter");
   await expect(page.getByTestId("your-answer")).toHaveText("Indexes trade write speed for read speed.");
   await page.keyboard.press("r");
@@ -53,7 +53,7 @@ test("a full interview: reload mid-answer, a timeout, keyboard grading, summary"
   await expect(page.getByTestId("progress")).toHaveText("Question 2 of 2");
 
   // Second question: type, then let the clock run out.
-  await page.getByLabel("Your answer").fill("Half an answer");
+  await page.getByLabel("Your answer", { exact: true }).fill("Half an answer");
   await expect(page.getByTestId("save-state")).toHaveText("Saved");
   await expect(page.getByTestId("timed-out")).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("your-answer")).toHaveText("Half an answer");
@@ -94,7 +94,7 @@ test("a guest practises, registers, and keeps the history", async ({ page }) => 
   await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
   const sessionUrl = page.url();
   await hydrated(page);
-  await page.getByLabel("Your answer").fill("An answer written as a guest");
+  await page.getByLabel("Your answer", { exact: true }).fill("An answer written as a guest");
   await page.getByRole("button", { name: "Submit answer" }).click();
   await expect(page.getByTestId("your-answer")).toHaveText("An answer written as a guest");
 
@@ -141,7 +141,7 @@ test("history lists past sessions and reviews one beside the reference", async (
   await page.goto("/history");
   await expect(page.getByTestId("history-empty")).toBeVisible();
   await startFromSetup(page, { mode: "Practice", count: 1, perQuestion: 0 });
-  await page.getByLabel("Your answer").fill("My remembered answer");
+  await page.getByLabel("Your answer", { exact: true }).fill("My remembered answer");
   await page.getByRole("button", { name: "Submit answer" }).click();
   await page.getByRole("button", { name: "Reveal the reference answer" }).click();
   await page.locator(".key-point-ticks input[type=checkbox]").first().check();
@@ -160,4 +160,33 @@ test("history lists past sessions and reviews one beside the reference", async (
   await expect(item.locator(".your-answer")).toHaveText("My remembered answer");
   await expect(item).toContainText("4 · Excellent");
   await expect(item.locator(".key-points .hit")).toHaveCount(1);
+  // Nothing was weak, so there is nothing to retry.
+  await expect(page.getByRole("button", { name: /Retry the weak ones/ })).toHaveCount(0);
+});
+
+test("retry the weak ones starts a session with exactly the weak questions", async ({ page }) => {
+  await startFromSetup(page, { mode: "Practice", count: 3, perQuestion: 0 });
+  const prompts: string[] = [];
+  for (const [i, grade] of ["Missed", "Excellent", "Partial"].entries()) {
+    await expect(page.getByTestId("progress")).toHaveText(`Question ${i + 1} of 3`);
+    prompts.push((await page.getByTestId("prompt").textContent()) ?? "");
+    await page.getByLabel("Your answer", { exact: true }).fill(`answer graded ${grade}`);
+    await page.getByRole("button", { name: "Submit answer" }).click();
+    await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+    await page.getByRole("radio", { name: new RegExp(grade) }).check();
+    await page.getByRole("button", { name: /Next question|Finish/ }).click();
+  }
+  await expect(page).toHaveURL(/\/summary$/);
+  await page.getByRole("link", { name: "Review answers beside the reference" }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Retry the weak ones (2)" }).click();
+  await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId("progress")).toHaveText("Question 1 of 2");
+  await expect(page.getByTestId("prompt")).toHaveText(prompts[0]);
+  await page.getByLabel("Your answer", { exact: true }).fill("second try");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await page.getByRole("radio", { name: /Good/ }).check();
+  await page.getByRole("button", { name: "Next question" }).click();
+  await expect(page.getByTestId("prompt")).toHaveText(prompts[2]);
 });

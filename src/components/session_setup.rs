@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::questions::types::{Level, TopicInfo};
-use crate::sessions::api::StartSession;
+use crate::sessions::api::{RetryWeak, StartSession};
 
 fn go_to(path: &str) {
     #[cfg(feature = "hydrate")]
@@ -156,6 +156,28 @@ pub fn PractiseThis(slug: String) -> impl IntoView {
     view! {
         <button type="button" class="button" on:click=start disabled=move || action.pending().get()>
             "Practise this question (5 min)"
+        </button>
+        {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+    }
+}
+
+/// "Retry the weak ones": a new practice session with the questions graded
+/// Missed or Partial in session `id`.
+#[island]
+pub fn RetryWeakButton(id: String, weak: u32) -> impl IntoView {
+    let action = ServerAction::<RetryWeak>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(new)) = value.get() {
+            go_to(&format!("/practice/{new}"));
+        }
+    });
+    let start = move |_| {
+        action.dispatch(RetryWeak { id: id.clone() });
+    };
+    view! {
+        <button type="button" class="button primary" on:click=start disabled=move || action.pending().get()>
+            {format!("Retry the weak ones ({weak})")}
         </button>
         {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
     }

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::error::ErrorPanel;
 use crate::components::markdown::SanitizedHtml;
+use crate::components::session_setup::RetryWeakButton;
 use crate::history::{
     api::{list_history, review_session},
     types::*,
@@ -98,13 +99,17 @@ pub fn HistoryDetailPage() -> impl IntoView {
             let id = id.clone();
             Suspend::new(async move {
                 match review_session(id.clone()).await {
-                    Ok(answers) => view! {
+                    Ok(answers) => {
+                        let weak = answers.iter().filter(|a| matches!(a.grade, Some(1 | 2))).count() as u32;
+                        view! {
                         <h1>"Session review"</h1>
                         <p><a href=format!("/practice/{id}/summary")>"Summary"</a>" · "<a href="/history">"All sessions"</a></p>
+                        {(weak > 0).then(|| view! { <p><RetryWeakButton id=id.clone() weak/></p> })}
                         <ol class="review-list" data-testid="review-list">
                             {answers.into_iter().map(reviewed).collect_view()}
                         </ol>
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })

@@ -303,3 +303,30 @@ pub async fn find_active_session() -> Result<Option<ActiveSession>, AppError> {
         .await,
     )
 }
+
+/// Starts a practice session with the questions graded Missed or Partial in
+/// session `id`, and returns the new session's id.
+#[server(endpoint = "sessions/retry")]
+pub async fn retry_weak(id: String) -> Result<String, AppError> {
+    crate::error::respond(
+        async move {
+            let user = crate::accounts::authz::require_user().await?;
+            let pool = crate::server::pool()?;
+            match super::db::retry_weak(
+                &pool,
+                session_id(&id)?,
+                user.id,
+                Some(300),
+                crate::server::db::now_ms(),
+            )
+            .await?
+            {
+                Some(new) => Ok(new.to_string()),
+                None => Err(AppError::Conflict(
+                    "No answer in this session was graded Missed or Partial.".into(),
+                )),
+            }
+        }
+        .await,
+    )
+}

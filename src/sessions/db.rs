@@ -118,6 +118,36 @@ pub async fn create(
     insert_session(tx, user_id, new, &levels, &topics, &ids, now).await
 }
 
+/// A practice session with exactly the questions graded 1 (Missed) or 2
+/// (Partial) in one of the user's sessions. `None` when there are none.
+pub async fn retry_weak(
+    pool: &SqlitePool,
+    from: Uuid,
+    user: Uuid,
+    per_question_secs: Option<u32>,
+    now: i64,
+) -> Result<Option<Uuid>, AppError> {
+    let mut tx = begin_write(pool).await?;
+    owned(&mut tx, from, user).await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT question_id FROM session_answers
+         WHERE session_id = ?1 AND self_grade IN (1, 2) ORDER BY position",
+    )
+    .bind(from)
+    .fetch_all(&mut *tx)
+    .await?;
+    let new = NewSession {
+        mode: Mode::Practice,
+        levels: vec![],
+        topics: vec![],
+        count: u32::try_from(ids.len()).unwrap_or(0),
+        per_question_secs,
+        total_secs: None,
+        only: None,
+    };
+    Ok(insert_session(tx, user, &new, "[]", "[]", &ids, now).await?)
+}
+
 /// Writes the session and its answer rows and starts the first question.
 async fn insert_session(
     mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
@@ -358,6 +388,21 @@ pub async fn save_draft(
     // Say why, without having changed anything.
     let mut conn = pool.acquire().await?;
     let s = owned(&mut conn, id, user).await?;
+    // A save that lost the race with its own submit (the blur before a
+    // click on Submit) carries the text that was submitted: nothing is
+    // lost, so it is not an error.
+    let submitted: Option<(Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT answer, submitted_at FROM session_answers WHERE session_id = ?1 AND position = ?2",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((Some(answer), Some(at))) = submitted {
+        if answer == text {
+            return Ok(SaveAck { saved_at: at });
+        }
+    }
     Err(refusal(&s, position))
 }
 
