@@ -4,19 +4,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use super::navigate::go_to;
+
 use crate::accounts::api::{ChangePassword, DeleteAccount, Login, Logout, Register};
 use crate::error::AppError;
-
-/// Full-page navigation, so the server renders the next page with the new
-/// cookie in place.
-fn go_to(path: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().assign(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
-}
 
 fn error_view(error: Option<AppError>) -> impl IntoView {
     error.map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })

@@ -4,6 +4,7 @@ pub mod auth_forms;
 pub mod hydration;
 pub mod markdown;
 pub mod nav;
+pub mod navigate;
 pub mod runner;
 pub mod session_setup;
 pub mod theme;

@@ -7,6 +7,8 @@
 
 use leptos::prelude::*;
 
+use super::navigate::go_to;
+
 use crate::sessions::api::{
     adjust_timer, end_session, grade_answer, next_question, save_draft, submit_answer,
 };
@@ -35,15 +37,6 @@ fn client_now() -> i64 {
     {
         0
     }
-}
-
-fn go_to(path: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().assign(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
 }
 
 #[island]

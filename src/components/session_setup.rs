@@ -2,28 +2,16 @@
 
 use leptos::prelude::*;
 
+use super::navigate::open_session_when_started;
 use crate::questions::types::{Level, TopicInfo};
 use crate::sessions::api::{RetryWeak, StartSession};
-
-fn go_to(path: &str) {
-    #[cfg(feature = "hydrate")]
-    {
-        let _ = window().location().assign(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
-}
 
 /// Starts a session with sensible defaults in one click.
 #[island]
 pub fn QuickStart() -> impl IntoView {
     let action = ServerAction::<StartSession>::new();
     let value = action.value();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = value.get() {
-            go_to(&format!("/practice/{id}"));
-        }
-    });
+    open_session_when_started(value);
     let start = move |_| {
         action.dispatch(StartSession {
             mode: "practice".into(),
@@ -53,11 +41,7 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
     let total_minutes = RwSignal::new(0_u32);
     let action = ServerAction::<StartSession>::new();
     let value = action.value();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = value.get() {
-            go_to(&format!("/practice/{id}"));
-        }
-    });
+    open_session_when_started(value);
     let toggle = |list: RwSignal<Vec<String>>, item: String, on: bool| {
         list.update(|l| {
             l.retain(|x| *x != item);
@@ -137,11 +121,7 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
 pub fn PractiseThis(slug: String) -> impl IntoView {
     let action = ServerAction::<StartSession>::new();
     let value = action.value();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = value.get() {
-            go_to(&format!("/practice/{id}"));
-        }
-    });
+    open_session_when_started(value);
     let start = move |_| {
         action.dispatch(StartSession {
             mode: "practice".into(),
@@ -167,11 +147,7 @@ pub fn PractiseThis(slug: String) -> impl IntoView {
 pub fn RetryWeakButton(id: String, weak: u32) -> impl IntoView {
     let action = ServerAction::<RetryWeak>::new();
     let value = action.value();
-    Effect::new(move |_| {
-        if let Some(Ok(new)) = value.get() {
-            go_to(&format!("/practice/{new}"));
-        }
-    });
+    open_session_when_started(value);
     let start = move |_| {
         action.dispatch(RetryWeak { id: id.clone() });
     };
