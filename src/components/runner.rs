@@ -433,7 +433,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                                         <legend>"Your grade "
                                             <span class="muted" data-testid="suggested">{move || {
                                                 let g = suggested_grade(ticked.get().len(), total);
-                                                format!("(your ticks suggest {g} · {})", GRADES[usize::from(g) - 1].1)
+                                                format!("(your ticks suggest {})", grade_label(g))
                                             }}</span>
                                         </legend>
                                         {GRADES.iter().map(|(g, label, meaning)| {

@@ -12,7 +12,7 @@ use crate::history::{
     api::{list_history, review_session},
     types::*,
 };
-use crate::sessions::types::{format_duration, GRADES};
+use crate::sessions::types::{format_duration, grade_label};
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
@@ -118,9 +118,7 @@ pub fn HistoryDetailPage() -> impl IntoView {
 }
 
 fn reviewed(a: ReviewedAnswer) -> impl IntoView {
-    let grade = a.grade.map_or("not graded".to_owned(), |g| {
-        format!("{g} · {}", GRADES[usize::from(g) - 1].1)
-    });
+    let grade = a.grade.map_or("not graded".to_owned(), grade_label);
     let time = match (a.time_spent_ms, a.limit_ms) {
         (Some(t), Some(l)) => format!("{} of {}", format_duration(t), format_duration(l)),
         (Some(t), None) => format_duration(t),

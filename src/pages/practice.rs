@@ -102,7 +102,7 @@ fn summary_view(s: SessionSummary) -> impl IntoView {
             <thead><tr><th scope="col">"#"</th><th scope="col">"Question"</th><th scope="col">"Grade"</th><th scope="col">"Time"</th><th scope="col">"Notes"</th></tr></thead>
             <tbody>
                 {s.rows.into_iter().map(|r| {
-                    let grade = r.grade.map_or("not graded".to_owned(), |g| format!("{g} · {}", GRADES[usize::from(g) - 1].1));
+                    let grade = r.grade.map_or("not graded".to_owned(), grade_label);
                     let time = match (r.time_spent_ms, r.limit_ms) {
                         (Some(t), Some(l)) => format!("{} / {}", format_duration(t), format_duration(l)),
                         (Some(t), None) => format_duration(t),

@@ -163,6 +163,15 @@ pub const GRADES: [(u8, &str, &str); 4] = [
     (4, "Excellent", "All key points, with depth or examples."),
 ];
 
+/// "3 · Good": a grade with its label, as every page shows it.
+pub fn grade_label(grade: u8) -> String {
+    let label = GRADES
+        .iter()
+        .find(|(g, _, _)| *g == grade)
+        .map_or("?", |(_, label, _)| *label);
+    format!("{grade} · {label}")
+}
+
 /// "1:05" for 65 seconds; hours when needed.
 pub fn format_duration(ms: i64) -> String {
     let secs = (ms.max(0) + 999) / 1000;
