@@ -1,8 +1,6 @@
 //! History: aggregates per session and ownership.
 
-mod common;
-
-use common::{app_with_bank, Client};
+use crate::common::{app_with_bank, Client};
 use rehearse::history::db;
 use rehearse::questions::sync_builtin_bank;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};

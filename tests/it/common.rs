@@ -1,5 +1,4 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
 
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;

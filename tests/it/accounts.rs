@@ -1,9 +1,7 @@
 //! Accounts end to end through the router: registration, login, sessions,
 //! throttling, guests, the IDOR matrix and the Origin check.
 
-mod common;
-
-use common::{app_with_bank, Client};
+use crate::common::{app_with_bank, Client};
 use rehearse::accounts::session;
 use sqlx::SqlitePool;
 

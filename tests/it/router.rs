@@ -1,9 +1,7 @@
 //! The router as a whole, driven with `oneshot`: no network.
 
-mod common;
-
+use crate::common::{app_with_bank, get, send};
 use axum::{body::Body, http::Request};
-use common::{app_with_bank, get, send};
 use sqlx::SqlitePool;
 
 #[sqlx::test]

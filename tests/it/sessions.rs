@@ -1,9 +1,7 @@
 //! Sessions: the server's clock, autosave, submission and grading rules,
 //! ownership, and concurrency. Time is passed in, so boundaries are exact.
 
-mod common;
-
-use common::{app_with_bank, Client};
+use crate::common::{app_with_bank, Client};
 use rehearse::questions::sync_builtin_bank;
 use rehearse::sessions::{
     db::{self, NewSession, TimerAction},

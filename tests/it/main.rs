@@ -1,0 +1,11 @@
+//! All integration tests in one binary: each test file would otherwise link
+//! its own copy of the app and every dependency (slow to link, GBs on disk).
+
+mod common;
+
+mod accounts;
+mod bank;
+mod database;
+mod history;
+mod router;
+mod sessions;
