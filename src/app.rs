@@ -58,7 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/practice/:id/summary") view=pages::practice::SummaryPage ssr=SsrMode::Async/>
                     <Route path=path!("/history") view=pages::history::HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/history/:id") view=pages::history::HistoryDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/dashboard") view=|| pages::coming_soon::coming_soon("Dashboard") ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=|| pages::coming_soon::coming_soon("Review") ssr=SsrMode::Async/>
                     <Route path=path!("/sets") view=|| pages::coming_soon::coming_soon("Question sets") ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>

@@ -132,6 +132,14 @@ mod ssr {
         }
     }
 
+    /// Date arithmetic only fails on dates far outside any real range.
+    impl From<jiff::Error> for AppError {
+        fn from(error: jiff::Error) -> Self {
+            tracing::error!(%error, "date error");
+            Self::Internal
+        }
+    }
+
     impl From<std::io::Error> for AppError {
         fn from(error: std::io::Error) -> Self {
             tracing::error!(%error, "i/o error");

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod app;
 pub mod components;
+pub mod dashboard;
 pub mod error;
 pub mod history;
 pub mod pages;

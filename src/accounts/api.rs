@@ -214,3 +214,53 @@ pub async fn delete_account(confirm_username: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// What the settings form shows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    pub time_zone: String,
+    pub hide_streaks: bool,
+    /// Every zone the server knows, for the picker.
+    pub zones: Vec<String>,
+}
+
+#[server(endpoint = "accounts/settings")]
+pub async fn account_settings() -> Result<Settings, AppError> {
+    crate::error::respond(
+        async move {
+            let user = super::authz::require_user().await?;
+            let pool = crate::server::pool()?;
+            let (time_zone, hide_streaks) = crate::dashboard::db::settings(&pool, user.id).await?;
+            Ok(Settings {
+                time_zone,
+                hide_streaks,
+                zones: crate::dashboard::days::zone_names(),
+            })
+        }
+        .await,
+    )
+}
+
+/// Saves the time zone (days, streaks and dates follow it) and whether
+/// streaks show. A checkbox left unticked sends nothing, hence the Option.
+#[server(endpoint = "accounts/settings/save")]
+pub async fn save_settings(
+    time_zone: String,
+    hide_streaks: Option<String>,
+) -> Result<(), AppError> {
+    crate::error::respond(
+        async move {
+            let user = super::authz::require_user().await?;
+            if time_zone.len() > 64 || !crate::dashboard::days::is_known_zone(&time_zone) {
+                return Err(AppError::invalid(
+                    "time_zone",
+                    "Pick a time zone from the list, such as Europe/Paris.",
+                ));
+            }
+            let pool = crate::server::pool()?;
+            super::db::save_settings(&pool, user.id, &time_zone, hide_streaks.is_some()).await?;
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -243,3 +243,18 @@ pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sq
         "question_sets": parse(sets),
     }))
 }
+
+pub async fn save_settings(
+    pool: &SqlitePool,
+    id: Uuid,
+    time_zone: &str,
+    hide_streaks: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET time_zone = ?2, hide_streaks = ?3 WHERE id = ?1")
+        .bind(id)
+        .bind(time_zone)
+        .bind(hide_streaks)
+        .execute(pool)
+        .await?;
+    Ok(())
+}

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::navigate::go_to;
 
-use crate::accounts::api::{ChangePassword, DeleteAccount, Login, Logout, Register};
+use crate::accounts::api::{ChangePassword, DeleteAccount, Login, Logout, Register, SaveSettings};
 use crate::error::AppError;
 
 fn error_view(error: Option<AppError>) -> impl IntoView {
@@ -133,6 +133,25 @@ pub fn DeleteAccountForm(username: String) -> impl IntoView {
             <button type="submit" class="button danger" disabled=move || action.pending().get()>
                 "Delete my account and all my data"
             </button>
+        </ActionForm>
+    }
+}
+
+/// Time zone and streak settings. The fields come in as server-rendered
+/// children, so the long zone list never travels as island props.
+#[island]
+pub fn SettingsForm(children: Children) -> impl IntoView {
+    let action = ServerAction::<SaveSettings>::new();
+    let value = action.value();
+    view! {
+        <ActionForm action attr:class="stack-form" attr:aria-label="Settings">
+            {children()}
+            {move || match value.get() {
+                Some(Ok(())) => Some(view! { <p class="form-ok" role="status">"Settings saved."</p> }.into_any()),
+                Some(Err(e)) => Some(error_view(Some(e)).into_any()),
+                None => None,
+            }}
+            <button type="submit" class="button" disabled=move || action.pending().get()>"Save settings"</button>
         </ActionForm>
     }
 }

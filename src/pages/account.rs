@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::login::redirect;
-use crate::accounts::api::whoami;
-use crate::components::auth_forms::{ChangePasswordForm, DeleteAccountForm};
+use crate::accounts::api::{account_settings, whoami, Settings};
+use crate::components::auth_forms::{ChangePasswordForm, DeleteAccountForm, SettingsForm};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -25,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
                     <p data-testid="account-summary">"Logged in as "<strong>{user.username.clone()}</strong>
                         " · "{user.role.label()}</p>
                 </section>
+                {settings_panel(account_settings().await.ok())}
                 <section class="panel">
                     <h2>"Change password"</h2>
                     <ChangePasswordForm/>
@@ -42,4 +43,31 @@ pub fn AccountPage() -> impl IntoView {
             }.into_any()
         })}
     }
+}
+
+fn settings_panel(settings: Option<Settings>) -> impl IntoView {
+    settings.map(|s| {
+        let current = s.time_zone.clone();
+        view! {
+            <section class="panel">
+                <h2>"Settings"</h2>
+                <SettingsForm>
+                    <label>"Time zone"
+                        <select name="time_zone" aria-describedby="tz-help">
+                            {s.zones.into_iter().map(|z| {
+                                let selected = z == current;
+                                let label = z.clone();
+                                view! { <option value=z selected=selected>{label}</option> }
+                            }).collect_view()}
+                        </select>
+                        <small id="tz-help">"Your dashboard counts days, streaks and date ranges in this zone."</small>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" name="hide_streaks" value="on" checked=s.hide_streaks/>
+                        " Hide streaks on my dashboard"
+                    </label>
+                </SettingsForm>
+            </section>
+        }
+    })
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod coming_soon;
+pub mod dashboard;
 pub mod error;
 pub mod history;
 pub mod home;

@@ -186,8 +186,9 @@ async fn insert_session(
     for (position, question_id) in ids.iter().enumerate() {
         let first = position == 0;
         sqlx::query(
-            "INSERT INTO session_answers (session_id, position, user_id, question_id, started_at, deadline_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO session_answers
+                 (session_id, position, user_id, question_id, started_at, deadline_at, level, topic_id)
+             SELECT ?1, ?2, ?3, q.id, ?5, ?6, q.level, q.topic_id FROM questions q WHERE q.id = ?4",
         )
         .bind(id)
         .bind(position as i64)
@@ -517,7 +518,7 @@ pub async fn grade(
     ticked.sort_unstable();
     ticked.dedup();
     sqlx::query(
-        "UPDATE session_answers SET self_grade = ?3, key_points_hit = ?4, flagged = ?5, note = ?6, graded_at = ?7
+        "UPDATE session_answers SET self_grade = ?3, key_points_hit = ?4, flagged = ?5, note = ?6, graded_at = coalesce(graded_at, ?7)
          WHERE session_id = ?1 AND position = ?2",
     )
     .bind(id)

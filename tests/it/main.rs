@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod bank;
+mod dashboard;
 mod database;
 mod history;
 mod router;

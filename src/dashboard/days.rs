@@ -1,0 +1,194 @@
+//! Local days in the user's time zone (server only). A day's bounds are
+//! computed here with the time-zone database, so SQL can count answers per
+//! local day exactly, across DST changes and half-hour offsets.
+
+use jiff::{civil::Date, tz::TimeZone, Timestamp, ToSpan};
+
+use super::types::{RangeQuery, DEFAULT_PRESET, PRESETS};
+use crate::error::AppError;
+
+/// Longest range the dashboard accepts (about ten years).
+pub const MAX_RANGE_DAYS: i64 = 3_660;
+
+/// The user's zone; a stored name the database no longer knows falls back
+/// to UTC rather than breaking the page.
+pub fn zone(name: &str) -> TimeZone {
+    TimeZone::get(name).unwrap_or(TimeZone::UTC)
+}
+
+/// Whether `name` is a time zone this server knows.
+pub fn is_known_zone(name: &str) -> bool {
+    TimeZone::get(name).is_ok()
+}
+
+/// Every zone name the server knows, sorted, for the settings form.
+pub fn zone_names() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    names.sort();
+    names
+}
+
+/// The local date of a Unix time in milliseconds.
+pub fn local_date(ms: i64, tz: &TimeZone) -> Date {
+    Timestamp::from_millisecond(ms)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned(tz.clone())
+        .date()
+}
+
+/// The first instant of a local date, in Unix milliseconds. Where midnight
+/// does not exist (a DST jump at 00:00) the day starts at its first instant.
+pub fn day_start(date: Date, tz: &TimeZone) -> Result<i64, AppError> {
+    let zoned = date.to_zoned(tz.clone()).and_then(|z| z.start_of_day())?;
+    Ok(zoned.timestamp().as_millisecond())
+}
+
+/// Start instants of `from ..= to` plus the start of the day after `to`:
+/// `n + 1` bounds for `n` days.
+pub fn day_bounds(from: Date, to: Date, tz: &TimeZone) -> Result<Vec<i64>, AppError> {
+    let mut bounds = Vec::new();
+    let mut day = from;
+    loop {
+        bounds.push(day_start(day, tz)?);
+        if day > to {
+            return Ok(bounds);
+        }
+        day = next_day(day)?;
+    }
+}
+
+pub fn next_day(date: Date) -> Result<Date, AppError> {
+    date.tomorrow()
+        .map_err(|_| AppError::invalid("to", "That date is out of range."))
+}
+
+/// Days from `from` to `to` (0 when equal).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    // Between two civil dates the span's largest unit is days.
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
+}
+
+pub fn weekday(date: Date) -> u8 {
+    date.weekday().to_monday_zero_offset() as u8
+}
+
+pub fn parse_date(field: &str, value: &str) -> Result<Date, AppError> {
+    value
+        .trim()
+        .parse::<Date>()
+        .map_err(|_| AppError::invalid(field, "Use a date like 2026-11-22."))
+}
+
+/// Resolves the URL's range to inclusive local dates. `first_day` is the
+/// user's first graded day (for "all time").
+pub fn resolve(
+    query: &RangeQuery,
+    today: Date,
+    first_day: Option<Date>,
+) -> Result<(String, Date, Date), AppError> {
+    let preset = if query.preset.is_empty() && query.from.is_empty() && query.to.is_empty() {
+        DEFAULT_PRESET
+    } else if query.preset.is_empty() {
+        "custom"
+    } else {
+        query.preset.as_str()
+    };
+    let back = |days: i64| today.checked_sub((days - 1).days()).map_err(AppError::from);
+    let (from, to) = match preset {
+        "30d" => (back(30)?, today),
+        "90d" => (back(90)?, today),
+        "365d" => (back(365)?, today),
+        "all" => (first_day.unwrap_or(today).min(today), today),
+        "custom" => {
+            let from = parse_date("from", &query.from)?;
+            let to = if query.to.trim().is_empty() {
+                today
+            } else {
+                parse_date("to", &query.to)?
+            };
+            if from > to {
+                return Err(AppError::invalid(
+                    "from",
+                    "The start date is after the end date.",
+                ));
+            }
+            (from, to)
+        }
+        _ => return Err(AppError::invalid("preset", "Unknown date range.")),
+    };
+    if days_between(from, to) >= MAX_RANGE_DAYS {
+        return Err(AppError::invalid(
+            "from",
+            "Pick a range of ten years or less.",
+        ));
+    }
+    let known = PRESETS.iter().any(|(p, _)| *p == preset);
+    Ok((if known { preset } else { "custom" }.to_owned(), from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn day_bounds_follow_dst() {
+        // Europe/Berlin springs forward on 2026-03-29: that day has 23 hours.
+        let tz = zone("Europe/Berlin");
+        let b = day_bounds(date(2026, 3, 28), date(2026, 3, 29), &tz).unwrap();
+        assert_eq!(b.len(), 3);
+        assert_eq!(b[1] - b[0], 24 * 3_600_000);
+        assert_eq!(b[2] - b[1], 23 * 3_600_000);
+        // Midnight in Berlin (winter) is 23:00 UTC the day before.
+        assert_eq!(
+            b[0],
+            Timestamp::from_second(1_774_652_400)
+                .unwrap()
+                .as_millisecond()
+        );
+    }
+
+    #[test]
+    fn half_hour_zones_are_exact() {
+        let tz = zone("Asia/Kolkata");
+        // 2026-11-21 18:29:59 UTC is 23:59:59 in Kolkata; a second later is
+        // the next local day.
+        let ms = Timestamp::from_second(1_795_285_799)
+            .unwrap()
+            .as_millisecond();
+        assert_eq!(local_date(ms, &tz), date(2026, 11, 21));
+        assert_eq!(local_date(ms + 1000, &tz), date(2026, 11, 22));
+    }
+
+    #[test]
+    fn unknown_zones_fall_back_to_utc() {
+        assert!(!is_known_zone("Mars/Olympus_Mons"));
+        assert!(is_known_zone("America/New_York"));
+        assert_eq!(zone("Mars/Olympus_Mons"), TimeZone::UTC);
+    }
+
+    #[test]
+    fn ranges_resolve_to_inclusive_local_dates() {
+        let today = date(2026, 11, 22);
+        let q = |preset: &str, from: &str, to: &str| RangeQuery {
+            preset: preset.into(),
+            from: from.into(),
+            to: to.into(),
+        };
+        let (p, from, to) = resolve(&RangeQuery::default(), today, None).unwrap();
+        assert_eq!((p.as_str(), from, to), ("90d", date(2026, 8, 25), today));
+        let (_, from, _) = resolve(&q("30d", "", ""), today, None).unwrap();
+        assert_eq!(from, date(2026, 10, 24));
+        let (_, from, _) = resolve(&q("all", "", ""), today, Some(date(2025, 1, 5))).unwrap();
+        assert_eq!(from, date(2025, 1, 5));
+        let (p, from, to) = resolve(&q("", "2026-01-01", "2026-01-31"), today, None).unwrap();
+        assert_eq!(
+            (p.as_str(), from, to),
+            ("custom", date(2026, 1, 1), date(2026, 1, 31))
+        );
+        assert!(resolve(&q("custom", "2026-02-01", "2026-01-01"), today, None).is_err());
+        assert!(resolve(&q("custom", "yesterday", ""), today, None).is_err());
+        assert!(resolve(&q("custom", "1990-01-01", ""), today, None).is_err());
+        assert!(resolve(&q("bogus", "", ""), today, None).is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! The progress dashboard: every aggregate over the user's graded answers,
+//! in the user's time zone, for a chosen date range.
+
+pub mod api;
+pub mod charts;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod days;
+#[cfg(feature = "ssr")]
+pub mod db;
