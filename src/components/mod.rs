@@ -5,6 +5,7 @@ pub mod hydration;
 pub mod markdown;
 pub mod nav;
 pub mod navigate;
+pub mod regrade;
 pub mod runner;
 pub mod session_setup;
 pub mod theme;

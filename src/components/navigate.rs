@@ -15,6 +15,15 @@ pub fn go_to(path: &str) {
     let _ = path;
 }
 
+/// Renders the current page again from the server (after a change the
+/// server-drawn parts must show).
+pub fn reload() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = window().location().reload();
+    }
+}
+
 /// Opens the runner of the session whose id a server action returns.
 pub fn open_session_when_started<S>(value: S)
 where

@@ -36,6 +36,15 @@ pub fn local_date(ms: i64, tz: &TimeZone) -> Date {
         .date()
 }
 
+/// "2026-11-22 17:46 CET": a moment as the user reads it.
+pub fn local_label(ms: i64, tz: &TimeZone) -> String {
+    Timestamp::from_millisecond(ms)
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+        .to_zoned(tz.clone())
+        .strftime("%Y-%m-%d %H:%M %Z")
+        .to_string()
+}
+
 /// The first instant of a local date, in Unix milliseconds. Where midnight
 /// does not exist (a DST jump at 00:00) the day starts at its first instant.
 pub fn day_start(date: Date, tz: &TimeZone) -> Result<i64, AppError> {
@@ -158,6 +167,16 @@ mod tests {
             .as_millisecond();
         assert_eq!(local_date(ms, &tz), date(2026, 11, 21));
         assert_eq!(local_date(ms + 1000, &tz), date(2026, 11, 22));
+    }
+
+    #[test]
+    fn labels_read_in_the_zone() {
+        let ms = 1_795_369_560_000; // 2026-11-22 17:46 UTC
+        assert_eq!(local_label(ms, &TimeZone::UTC), "2026-11-22 17:46 UTC");
+        assert_eq!(
+            local_label(ms, &zone("Europe/Paris")),
+            "2026-11-22 18:46 CET"
+        );
     }
 
     #[test]

@@ -21,11 +21,23 @@ struct Row {
     time_used: i64,
 }
 
-/// The user's sessions, newest first, optionally of one mode.
+/// Which sessions a history page shows; `None` means any. Times are Unix
+/// ms on the session's start, `until` exclusive.
+#[derive(Debug, Default)]
+pub struct ListFilter<'a> {
+    pub mode: Option<Mode>,
+    pub level: Option<Level>,
+    pub topic: Option<&'a str>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+}
+
+/// The user's sessions, newest first, filtered. A level or topic matches a
+/// session holding at least one question of it.
 pub async fn list(
     pool: &SqlitePool,
     user: Uuid,
-    mode: Option<Mode>,
+    filter: &ListFilter<'_>,
     page: u32,
 ) -> Result<Vec<HistoryItem>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(
@@ -37,14 +49,23 @@ pub async fn list(
          FROM interview_sessions s
          LEFT JOIN session_answers a ON a.session_id = s.id
          WHERE s.user_id = ?1 AND (?2 IS NULL OR s.mode = ?2)
+           AND (?5 IS NULL OR s.started_at >= ?5) AND (?6 IS NULL OR s.started_at < ?6)
+           AND ((?7 IS NULL AND ?8 IS NULL) OR EXISTS (
+                SELECT 1 FROM session_answers f
+                WHERE f.session_id = s.id AND (?7 IS NULL OR f.level = ?7)
+                  AND (?8 IS NULL OR f.topic_id = (SELECT id FROM topics WHERE slug = ?8))))
          GROUP BY s.id
          ORDER BY s.started_at DESC
          LIMIT ?3 OFFSET ?4",
     )
     .bind(user)
-    .bind(mode.map(Mode::as_str))
+    .bind(filter.mode.map(Mode::as_str))
     .bind(HISTORY_PAGE_SIZE)
     .bind(i64::from(page) * HISTORY_PAGE_SIZE)
+    .bind(filter.since)
+    .bind(filter.until)
+    .bind(filter.level.map(Level::as_str))
+    .bind(filter.topic)
     .fetch_all(pool)
     .await?;
     Ok(rows
@@ -53,6 +74,7 @@ pub async fn list(
             session_id: r.id.to_string(),
             mode: Mode::parse(&r.mode).unwrap_or(Mode::Practice),
             started_at: r.started_at,
+            started_label: String::new(),
             finished: r.status != "active",
             count: u32::try_from(r.question_count).unwrap_or(0),
             answered: u32::try_from(r.answered).unwrap_or(0),
@@ -130,6 +152,172 @@ pub async fn review(
             overtime_ms: r.overtime_ms,
             flagged: r.flagged,
             note: r.note,
+            revisions: Vec::new(),
         })
         .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    position: i64,
+    changed_at: i64,
+    old_grade: Option<i64>,
+    new_grade: Option<i64>,
+    old_note: String,
+    new_note: String,
+}
+
+/// Every re-grade and note edit of one session's answers, oldest first,
+/// as (position, revision at Unix ms). One query for the whole session.
+pub async fn revisions(pool: &SqlitePool, id: Uuid) -> Result<Vec<(u32, i64, Revision)>, AppError> {
+    let rows: Vec<RevisionRow> = sqlx::query_as(
+        "SELECT position, changed_at, old_grade, new_grade, old_note, new_note
+         FROM answer_revisions WHERE session_id = ?1 ORDER BY position, changed_at, id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let grade = |g: Option<i64>| g.and_then(|g| u8::try_from(g).ok());
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                u32::try_from(r.position).unwrap_or(0),
+                r.changed_at,
+                Revision {
+                    changed_label: String::new(),
+                    old_grade: grade(r.old_grade),
+                    new_grade: grade(r.new_grade),
+                    old_note: r.old_note,
+                    new_note: r.new_note,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Changes a submitted answer's grade and note after the session, keeping
+/// the earlier values in `answer_revisions`. Nothing changes (and nothing
+/// is recorded) when both are the same as before.
+pub async fn regrade(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    grade: u8,
+    note: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    let session: Option<(Uuid, String)> =
+        sqlx::query_as("SELECT user_id, status FROM interview_sessions WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match session {
+        Some((owner, status)) if owner == user => {
+            if status == "active" {
+                return Err(AppError::Conflict(
+                    "Finish the session first; until then grade answers in the session itself."
+                        .into(),
+                ));
+            }
+        }
+        _ => return Err(AppError::NotFound("That session".into())),
+    }
+    let current: Option<(Option<i64>, String)> = sqlx::query_as(
+        "SELECT self_grade, note FROM session_answers
+         WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((old_grade, old_note)) = current else {
+        return Err(AppError::Conflict(
+            "That question was never answered, so there is nothing to grade.".into(),
+        ));
+    };
+    if old_grade == Some(i64::from(grade)) && old_note == note {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE session_answers SET self_grade = ?3, note = ?4, graded_at = coalesce(graded_at, ?5)
+         WHERE session_id = ?1 AND position = ?2",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .bind(i64::from(grade))
+    .bind(note)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO answer_revisions (session_id, position, changed_at, old_grade, new_grade, old_note, new_note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .bind(now)
+    .bind(old_grade)
+    .bind(i64::from(grade))
+    .bind(&old_note)
+    .bind(note)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PastRow {
+    session_id: Uuid,
+    submitted_at: i64,
+    self_grade: Option<i64>,
+    time_spent_ms: Option<i64>,
+    answer: String,
+}
+
+/// The user's submitted answers to one question, newest first, each as a
+/// diff against the attempt before it. One query; diffs are computed on
+/// at most [`PAST_ANSWERS_LIMIT`] + 1 answers.
+pub async fn past_answers(
+    pool: &SqlitePool,
+    user: Uuid,
+    slug: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Vec<PastAnswer>, AppError> {
+    let mut rows: Vec<PastRow> = sqlx::query_as(
+        "SELECT a.session_id, a.submitted_at, a.self_grade, a.time_spent_ms, coalesce(a.answer, '') AS answer
+         FROM session_answers a
+         WHERE a.user_id = ?1 AND a.question_id = (SELECT id FROM questions WHERE slug = ?2)
+           AND a.submitted_at IS NOT NULL
+         ORDER BY a.submitted_at DESC LIMIT ?3",
+    )
+    .bind(user)
+    .bind(slug)
+    .bind(PAST_ANSWERS_LIMIT + 1)
+    .fetch_all(pool)
+    .await?;
+    // Oldest first, so each attempt can be compared with the one before.
+    rows.reverse();
+    let mut out: Vec<PastAnswer> = Vec::with_capacity(rows.len());
+    let mut previous: Option<&str> = None;
+    for row in &rows {
+        out.push(PastAnswer {
+            session_id: row.session_id.to_string(),
+            submitted_label: crate::dashboard::days::local_label(row.submitted_at, tz),
+            grade: row.self_grade.and_then(|g| u8::try_from(g).ok()),
+            time_spent_ms: row.time_spent_ms,
+            diff: match previous {
+                Some(before) => super::diff::word_diff(before, &row.answer),
+                None => super::diff::unchanged(&row.answer),
+            },
+        });
+        previous = Some(&row.answer);
+    }
+    out.reverse();
+    // The extra oldest row only served as the first shown one's "before".
+    out.truncate(PAST_ANSWERS_LIMIT as usize);
+    Ok(out)
 }

@@ -5,3 +5,5 @@ pub mod types;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod diff;

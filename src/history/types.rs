@@ -8,11 +8,69 @@ use crate::sessions::types::Mode;
 /// Rows per history page (the list shows an "older" link when it is full).
 pub const HISTORY_PAGE_SIZE: i64 = 25;
 
+/// What `/history` is filtered by, straight from the URL. Empty means any.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HistoryFilter {
+    /// "practice" or "interview".
+    pub mode: String,
+    /// A level: sessions holding at least one question of it.
+    pub level: String,
+    /// A topic slug: sessions holding at least one question of it.
+    pub topic: String,
+    /// Inclusive local dates, `YYYY-MM-DD`, on the session's start.
+    pub from: String,
+    pub to: String,
+    /// 1-based.
+    pub page: u32,
+}
+
+impl HistoryFilter {
+    /// The query string that reproduces this filter on another page.
+    pub fn query_for_page(&self, page: u32) -> String {
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("mode", &self.mode),
+            ("level", &self.level),
+            ("topic", &self.topic),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", url_escape(value)));
+            }
+        }
+        parts.push(format!("page={page}"));
+        parts.join("&")
+    }
+
+    pub fn is_filtered(&self) -> bool {
+        !(self.mode.is_empty()
+            && self.level.is_empty()
+            && self.topic.is_empty()
+            && self.from.is_empty()
+            && self.to.is_empty())
+    }
+}
+
+/// Values here are dates, levels, modes and slugs; escape anything else.
+fn url_escape(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryItem {
     pub session_id: String,
     pub mode: Mode,
     pub started_at: i64,
+    /// `started_at` in the user's time zone, e.g. "2026-11-22 17:46 CET".
+    pub started_label: String,
     pub finished: bool,
     pub count: u32,
     pub answered: u32,
@@ -48,7 +106,48 @@ pub struct ReviewedAnswer {
     pub overtime_ms: i64,
     pub flagged: bool,
     pub note: String,
+    /// Earlier grades and notes, oldest first.
+    pub revisions: Vec<Revision>,
 }
+
+/// One re-grade or note edit: what it was before, and when it changed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub changed_label: String,
+    pub old_grade: Option<u8>,
+    pub new_grade: Option<u8>,
+    pub old_note: String,
+    pub new_note: String,
+}
+
+/// One of the user's earlier answers to a question, for its page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastAnswer {
+    pub session_id: String,
+    /// When it was submitted, in the user's time zone.
+    pub submitted_label: String,
+    pub grade: Option<u8>,
+    pub time_spent_ms: Option<i64>,
+    /// The answer as a word diff against the attempt before it; the first
+    /// attempt is all `Same`.
+    pub diff: Vec<DiffPart>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffKind {
+    Same,
+    Added,
+    Removed,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffPart {
+    pub kind: DiffKind,
+    pub text: String,
+}
+
+/// Earlier answers shown on a question's page at most.
+pub const PAST_ANSWERS_LIMIT: i64 = 20;
 
 /// `2026-11-22 17:46 UTC` for a Unix time in milliseconds.
 pub fn format_utc(ms: i64) -> String {
@@ -90,11 +189,28 @@ mod tests {
     }
 
     #[test]
+    fn filters_round_trip_through_the_query_string() {
+        let f = HistoryFilter {
+            mode: "practice".into(),
+            topic: "a b&c".into(),
+            from: "2026-11-01".into(),
+            ..HistoryFilter::default()
+        };
+        assert_eq!(
+            f.query_for_page(2),
+            "mode=practice&topic=a%20b%26c&from=2026-11-01&page=2"
+        );
+        assert!(f.is_filtered());
+        assert!(!HistoryFilter::default().is_filtered());
+    }
+
+    #[test]
     fn score_uses_the_summary_scale() {
         let mut item = HistoryItem {
             session_id: String::new(),
             mode: Mode::Practice,
             started_at: 0,
+            started_label: String::new(),
             finished: true,
             count: 2,
             answered: 2,

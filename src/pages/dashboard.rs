@@ -65,17 +65,17 @@ fn range_form(preset: &str, from: &str, to: &str) -> impl IntoView {
 fn dashboard(d: Dashboard) -> impl IntoView {
     let streak = match d.streak {
         Some(s) => view! {
-            <div class="stat" data-testid="streak-current"><strong>{s.current}</strong>
-                <span>{if s.current == 1 { " day streak" } else { " days streak" }}</span></div>
-            <div class="stat" data-testid="streak-longest"><strong>{s.longest}</strong>
-                <span>" longest streak"</span></div>
+            <div class="stat"><span class="stat-value" data-testid="streak-current">{s.current}</span>
+                <span class="stat-label">{if s.current == 1 { "day streak" } else { "days streak" }}</span></div>
+            <div class="stat"><span class="stat-value" data-testid="streak-longest">{s.longest}</span>
+                <span class="stat-label">"days, longest streak"</span></div>
         }
         .into_any(),
         None => view! { <p class="muted">"Streaks are hidden ("<a href="/account">"settings"</a>")."</p> }.into_any(),
     };
     let header = view! {
-        <section class="stats" aria-label="Summary">
-            <div class="stat" data-testid="graded-count"><strong>{d.graded}</strong><span>" graded answers"</span></div>
+        <section class="summary-head panel" aria-label="Summary">
+            <div class="stat"><span class="stat-value" data-testid="graded-count">{d.graded}</span><span class="stat-label">"graded answers"</span></div>
             {streak}
         </section>
         <p class="muted">{format!("{} to {}, days in {} ", d.from, d.to, d.time_zone)}

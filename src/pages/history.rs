@@ -7,60 +7,95 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::error::ErrorPanel;
 use crate::components::markdown::SanitizedHtml;
+use crate::components::regrade::RegradeForm;
 use crate::components::session_setup::RetryWeakButton;
 use crate::history::{
     api::{list_history, review_session},
     types::*,
 };
+use crate::questions::{api::list_topics, types::Level, types::TopicInfo};
 use crate::sessions::types::{format_duration, grade_label};
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map().get_untracked();
-    let mode = query
-        .get("mode")
-        .filter(|m| m == "practice" || m == "interview")
-        .unwrap_or_default();
-    let page: u32 = query
-        .get("page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1)
-        .max(1);
+    let param = |key: &str| query.get(key).unwrap_or_default();
+    let filter = HistoryFilter {
+        mode: param("mode"),
+        level: param("level"),
+        topic: param("topic"),
+        from: param("from"),
+        to: param("to"),
+        page: param("page").parse().unwrap_or(1).max(1),
+    };
     view! {
         <Title text="History"/>
         <h1>"Your sessions"</h1>
-        <form class="history-filter" method="get" action="/history">
-            <label>"Mode "
-                <select name="mode">
-                    <option value="" selected=mode.is_empty()>"All"</option>
-                    <option value="practice" selected=mode == "practice">"Practice"</option>
-                    <option value="interview" selected=mode == "interview">"Interview"</option>
-                </select>
-            </label>
-            <button type="submit" class="button">"Show"</button>
-        </form>
         {move || {
-            let mode = mode.clone();
+            let filter = filter.clone();
             Suspend::new(async move {
-                match list_history(mode.clone(), page - 1).await {
-                    Ok(items) if items.is_empty() && page == 1 => view! {
+                let topics = list_topics().await.unwrap_or_default();
+                let form = filter_form(&filter, topics);
+                let body = match list_history(filter.clone()).await {
+                    Ok(items) if items.is_empty() && filter.page == 1 && !filter.is_filtered() => view! {
                         <section class="panel empty-state" data-testid="history-empty">
                             <h2>"No sessions yet"</h2>
                             <p>"Sessions you start appear here with their score and time, so you can go back over them."</p>
                             <p><a class="button primary" href="/practice/new">"Start a session"</a></p>
                         </section>
                     }.into_any(),
-                    Ok(items) => history_table(items, &mode, page).into_any(),
+                    Ok(items) if items.is_empty() => view! {
+                        <section class="panel empty-state" data-testid="history-none-match">
+                            <h2>"No sessions match"</h2>
+                            <p>"Nothing matches these filters. Widen the dates or "<a href="/history">"show every session"</a>"."</p>
+                        </section>
+                    }.into_any(),
+                    Ok(items) => history_table(items, &filter).into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
+                };
+                view! { {form} {body} }
             })
         }}
     }
 }
 
-fn history_table(items: Vec<HistoryItem>, mode: &str, page: u32) -> impl IntoView {
+/// A plain GET form: every filtered view has its own URL.
+fn filter_form(f: &HistoryFilter, topics: Vec<TopicInfo>) -> impl IntoView {
+    let option = |value: &str, label: String, current: &str| {
+        view! { <option value=value.to_owned() selected=value == current>{label}</option> }
+    };
+    view! {
+        <form class="history-filter" method="get" action="/history" aria-label="Filter sessions">
+            <label>"Mode "
+                <select name="mode">
+                    {option("", "All".into(), &f.mode)}
+                    {option("practice", "Practice".into(), &f.mode)}
+                    {option("interview", "Interview".into(), &f.mode)}
+                </select>
+            </label>
+            <label>"Level "
+                <select name="level">
+                    {option("", "All".into(), &f.level)}
+                    {Level::ALL.map(|l| option(l.as_str(), l.label().into(), &f.level))}
+                </select>
+            </label>
+            <label>"Topic "
+                <select name="topic">
+                    {option("", "All".into(), &f.topic)}
+                    {topics.into_iter().map(|t| option(&t.slug, t.name, &f.topic)).collect_view()}
+                </select>
+            </label>
+            <label>"From "<input type="date" name="from" value=f.from.clone()/></label>
+            <label>"To "<input type="date" name="to" value=f.to.clone()/></label>
+            <button type="submit" class="button">"Show"</button>
+            {f.is_filtered().then(|| view! { <a href="/history">"Clear"</a> })}
+        </form>
+    }
+}
+
+fn history_table(items: Vec<HistoryItem>, filter: &HistoryFilter) -> impl IntoView {
     let full = items.len() as i64 == HISTORY_PAGE_SIZE;
-    let next = format!("/history?mode={mode}&page={}", page + 1);
+    let next = format!("/history?{}", filter.query_for_page(filter.page + 1));
     view! {
         <table class="summary-table" data-testid="history-table">
             <caption class="sr-only">"Your sessions, newest first"</caption>
@@ -69,7 +104,7 @@ fn history_table(items: Vec<HistoryItem>, mode: &str, page: u32) -> impl IntoVie
             <tbody>
                 {items.into_iter().map(|s| view! {
                     <tr>
-                        <td>{format_utc(s.started_at)}</td>
+                        <td>{s.started_label.clone()}</td>
                         <td>{s.mode.label()}{(!s.finished).then_some(" (in progress)")}</td>
                         <td>{s.score().map_or("–".to_owned(), |v| format!("{v}%"))}</td>
                         <td>{format!("{} / {}", s.answered, s.count)}</td>
@@ -106,7 +141,7 @@ pub fn HistoryDetailPage() -> impl IntoView {
                         <p><a href=format!("/practice/{id}/summary")>"Summary"</a>" · "<a href="/history">"All sessions"</a></p>
                         {(weak > 0).then(|| view! { <p><RetryWeakButton id=id.clone() weak/></p> })}
                         <ol class="review-list" data-testid="review-list">
-                            {answers.into_iter().map(reviewed).collect_view()}
+                            {answers.into_iter().map(|a| reviewed(&id, a)).collect_view()}
                         </ol>
                     }.into_any()
                     }
@@ -117,7 +152,7 @@ pub fn HistoryDetailPage() -> impl IntoView {
     }
 }
 
-fn reviewed(a: ReviewedAnswer) -> impl IntoView {
+fn reviewed(session_id: &str, a: ReviewedAnswer) -> impl IntoView {
     let grade = a.grade.map_or("not graded".to_owned(), grade_label);
     let time = match (a.time_spent_ms, a.limit_ms) {
         (Some(t), Some(l)) => format!("{} of {}", format_duration(t), format_duration(l)),
@@ -135,12 +170,16 @@ fn reviewed(a: ReviewedAnswer) -> impl IntoView {
                 {a.flagged.then(|| view! { <span class="tag">"flagged"</span> })}
             </p>
             <h2><a href=format!("/questions/{}", a.slug)>{a.prompt.clone()}</a></h2>
-            <p class="muted">{format!("Grade: {grade} · Time: {time}")}</p>
+            <p class="muted" data-testid="grade-line">{format!("Grade: {grade} · Time: {time}")}</p>
             <div class="side-by-side">
                 <section>
                     <h3>"Your answer"</h3>
                     <pre class="your-answer">{a.answer.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| "(nothing written)".to_owned())}</pre>
-                    {(!a.note.is_empty()).then(|| view! { <p class="note"><strong>"Note: "</strong>{a.note.clone()}</p> })}
+                    {(!a.note.is_empty()).then(|| view! { <p class="note" data-testid="note"><strong>"Note: "</strong>{a.note.clone()}</p> })}
+                    {revisions(&a.revisions)}
+                    {a.answer.is_some().then(|| view! {
+                        <RegradeForm session_id=session_id.to_owned() position=a.position grade=a.grade note=a.note.clone()/>
+                    })}
                 </section>
                 <section>
                     <h3>"Reference answer"</h3>
@@ -159,4 +198,32 @@ fn reviewed(a: ReviewedAnswer) -> impl IntoView {
             </div>
         </li>
     }
+}
+
+/// Earlier grades and notes: nothing is overwritten silently.
+fn revisions(revisions: &[Revision]) -> Option<impl IntoView> {
+    let label = |g: Option<u8>| g.map_or("not graded".to_owned(), grade_label);
+    (!revisions.is_empty()).then(|| {
+        view! {
+            <details class="revisions" data-testid="revisions">
+                <summary>{format!("Changed {} time{}", revisions.len(), if revisions.len() == 1 { "" } else { "s" })}</summary>
+                <ul>
+                    {revisions.iter().map(|r| {
+                        let mut parts = Vec::new();
+                        if r.old_grade != r.new_grade {
+                            parts.push(format!("grade {} → {}", label(r.old_grade), label(r.new_grade)));
+                        }
+                        if r.old_note != r.new_note {
+                            parts.push(if r.old_note.is_empty() {
+                                "note added".to_owned()
+                            } else {
+                                format!("note changed (was: “{}”)", r.old_note)
+                            });
+                        }
+                        view! { <li>{format!("{}: {}", r.changed_label, parts.join("; "))}</li> }
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
+    })
 }

@@ -8,7 +8,9 @@ use leptos_router::hooks::use_params_map;
 use super::{error::ErrorPanel, questions::filter_from_url};
 use crate::components::markdown::SanitizedHtml;
 use crate::components::session_setup::PractiseThis;
+use crate::history::{api::past_answers, types::*};
 use crate::questions::{api::get_question, types::*};
+use crate::sessions::types::{format_duration, grade_label};
 
 #[component]
 pub fn QuestionPage() -> impl IntoView {
@@ -21,8 +23,11 @@ pub fn QuestionPage() -> impl IntoView {
         {move || {
             let (slug, filter) = (slug.clone(), filter.clone());
             Suspend::new(async move {
-                match get_question(slug, filter.clone()).await {
-                    Ok(q) => view! { <QuestionView q filter/> }.into_any(),
+                match get_question(slug.clone(), filter.clone()).await {
+                    Ok(q) => {
+                        let past = past_answers(slug).await.unwrap_or_default();
+                        view! { <QuestionView q filter/> {past_answers_view(past)} }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })
@@ -91,4 +96,40 @@ fn QuestionView(q: QuestionDetail, filter: QuestionFilter) -> impl IntoView {
             {next.map(|href| view! { <a rel="next" class="button" href=href>"Next question →"</a> })}
         </nav>
     }
+}
+
+/// The reader's earlier answers, newest first, each marked up against the
+/// attempt before it.
+fn past_answers_view(past: Vec<PastAnswer>) -> Option<impl IntoView> {
+    (!past.is_empty()).then(|| {
+        view! {
+            <section class="panel past-answers" data-testid="past-answers">
+                <h2>"Your earlier answers"</h2>
+                <p class="muted">"Newest first. Each shows what changed since the attempt before it: "
+                    <ins>"added"</ins>" and "<del>"removed"</del>"."</p>
+                <ol class="attempts" reversed>
+                    {past.into_iter().map(|a| {
+                        let meta = format!(
+                            "{} · {} · {}",
+                            a.submitted_label,
+                            a.grade.map_or("not graded".to_owned(), grade_label),
+                            a.time_spent_ms.map_or("–".to_owned(), format_duration),
+                        );
+                        view! {
+                            <li class="attempt">
+                                <p class="muted">{meta}" · "<a href=format!("/history/{}", a.session_id)>"session"</a></p>
+                                <pre class="your-answer diff">
+                                    {a.diff.into_iter().map(|part| match part.kind {
+                                        DiffKind::Same => view! { <span>{part.text}</span> }.into_any(),
+                                        DiffKind::Added => view! { <ins>{part.text}</ins> }.into_any(),
+                                        DiffKind::Removed => view! { <del>{part.text}</del> }.into_any(),
+                                    }).collect_view()}
+                                </pre>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
+            </section>
+        }
+    })
 }

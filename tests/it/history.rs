@@ -8,13 +8,24 @@ use sqlx::SqlitePool;
 
 const T0: i64 = 1_800_000_000_000;
 
+async fn listed(
+    pool: &SqlitePool,
+    user: uuid::Uuid,
+    filter: db::ListFilter<'_>,
+) -> Vec<rehearse::history::types::HistoryItem> {
+    db::list(pool, user, &filter, 0).await.expect("list")
+}
+
 #[sqlx::test]
 async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     sync_builtin_bank(&pool).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool)
         .await
         .expect("guest");
-    assert!(db::list(&pool, u, None, 0).await.expect("empty").is_empty());
+    assert!(db::list(&pool, u, &db::ListFilter::default(), 0)
+        .await
+        .expect("empty")
+        .is_empty());
     let new = |mode| NewSession {
         mode,
         levels: vec![],
@@ -51,7 +62,9 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
         .expect("create")
         .expect("some");
 
-    let all = db::list(&pool, u, None, 0).await.expect("list");
+    let all = db::list(&pool, u, &db::ListFilter::default(), 0)
+        .await
+        .expect("list");
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].session_id, second.to_string(), "newest first");
     assert!(!all[0].finished);
@@ -60,10 +73,70 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     assert_eq!(f.mean_grade_x100, Some(250));
     assert_eq!(f.score(), Some(50));
     assert_eq!(f.time_used_ms, 4_000 + 2_000);
-    let practice = db::list(&pool, u, Some(Mode::Practice), 0)
-        .await
-        .expect("list");
+    let practice = listed(
+        &pool,
+        u,
+        db::ListFilter {
+            mode: Some(Mode::Practice),
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(practice.len(), 1);
+    // Level and topic: sessions holding at least one such question.
+    let (level, topic): (String, String) = sqlx::query_as(
+        "SELECT a.level, t.slug FROM session_answers a JOIN topics t ON t.id = a.topic_id
+         WHERE a.session_id = ?1 AND a.position = 0",
+    )
+    .bind(first)
+    .fetch_one(&pool)
+    .await
+    .expect("first question");
+    let level = rehearse::questions::types::Level::parse(&level).expect("level");
+    let by_topic = listed(
+        &pool,
+        u,
+        db::ListFilter {
+            topic: Some(&topic),
+            level: Some(level),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(by_topic.iter().any(|s| s.session_id == first.to_string()));
+    let nowhere = listed(
+        &pool,
+        u,
+        db::ListFilter {
+            topic: Some("no-such-topic"),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert!(nowhere.is_empty());
+    // Dates bound the start, the end exclusive.
+    let since_second = listed(
+        &pool,
+        u,
+        db::ListFilter {
+            since: Some(T0 + 60_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(since_second.len(), 1);
+    assert_eq!(since_second[0].session_id, second.to_string());
+    let before_second = listed(
+        &pool,
+        u,
+        db::ListFilter {
+            until: Some(T0 + 60_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(before_second.len(), 1);
+    assert_eq!(before_second[0].session_id, first.to_string());
 
     let review = db::review(&pool, first, u).await.expect("review");
     assert_eq!(review.len(), 3);
@@ -76,7 +149,7 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
         db::review(&pool, first, stranger).await.is_err(),
         "another user's session is not found"
     );
-    assert!(db::list(&pool, stranger, None, 0)
+    assert!(db::list(&pool, stranger, &db::ListFilter::default(), 0)
         .await
         .expect("list")
         .is_empty());
@@ -108,7 +181,7 @@ async fn history_functions_refuse_other_users(pool: SqlitePool) {
         401
     );
     assert_eq!(
-        anon.call("history/list", &[("mode", ""), ("page", "0")])
+        anon.call("history/list", &[("filter[page]", "1")])
             .await
             .body,
         "[]"
@@ -117,7 +190,7 @@ async fn history_functions_refuse_other_users(pool: SqlitePool) {
     bob.register("bobhist", "several plain words").await;
     assert_eq!(bob.call("history/review", &[("id", &id)]).await.status, 404);
     assert_eq!(
-        bob.call("history/list", &[("mode", ""), ("page", "0")])
+        bob.call("history/list", &[("filter[page]", "1")])
             .await
             .body,
         "[]"
