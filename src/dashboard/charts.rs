@@ -143,8 +143,10 @@ pub fn trend_chart(points: &[TrendPoint]) -> impl IntoView {
 
 /// Horizontal bars: one row per level, `values` as (label, value, class).
 fn bar_rows(rows: Vec<(String, Vec<(f64, &'static str, String)>)>, max: f64) -> AnyView {
-    let bar_h = 16.0;
-    let label_w = 110.0;
+    // Half-width panels: a narrower canvas keeps the text legible.
+    const WIDTH: f64 = 420.0;
+    let bar_h = 18.0;
+    let label_w = 90.0;
     let row_h = 12.0 + bar_h * rows.iter().map(|r| r.1.len()).max().unwrap_or(1) as f64;
     let height = TOP + row_h * rows.len() as f64 + 8.0;
     let plot_w = WIDTH - label_w - RIGHT - 70.0;
@@ -294,9 +296,29 @@ pub fn intensity(count: u32) -> u8 {
     }
 }
 
+/// (week column, "2026-11") above each column where a month begins; the
+/// first column gets its month too unless a label follows within three
+/// columns (they would overlap).
+pub fn month_labels(days: &[DayCount]) -> Vec<(usize, String)> {
+    let lead = days.first().map_or(0, |d| usize::from(d.weekday));
+    let month = |d: &DayCount| d.date.get(..7).unwrap_or_default().to_owned();
+    let mut labels: Vec<(usize, String)> = days
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| *i > 0 && d.date.ends_with("-01"))
+        .map(|(i, d)| ((lead + i) / 7, month(d)))
+        .collect();
+    if let Some(first) = days.first() {
+        if labels.first().is_none_or(|(column, _)| *column >= 3) {
+            labels.insert(0, (0, month(first)));
+        }
+    }
+    labels
+}
+
 /// A week-by-column grid of days, Monday at the top.
 pub fn calendar_chart(days: &[DayCount]) -> impl IntoView {
-    let cell = 12.0;
+    let cell = 14.0;
     let gap = 3.0;
     let left = 34.0;
     let top = 20.0;
@@ -332,14 +354,11 @@ pub fn calendar_chart(days: &[DayCount]) -> impl IntoView {
             }
         })
         .collect_view();
-    // A month label above the first column that starts in a new month.
-    let months = days
-        .iter()
-        .enumerate()
-        .filter(|(i, d)| *i == 0 || d.date.ends_with("-01"))
-        .map(|(i, d)| {
-            let x = left + ((lead + i) / 7) as f64 * (cell + gap);
-            view! { <text class="tick" x=x y=top - 6.0>{d.date.get(..7).unwrap_or_default().to_owned()}</text> }
+    let months = month_labels(days)
+        .into_iter()
+        .map(|(column, label)| {
+            let x = left + column as f64 * (cell + gap);
+            view! { <text class="tick" x=x y=top - 6.0>{label}</text> }
         })
         .collect_view();
     let svg = view! {
@@ -390,6 +409,30 @@ mod tests {
     fn polyline_puts_100_at_the_top() {
         let line = polyline(&[48.0, 100.0], &[100, 0]);
         assert_eq!(line, format!("48.0,{TOP:.1} 100.0,{:.1}", HEIGHT - BOTTOM));
+    }
+
+    fn day(date: &str, weekday: u8) -> DayCount {
+        DayCount {
+            date: date.into(),
+            weekday,
+            count: 0,
+        }
+    }
+
+    #[test]
+    fn month_labels_do_not_collide() {
+        // Starts on Wednesday 2026-08-26: August's label would sit one
+        // column before September's, so only September is labelled.
+        let days: Vec<DayCount> = (26..=31)
+            .map(|d| day(&format!("2026-08-{d}"), ((d - 24) % 7) as u8))
+            .chain([day("2026-09-01", 1)])
+            .collect();
+        assert_eq!(month_labels(&days), vec![(1, "2026-09".to_owned())]);
+        // A range inside one month still names it.
+        assert_eq!(
+            month_labels(&[day("2026-08-03", 0)]),
+            vec![(0, "2026-08".to_owned())]
+        );
     }
 
     #[test]

@@ -254,3 +254,268 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
         "only the owner can retry"
     );
 }
+
+/// A finished one-question session answered `text` and graded `grade`.
+async fn answered_once(
+    pool: &SqlitePool,
+    u: uuid::Uuid,
+    only: Option<String>,
+    text: &str,
+    grade: u8,
+    at: i64,
+) -> uuid::Uuid {
+    let new = NewSession {
+        mode: Mode::Practice,
+        levels: vec![],
+        topics: vec![],
+        count: 1,
+        per_question_secs: None,
+        total_secs: None,
+        only,
+    };
+    let s = sessions::create(pool, u, &new, at)
+        .await
+        .expect("create")
+        .expect("some");
+    sessions::submit(pool, s, u, 0, text, at + 1_000)
+        .await
+        .expect("submit");
+    sessions::grade(pool, s, u, 0, grade, &[], false, "first note", at + 2_000)
+        .await
+        .expect("grade");
+    sessions::next(pool, s, u, 0, at + 3_000)
+        .await
+        .expect("next");
+    s
+}
+
+#[sqlx::test]
+async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) {
+    sync_builtin_bank(&pool).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
+    let mean = |pool: SqlitePool| async move {
+        rehearse::dashboard::db::mastery(&pool, u, 0, i64::MAX)
+            .await
+            .expect("mastery")[0]
+            .mean_x100
+    };
+    assert_eq!(mean(pool.clone()).await, 200);
+
+    db::regrade(&pool, s, u, 0, 4, "understood it later", T0 + 60_000)
+        .await
+        .expect("regrade");
+    let review = db::review(&pool, s, u).await.expect("review");
+    assert_eq!(review[0].grade, Some(4));
+    assert_eq!(review[0].note, "understood it later");
+    let revisions = db::revisions(&pool, s).await.expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    let (position, at, r) = &revisions[0];
+    assert_eq!((*position, *at), (0, T0 + 60_000));
+    assert_eq!((r.old_grade, r.new_grade), (Some(2), Some(4)));
+    assert_eq!(
+        (r.old_note.as_str(), r.new_note.as_str()),
+        ("first note", "understood it later")
+    );
+    assert_eq!(
+        mean(pool.clone()).await,
+        400,
+        "the dashboard follows the new grade"
+    );
+    // The day it was earned does not move.
+    let graded_at: i64 =
+        sqlx::query_scalar("SELECT graded_at FROM session_answers WHERE session_id = ?")
+            .bind(s)
+            .fetch_one(&pool)
+            .await
+            .expect("graded_at");
+    assert_eq!(graded_at, T0 + 2_000);
+
+    // Saving the same values records nothing.
+    db::regrade(&pool, s, u, 0, 4, "understood it later", T0 + 70_000)
+        .await
+        .expect("same");
+    assert_eq!(db::revisions(&pool, s).await.expect("revisions").len(), 1);
+
+    // Strangers, unanswered positions and live sessions are refused, and
+    // change nothing.
+    let stranger = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    assert!(matches!(
+        db::regrade(&pool, s, stranger, 0, 1, "", T0).await,
+        Err(rehearse::error::AppError::NotFound(_))
+    ));
+    assert!(matches!(
+        db::regrade(&pool, s, u, 5, 1, "", T0).await,
+        Err(rehearse::error::AppError::Conflict(_))
+    ));
+    let live = sessions::create(
+        &pool,
+        u,
+        &NewSession {
+            mode: Mode::Practice,
+            levels: vec![],
+            topics: vec![],
+            count: 1,
+            per_question_secs: None,
+            total_secs: None,
+            only: None,
+        },
+        T0,
+    )
+    .await
+    .expect("create")
+    .expect("some");
+    sessions::submit(&pool, live, u, 0, "x", T0 + 1)
+        .await
+        .expect("submit");
+    assert!(matches!(
+        db::regrade(&pool, live, u, 0, 3, "", T0 + 2).await,
+        Err(rehearse::error::AppError::Conflict(_))
+    ));
+    assert_eq!(
+        db::review(&pool, s, u).await.expect("review")[0].grade,
+        Some(4)
+    );
+}
+
+#[sqlx::test]
+async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
+    use rehearse::history::types::{DiffKind, PAST_ANSWERS_LIMIT};
+    sync_builtin_bank(&pool).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    let slug: String = sqlx::query_scalar("SELECT slug FROM questions WHERE archived = 0 LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .expect("question");
+    let tz = jiff::tz::TimeZone::UTC;
+    assert!(db::past_answers(&pool, u, &slug, &tz)
+        .await
+        .expect("none")
+        .is_empty());
+    answered_once(&pool, u, Some(slug.clone()), "indexes speed reads", 2, T0).await;
+    answered_once(
+        &pool,
+        u,
+        Some(slug.clone()),
+        "indexes speed reads but slow writes",
+        3,
+        T0 + 86_400_000,
+    )
+    .await;
+    let past = db::past_answers(&pool, u, &slug, &tz).await.expect("past");
+    assert_eq!(past.len(), 2);
+    assert_eq!(past[0].grade, Some(3), "newest first");
+    let added: String = past[0]
+        .diff
+        .iter()
+        .filter(|p| p.kind == DiffKind::Added)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(added, " but slow writes");
+    assert_eq!(
+        past[1].diff.len(),
+        1,
+        "the first attempt has nothing to compare with"
+    );
+    assert_eq!(past[1].diff[0].kind, DiffKind::Same);
+    // Another user sees none of it.
+    let stranger = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    assert!(db::past_answers(&pool, stranger, &slug, &tz)
+        .await
+        .expect("none")
+        .is_empty());
+    // At most the limit, the oldest shown still diffed against its
+    // predecessor.
+    for i in 0..PAST_ANSWERS_LIMIT {
+        answered_once(
+            &pool,
+            u,
+            Some(slug.clone()),
+            &format!("attempt {i}"),
+            1,
+            T0 + (i + 2) * 86_400_000,
+        )
+        .await;
+    }
+    let past = db::past_answers(&pool, u, &slug, &tz).await.expect("past");
+    assert_eq!(past.len(), PAST_ANSWERS_LIMIT as usize);
+    assert!(past
+        .last()
+        .expect("oldest")
+        .diff
+        .iter()
+        .any(|p| p.kind != DiffKind::Same));
+}
+
+#[sqlx::test]
+async fn regrading_is_for_the_owner_only_over_http(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let mut alice = Client::new(&app);
+    alice.register("aliceregrade", "several plain words").await;
+    let r = alice
+        .call(
+            "sessions/start",
+            &[
+                ("mode", "practice"),
+                ("count", "1"),
+                ("per_question_secs", "0"),
+                ("total_secs", "0"),
+            ],
+        )
+        .await;
+    let id: String = serde_json::from_str(&r.body).expect("id");
+    let regrade = |grade: &'static str| -> [(&'static str, String); 4] {
+        [
+            ("session_id", id.clone()),
+            ("position", "0".to_owned()),
+            ("grade", grade.to_owned()),
+            ("note", "n".to_owned()),
+        ]
+    };
+    fn as_refs<'a>(v: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+        v.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+    // Still running: grade it in the session.
+    assert_eq!(
+        alice
+            .call("history/regrade", &as_refs(&regrade("3")))
+            .await
+            .status,
+        409
+    );
+    let mut bob = Client::new(&app);
+    bob.register("bobregrade", "several plain words").await;
+    assert_eq!(
+        bob.call("history/regrade", &as_refs(&regrade("3")))
+            .await
+            .status,
+        404
+    );
+    let mut anon = Client::new(&app);
+    assert_eq!(
+        anon.call("history/regrade", &as_refs(&regrade("3")))
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        alice
+            .call("history/regrade", &as_refs(&regrade("9")))
+            .await
+            .status,
+        422
+    );
+    let revisions: i64 = sqlx::query_scalar("SELECT count(*) FROM answer_revisions")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(revisions, 0, "refused calls change nothing");
+}
