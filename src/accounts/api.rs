@@ -258,7 +258,15 @@ pub async fn save_settings(
                 ));
             }
             let pool = crate::server::pool()?;
-            super::db::save_settings(&pool, user.id, &time_zone, hide_streaks.is_some()).await?;
+            let mut tx = crate::server::db::begin_write(&pool).await?;
+            let changed =
+                super::db::save_settings(&mut tx, user.id, &time_zone, hide_streaks.is_some())
+                    .await?;
+            if changed {
+                // Days are counted in the user's zone: recount them.
+                crate::dashboard::rollup::rebuild_days(&mut tx, user.id, &time_zone).await?;
+            }
+            tx.commit().await?;
             Ok(())
         }
         .await,

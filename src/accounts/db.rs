@@ -189,12 +189,13 @@ pub async fn grant_admin(
 
 /// Everything stored about a user, as JSON, for "download my data".
 pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sqlx::Error> {
-    let user: Option<(String, String, bool, i64)> =
-        sqlx::query_as("SELECT username, role, is_guest, created_at FROM users WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    let Some((username, role, is_guest, created_at)) = user else {
+    let user: Option<(String, String, bool, i64, String, bool)> = sqlx::query_as(
+        "SELECT username, role, is_guest, created_at, time_zone, hide_streaks FROM users WHERE id = ?1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    let Some((username, role, is_guest, created_at, time_zone, hide_streaks)) = user else {
         return Err(sqlx::Error::RowNotFound);
     };
     let sessions: Vec<(String,)> = sqlx::query_as(
@@ -213,9 +214,19 @@ pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sq
                 'started_at', a.started_at, 'submitted_at', a.submitted_at,
                 'time_spent_ms', a.time_spent_ms, 'timed_out', a.timed_out,
                 'self_grade', a.self_grade, 'key_points_hit', json(a.key_points_hit),
-                'flagged', a.flagged, 'note', a.note)
+                'flagged', a.flagged, 'note', a.note, 'graded_at', a.graded_at)
          FROM session_answers a JOIN questions q ON q.id = a.question_id
          WHERE a.user_id = ?1 ORDER BY a.session_id, a.position",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let revisions: Vec<(String,)> = sqlx::query_as(
+        "SELECT json_object('session_id', lower(hex(r.session_id)), 'position', r.position,
+                'changed_at', r.changed_at, 'old_grade', r.old_grade, 'new_grade', r.new_grade,
+                'old_note', r.old_note, 'new_note', r.new_note)
+         FROM answer_revisions r JOIN interview_sessions s ON s.id = r.session_id
+         WHERE s.user_id = ?1 ORDER BY r.session_id, r.position, r.changed_at",
     )
     .bind(id)
     .fetch_all(pool)
@@ -237,24 +248,31 @@ pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sq
         "format": "rehearse-export-v1",
         "exported_at": now_ms(),
         "user": { "id": id.to_string(), "username": username, "role": role,
-                  "is_guest": is_guest, "created_at": created_at },
+                  "is_guest": is_guest, "created_at": created_at,
+                  "time_zone": time_zone, "hide_streaks": hide_streaks },
         "sessions": parse(sessions),
         "answers": parse(answers),
+        "answer_revisions": parse(revisions),
         "question_sets": parse(sets),
     }))
 }
 
+/// Saves the settings; says whether the time zone changed.
 pub async fn save_settings(
-    pool: &SqlitePool,
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
     id: Uuid,
     time_zone: &str,
     hide_streaks: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
+    let before: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
     sqlx::query("UPDATE users SET time_zone = ?2, hide_streaks = ?3 WHERE id = ?1")
         .bind(id)
         .bind(time_zone)
         .bind(hide_streaks)
-        .execute(pool)
+        .execute(&mut **tx)
         .await?;
-    Ok(())
+    Ok(before.as_deref() != Some(time_zone))
 }

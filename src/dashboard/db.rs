@@ -48,8 +48,47 @@ struct MasteryRow {
     questions: i64,
 }
 
-/// Topic × level: the mean of each question's latest grade in the range.
+/// Topic × level: the mean of each question's latest grade, over the
+/// questions graded since `start` (a range that runs to now). Reads the
+/// per-question rollup: one row per question practised.
 pub async fn mastery(
+    pool: &SqlitePool,
+    user: Uuid,
+    start: i64,
+) -> Result<Vec<MasteryCell>, AppError> {
+    let rows: Vec<MasteryRow> = sqlx::query_as(
+        "SELECT t.name AS topic, p.level,
+                CAST(round(avg(p.last_grade) * 100) AS INTEGER) AS mean_x100,
+                count(*) AS questions
+         FROM question_progress p JOIN topics t ON t.id = p.topic_id
+         WHERE p.user_id = ?1 AND p.last_graded_at >= ?2
+         GROUP BY p.topic_id, p.level
+         ORDER BY t.position, t.name",
+    )
+    .bind(user)
+    .bind(start)
+    .fetch_all(pool)
+    .await?;
+    Ok(mastery_cells(rows))
+}
+
+fn mastery_cells(rows: Vec<MasteryRow>) -> Vec<MasteryCell> {
+    rows.into_iter()
+        .filter_map(|r| {
+            Some(MasteryCell {
+                topic: r.topic,
+                level: Level::parse(&r.level)?,
+                mean_x100: r.mean_x100,
+                questions: u32::try_from(r.questions).unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// Mastery for a range that ended in the past: each question's latest
+/// grade *within* the range, from the answers themselves (the rollup only
+/// knows the latest grade overall).
+pub async fn mastery_between(
     pool: &SqlitePool,
     user: Uuid,
     start: i64,
@@ -75,17 +114,7 @@ pub async fn mastery(
     .bind(end)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(MasteryCell {
-                topic: r.topic,
-                level: Level::parse(&r.level)?,
-                mean_x100: r.mean_x100,
-                questions: u32::try_from(r.questions).unwrap_or(0),
-            })
-        })
-        .collect())
+    Ok(mastery_cells(rows))
 }
 
 #[derive(sqlx::FromRow)]
@@ -97,7 +126,8 @@ struct TrendRow {
 
 /// One point per session (its mean grade as 0–100), oldest first, with a
 /// moving average over the last few sessions; the newest
-/// [`TREND_MAX_POINTS`] sessions of the range.
+/// [`TREND_MAX_POINTS`] sessions whose first grade falls in the range.
+/// Reads the per-session rollup, newest first, so it stops after the limit.
 pub async fn trend(
     pool: &SqlitePool,
     user: Uuid,
@@ -105,17 +135,17 @@ pub async fn trend(
     end: i64,
     tz: &TimeZone,
 ) -> Result<Vec<TrendPoint>, AppError> {
-    let rows: Vec<TrendRow> = sqlx::query_as(concat!(
+    let rows: Vec<TrendRow> = sqlx::query_as(
         "WITH per_session AS (
-             SELECT min(graded_at) AS at, (avg(self_grade) - 1) * 100.0 / 3 AS score
-             FROM session_answers WHERE ",
-        graded_in_range!(),
-        " GROUP BY session_id ORDER BY at DESC LIMIT ?4)
+             SELECT first_graded_at AS at, (grade_sum * 1.0 / graded_count - 1) * 100.0 / 3 AS score
+             FROM interview_sessions
+             WHERE user_id = ?1 AND first_graded_at >= ?2 AND first_graded_at < ?3 AND graded_count > 0
+             ORDER BY first_graded_at DESC LIMIT ?4)
          SELECT at, CAST(round(score) AS INTEGER) AS score,
                 CAST(round(avg(score) OVER (ORDER BY at ROWS ?5 PRECEDING)) AS INTEGER)
                     AS moving_average
-         FROM per_session ORDER BY at"
-    ))
+         FROM per_session ORDER BY at",
+    )
     .bind(user)
     .bind(start)
     .bind(end)
@@ -143,27 +173,25 @@ struct LevelRow {
     over_limit: i64,
 }
 
-/// Answers, mean time and mean limit per level.
+/// Answers, mean time and mean limit per level, over local days
+/// `from ..= to` (`YYYY-MM-DD`), from the per-day rollup.
 pub async fn levels(
     pool: &SqlitePool,
     user: Uuid,
-    start: i64,
-    end: i64,
+    from: &str,
+    to: &str,
 ) -> Result<Vec<LevelStats>, AppError> {
-    let rows: Vec<LevelRow> = sqlx::query_as(concat!(
-        "SELECT level, count(*) AS answers,
-                CAST(round(avg(time_spent_ms)) AS INTEGER) AS mean_spent,
-                CAST(round(avg(deadline_at - started_at)) AS INTEGER) AS mean_limit,
-                count(deadline_at) AS timed,
-                coalesce(sum(deadline_at IS NOT NULL AND time_spent_ms > deadline_at - started_at), 0)
-                    AS over_limit
-         FROM session_answers WHERE ",
-        graded_in_range!(),
-        " GROUP BY level"
-    ))
+    let rows: Vec<LevelRow> = sqlx::query_as(
+        "SELECT level, sum(answers) AS answers,
+                CAST(round(sum(spent_ms) * 1.0 / sum(answers)) AS INTEGER) AS mean_spent,
+                CAST(round(sum(limit_ms) * 1.0 / nullif(sum(timed), 0)) AS INTEGER) AS mean_limit,
+                sum(timed) AS timed, sum(over_limit) AS over_limit
+         FROM daily_progress WHERE user_id = ?1 AND day >= ?2 AND day <= ?3
+         GROUP BY level",
+    )
     .bind(user)
-    .bind(start)
-    .bind(end)
+    .bind(from)
+    .bind(to)
     .fetch_all(pool)
     .await?;
     let mut stats: Vec<LevelStats> = rows
@@ -183,44 +211,40 @@ pub async fn levels(
     Ok(stats)
 }
 
-#[derive(sqlx::FromRow)]
-struct DayRow {
-    day: i64,
-    n: i64,
-}
-
-/// Graded answers on each local day `from ..= to`. The day bounds come
-/// from the time-zone database and go to SQLite as one JSON array; each
-/// day is then one range count on the index.
+/// Graded answers on each local day `from ..= to`, idle days included,
+/// from the per-day rollup.
 pub async fn calendar(
     pool: &SqlitePool,
     user: Uuid,
     from: Date,
     to: Date,
-    tz: &TimeZone,
 ) -> Result<Vec<DayCount>, AppError> {
-    let bounds = days::day_bounds(from, to, tz)?;
-    let rows: Vec<DayRow> = sqlx::query_as(
-        "WITH b AS (SELECT key AS day, value AS start, lead(value) OVER (ORDER BY key) AS stop
-                    FROM json_each(?2))
-         SELECT b.day,
-                (SELECT count(*) FROM session_answers a
-                 WHERE a.user_id = ?1 AND a.self_grade IS NOT NULL
-                   AND a.graded_at >= b.start AND a.graded_at < b.stop) AS n
-         FROM b WHERE b.stop IS NOT NULL ORDER BY b.day",
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT day, sum(answers) FROM daily_progress
+         WHERE user_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day ORDER BY day",
     )
     .bind(user)
-    .bind(serde_json::to_string(&bounds).unwrap_or_else(|_| "[]".into()))
+    .bind(from.to_string())
+    .bind(to.to_string())
     .fetch_all(pool)
     .await?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut active = rows.into_iter().peekable();
+    let mut out = Vec::new();
     let mut date = from;
-    for row in rows {
-        debug_assert_eq!(row.day as usize, out.len());
+    while date <= to {
+        let label = date.to_string();
+        let count = match active.peek() {
+            Some((day, n)) if *day == label => {
+                let n = *n;
+                active.next();
+                n
+            }
+            _ => 0,
+        };
         out.push(DayCount {
-            date: date.to_string(),
+            date: label,
             weekday: days::weekday(date),
-            count: u32::try_from(row.n).unwrap_or(0),
+            count: u32::try_from(count).unwrap_or(0),
         });
         date = days::next_day(date)?;
     }
@@ -228,32 +252,35 @@ pub async fn calendar(
 }
 
 /// Current and longest streak over the user's whole history (at most
-/// [`days::MAX_RANGE_DAYS`] back), one indexed existence probe per day.
-pub async fn streak(
-    pool: &SqlitePool,
-    user: Uuid,
-    today: Date,
-    tz: &TimeZone,
-) -> Result<Streak, AppError> {
-    let Some(first) = first_graded_at(pool, user).await? else {
-        return Ok(Streak::default());
-    };
+/// [`days::MAX_RANGE_DAYS`] back): the active days come from the per-day
+/// rollup, one row each.
+pub async fn streak(pool: &SqlitePool, user: Uuid, today: Date) -> Result<Streak, AppError> {
     let earliest = today.checked_sub(jiff::Span::new().days(days::MAX_RANGE_DAYS - 1))?;
-    let from = days::local_date(first, tz).max(earliest).min(today);
-    let bounds = days::day_bounds(from, today, tz)?;
-    let active: Vec<bool> = sqlx::query_scalar(
-        "WITH b AS (SELECT key AS day, value AS start, lead(value) OVER (ORDER BY key) AS stop
-                    FROM json_each(?2))
-         SELECT EXISTS (SELECT 1 FROM session_answers a
-                        WHERE a.user_id = ?1 AND a.self_grade IS NOT NULL
-                          AND a.graded_at >= b.start AND a.graded_at < b.stop)
-         FROM b WHERE b.stop IS NOT NULL ORDER BY b.day",
+    let active: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT day FROM daily_progress WHERE user_id = ?1 AND day >= ?2 AND day <= ?3
+         ORDER BY day",
     )
     .bind(user)
-    .bind(serde_json::to_string(&bounds).unwrap_or_else(|_| "[]".into()))
+    .bind(earliest.to_string())
+    .bind(today.to_string())
     .fetch_all(pool)
     .await?;
-    Ok(streaks(&active))
+    let Some(first) = active.first() else {
+        return Ok(Streak::default());
+    };
+    let mut date = days::parse_date("day", first)?;
+    let mut active = active.iter().peekable();
+    let mut run = Vec::new();
+    while date <= today {
+        let label = date.to_string();
+        let hit = active.peek().is_some_and(|d| **d == label);
+        if hit {
+            active.next();
+        }
+        run.push(hit);
+        date = days::next_day(date)?;
+    }
+    Ok(streaks(&run))
 }
 
 #[derive(sqlx::FromRow)]
@@ -283,9 +310,35 @@ fn question_grades(rows: Vec<QuestionRow>, tz: &TimeZone) -> Vec<QuestionGrade> 
         .collect()
 }
 
-/// Questions whose latest grade in the range is lowest (older first among
-/// equals: they have waited longest for another go).
+/// Questions whose latest grade is lowest among those graded since
+/// `start` (older first among equals: they have waited longest for another
+/// go), from the per-question rollup. Only grades below Excellent count.
 pub async fn weakest(
+    pool: &SqlitePool,
+    user: Uuid,
+    start: i64,
+    tz: &TimeZone,
+) -> Result<Vec<QuestionGrade>, AppError> {
+    let rows: Vec<QuestionRow> = sqlx::query_as(
+        "WITH worst AS (
+             SELECT question_id, last_grade AS grade, last_graded_at AS at, attempts
+             FROM question_progress
+             WHERE user_id = ?1 AND last_graded_at >= ?2 AND last_grade <= 3
+             ORDER BY last_grade, last_graded_at LIMIT ?3)
+         SELECT q.slug, q.prompt, q.level, t.name AS topic, w.grade, w.at, w.attempts
+         FROM worst w JOIN questions q ON q.id = w.question_id JOIN topics t ON t.id = q.topic_id
+         ORDER BY w.grade, w.at",
+    )
+    .bind(user)
+    .bind(start)
+    .bind(LIST_LIMIT)
+    .fetch_all(pool)
+    .await?;
+    Ok(question_grades(rows, tz))
+}
+
+/// Weakest questions for a range that ended in the past, from the answers.
+pub async fn weakest_between(
     pool: &SqlitePool,
     user: Uuid,
     start: i64,
@@ -323,7 +376,7 @@ pub async fn flagged(
     let rows: Vec<QuestionRow> = sqlx::query_as(concat!(
         "WITH marked AS (
              SELECT question_id, self_grade AS grade, max(graded_at) AS at, count(*) AS attempts
-             FROM session_answers WHERE ",
+             FROM session_answers INDEXED BY session_answers_flagged WHERE ",
         graded_in_range!(),
         " AND flagged = 1 GROUP BY question_id ORDER BY at DESC LIMIT ?4)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, m.grade, m.at, m.attempts
@@ -360,22 +413,36 @@ pub async fn dashboard(
     } else {
         from
     };
-    let levels = levels(pool, user, start, end).await?;
+    // "Latest grade" rollups hold the latest grade overall: exact for any
+    // range that runs to today, which every preset does.
+    let runs_to_today = to >= today;
+    let (mastery, weakest) = if runs_to_today {
+        (
+            mastery(pool, user, start).await?,
+            weakest(pool, user, start, &tz).await?,
+        )
+    } else {
+        (
+            mastery_between(pool, user, start, end).await?,
+            weakest_between(pool, user, start, end, &tz).await?,
+        )
+    };
+    let levels = levels(pool, user, &from.to_string(), &to.to_string()).await?;
     Ok(Dashboard {
         from: from.to_string(),
         to: to.to_string(),
         preset,
         graded: levels.iter().map(|l| l.answers).sum(),
-        mastery: mastery(pool, user, start, end).await?,
+        mastery,
         trend: trend(pool, user, start, end, &tz).await?,
         levels,
-        calendar: calendar(pool, user, calendar_from, to, &tz).await?,
+        calendar: calendar(pool, user, calendar_from, to).await?,
         streak: if hide_streaks {
             None
         } else {
-            Some(streak(pool, user, today, &tz).await?)
+            Some(streak(pool, user, today).await?)
         },
-        weakest: weakest(pool, user, start, end, &tz).await?,
+        weakest,
         flagged: flagged(pool, user, start, end, &tz).await?,
         time_zone,
     })

@@ -9,3 +9,5 @@ pub mod types;
 pub mod days;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod rollup;

@@ -265,6 +265,8 @@ pub async fn regrade(
     .bind(note)
     .execute(&mut *tx)
     .await?;
+    let old_grade = old_grade.and_then(|g| u8::try_from(g).ok());
+    crate::dashboard::rollup::grade_changed(&mut tx, id, position, old_grade, grade).await?;
     tx.commit().await?;
     Ok(())
 }

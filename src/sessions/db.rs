@@ -517,6 +517,13 @@ pub async fn grade(
     let mut ticked = ticked.to_vec();
     ticked.sort_unstable();
     ticked.dedup();
+    let old_grade: Option<i64> = sqlx::query_scalar(
+        "SELECT self_grade FROM session_answers WHERE session_id = ?1 AND position = ?2",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .fetch_one(&mut *tx)
+    .await?;
     sqlx::query(
         "UPDATE session_answers SET self_grade = ?3, key_points_hit = ?4, flagged = ?5, note = ?6, graded_at = coalesce(graded_at, ?7)
          WHERE session_id = ?1 AND position = ?2",
@@ -530,6 +537,8 @@ pub async fn grade(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let old_grade = old_grade.and_then(|g| u8::try_from(g).ok());
+    crate::dashboard::rollup::grade_changed(&mut tx, id, position, old_grade, grade).await?;
     let state = build_state(&mut tx, &s, now).await?;
     tx.commit().await?;
     Ok(state)

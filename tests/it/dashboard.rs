@@ -2,7 +2,7 @@
 //! zone, and who may see them.
 
 use crate::common::{app_with_bank, Client};
-use rehearse::dashboard::{db, types::*};
+use rehearse::dashboard::{db, rollup, types::*};
 use rehearse::questions::{sync_builtin_bank, types::Level};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -80,10 +80,12 @@ fn a(q: &Q, grade: i64, at: i64) -> A<'_> {
     }
 }
 
-/// A finished session holding `answers` in order.
+/// A finished session holding `answers` in order, graded the way the app
+/// grades: the rollups are maintained in the same transaction.
 async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
     let id = Uuid::now_v7();
     let started = answers.first().map_or(NOON, |a| a.at - a.spent);
+    let mut tx = rehearse::server::db::begin_write(pool).await.expect("tx");
     sqlx::query(
         "INSERT INTO interview_sessions (id, user_id, mode, started_at, finished_at, status, question_count)
          VALUES (?1, ?2, 'practice', ?3, ?3, 'finished', ?4)",
@@ -92,7 +94,7 @@ async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
     .bind(user)
     .bind(started)
     .bind(answers.len() as i64)
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .expect("session");
     for (position, a) in answers.iter().enumerate() {
@@ -114,10 +116,14 @@ async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
         .bind(a.spent)
         .bind(a.grade)
         .bind(a.flagged)
-        .execute(pool)
+        .execute(&mut *tx)
         .await
         .expect("answer");
+        rollup::grade_changed(&mut tx, id, position as u32, None, a.grade as u8)
+            .await
+            .expect("rollup");
     }
+    tx.commit().await.expect("commit");
     id
 }
 
@@ -421,4 +427,102 @@ async fn the_dashboard_shows_only_the_callers_answers(pool: SqlitePool) {
         .await;
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("Use a date like"), "{}", bad.body);
+}
+
+#[sqlx::test]
+async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) {
+    let (q1, q2, q3) = questions(&pool).await;
+    let u = user(&pool, "Europe/Berlin").await;
+    let day = 24 * HOUR;
+    session(
+        &pool,
+        u,
+        &[a(&q1, 2, NOON - 9 * day), a(&q2, 1, NOON - 9 * day + HOUR)],
+    )
+    .await;
+    session(
+        &pool,
+        u,
+        &[a(&q1, 3, NOON - 2 * day), a(&q3, 4, NOON - 2 * day + HOUR)],
+    )
+    .await;
+    let start = NOON - 30 * day;
+    let now_end = NOON + day;
+    // The rollup answers for "up to now" exactly as the raw answers do.
+    assert_eq!(
+        db::mastery(&pool, u, start).await.expect("rollup"),
+        db::mastery_between(&pool, u, start, now_end)
+            .await
+            .expect("raw")
+    );
+    let tz = jiff::tz::TimeZone::UTC;
+    assert_eq!(
+        db::weakest(&pool, u, start, &tz).await.expect("rollup"),
+        db::weakest_between(&pool, u, start, now_end, &tz)
+            .await
+            .expect("raw")
+    );
+    // A rebuild from scratch gives the same rollups as the incremental path.
+    let snapshot = |pool: SqlitePool| async move {
+        let days: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT day, level, answers, grade_sum, spent_ms FROM daily_progress ORDER BY day, level",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("days");
+        let questions: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT question_id, attempts, last_grade, last_graded_at FROM question_progress ORDER BY question_id",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("questions");
+        let sessions: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT graded_count, grade_sum, first_graded_at FROM interview_sessions ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("sessions");
+        (days, questions, sessions)
+    };
+    let before = snapshot(pool.clone()).await;
+    assert_eq!(before.0.len(), 3, "three (day, level) rows");
+    assert_eq!(before.1.len(), 3);
+    rollup::rebuild_all(&pool).await.expect("rebuild");
+    assert_eq!(snapshot(pool.clone()).await, before);
+    // Moving to another zone recounts the days.
+    let mut tx = rehearse::server::db::begin_write(&pool).await.expect("tx");
+    rollup::rebuild_days(&mut tx, u, "Pacific/Kiritimati")
+        .await
+        .expect("rebuild days");
+    tx.commit().await.expect("commit");
+    let days: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT day FROM daily_progress ORDER BY day")
+            .fetch_all(&pool)
+            .await
+            .expect("days");
+    // Kiritimati is UTC+14: noon UTC is 02:00 the next day there.
+    assert_eq!(days, vec!["2026-11-14".to_owned(), "2026-11-21".to_owned()]);
+}
+
+#[sqlx::test]
+async fn a_past_range_uses_the_grades_it_held(pool: SqlitePool) {
+    let (q1, _, _) = questions(&pool).await;
+    let u = user(&pool, "UTC").await;
+    let day = 24 * HOUR;
+    // Missed ten days ago, Excellent today.
+    session(&pool, u, &[a(&q1, 1, NOON - 10 * day)]).await;
+    session(&pool, u, &[a(&q1, 4, NOON - HOUR)]).await;
+    let past = RangeQuery {
+        preset: "custom".into(),
+        from: "2026-11-10".into(),
+        to: "2026-11-15".into(),
+    };
+    let d = db::dashboard(&pool, u, &past, NOON).await.expect("past");
+    assert_eq!(d.mastery[0].mean_x100, 100, "the grade it had then");
+    assert_eq!(d.weakest.len(), 1);
+    let d = db::dashboard(&pool, u, &all_time(), NOON)
+        .await
+        .expect("now");
+    assert_eq!(d.mastery[0].mean_x100, 400, "the grade it has now");
+    assert!(d.weakest.is_empty());
 }

@@ -297,7 +297,7 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
         .expect("guest");
     let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
     let mean = |pool: SqlitePool| async move {
-        rehearse::dashboard::db::mastery(&pool, u, 0, i64::MAX)
+        rehearse::dashboard::db::mastery(&pool, u, 0)
             .await
             .expect("mastery")[0]
             .mean_x100

@@ -1,0 +1,358 @@
+//! `make bench`: the dashboard at a million answers. Generates 1,000 users
+//! and 1,000,000 graded answers (one user with 100,000 over two years, the
+//! others 900 each over one), then prints p50/p95 of each dashboard query
+//! and of the whole `/dashboard` render for the heavy user, for the default
+//! range (last 90 days) and for all time.
+
+use std::time::Instant;
+
+use axum::{body::Body, http::Request};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use rehearse::{
+    accounts::session,
+    dashboard::{days, db, rollup, types::RangeQuery},
+    questions::sync_builtin_bank,
+    server::{config::Config, db as server_db, AppState},
+};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+const USERS: i64 = 1_000;
+const ANSWERS_PER_SESSION: i64 = 10;
+const HEAVY_SESSIONS: i64 = 10_000; // 100,000 answers
+const OTHER_SESSIONS: i64 = 90; // 900 answers each
+const RUNS: usize = 100;
+const DAY_MS: i64 = 86_400_000;
+
+type BoxError = Box<dyn std::error::Error>;
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let dir = std::env::temp_dir().join(format!("rehearse-dash-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let url = format!("sqlite://{}/bench.db", dir.display());
+    let pool = server_db::connect(&url).await?;
+    sync_builtin_bank(&pool).await?;
+    let now = server_db::now_ms();
+
+    let started = Instant::now();
+    let heavy = generate(&pool, now).await?;
+    let generated = started.elapsed().as_secs_f64();
+    rollup::rebuild_all(&pool).await?;
+    let (answers, users): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT count(*) FROM session_answers), (SELECT count(*) FROM users)",
+    )
+    .fetch_one(&pool)
+    .await?;
+    let heavy_answers: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM session_answers WHERE user_id = ?")
+            .bind(heavy)
+            .fetch_one(&pool)
+            .await?;
+    println!(
+        "dashboard benchmark: {answers} answers, {users} users (heavy user {heavy_answers}), generated in {generated:.1} s, rollups built in {:.1} s; {RUNS} runs each",
+        started.elapsed().as_secs_f64() - generated
+    );
+    sqlx::query("PRAGMA optimize").execute(&pool).await?;
+
+    let utc = days::zone("UTC");
+    let tz = &utc;
+    let today = days::local_date(now, tz);
+    for (label, from) in [
+        (
+            "last 90 days",
+            today.checked_sub(jiff::Span::new().days(89))?,
+        ),
+        ("all time", days::local_date(now - 731 * DAY_MS, tz)),
+    ] {
+        let start = days::day_start(from, tz)?;
+        let end = days::day_start(days::next_day(today)?, tz)?;
+        let in_range: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM session_answers WHERE user_id = ?1 AND self_grade IS NOT NULL AND graded_at >= ?2 AND graded_at < ?3",
+        )
+        .bind(heavy)
+        .bind(start)
+        .bind(end)
+        .fetch_one(&pool)
+        .await?;
+        println!("heavy user, {label} ({in_range} graded answers in range):");
+        let p = &pool;
+        let (from_s, to_s) = (&from.to_string(), &today.to_string());
+        report(
+            "mastery (topic x level)",
+            &time_it(|| async move {
+                db::mastery(p, heavy, start)
+                    .await
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+            })
+            .await,
+        );
+        report(
+            "score trend",
+            &time_it(|| async move {
+                db::trend(p, heavy, start, end, tz)
+                    .await
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+            })
+            .await,
+        );
+        report(
+            "levels (answers, time vs limit)",
+            &time_it(|| async move {
+                db::levels(p, heavy, from_s, to_s)
+                    .await
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+            })
+            .await,
+        );
+        let cal_from = if days::days_between(from, today) > 370 {
+            today.checked_sub(jiff::Span::new().days(370))?
+        } else {
+            from
+        };
+        report(
+            "activity calendar",
+            &time_it(|| async move {
+                db::calendar(p, heavy, cal_from, today)
+                    .await
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+            })
+            .await,
+        );
+        report(
+            "weakest questions",
+            &time_it(|| async move {
+                db::weakest(p, heavy, start, tz)
+                    .await
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+            })
+            .await,
+        );
+        report(
+            "flagged questions",
+            &time_it(|| async move {
+                db::flagged(p, heavy, start, end, tz)
+                    .await
+                    .map(|v| v.len())
+                    .unwrap_or(0)
+            })
+            .await,
+        );
+    }
+    let p = &pool;
+    report(
+        "streak (whole history, ~730 days)",
+        &time_it(|| async move {
+            db::streak(p, heavy, today)
+                .await
+                .map(|s| s.longest as usize)
+                .unwrap_or(0)
+        })
+        .await,
+    );
+
+    let config = Config::from_lookup(|_| None)?;
+    let state = AppState::new(
+        LeptosOptions::builder().output_name("rehearse").build(),
+        pool.clone(),
+        config,
+    );
+    let cookie = format!(
+        "{}={}",
+        state.config.session_cookie_name(),
+        session::create(&pool, heavy).await?
+    );
+    let app = rehearse::server::app(state);
+    println!("heavy user, whole page:");
+    // A range that ended in the past cannot use the latest-grade rollup:
+    // mastery and weakest come from the answers themselves.
+    let past_from = today.checked_sub(jiff::Span::new().days(200))?.to_string();
+    let past_to = today.checked_sub(jiff::Span::new().days(111))?.to_string();
+    let past_uri = format!("/dashboard?preset=custom&from={past_from}&to={past_to}");
+    for (label, query, uri) in [
+        (
+            "dashboard data, last 90 days",
+            RangeQuery::default(),
+            "/dashboard".to_owned(),
+        ),
+        (
+            "dashboard data, all time",
+            RangeQuery {
+                preset: "all".into(),
+                ..RangeQuery::default()
+            },
+            "/dashboard?preset=all".to_owned(),
+        ),
+        (
+            "dashboard data, a past 90 days (custom)",
+            RangeQuery {
+                preset: "custom".into(),
+                from: past_from.clone(),
+                to: past_to.clone(),
+            },
+            past_uri.clone(),
+        ),
+    ] {
+        report(
+            label,
+            &time_it(|| {
+                let query = query.clone();
+                async move {
+                    db::dashboard(p, heavy, &query, now)
+                        .await
+                        .map(|d| d.graded as usize)
+                        .unwrap_or(0)
+                }
+            })
+            .await,
+        );
+        let page_label = format!("GET {uri} (full render)");
+        report(
+            &page_label,
+            &time_it(|| {
+                let app = app.clone();
+                let cookie = cookie.clone();
+                let uri = uri.clone();
+                async move {
+                    let req = Request::get(uri.as_str())
+                        .header("host", "localhost")
+                        .header("cookie", cookie)
+                        .body(Body::empty());
+                    let Ok(req) = req else { return 0 };
+                    match app.oneshot(req).await {
+                        Ok(res) => {
+                            assert_eq!(res.status(), 200, "dashboard renders");
+                            res.into_body()
+                                .collect()
+                                .await
+                                .map(|b| b.to_bytes().len())
+                                .unwrap_or(0)
+                        }
+                        Err(_) => 0,
+                    }
+                }
+            })
+            .await,
+        );
+    }
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Users, sessions and graded answers, all generated inside SQLite (one
+/// statement per table). Values are deterministic functions of the row
+/// numbers, so runs are comparable. Returns the heavy user's id.
+async fn generate(pool: &sqlx::SqlitePool, now: i64) -> Result<Uuid, BoxError> {
+    let mut tx = server_db::begin_write(pool).await?;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
+         INSERT INTO users (id, username, is_guest, created_at)
+         SELECT randomblob(16), 'bench' || i, 1, 0 FROM n",
+    )
+    .bind(USERS)
+    .execute(&mut *tx)
+    .await?;
+    let heavy: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'bench0'")
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "CREATE TEMP TABLE bench_sessions (
+             idx INTEGER PRIMARY KEY, id BLOB NOT NULL, user_id BLOB NOT NULL, started_at INTEGER NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    // The heavy user: sessions evenly over two years, up to now.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+         INSERT INTO bench_sessions (id, user_id, started_at)
+         SELECT randomblob(16), ?1, ?3 - i * (730 * ?4 / ?2) FROM n",
+    )
+    .bind(heavy)
+    .bind(HEAVY_SESSIONS)
+    .bind(now)
+    .bind(DAY_MS)
+    .execute(&mut *tx)
+    .await?;
+    // Everyone else: sessions over the last year.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+         INSERT INTO bench_sessions (id, user_id, started_at)
+         SELECT randomblob(16), u.id, ?3 - n.i * (365 * ?4 / ?2) - (u.rowid * 7919) % ?4
+         FROM users u, n WHERE u.id <> ?1",
+    )
+    .bind(heavy)
+    .bind(OTHER_SESSIONS)
+    .bind(now)
+    .bind(DAY_MS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO interview_sessions (id, user_id, mode, started_at, finished_at, status, question_count)
+         SELECT id, user_id, 'practice', started_at, started_at + 600000, 'finished', ?1 FROM bench_sessions",
+    )
+    .bind(ANSWERS_PER_SESSION)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "CREATE TEMP TABLE bench_questions AS
+         SELECT row_number() OVER (ORDER BY id) - 1 AS idx, id, level, topic_id FROM questions",
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Answers: a minute apart, 20 s to 5 min spent against a 5 min limit,
+    // grades 1-4, one in 50 flagged.
+    sqlx::query(
+        "WITH RECURSIVE p(pos) AS (SELECT 0 UNION ALL SELECT pos + 1 FROM p WHERE pos < ?1 - 1),
+         a AS (
+             SELECT s.id AS session_id, p.pos, s.user_id, s.idx, s.started_at + p.pos * 60000 AS t0,
+                    20000 + (s.idx * 7919 + p.pos * 104729) % 280000 AS spent,
+                    (s.idx * 7 + p.pos * 13) % (SELECT count(*) FROM bench_questions) AS q
+             FROM bench_sessions s, p)
+         INSERT INTO session_answers (session_id, position, user_id, question_id, level, topic_id, answer,
+             started_at, deadline_at, submitted_at, time_spent_ms, self_grade, graded_at, flagged)
+         SELECT a.session_id, a.pos, a.user_id, q.id, q.level, q.topic_id, 'benchmark answer',
+                a.t0, a.t0 + 300000, a.t0 + a.spent, a.spent, 1 + (a.idx * 31 + a.pos * 17) % 4,
+                a.t0 + a.spent, (a.idx + a.pos) % 50 = 0
+         FROM a JOIN bench_questions q ON q.idx = a.q",
+    )
+    .bind(ANSWERS_PER_SESSION)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(heavy)
+}
+
+async fn time_it<F, Fut>(mut f: F) -> Vec<f64>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    for _ in 0..5 {
+        std::hint::black_box(f().await); // warm caches
+    }
+    let mut times = Vec::with_capacity(RUNS);
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        std::hint::black_box(f().await);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    times
+}
+
+fn report(label: &str, sorted_ms: &[f64]) {
+    let pct = |p: f64| sorted_ms[((sorted_ms.len() as f64 - 1.0) * p).round() as usize];
+    println!(
+        "  {label:<42} p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms",
+        pct(0.50),
+        pct(0.95),
+        pct(1.0)
+    );
+}

@@ -1,0 +1,219 @@
+//! Keeping the dashboard's rollup tables (migration 0006) in step with the
+//! answers. Every grade change calls [`grade_changed`] inside the
+//! transaction that makes it, so the rollups are never out of date.
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use uuid::Uuid;
+
+use super::days;
+use crate::error::AppError;
+
+#[derive(sqlx::FromRow)]
+struct Answer {
+    user_id: Uuid,
+    question_id: i64,
+    level: String,
+    topic_id: i64,
+    graded_at: i64,
+    time_spent_ms: Option<i64>,
+    limit_ms: Option<i64>,
+}
+
+/// Records that the answer at (`session`, `position`) went from
+/// `old_grade` to `new_grade`. Call after the answer row is updated (its
+/// `graded_at` must be set).
+pub async fn grade_changed(
+    tx: &mut Transaction<'_, Sqlite>,
+    session: Uuid,
+    position: u32,
+    old_grade: Option<u8>,
+    new_grade: u8,
+) -> Result<(), AppError> {
+    if old_grade == Some(new_grade) {
+        return Ok(());
+    }
+    let a: Answer = sqlx::query_as(
+        "SELECT user_id, question_id, level, topic_id, graded_at, time_spent_ms,
+                deadline_at - started_at AS limit_ms
+         FROM session_answers WHERE session_id = ?1 AND position = ?2 AND graded_at IS NOT NULL",
+    )
+    .bind(session)
+    .bind(i64::from(position))
+    .fetch_one(&mut **tx)
+    .await?;
+    let time_zone: String = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?1")
+        .bind(a.user_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let day = days::local_date(a.graded_at, &days::zone(&time_zone)).to_string();
+    let new = i64::from(new_grade);
+    match old_grade {
+        None => {
+            let spent = a.time_spent_ms.unwrap_or(0);
+            let over = a.limit_ms.is_some_and(|l| spent > l);
+            sqlx::query(
+                "INSERT INTO daily_progress
+                     (user_id, day, level, answers, grade_sum, spent_ms, limit_ms, timed, over_limit)
+                 VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (user_id, day, level) DO UPDATE SET
+                     answers = answers + 1, grade_sum = grade_sum + excluded.grade_sum,
+                     spent_ms = spent_ms + excluded.spent_ms, limit_ms = limit_ms + excluded.limit_ms,
+                     timed = timed + excluded.timed, over_limit = over_limit + excluded.over_limit",
+            )
+            .bind(a.user_id)
+            .bind(&day)
+            .bind(&a.level)
+            .bind(new)
+            .bind(spent)
+            .bind(a.limit_ms.unwrap_or(0))
+            .bind(i64::from(a.limit_ms.is_some()))
+            .bind(i64::from(over))
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "UPDATE interview_sessions SET graded_count = graded_count + 1,
+                     grade_sum = grade_sum + ?2, first_graded_at = min(coalesce(first_graded_at, ?3), ?3)
+                 WHERE id = ?1",
+            )
+            .bind(session)
+            .bind(new)
+            .bind(a.graded_at)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO question_progress
+                     (user_id, question_id, level, topic_id, attempts, last_grade, last_graded_at)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+                 ON CONFLICT (user_id, question_id) DO UPDATE SET
+                     attempts = attempts + 1,
+                     last_grade = CASE WHEN excluded.last_graded_at >= last_graded_at
+                                       THEN excluded.last_grade ELSE last_grade END,
+                     last_graded_at = max(last_graded_at, excluded.last_graded_at)",
+            )
+            .bind(a.user_id)
+            .bind(a.question_id)
+            .bind(&a.level)
+            .bind(a.topic_id)
+            .bind(new)
+            .bind(a.graded_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Some(old) => {
+            let delta = new - i64::from(old);
+            sqlx::query(
+                "UPDATE daily_progress SET grade_sum = grade_sum + ?4
+                 WHERE user_id = ?1 AND day = ?2 AND level = ?3",
+            )
+            .bind(a.user_id)
+            .bind(&day)
+            .bind(&a.level)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query("UPDATE interview_sessions SET grade_sum = grade_sum + ?2 WHERE id = ?1")
+                .bind(session)
+                .bind(delta)
+                .execute(&mut **tx)
+                .await?;
+            // Only the question's latest answer decides its latest grade.
+            sqlx::query(
+                "UPDATE question_progress SET last_grade = ?3
+                 WHERE user_id = ?1 AND question_id = ?2 AND last_graded_at = ?4",
+            )
+            .bind(a.user_id)
+            .bind(a.question_id)
+            .bind(new)
+            .bind(a.graded_at)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Recomputes a user's per-day rollup in their (new) time zone: one
+/// statement over the day bounds, as the calendar used to be counted.
+pub async fn rebuild_days(
+    tx: &mut Transaction<'_, Sqlite>,
+    user: Uuid,
+    time_zone: &str,
+) -> Result<(), AppError> {
+    let tz = days::zone(time_zone);
+    sqlx::query("DELETE FROM daily_progress WHERE user_id = ?1")
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    let range: (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT min(graded_at), max(graded_at) FROM session_answers
+         WHERE user_id = ?1 AND self_grade IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_one(&mut **tx)
+    .await?;
+    if let (Some(first), Some(last)) = range {
+        let from = days::local_date(first, &tz);
+        let to = days::local_date(last, &tz);
+        // [[start, stop, "YYYY-MM-DD"], ...] for each local day.
+        let bounds = days::day_bounds(from, to, &tz)?;
+        let labels =
+            std::iter::successors(Some(from), |d| days::next_day(*d).ok().filter(|n| *n <= to));
+        let spans: Vec<(i64, i64, String)> = bounds
+            .windows(2)
+            .zip(labels)
+            .map(|(w, day)| (w[0], w[1], day.to_string()))
+            .collect();
+        // CROSS JOIN keeps the days as the outer loop, so each day is one
+        // range scan of the covering index rather than every answer being
+        // compared with every day.
+        sqlx::query(
+            "INSERT INTO daily_progress
+             SELECT ?1, b.value ->> 2, a.level, count(*), sum(a.self_grade),
+                    sum(coalesce(a.time_spent_ms, 0)), sum(coalesce(a.deadline_at - a.started_at, 0)),
+                    count(a.deadline_at),
+                    sum(a.deadline_at IS NOT NULL AND a.time_spent_ms > a.deadline_at - a.started_at)
+             FROM json_each(?2) b
+             CROSS JOIN session_answers a
+             WHERE a.user_id = ?1 AND a.self_grade IS NOT NULL
+               AND a.graded_at >= b.value ->> 0 AND a.graded_at < b.value ->> 1
+             GROUP BY b.key, a.level",
+        )
+        .bind(user)
+        .bind(serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into()))
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Recomputes every rollup from the answers (for bulk-loaded data such as
+/// the benchmark's, or to repair).
+pub async fn rebuild_all(pool: &SqlitePool) -> Result<(), AppError> {
+    let mut tx = crate::server::db::begin_write(pool).await?;
+    sqlx::query("DELETE FROM question_progress")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO question_progress
+         SELECT user_id, question_id, level, topic_id, count(*), self_grade, max(graded_at)
+         FROM session_answers WHERE self_grade IS NOT NULL
+         GROUP BY user_id, question_id",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE interview_sessions SET (graded_count, grade_sum, first_graded_at) = (
+             SELECT count(self_grade), coalesce(sum(self_grade), 0), min(graded_at)
+             FROM session_answers a WHERE a.session_id = interview_sessions.id)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let users: Vec<(Uuid, String)> = sqlx::query_as("SELECT id, time_zone FROM users")
+        .fetch_all(&mut *tx)
+        .await?;
+    for (user, time_zone) in users {
+        rebuild_days(&mut tx, user, &time_zone).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
