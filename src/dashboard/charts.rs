@@ -141,8 +141,11 @@ pub fn trend_chart(points: &[TrendPoint]) -> impl IntoView {
     figure("trend", "Score trend", summary, svg, table)
 }
 
-/// Horizontal bars: one row per level, `values` as (label, value, class).
-fn bar_rows(rows: Vec<(String, Vec<(f64, &'static str, String)>)>, max: f64) -> AnyView {
+/// One bar: its value, CSS class and the text printed beside it.
+type Bar = (f64, &'static str, String);
+
+/// Horizontal bars: one labelled row per level, one or more bars each.
+fn bar_rows(rows: Vec<(String, Vec<Bar>)>, max: f64) -> AnyView {
     // Half-width panels: a narrower canvas keeps the text legible.
     const WIDTH: f64 = 420.0;
     let bar_h = 18.0;
