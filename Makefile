@@ -110,3 +110,4 @@ clean-e2e:
 bench:
 	cargo bench --features ssr --bench bank
 	cargo bench --features ssr --bench autosave
+	cargo bench --features ssr --bench dashboard
