@@ -71,7 +71,8 @@ pub fn app(state: AppState) -> Router {
                     limit_body,
                 ))
                 .layer(middleware::from_fn(security_headers))
-                .layer(middleware::from_fn(same_origin_writes)),
+                .layer(middleware::from_fn(same_origin_writes))
+                .layer(middleware::from_fn(server_fn_error_status)),
         )
         .with_state(state)
 }
@@ -99,6 +100,32 @@ async fn healthz(State(state): State<AppState>) -> Response {
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
+}
+
+/// Server-function errors raised before our code runs (arguments that do
+/// not decode) come back from the framework as 500 whatever they are. Our
+/// bodies say what the error is, so give those the status that fits it:
+/// a malformed request is the caller's mistake (422), not ours.
+async fn server_fn_error_status(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !res
+            .headers()
+            .contains_key(leptos::server_fn::error::SERVER_FN_ERROR_HEADER)
+    {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    // Error bodies are a few hundred bytes; anything odd stays a 500.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(error.status_code()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Caps every request body, server functions included: a declared length
