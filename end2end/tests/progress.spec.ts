@@ -63,6 +63,7 @@ test("the dashboard shows exact numbers, and re-grading changes them", async ({ 
   await page.getByLabel("Level").selectOption("beginner");
   await page.getByRole("button", { name: "Show" }).click();
   await expect(rows).toHaveCount(2);
+  await page.screenshot({ path: "screenshots/history-filtered.png", fullPage: true });
 
   // Re-grade the older answer (Missed → Excellent) with a note.
   await rows.nth(1).getByRole("link", { name: "Review" }).click();
@@ -137,6 +138,7 @@ test("settings: time zone and hidden streaks", async ({ page }) => {
   await page.getByLabel("Hide streaks on my dashboard").check();
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
+  await page.screenshot({ path: "screenshots/account-settings.png", fullPage: true });
   await page.goto("/dashboard");
   await expect(page.getByText("days in Asia/Kolkata")).toBeVisible();
   await expect(page.getByTestId("streak-current")).toHaveCount(0);
