@@ -52,6 +52,14 @@ test("the dashboard shows exact numbers, and re-grading changes them", async ({ 
     await page.screenshot({ path: `screenshots/dashboard-${theme}.png`, fullPage: true });
   }
 
+  // The start page lists them too, newest first, with the way onward.
+  await page.goto("/");
+  const recent = page.getByTestId("recent-sessions").locator("li");
+  await expect(recent).toHaveCount(2);
+  await expect(recent.first()).toContainText("67%");
+  await expect(recent.nth(1)).toContainText("0%");
+  await expect(page.getByRole("link", { name: "Your progress →" })).toHaveAttribute("href", "/dashboard");
+
   // History lists both; a level filter that matches neither says so.
   await page.goto("/history");
   const rows = page.getByTestId("history-table").locator("tbody tr");

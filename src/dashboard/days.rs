@@ -81,11 +81,20 @@ pub fn weekday(date: Date) -> u8 {
     date.weekday().to_monday_zero_offset() as u8
 }
 
+/// A `YYYY-MM-DD` date between 1970 and 2199: anything else is a typo,
+/// and far-off years would overflow the day arithmetic.
 pub fn parse_date(field: &str, value: &str) -> Result<Date, AppError> {
-    value
+    let date = value
         .trim()
         .parse::<Date>()
-        .map_err(|_| AppError::invalid(field, "Use a date like 2026-11-22."))
+        .map_err(|_| AppError::invalid(field, "Use a date like 2026-11-22."))?;
+    if !(1970..2200).contains(&date.year()) {
+        return Err(AppError::invalid(
+            field,
+            "Pick a date between 1970 and 2199.",
+        ));
+    }
+    Ok(date)
 }
 
 /// Resolves the URL's range to inclusive local dates. `first_day` is the
@@ -209,5 +218,6 @@ mod tests {
         assert!(resolve(&q("custom", "yesterday", ""), today, None).is_err());
         assert!(resolve(&q("custom", "1990-01-01", ""), today, None).is_err());
         assert!(resolve(&q("bogus", "", ""), today, None).is_err());
+        assert!(resolve(&q("custom", "9999-01-01", "9999-12-31"), today, None).is_err());
     }
 }

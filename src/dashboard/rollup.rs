@@ -88,6 +88,11 @@ pub async fn grade_changed(
                      attempts = attempts + 1,
                      last_grade = CASE WHEN excluded.last_graded_at >= last_graded_at
                                        THEN excluded.last_grade ELSE last_grade END,
+                     -- A bank edit may move a question; the newest answer says where.
+                     level = CASE WHEN excluded.last_graded_at >= last_graded_at
+                                  THEN excluded.level ELSE level END,
+                     topic_id = CASE WHEN excluded.last_graded_at >= last_graded_at
+                                     THEN excluded.topic_id ELSE topic_id END,
                      last_graded_at = max(last_graded_at, excluded.last_graded_at)",
             )
             .bind(a.user_id)
@@ -101,7 +106,7 @@ pub async fn grade_changed(
         }
         Some(old) => {
             let delta = new - i64::from(old);
-            sqlx::query(
+            let updated = sqlx::query(
                 "UPDATE daily_progress SET grade_sum = grade_sum + ?4
                  WHERE user_id = ?1 AND day = ?2 AND level = ?3",
             )
@@ -111,6 +116,12 @@ pub async fn grade_changed(
             .bind(delta)
             .execute(&mut **tx)
             .await?;
+            if updated.rows_affected() == 0 {
+                // The day row is not where it should be (a time-zone
+                // database update can move a local day): recount the
+                // user's days rather than let the sums drift.
+                rebuild_days(tx, a.user_id, &time_zone).await?;
+            }
             sqlx::query("UPDATE interview_sessions SET grade_sum = grade_sum + ?2 WHERE id = ?1")
                 .bind(session)
                 .bind(delta)
@@ -170,8 +181,8 @@ pub async fn rebuild_days(
             "INSERT INTO daily_progress
              SELECT ?1, b.value ->> 2, a.level, count(*), sum(a.self_grade),
                     sum(coalesce(a.time_spent_ms, 0)), sum(coalesce(a.deadline_at - a.started_at, 0)),
-                    count(a.deadline_at),
-                    sum(a.deadline_at IS NOT NULL AND a.time_spent_ms > a.deadline_at - a.started_at)
+                    count(a.deadline_at - a.started_at),
+                    coalesce(sum(coalesce(a.time_spent_ms, 0) > a.deadline_at - a.started_at), 0)
              FROM json_each(?2) b
              CROSS JOIN session_answers a
              WHERE a.user_id = ?1 AND a.self_grade IS NOT NULL

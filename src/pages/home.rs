@@ -4,11 +4,45 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::session_setup::QuickStart;
+use crate::history::{api::list_history, types::*};
 use crate::questions::{
     api::{bank_size, RandomQuestion},
     types::DrawnQuestion,
 };
 use crate::sessions::api::find_active_session;
+
+/// Sessions shown on the start page.
+const RECENT: usize = 3;
+
+/// The last few finished sessions, with the way to the rest and to the
+/// dashboard; nothing for someone who has not practised yet.
+fn recent_sessions(items: Vec<HistoryItem>) -> Option<impl IntoView> {
+    let finished: Vec<HistoryItem> = items
+        .into_iter()
+        .filter(|s| s.finished)
+        .take(RECENT)
+        .collect();
+    (!finished.is_empty()).then(|| {
+        view! {
+            <section class="panel" data-testid="recent-sessions">
+                <h2>"Your recent sessions"</h2>
+                <ul class="recent">
+                    {finished.into_iter().map(|s| view! {
+                        <li>
+                            <a href=format!("/history/{}", s.session_id)>{s.started_label.clone()}</a>
+                            {format!(" · {} · {} · {} · {} of {} answered",
+                                s.mode.label(),
+                                s.score().map_or("not graded".to_owned(), |v| format!("{v}%")),
+                                crate::sessions::types::format_duration(s.time_used_ms),
+                                s.answered, s.count)}
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <p><a href="/history">"All sessions"</a>" · "<a href="/dashboard">"Your progress →"</a></p>
+            </section>
+        }
+    })
+}
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -48,6 +82,10 @@ pub fn HomePage() -> impl IntoView {
                 })
             })}
         </section>
+        {move || Suspend::new(async move {
+            let recent = list_history(HistoryFilter::default()).await.unwrap_or_default();
+            recent_sessions(recent)
+        })}
         <section class="panel">
             <h2>"Try one now"</h2>
             <p>"Not sure where to start? Draw a question at random and see if you could answer it out loud."</p>

@@ -526,3 +526,22 @@ async fn a_past_range_uses_the_grades_it_held(pool: SqlitePool) {
     assert_eq!(d.mastery[0].mean_x100, 400, "the grade it has now");
     assert!(d.weakest.is_empty());
 }
+
+#[sqlx::test]
+async fn a_regrade_with_a_missing_day_row_recounts_the_days(pool: SqlitePool) {
+    let (q1, _, _) = questions(&pool).await;
+    let u = user(&pool, "UTC").await;
+    let s = session(&pool, u, &[a(&q1, 1, NOON - HOUR)]).await;
+    sqlx::query("DELETE FROM daily_progress")
+        .execute(&pool)
+        .await
+        .expect("lose the day");
+    rehearse::history::db::regrade(&pool, s, u, 0, 3, "", NOON)
+        .await
+        .expect("regrade");
+    let row: (i64, i64) = sqlx::query_as("SELECT answers, grade_sum FROM daily_progress")
+        .fetch_one(&pool)
+        .await
+        .expect("recounted");
+    assert_eq!(row, (1, 3), "recounted with the new grade");
+}
