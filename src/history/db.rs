@@ -252,18 +252,14 @@ pub async fn regrade(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO answer_revisions (session_id, position, changed_at, old_grade, new_grade, old_note, new_note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    record_revision(
+        &mut tx,
+        id,
+        position,
+        now,
+        (old_grade, &old_note),
+        (i64::from(grade), note),
     )
-    .bind(id)
-    .bind(i64::from(position))
-    .bind(now)
-    .bind(old_grade)
-    .bind(i64::from(grade))
-    .bind(&old_note)
-    .bind(note)
-    .execute(&mut *tx)
     .await?;
     let old_grade = old_grade.and_then(|g| u8::try_from(g).ok());
     crate::dashboard::rollup::grade_changed(&mut tx, id, position, old_grade, grade).await?;
@@ -322,4 +318,29 @@ pub async fn past_answers(
     // The extra oldest row only served as the first shown one's "before".
     out.truncate(PAST_ANSWERS_LIMIT as usize);
     Ok(out)
+}
+
+/// Keeps the values an answer had before a re-grade or note edit.
+pub async fn record_revision(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    id: Uuid,
+    position: u32,
+    now: i64,
+    (old_grade, old_note): (Option<i64>, &str),
+    (new_grade, new_note): (i64, &str),
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO answer_revisions (session_id, position, changed_at, old_grade, new_grade, old_note, new_note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .bind(now)
+    .bind(old_grade)
+    .bind(new_grade)
+    .bind(old_note)
+    .bind(new_note)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

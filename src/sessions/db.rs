@@ -517,8 +517,8 @@ pub async fn grade(
     let mut ticked = ticked.to_vec();
     ticked.sort_unstable();
     ticked.dedup();
-    let old_grade: Option<i64> = sqlx::query_scalar(
-        "SELECT self_grade FROM session_answers WHERE session_id = ?1 AND position = ?2",
+    let (old_grade, old_note): (Option<i64>, String) = sqlx::query_as(
+        "SELECT self_grade, note FROM session_answers WHERE session_id = ?1 AND position = ?2",
     )
     .bind(id)
     .bind(i64::from(position))
@@ -537,6 +537,22 @@ pub async fn grade(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // Once the session is over, changing a grade is a re-grade: keep the
+    // earlier values as history does.
+    if !s.is_active()
+        && old_grade.is_some()
+        && (old_grade != Some(i64::from(grade)) || old_note != note)
+    {
+        crate::history::db::record_revision(
+            &mut tx,
+            id,
+            position,
+            now,
+            (old_grade, &old_note),
+            (i64::from(grade), note),
+        )
+        .await?;
+    }
     let old_grade = old_grade.and_then(|g| u8::try_from(g).ok());
     crate::dashboard::rollup::grade_changed(&mut tx, id, position, old_grade, grade).await?;
     let state = build_state(&mut tx, &s, now).await?;

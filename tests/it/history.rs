@@ -519,3 +519,23 @@ async fn regrading_is_for_the_owner_only_over_http(pool: SqlitePool) {
         .expect("count");
     assert_eq!(revisions, 0, "refused calls change nothing");
 }
+
+#[sqlx::test]
+async fn grading_again_after_the_session_keeps_a_revision(pool: SqlitePool) {
+    sync_builtin_bank(&pool).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
+    // The session is over; grading through the runner's function again is
+    // a re-grade and must not overwrite silently.
+    sessions::grade(&pool, s, u, 0, 3, &[], false, "first note", T0 + 9_000)
+        .await
+        .expect("grade again");
+    let revisions = db::revisions(&pool, s).await.expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(
+        (revisions[0].2.old_grade, revisions[0].2.new_grade),
+        (Some(2), Some(3))
+    );
+}
