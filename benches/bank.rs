@@ -6,6 +6,9 @@
 
 use std::time::Instant;
 
+mod support;
+use support::{report, time_it};
+
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
@@ -157,32 +160,4 @@ async fn generate(pool: &sqlx::SqlitePool) -> Result<(), Box<dyn std::error::Err
     }
     tx.commit().await?;
     Ok(())
-}
-
-async fn time_it<F, Fut>(runs: usize, mut f: F) -> Vec<f64>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = i64>,
-{
-    for _ in 0..10 {
-        std::hint::black_box(f().await); // warm caches
-    }
-    let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        std::hint::black_box(f().await);
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    times
-}
-
-fn report(label: &str, sorted_ms: &[f64]) {
-    let pct = |p: f64| sorted_ms[((sorted_ms.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "  {label:<45} p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms",
-        pct(0.50),
-        pct(0.95),
-        pct(1.0)
-    );
 }

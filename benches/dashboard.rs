@@ -6,6 +6,9 @@
 
 use std::time::Instant;
 
+mod support;
+use support::{report, time_it};
+
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
@@ -81,7 +84,7 @@ async fn main() -> Result<(), BoxError> {
         let (from_s, to_s) = (&from.to_string(), &today.to_string());
         report(
             "mastery (topic x level)",
-            &time_it(|| async move {
+            &time_it(RUNS, || async move {
                 db::mastery(p, heavy, start)
                     .await
                     .map(|v| v.len())
@@ -91,7 +94,7 @@ async fn main() -> Result<(), BoxError> {
         );
         report(
             "score trend",
-            &time_it(|| async move {
+            &time_it(RUNS, || async move {
                 db::trend(p, heavy, start, end, tz)
                     .await
                     .map(|v| v.len())
@@ -101,7 +104,7 @@ async fn main() -> Result<(), BoxError> {
         );
         report(
             "levels (answers, time vs limit)",
-            &time_it(|| async move {
+            &time_it(RUNS, || async move {
                 db::levels(p, heavy, from_s, to_s)
                     .await
                     .map(|v| v.len())
@@ -116,7 +119,7 @@ async fn main() -> Result<(), BoxError> {
         };
         report(
             "activity calendar",
-            &time_it(|| async move {
+            &time_it(RUNS, || async move {
                 db::calendar(p, heavy, cal_from, today)
                     .await
                     .map(|v| v.len())
@@ -126,7 +129,7 @@ async fn main() -> Result<(), BoxError> {
         );
         report(
             "weakest questions",
-            &time_it(|| async move {
+            &time_it(RUNS, || async move {
                 db::weakest(p, heavy, start, tz)
                     .await
                     .map(|v| v.len())
@@ -136,7 +139,7 @@ async fn main() -> Result<(), BoxError> {
         );
         report(
             "flagged questions",
-            &time_it(|| async move {
+            &time_it(RUNS, || async move {
                 db::flagged(p, heavy, start, end, tz)
                     .await
                     .map(|v| v.len())
@@ -148,7 +151,7 @@ async fn main() -> Result<(), BoxError> {
     let p = &pool;
     report(
         "streak (whole history, ~730 days)",
-        &time_it(|| async move {
+        &time_it(RUNS, || async move {
             db::streak(p, heavy, today)
                 .await
                 .map(|s| s.longest as usize)
@@ -201,7 +204,7 @@ async fn main() -> Result<(), BoxError> {
     ] {
         report(
             label,
-            &time_it(|| {
+            &time_it(RUNS, || {
                 let query = query.clone();
                 async move {
                     db::dashboard(p, heavy, &query, now)
@@ -215,7 +218,7 @@ async fn main() -> Result<(), BoxError> {
         let page_label = format!("GET {uri} (full render)");
         report(
             &page_label,
-            &time_it(|| {
+            &time_it(RUNS, || {
                 let app = app.clone();
                 let cookie = cookie.clone();
                 let uri = uri.clone();
@@ -327,32 +330,4 @@ async fn generate(pool: &sqlx::SqlitePool, now: i64) -> Result<Uuid, BoxError> {
     .await?;
     tx.commit().await?;
     Ok(heavy)
-}
-
-async fn time_it<F, Fut>(mut f: F) -> Vec<f64>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = usize>,
-{
-    for _ in 0..5 {
-        std::hint::black_box(f().await); // warm caches
-    }
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        std::hint::black_box(f().await);
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.sort_by(f64::total_cmp);
-    times
-}
-
-fn report(label: &str, sorted_ms: &[f64]) {
-    let pct = |p: f64| sorted_ms[((sorted_ms.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "  {label:<42} p50 {:>7.2} ms   p95 {:>7.2} ms   max {:>7.2} ms",
-        pct(0.50),
-        pct(0.95),
-        pct(1.0)
-    );
 }
