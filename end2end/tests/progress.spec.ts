@@ -41,6 +41,11 @@ test("the dashboard shows exact numbers, and re-grading changes them", async ({ 
   await trend.getByText("Show the data as a table").click();
   await expect(trend.locator("table tbody tr")).toHaveCount(2);
   await expect(page.getByTestId("per-level").locator(".chart-summary")).toHaveText("Beginner: 2 answers.");
+  // Every chart is an image named by its caption and summary.
+  await expect(page.getByRole("img", { name: /Answers per level.*Beginner: 2 answers/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Score trend/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Time per answer/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /Activity/ })).toBeVisible();
   await expect(page.getByTestId("activity").locator("rect.cal-1")).toHaveCount(1);
   await expect(page.getByTestId("weakest").locator("li")).toHaveCount(2);
   await expect(page.getByTestId("weakest").locator("li").first()).toContainText("1 · Missed");

@@ -145,7 +145,8 @@ pub fn trend_chart(points: &[TrendPoint]) -> impl IntoView {
 type Bar = (f64, &'static str, String);
 
 /// Horizontal bars: one labelled row per level, one or more bars each.
-fn bar_rows(rows: Vec<(String, Vec<Bar>)>, max: f64) -> AnyView {
+/// `id` names the figure, whose caption and summary label the SVG.
+fn bar_rows(id: &str, rows: Vec<(String, Vec<Bar>)>, max: f64) -> AnyView {
     // Half-width panels: a narrower canvas keeps the text legible.
     const WIDTH: f64 = 420.0;
     let bar_h = 18.0;
@@ -172,7 +173,8 @@ fn bar_rows(rows: Vec<(String, Vec<Bar>)>, max: f64) -> AnyView {
         })
         .collect_view();
     view! {
-        <svg class="chart-svg" viewBox=format!("0 0 {WIDTH} {height}") role="img">
+        <svg class="chart-svg" viewBox=format!("0 0 {WIDTH} {height}") role="img"
+            aria-labelledby=format!("{id}-title {id}-desc")>
             <line class="axis" x1=label_w x2=label_w y1=TOP - 4.0 y2=height - 4.0/>
             {body}
         </svg>
@@ -225,7 +227,7 @@ pub fn time_chart(levels: &[LevelStats]) -> impl IntoView {
         })
         .collect();
     let svg = view! {
-        {bar_rows(rows, max)}
+        {bar_rows("time-per-answer", rows, max)}
         <p class="legend"><span class="key key-spent"></span>" Mean time per answer "
             <span class="key key-limit"></span>" Mean limit (timed answers)"</p>
     }
@@ -283,7 +285,7 @@ pub fn level_chart(levels: &[LevelStats]) -> impl IntoView {
         "per-level",
         "Answers per level",
         summary,
-        bar_rows(rows, max),
+        bar_rows("per-level", rows, max),
         table,
     )
 }
