@@ -234,7 +234,7 @@ pub async fn account_settings() -> Result<Settings, AppError> {
             Ok(Settings {
                 time_zone,
                 hide_streaks,
-                zones: crate::dashboard::days::zone_names(),
+                zones: crate::dashboard::days::zone_names().to_vec(),
             })
         }
         .await,

@@ -21,11 +21,15 @@ pub fn is_known_zone(name: &str) -> bool {
     TimeZone::get(name).is_ok()
 }
 
-/// Every zone name the server knows, sorted, for the settings form.
-pub fn zone_names() -> Vec<String> {
-    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
-    names.sort();
-    names
+/// Every zone name the server knows, sorted, for the settings form. The
+/// database is bundled, so the list is built once.
+pub fn zone_names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+        names.sort();
+        names
+    })
 }
 
 /// The local date of a Unix time in milliseconds.

@@ -11,6 +11,7 @@ use super::days;
 use super::types::*;
 use crate::error::AppError;
 use crate::questions::types::Level;
+use crate::sessions::types::score_percent;
 
 /// The answers a dashboard counts: graded, by this user, in the range.
 /// Kept in one place so every query uses the covering index the same way.
@@ -28,6 +29,11 @@ pub async fn settings(pool: &SqlitePool, user: Uuid) -> Result<(String, bool), A
             .fetch_optional(pool)
             .await?;
     Ok(row.unwrap_or_else(|| ("UTC".to_owned(), false)))
+}
+
+/// The user's time zone, for labels and local days.
+pub async fn user_zone(pool: &SqlitePool, user: Uuid) -> Result<TimeZone, AppError> {
+    Ok(days::zone(&settings(pool, user).await?.0))
 }
 
 /// When the user's first graded answer was, if ever.
@@ -120,8 +126,8 @@ pub async fn mastery_between(
 #[derive(sqlx::FromRow)]
 struct TrendRow {
     at: i64,
-    score: i64,
-    moving_average: i64,
+    mean_x100: i64,
+    average_x100: i64,
 }
 
 /// One point per session (its mean grade as 0–100), oldest first, with a
@@ -137,13 +143,13 @@ pub async fn trend(
 ) -> Result<Vec<TrendPoint>, AppError> {
     let rows: Vec<TrendRow> = sqlx::query_as(
         "WITH per_session AS (
-             SELECT first_graded_at AS at, (grade_sum * 1.0 / graded_count - 1) * 100.0 / 3 AS score
+             SELECT first_graded_at AS at, grade_sum * 100.0 / graded_count AS mean_x100
              FROM interview_sessions
              WHERE user_id = ?1 AND first_graded_at >= ?2 AND first_graded_at < ?3 AND graded_count > 0
              ORDER BY first_graded_at DESC LIMIT ?4)
-         SELECT at, CAST(round(score) AS INTEGER) AS score,
-                CAST(round(avg(score) OVER (ORDER BY at ROWS ?5 PRECEDING)) AS INTEGER)
-                    AS moving_average
+         SELECT at, CAST(round(mean_x100) AS INTEGER) AS mean_x100,
+                CAST(round(avg(mean_x100) OVER (ORDER BY at ROWS ?5 PRECEDING)) AS INTEGER)
+                    AS average_x100
          FROM per_session ORDER BY at",
     )
     .bind(user)
@@ -157,8 +163,8 @@ pub async fn trend(
         .into_iter()
         .map(|r| TrendPoint {
             date: days::local_date(r.at, tz).to_string(),
-            score: r.score,
-            moving_average: r.moving_average,
+            score: score_percent(r.mean_x100),
+            moving_average: score_percent(r.average_x100),
         })
         .collect())
 }

@@ -16,8 +16,7 @@ pub async fn list_history(filter: HistoryFilter) -> Result<Vec<HistoryItem>, App
                 return Ok(Vec::new());
             };
             let pool = crate::server::pool()?;
-            let (time_zone, _) = crate::dashboard::db::settings(&pool, user.id).await?;
-            let tz = days::zone(&time_zone);
+            let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
             let since = match filter.from.trim() {
                 "" => None,
                 from => Some(days::day_start(days::parse_date("from", from)?, &tz)?),
@@ -67,8 +66,7 @@ pub async fn review_session(id: String) -> Result<Vec<ReviewedAnswer>, AppError>
                 .map_err(|_| AppError::NotFound("That session".into()))?;
             let pool = crate::server::pool()?;
             let mut answers = super::db::review(&pool, id, user.id).await?;
-            let (time_zone, _) = crate::dashboard::db::settings(&pool, user.id).await?;
-            let tz = crate::dashboard::days::zone(&time_zone);
+            let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
             for (position, at, mut revision) in super::db::revisions(&pool, id).await? {
                 revision.changed_label = crate::dashboard::days::local_label(at, &tz);
                 if let Some(a) = answers.iter_mut().find(|a| a.position == position) {
@@ -126,8 +124,7 @@ pub async fn past_answers(slug: String) -> Result<Vec<PastAnswer>, AppError> {
                 return Ok(Vec::new());
             }
             let pool = crate::server::pool()?;
-            let (time_zone, _) = crate::dashboard::db::settings(&pool, user.id).await?;
-            let tz = crate::dashboard::days::zone(&time_zone);
+            let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
             super::db::past_answers(&pool, user.id, &slug, &tz).await
         }
         .await,

@@ -83,7 +83,8 @@ pub struct HistoryItem {
 impl HistoryItem {
     /// Same scale as the session summary: grade 1 → 0 %, 4 → 100 %.
     pub fn score(&self) -> Option<i64> {
-        self.mean_grade_x100.map(|m| ((m - 100) * 100 + 150) / 300)
+        self.mean_grade_x100
+            .map(crate::sessions::types::score_percent)
     }
 }
 

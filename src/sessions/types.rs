@@ -163,6 +163,12 @@ pub const GRADES: [(u8, &str, &str); 4] = [
     (4, "Excellent", "All key points, with depth or examples."),
 ];
 
+/// A mean grade × 100 (275 means 2.75) as a score out of 100, on the
+/// summary's scale: grade 1 is 0 %, grade 4 is 100 %, rounded half up.
+pub fn score_percent(mean_x100: i64) -> i64 {
+    ((mean_x100 - 100) * 100 + 150) / 300
+}
+
 /// "3 · Good": a grade with its label, as every page shows it.
 pub fn grade_label(grade: u8) -> String {
     let label = GRADES
