@@ -30,7 +30,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     std::fs::create_dir_all(&dir)?;
     let pool = server_db::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
     rehearse::questions::sync_builtin_bank(&pool).await?;
-    let config = Config::from_lookup(|_| None)?;
+    // Every simulated client starts as a guest from this one address.
+    let config = Config::from_lookup(|name| {
+        (name == "REHEARSE_GUESTS_PER_HOUR").then(|| "100000".to_owned())
+    })?;
+    let limits = rehearse::server::listen::Limits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+    };
     let state = AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
         pool.clone(),
@@ -38,10 +45,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
+    // Served as `rehearse` serves: through the same accept loop.
     let server = tokio::spawn(async move {
-        let app = rehearse::server::app(state)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let _ = axum::serve(listener, app).await;
+        let app = rehearse::server::app(state);
+        let _ = rehearse::server::listen::serve(listener, app, limits, std::future::pending()).await;
     });
     let base = format!("http://{addr}");
     let client: HttpClient = Client::builder(TokioExecutor::new())
@@ -63,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         sessions.push((cookie.ok_or("no session cookie")?, id));
     }
 
-    for clients in CLIENT_COUNTS {
+    for (round, clients) in (0u64..).zip(CLIENT_COUNTS) {
         println!(
             "autosave benchmark: {clients} concurrent clients for {}s against http://{addr}",
             DURATION.as_secs()
@@ -81,11 +88,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             );
             tasks.push(tokio::spawn(async move {
                 let mut mine = Vec::new();
-                let mut k = 0u64;
+                // Revisions only go up, across rounds too.
+                let mut k = round * 1_000_000;
                 while started.elapsed() < DURATION {
                     k += 1;
                     let body = format!(
-                        "id={id}&position=0&text=client+{n}+keystroke+{k}+lorem+ipsum+dolor"
+                        "id={id}&position=0&text=client+{n}+keystroke+{k}+lorem+ipsum+dolor&rev={k}&editor=bench{n}"
                     );
                     let t = Instant::now();
                     match post(&client, &base, "sessions/save", Some(&cookie), &body).await {

@@ -40,6 +40,10 @@ export default defineConfig({
       REHEARSE_DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite://../target/e2e/rehearse-e2e.db",
       LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "../target/site",
       REHEARSE_LOG: "warn",
+      // Every spec registers fresh users and guests from 127.0.0.1; the
+      // per-address limits themselves are proven by the Rust tests.
+      REHEARSE_REGISTRATIONS_PER_HOUR: "100000",
+      REHEARSE_GUESTS_PER_HOUR: "100000",
     },
   },
 });

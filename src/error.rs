@@ -82,13 +82,35 @@ impl FromServerFnError for AppError {
         match value {
             // Bad or missing arguments are the caller's mistake: say so
             // without echoing decoder internals.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+            ServerFnErrorErr::Args(detail) => match closed_choice(&detail) {
+                Some(choices) => Self::invalid(
+                    "request",
+                    format!("That is not one of the choices: expected {choices}."),
+                ),
+                None => Self::invalid("request", "The request was malformed."),
+            },
+            ServerFnErrorErr::MissingArg(_) => {
                 Self::invalid("request", "The request was malformed.")
             }
             ServerFnErrorErr::Request(e) => Self::Transport(e),
             _ => Self::Internal,
         }
     }
+}
+
+/// From a decoder's "unknown variant `exam`, expected `practice` or
+/// `interview`", the choices ("practice or interview"): the one decoder
+/// message worth passing on, since it tells the caller what to send.
+fn closed_choice(detail: &str) -> Option<String> {
+    let rest = detail.split_once("unknown variant")?.1;
+    let expected = rest.split_once("expected ")?.1;
+    let expected: String = expected
+        .chars()
+        .take_while(|c| *c != '\n')
+        .filter(|c| *c != '`')
+        .take(200)
+        .collect();
+    Some(expected.trim_end_matches(['.', ' ']).to_owned())
 }
 
 /// Wraps a server function's result so that an error also sets the HTTP
@@ -111,6 +133,12 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             http::StatusCode::from_u16(error.status_code()),
         ) {
             response.set_status(status);
+            if let AppError::RateLimited { retry_after_secs } = error {
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(*retry_after_secs),
+                );
+            }
         }
     }
     result
@@ -166,6 +194,19 @@ mod tests {
         ]);
         assert_eq!(e.to_string(), "A is short. B is long.");
         assert_eq!(e.status_code(), 422);
+    }
+
+    #[test]
+    fn unknown_choices_name_the_right_ones() {
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "unknown variant `exam`, expected `practice` or `interview`".into(),
+        ));
+        assert_eq!(
+            e.to_string(),
+            "That is not one of the choices: expected practice or interview."
+        );
+        let e = AppError::from_server_fn_error(ServerFnErrorErr::Args("invalid digit".into()));
+        assert_eq!(e.to_string(), "The request was malformed.");
     }
 
     #[test]

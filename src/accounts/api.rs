@@ -26,7 +26,8 @@ pub async fn register(
 ) -> Result<String, AppError> {
     crate::error::respond(
         async move {
-            use super::{authz, db, password, session};
+            use super::{authz, db, password, session, throttle};
+            use crate::server::db::now_ms;
             let username = username.trim().to_owned();
             if let Some(problem) = username_problem(&username) {
                 return Err(AppError::invalid("username", problem));
@@ -39,9 +40,19 @@ pub async fn register(
                 _ => return Err(AppError::invalid("role", "Choose candidate or recruiter.")),
             };
             let state = crate::server::app_state()?;
-            let hash = tokio::task::spawn_blocking(move || password::hash(&password))
-                .await
-                .map_err(|_| AppError::Internal)?
+            let address = authz::client_address(&state);
+            let limit = throttle::registrations(state.config.registrations_per_hour);
+            let key = throttle::register_key(&address);
+            if let Err(t) = throttle::reserve(&state.pool, &[(&key, limit)], now_ms()).await? {
+                tracing::warn!(target: "security", event = "registration_throttled", request_id = %super::authz::request_id(), %address);
+                return Err(AppError::RateLimited {
+                    retry_after_secs: t.retry_after_secs,
+                });
+            }
+            let hash = state
+                .hashing
+                .run(move || password::hash(&password))
+                .await?
                 .map_err(|e| {
                     tracing::error!(error = %e, "password hashing failed");
                     AppError::Internal
@@ -69,7 +80,7 @@ pub async fn register(
             }
             let token = session::create(&state.pool, id).await?;
             authz::set_session_cookie(&state, Some(&token));
-            tracing::info!(%username, "account registered");
+            tracing::info!(target: "security", event = "registered", request_id = %super::authz::request_id(), %username);
             Ok(safe_next(&next))
         }
         .await,
@@ -80,50 +91,68 @@ pub async fn register(
 pub async fn login(username: String, password: String, next: String) -> Result<String, AppError> {
     crate::error::respond(
         async move {
-            use super::{authz, db, password as pw, session};
+            use super::{authz, db, password as pw, session, throttle};
             use crate::server::db::now_ms;
             let username = username.trim().to_owned();
-            if username.is_empty() || password.is_empty() || password.len() > PASSWORD_MAX * 4 {
+            if username.is_empty() || password.is_empty() {
                 return Err(AppError::invalid(
                     "username",
                     "Enter your username and password.",
                 ));
             }
-            let state = crate::server::app_state()?;
-            let address = authz::client_address();
-            if let Err(retry_after_secs) = state.throttle.check(&username, &address, now_ms()) {
-                if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                    res.set_status(http::StatusCode::TOO_MANY_REQUESTS);
-                    if let Ok(v) = http::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                        res.insert_header(http::header::RETRY_AFTER, v);
-                    }
-                }
-                return Err(AppError::RateLimited { retry_after_secs });
+            // Longer than any username or password can be: no such account,
+            // and not worth a hash.
+            if username.len() > USERNAME_MAX * 4 || password.len() > PASSWORD_MAX * 4 {
+                return Err(AppError::invalid("password", "Wrong username or password."));
             }
-            let found = db::find_login(&state.pool, &username).await?;
-            let user_id = tokio::task::spawn_blocking(move || match found {
-                Some(db::LoginRow {
-                    id,
-                    password_hash: Some(hash),
-                }) if pw::verify(&password, &hash) => Some(id),
-                _ => {
-                    pw::verify_dummy(&password);
-                    None
+            let state = crate::server::app_state()?;
+            let address = authz::client_address(&state);
+            // The attempt is counted before the password is checked, in one
+            // transaction with the check, so parallel guesses can't all pass.
+            let user_key = throttle::login_user_key(&username);
+            let address_key = throttle::login_address_key(&address);
+            let keys = [
+                (user_key.as_str(), throttle::LOGIN_PER_USERNAME),
+                (address_key.as_str(), throttle::LOGIN_PER_ADDRESS),
+            ];
+            let reservation = match throttle::reserve(&state.pool, &keys, now_ms()).await? {
+                Ok(r) => r,
+                Err(t) => {
+                    tracing::warn!(target: "security", event = "login_throttled", request_id = %super::authz::request_id(), %username, %address);
+                    return Err(AppError::RateLimited {
+                        retry_after_secs: t.retry_after_secs,
+                    });
                 }
-            })
-            .await
-            .map_err(|_| AppError::Internal)?;
+            };
+            let found = db::find_login(&state.pool, &username).await?;
+            // Exactly one hash either way, so timing can't tell a wrong
+            // password from an unknown user.
+            let user_id = state
+                .hashing
+                .run(move || match found {
+                    Some(db::LoginRow {
+                        id,
+                        password_hash: Some(hash),
+                    }) => pw::verify(&password, &hash).then_some(id),
+                    _ => {
+                        pw::verify_dummy(&password);
+                        None
+                    }
+                })
+                .await?;
             let Some(user_id) = user_id else {
-                state.throttle.record_failure(&username, &address, now_ms());
+                tracing::warn!(target: "security", event = "login_failed", request_id = %super::authz::request_id(), %username, %address);
                 // One message for "no such user" and "wrong password".
                 return Err(AppError::invalid("password", "Wrong username or password."));
             };
-            state.throttle.record_success(&username);
+            throttle::clear(&state.pool, &user_key).await?;
+            throttle::refund(&state.pool, reservation).await?;
             if let Some(old) = authz::request_token(&state) {
                 session::delete(&state.pool, &old).await?;
             }
             let token = session::create(&state.pool, user_id).await?;
             authz::set_session_cookie(&state, Some(&token));
+            tracing::info!(target: "security", event = "login", request_id = %super::authz::request_id(), %username);
             Ok(safe_next(&next))
         }
         .await,
@@ -159,23 +188,26 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
             if let Some(problem) = password::password_problem(&new_password, &user.username) {
                 return Err(AppError::invalid("new_password", problem));
             }
+            let reservation = reserve_account_change(&state, &user, "password_change").await?;
             let stored = db::password_hash(&state.pool, user.id)
                 .await?
                 .unwrap_or_default();
-            let hash = tokio::task::spawn_blocking(move || {
-                if password::verify(&current, &stored) {
-                    password::hash(&new_password).map(Some)
-                } else {
-                    Ok(None)
-                }
-            })
-            .await
-            .map_err(|_| AppError::Internal)?
-            .map_err(|e| {
-                tracing::error!(error = %e, "password hashing failed");
-                AppError::Internal
-            })?;
+            let hash = state
+                .hashing
+                .run(move || {
+                    if password::verify(&current, &stored) {
+                        password::hash(&new_password).map(Some)
+                    } else {
+                        Ok(None)
+                    }
+                })
+                .await?
+                .map_err(|e| {
+                    tracing::error!(error = %e, "password hashing failed");
+                    AppError::Internal
+                })?;
             let Some(hash) = hash else {
+                tracing::warn!(target: "security", event = "password_change_refused", request_id = %super::authz::request_id(), username = %user.username);
                 return Err(AppError::invalid(
                     "current",
                     "Your current password is not right.",
@@ -186,33 +218,73 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
             db::set_password(&mut tx, user.id, &hash).await?;
             session::delete_others(&mut tx, user.id, keep.as_deref()).await?;
             tx.commit().await?;
+            super::throttle::refund(&state.pool, reservation).await?;
+            tracing::info!(target: "security", event = "password_changed", request_id = %super::authz::request_id(), username = %user.username);
             Ok(())
         }
         .await,
     )
 }
 
-/// Deletes the account and everything in it, once the username is typed.
+/// Deletes the account and everything in it. The current password is
+/// required: a session left open on a shared computer must not be enough.
 #[server(endpoint = "accounts/delete")]
-pub async fn delete_account(confirm_username: String) -> Result<(), AppError> {
+pub async fn delete_account(password: String) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            use super::{authz, db};
-            let user = authz::require_user().await?;
-            if !confirm_username.trim().eq_ignore_ascii_case(&user.username) {
+            use super::{authz, db, password as pw};
+            let user = authz::require_account().await?;
+            let state = crate::server::app_state()?;
+            if password.is_empty() || password.len() > PASSWORD_MAX * 4 {
                 return Err(AppError::invalid(
-                    "confirm_username",
-                    "Type your username exactly to confirm.",
+                    "password",
+                    "Enter your password to confirm.",
                 ));
             }
-            let state = crate::server::app_state()?;
+            let reservation = reserve_account_change(&state, &user, "account_delete").await?;
+            let stored = db::password_hash(&state.pool, user.id)
+                .await?
+                .unwrap_or_default();
+            let ok = state
+                .hashing
+                .run(move || pw::verify(&password, &stored))
+                .await?;
+            if !ok {
+                tracing::warn!(target: "security", event = "account_delete_refused", request_id = %super::authz::request_id(), username = %user.username);
+                return Err(AppError::invalid(
+                    "password",
+                    "That password is not right.",
+                ));
+            }
+            super::throttle::refund(&state.pool, reservation).await?;
             db::delete_user(&state.pool, user.id).await?;
             authz::set_session_cookie(&state, None);
-            tracing::info!(username = %user.username, "account deleted");
+            tracing::info!(target: "security", event = "account_deleted", request_id = %super::authz::request_id(), username = %user.username);
             Ok(())
         }
         .await,
     )
+}
+
+/// Counts a password-checking change against the account's limit.
+#[cfg(feature = "ssr")]
+async fn reserve_account_change(
+    state: &crate::server::AppState,
+    user: &super::authz::AuthUser,
+    event: &'static str,
+) -> Result<super::throttle::Reservation, AppError> {
+    use super::throttle;
+    let key = throttle::account_key(user.id);
+    let now = crate::server::db::now_ms();
+    match throttle::reserve(&state.pool, &[(&key, throttle::ACCOUNT_CHANGES)], now).await? {
+        Ok(r) => Ok(r),
+        Err(t) => {
+            tracing::warn!(target: "security", event, request_id = %super::authz::request_id(), username = %user.username, "throttled");
+            Err(AppError::RateLimited {
+                retry_after_secs: t.retry_after_secs,
+            })
+        }
+    }
 }
 
 /// What the settings form shows.

@@ -1,13 +1,10 @@
 //! Who is calling, and may they? Every server function starts here.
 
-use std::net::SocketAddr;
-
-use axum::extract::ConnectInfo;
 use http::request::Parts;
 use leptos::prelude::use_context;
 use uuid::Uuid;
 
-use super::{db, session, types::Role};
+use super::{db, session, throttle, types::Role};
 use crate::error::AppError;
 use crate::server::{app_state, db::now_ms, AppState};
 
@@ -49,15 +46,27 @@ pub fn request_token(state: &AppState) -> Option<String> {
     session::token_from_headers(&parts.headers, state.config.session_cookie_name())
 }
 
-/// The client's address, for throttling.
-pub fn client_address() -> String {
+/// The client's address, for throttling: the peer, or what a trusted
+/// reverse proxy says the client is.
+pub fn client_address(state: &AppState) -> String {
+    use_context::<Parts>().map_or_else(
+        || "unknown".to_owned(),
+        |parts| crate::server::net::client_address(&parts, &state.config),
+    )
+}
+
+/// This request's id (set by the router's request-id layer), for security
+/// log lines: it ties them to the request's other lines and to what the
+/// client saw in `x-request-id`.
+pub fn request_id() -> String {
     use_context::<Parts>()
         .and_then(|p| {
-            p.extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
+            p.headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
         })
-        .unwrap_or_else(|| "unknown".to_owned())
+        .unwrap_or_else(|| "-".to_owned())
 }
 
 /// The caller, if logged in (guests included).
@@ -79,6 +88,24 @@ pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
 /// The caller, or `Unauthorized`.
 pub async fn require_user() -> Result<AuthUser, AppError> {
     current_user().await?.ok_or(AppError::Unauthorized)
+}
+
+/// What nearly every server function starts with: who is calling (guests
+/// included), the pool, and the server's clock, read once.
+pub struct Caller {
+    pub user: AuthUser,
+    pub pool: sqlx::SqlitePool,
+    pub now: i64,
+}
+
+/// The logged-in caller with the pool and the time, or `Unauthorized`.
+pub async fn caller() -> Result<Caller, AppError> {
+    let user = require_user().await?;
+    Ok(Caller {
+        user,
+        pool: crate::server::pool()?,
+        now: now_ms(),
+    })
 }
 
 /// The caller with a full (non-guest) account, or `Unauthorized`.
@@ -117,6 +144,15 @@ pub async fn ensure_user() -> Result<AuthUser, AppError> {
         return Ok(user);
     }
     let state = app_state()?;
+    let address = client_address(&state);
+    let key = throttle::guest_key(&address);
+    let limit = throttle::guests(state.config.guests_per_hour);
+    if let Err(t) = throttle::reserve(&state.pool, &[(&key, limit)], now_ms()).await? {
+        tracing::warn!(target: "security", event = "guest_throttled", request_id = %request_id(), %address);
+        return Err(AppError::RateLimited {
+            retry_after_secs: t.retry_after_secs,
+        });
+    }
     let id = db::create_guest(&state.pool).await?;
     let token = session::create(&state.pool, id).await?;
     set_session_cookie(&state, Some(&token));

@@ -46,8 +46,8 @@ pub async fn create_user(
 ) -> Result<Created, sqlx::Error> {
     let id = Uuid::now_v7();
     let result = sqlx::query(
-        "INSERT INTO users (id, username, password_hash, role, is_guest, created_at)
-         VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+        "INSERT INTO users (id, username, password_hash, role, is_guest, created_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)",
     )
     .bind(id)
     .bind(username)
@@ -107,8 +107,8 @@ pub async fn create_guest(pool: &SqlitePool) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
     let name = format!("guest-{}", id.simple());
     sqlx::query(
-        "INSERT INTO users (id, username, password_hash, role, is_guest, created_at)
-         VALUES (?1, ?2, NULL, 'candidate', 1, ?3)",
+        "INSERT INTO users (id, username, password_hash, role, is_guest, created_at, last_seen_at)
+         VALUES (?1, ?2, NULL, 'candidate', 1, ?3, ?3)",
     )
     .bind(id)
     .bind(name)
@@ -170,6 +170,33 @@ pub async fn delete_user(pool: &SqlitePool, id: Uuid) -> Result<bool, sqlx::Erro
     Ok(done)
 }
 
+/// Deletes guests not seen since `cutoff`, with everything they made (every
+/// table that refers to users cascades). In batches, so the write lock is
+/// never held for long. Returns how many went.
+pub async fn purge_idle_guests(pool: &SqlitePool, cutoff: i64) -> Result<u64, sqlx::Error> {
+    const BATCH: i64 = 200;
+    let mut total = 0;
+    loop {
+        let mut tx = begin_write(pool).await?;
+        let gone = sqlx::query(
+            "DELETE FROM users WHERE id IN (
+                 SELECT id FROM users
+                 WHERE is_guest = 1 AND coalesce(last_seen_at, created_at) < ?1
+                 LIMIT ?2)",
+        )
+        .bind(cutoff)
+        .bind(BATCH)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        total += gone;
+        if gone < BATCH as u64 {
+            return Ok(total);
+        }
+    }
+}
+
 /// `rehearse admin grant <username>`: the only way to make an admin.
 pub async fn grant_admin(
     pool: &SqlitePool,
@@ -187,28 +214,19 @@ pub async fn grant_admin(
     Ok(())
 }
 
-/// Everything stored about a user, as JSON, for "download my data".
-pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sqlx::Error> {
-    let user: Option<(String, String, bool, i64, String, bool)> = sqlx::query_as(
-        "SELECT username, role, is_guest, created_at, time_zone, hide_streaks FROM users WHERE id = ?1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    let Some((username, role, is_guest, created_at, time_zone, hide_streaks)) = user else {
-        return Err(sqlx::Error::RowNotFound);
-    };
-    let sessions: Vec<(String,)> = sqlx::query_as(
+/// The parts of "download my data", in order: each section's name and the
+/// query that yields one JSON object per row for user `?1`.
+const EXPORT_SECTIONS: [(&str, &str); 4] = [
+    (
+        "sessions",
         "SELECT json_object('id', lower(hex(id)), 'mode', mode, 'levels', json(levels),
                 'topics', json(topics), 'per_question_secs', per_question_secs,
                 'total_secs', total_secs, 'started_at', started_at, 'deadline_at', deadline_at,
                 'finished_at', finished_at, 'status', status)
          FROM interview_sessions WHERE user_id = ?1 ORDER BY started_at",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
-    let answers: Vec<(String,)> = sqlx::query_as(
+    ),
+    (
+        "answers",
         "SELECT json_object('session_id', lower(hex(a.session_id)), 'position', a.position,
                 'question', q.slug, 'draft', a.draft, 'answer', a.answer,
                 'started_at', a.started_at, 'submitted_at', a.submitted_at,
@@ -217,44 +235,76 @@ pub async fn export(pool: &SqlitePool, id: Uuid) -> Result<serde_json::Value, sq
                 'flagged', a.flagged, 'note', a.note, 'graded_at', a.graded_at)
          FROM session_answers a JOIN questions q ON q.id = a.question_id
          WHERE a.user_id = ?1 ORDER BY a.session_id, a.position",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
-    let revisions: Vec<(String,)> = sqlx::query_as(
+    ),
+    (
+        "answer_revisions",
         "SELECT json_object('session_id', lower(hex(r.session_id)), 'position', r.position,
                 'changed_at', r.changed_at, 'old_grade', r.old_grade, 'new_grade', r.new_grade,
                 'old_note', r.old_note, 'new_note', r.new_note)
          FROM answer_revisions r JOIN interview_sessions s ON s.id = r.session_id
          WHERE s.user_id = ?1 ORDER BY r.session_id, r.position, r.changed_at",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?;
-    let sets: Vec<(String,)> = sqlx::query_as(
+    ),
+    (
+        "question_sets",
         "SELECT json_object('id', lower(hex(id)), 'title', title, 'description', description,
                 'mode', mode, 'created_at', created_at)
          FROM question_sets WHERE owner_id = ?1 ORDER BY created_at",
+    ),
+];
+
+/// Writes everything stored about a user as one JSON document, a row at a
+/// time, to `out`: memory stays flat however much the user has. One read
+/// transaction, so the document is a consistent snapshot. Returns
+/// `Ok(false)` when the user does not exist (nothing written) and stops
+/// quietly when the receiver goes away (the download was cancelled).
+pub async fn export(
+    pool: &SqlitePool,
+    id: Uuid,
+    out: tokio::sync::mpsc::Sender<String>,
+) -> Result<bool, sqlx::Error> {
+    use futures_util::TryStreamExt;
+    let mut tx = pool.begin().await?;
+    let user: Option<String> = sqlx::query_scalar(
+        "SELECT json_object('id', lower(hex(id)), 'username', username, 'role', role,
+                'is_guest', json(CASE is_guest WHEN 1 THEN 'true' ELSE 'false' END),
+                'created_at', created_at, 'time_zone', time_zone,
+                'hide_streaks', json(CASE hide_streaks WHEN 1 THEN 'true' ELSE 'false' END))
+         FROM users WHERE id = ?1",
     )
     .bind(id)
-    .fetch_all(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    let parse = |rows: Vec<(String,)>| -> Vec<serde_json::Value> {
-        rows.into_iter()
-            .filter_map(|(json,)| serde_json::from_str(&json).ok())
-            .collect()
+    let Some(user) = user else {
+        return Ok(false);
     };
-    Ok(serde_json::json!({
-        "format": "rehearse-export-v1",
-        "exported_at": now_ms(),
-        "user": { "id": id.to_string(), "username": username, "role": role,
-                  "is_guest": is_guest, "created_at": created_at,
-                  "time_zone": time_zone, "hide_streaks": hide_streaks },
-        "sessions": parse(sessions),
-        "answers": parse(answers),
-        "answer_revisions": parse(revisions),
-        "question_sets": parse(sets),
-    }))
+    let head = format!(
+        "{{\"format\":\"rehearse-export-v1\",\"exported_at\":{},\"user\":{user}",
+        now_ms()
+    );
+    if out.send(head).await.is_err() {
+        return Ok(true);
+    }
+    for (name, sql) in EXPORT_SECTIONS {
+        if out.send(format!(",\"{name}\":[")).await.is_err() {
+            return Ok(true);
+        }
+        let mut rows = sqlx::query_scalar::<_, String>(sql).bind(id).fetch(&mut *tx);
+        let mut first = true;
+        while let Some(row) = rows.try_next().await? {
+            let chunk = if first { row } else { format!(",{row}") };
+            first = false;
+            if out.send(chunk).await.is_err() {
+                return Ok(true);
+            }
+        }
+        drop(rows);
+        if out.send("]".to_owned()).await.is_err() {
+            return Ok(true);
+        }
+    }
+    let _ = out.send("}\n".to_owned()).await;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Saves the settings; says whether the time zone changed.

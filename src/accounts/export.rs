@@ -2,8 +2,12 @@
 //! A plain route rather than a server function so the browser can save the
 //! file with a link; it only reads, and SameSite cookies keep other sites
 //! from reading it on a visitor's behalf.
+//!
+//! The document is streamed as the rows are read, so a user with years of
+//! answers costs a few kilobytes of memory, not the whole file.
 
 use axum::{
+    body::Body,
     extract::State,
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Response},
@@ -27,22 +31,33 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
             return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
         }
     };
-    match db::export(&state.pool, user.id).await {
-        Ok(json) => (
-            [
-                (header::CONTENT_TYPE, "application/json".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"rehearse-{}.json\"", user.username),
-                ),
-                (header::CACHE_CONTROL, "no-store".to_owned()),
-            ],
-            json.to_string(),
-        )
-            .into_response(),
-        Err(error) => {
-            tracing::error!(%error, "export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(32);
+    let pool = state.pool.clone();
+    let id = user.id;
+    tokio::spawn(async move {
+        match db::export(&pool, id, tx).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("export: the user vanished"),
+            // The client sees a cut-off download, which no JSON parser
+            // accepts: it can't be mistaken for a complete export.
+            Err(error) => tracing::error!(%error, "export failed part-way"),
         }
-    }
+    });
+    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
+    });
+    (
+        [
+            (header::CONTENT_TYPE, "application/json".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"rehearse-{}.json\"", user.username),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Body::from_stream(chunks),
+    )
+        .into_response()
 }

@@ -69,11 +69,18 @@ pub async fn lookup(
         return Ok(None);
     };
     if now - last_seen > TOUCH_EVERY_MS {
+        let mut tx = crate::server::db::begin_write(pool).await?;
         sqlx::query("UPDATE auth_sessions SET last_seen_at = ?2 WHERE token_hash = ?1")
             .bind(&hash)
             .bind(now)
-            .execute(pool)
+            .execute(&mut *tx)
             .await?;
+        sqlx::query("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
     }
     Ok(Some(UserRow {
         id,

@@ -1,125 +1,177 @@
-//! Login throttling: a sliding window of recent failures per username and
-//! per client address. Failures age out, so nobody is locked out for good,
-//! and a success clears the username's record.
+//! Rate limits kept in the database: login throttling, registrations and
+//! guests per address, password changes and deletions per account.
+//!
+//! Each limit is a sliding window over rows of `throttle_events`. A caller
+//! *reserves* an attempt before doing the work: in one `BEGIN IMMEDIATE`
+//! transaction the counts are checked and, if every limit has room, one
+//! event per key is written. Write transactions run one at a time, so N
+//! parallel guesses cannot all slip past a check that happens before any of
+//! them is recorded. Keeping the rows in the database (not in one process's
+//! memory) means the limits hold across restarts and across app instances.
+//!
+//! A tower/governor limiter was the other choice; it counts in memory per
+//! process, which is exactly what a load-balanced deployment can't use.
 
-use std::{collections::HashMap, sync::Mutex, time::Duration};
+use std::time::Duration;
 
-/// Failures allowed per username within `WINDOW` before waiting.
-pub const PER_USERNAME: usize = 5;
-/// Failures allowed per client address within `WINDOW` (several users may
-/// share an address, so this is looser).
-pub const PER_ADDRESS: usize = 20;
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+use sqlx::SqlitePool;
 
-#[derive(Default)]
-pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, Vec<i64>>>,
+use crate::server::db::begin_write;
+
+/// One limit: at most `max` events per `window`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
 }
 
-impl LoginThrottle {
-    /// `Err(seconds to wait)` when either key is over its limit at `now_ms`.
-    pub fn check(&self, username: &str, address: &str, now_ms: i64) -> Result<(), u64> {
-        let mut map = self.lock();
-        let by_user = retry_after(&mut map, &user_key(username), PER_USERNAME, now_ms);
-        let by_addr = retry_after(&mut map, &addr_key(address), PER_ADDRESS, now_ms);
-        match by_user.max(by_addr) {
-            0 => Ok(()),
-            wait => Err(wait),
-        }
-    }
+const HOUR: Duration = Duration::from_secs(3600);
 
-    pub fn record_failure(&self, username: &str, address: &str, now_ms: i64) {
-        let mut map = self.lock();
-        for key in [user_key(username), addr_key(address)] {
-            map.entry(key).or_default().push(now_ms);
-        }
-        // Bound memory: forget keys whose failures have all aged out.
-        if map.len() > 10_000 {
-            let cutoff = now_ms - window_ms();
-            map.retain(|_, times| times.iter().any(|t| *t > cutoff));
-        }
-    }
+/// Failed (or in-flight) logins per username.
+pub const LOGIN_PER_USERNAME: Limit = Limit {
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+/// Failed logins per client address: several people may share one.
+pub const LOGIN_PER_ADDRESS: Limit = Limit {
+    max: 20,
+    window: Duration::from_secs(15 * 60),
+};
+/// Password changes and account deletions tried per account (each checks
+/// the current password, so each is a guess).
+pub const ACCOUNT_CHANGES: Limit = Limit {
+    max: 5,
+    window: Duration::from_secs(15 * 60),
+};
+/// The longest window of any limit: older rows can go.
+pub const LONGEST_WINDOW: Duration = Duration::from_secs(24 * 3600);
 
-    pub fn record_success(&self, username: &str) {
-        self.lock().remove(&user_key(username));
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<i64>>> {
-        // A poisoned lock only means another thread panicked mid-update of
-        // a counter; the map is still usable.
-        self.failures.lock().unwrap_or_else(|e| e.into_inner())
+/// Registrations per address, per hour.
+pub fn registrations(per_hour: u32) -> Limit {
+    Limit {
+        max: per_hour,
+        window: HOUR,
     }
 }
 
-fn window_ms() -> i64 {
-    i64::try_from(WINDOW.as_millis()).unwrap_or(i64::MAX)
-}
-
-fn user_key(username: &str) -> String {
-    format!("u:{}", username.to_lowercase())
-}
-
-fn addr_key(address: &str) -> String {
-    format!("a:{address}")
-}
-
-/// Seconds until the key is under `limit` again, 0 if it already is.
-fn retry_after(map: &mut HashMap<String, Vec<i64>>, key: &str, limit: usize, now_ms: i64) -> u64 {
-    let Some(times) = map.get_mut(key) else {
-        return 0;
-    };
-    let cutoff = now_ms - window_ms();
-    times.retain(|t| *t > cutoff);
-    if times.len() < limit {
-        return 0;
+/// Guests created per address, per hour.
+pub fn guests(per_hour: u32) -> Limit {
+    Limit {
+        max: per_hour,
+        window: HOUR,
     }
-    // The oldest failure that keeps us at the limit must age out first.
-    let oldest_relevant = times[times.len() - limit];
-    let wait_ms = oldest_relevant + window_ms() - now_ms;
-    u64::try_from(wait_ms.max(1000) / 1000).unwrap_or(1)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The keys limits count by. Usernames are case-insensitive, as accounts are.
+pub fn login_user_key(username: &str) -> String {
+    format!("login-user:{}", username.to_lowercase())
+}
+pub fn login_address_key(address: &str) -> String {
+    format!("login-addr:{address}")
+}
+pub fn register_key(address: &str) -> String {
+    format!("register:{address}")
+}
+pub fn guest_key(address: &str) -> String {
+    format!("guest:{address}")
+}
+pub fn account_key(user: uuid::Uuid) -> String {
+    format!("account:{user}")
+}
 
-    const MIN: i64 = 60_000;
+/// The events a successful reservation wrote, to refund later if wanted.
+#[derive(Debug, Default)]
+pub struct Reservation {
+    ids: Vec<i64>,
+}
 
-    #[test]
-    fn blocks_after_five_failures_then_recovers() {
-        let t = LoginThrottle::default();
-        for i in 0..PER_USERNAME as i64 {
-            assert_eq!(t.check("ada", "1.1.1.1", i * MIN), Ok(()));
-            t.record_failure("ada", "1.1.1.1", i * MIN);
+/// Why a reservation was refused: seconds until there is room again.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Throttled {
+    pub retry_after_secs: u64,
+}
+
+fn window_ms(limit: Limit) -> i64 {
+    i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Records one event under each key if every key is under its limit at
+/// `now`; otherwise records nothing and says how long to wait.
+pub async fn reserve(
+    pool: &SqlitePool,
+    keys: &[(&str, Limit)],
+    now: i64,
+) -> Result<Result<Reservation, Throttled>, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let mut wait_ms: i64 = 0;
+    for (key, limit) in keys {
+        let since = now - window_ms(*limit);
+        // The events still in the window, newest first; the one at index
+        // max-1 is the one that must age out before there is room.
+        let times: Vec<i64> = sqlx::query_scalar(
+            "SELECT at FROM throttle_events WHERE key = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3",
+        )
+        .bind(key)
+        .bind(since)
+        .bind(i64::from(limit.max))
+        .fetch_all(&mut *tx)
+        .await?;
+        if limit.max == 0 {
+            wait_ms = wait_ms.max(window_ms(*limit));
+        } else if times.len() >= limit.max as usize {
+            let oldest = times[times.len() - 1];
+            wait_ms = wait_ms.max(oldest + window_ms(*limit) - now);
         }
-        let wait = t.check("ADA", "2.2.2.2", 5 * MIN).err();
-        assert_eq!(
-            wait,
-            Some(10 * 60),
-            "the first failure ages out 10 minutes later"
-        );
-        assert_eq!(t.check("ada", "2.2.2.2", 15 * MIN + 1), Ok(()));
-        // Another user on the same address is not affected.
-        assert_eq!(t.check("bob", "1.1.1.1", 5 * MIN), Ok(()));
     }
+    if wait_ms > 0 {
+        tx.rollback().await?;
+        let secs = u64::try_from(wait_ms.max(1000).div_ceil(1000)).unwrap_or(1);
+        return Ok(Err(Throttled {
+            retry_after_secs: secs,
+        }));
+    }
+    let mut ids = Vec::with_capacity(keys.len());
+    for (key, _) in keys {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO throttle_events (key, at) VALUES (?1, ?2) RETURNING id",
+        )
+        .bind(key)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        ids.push(id);
+    }
+    tx.commit().await?;
+    Ok(Ok(Reservation { ids }))
+}
 
-    #[test]
-    fn an_address_trying_many_usernames_is_limited() {
-        let t = LoginThrottle::default();
-        for i in 0..PER_ADDRESS {
-            t.record_failure(&format!("user{i}"), "9.9.9.9", 0);
-        }
-        assert!(t.check("someone-new", "9.9.9.9", 1000).is_err());
-        assert!(t.check("someone-new", "8.8.8.8", 1000).is_ok());
+/// Gives back what a reservation counted (the attempt turned out fine).
+pub async fn refund(pool: &SqlitePool, reservation: Reservation) -> Result<(), sqlx::Error> {
+    for id in reservation.ids {
+        sqlx::query("DELETE FROM throttle_events WHERE id = ?1")
+            .bind(id)
+            .execute(pool)
+            .await?;
     }
+    Ok(())
+}
 
-    #[test]
-    fn success_clears_the_username() {
-        let t = LoginThrottle::default();
-        for _ in 0..PER_USERNAME {
-            t.record_failure("ada", "1.1.1.1", 0);
-        }
-        t.record_success("ada");
-        assert_eq!(t.check("ada", "3.3.3.3", 0), Ok(()));
-    }
+/// Forgets every event under `key` (a successful login clears its
+/// username's failures).
+pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM throttle_events WHERE key = ?1")
+        .bind(key)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+/// Deletes events older than every window.
+pub async fn purge(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
+    let cutoff = now - i64::try_from(LONGEST_WINDOW.as_millis()).unwrap_or(i64::MAX);
+    Ok(sqlx::query("DELETE FROM throttle_events WHERE at <= ?1")
+        .bind(cutoff)
+        .execute(pool)
+        .await?
+        .rows_affected())
 }

@@ -69,13 +69,31 @@ pub fn username_problem(username: &str) -> Option<&'static str> {
     None
 }
 
+/// What a guest is told where practice starts without an account: how long
+/// their practice is kept (`REHEARSE_GUEST_RETENTION_DAYS`).
+pub fn guest_retention_note() -> String {
+    #[cfg(feature = "ssr")]
+    let days = crate::server::app_state().map_or(30, |s| s.config.guest_retention_days);
+    #[cfg(not(feature = "ssr"))]
+    let days = 30;
+    format!(
+        "Practising without an account? It is kept for {days} days after your last visit, then deleted with everything in it. Create an account to keep it."
+    )
+}
+
 /// A safe place to go after logging in: a path on this site, nothing else.
+/// Browsers drop tabs and newlines from URLs and read `\` as `/`, so
+/// `/\t/evil.example` becomes `//evil.example`: another site. Only a plain
+/// path on this site passes: it starts with one `/`, and holds no control
+/// character, whitespace or backslash anywhere.
 pub fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/')
+    let ok = next.len() <= 512
+        && next.starts_with('/')
         && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://")
-        && next.len() <= 512;
+        && !next
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+        && !next.contains("://");
     if ok {
         next.to_owned()
     } else {
@@ -104,5 +122,26 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("account"), "/");
+        assert_eq!(safe_next("/history?mode=practice"), "/history?mode=practice");
+        // Bypasses that browsers turn into `//evil.example`, and friends.
+        for bad in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{2028}/evil.example",
+            "/\\/evil.example",
+            "\\\\evil.example",
+            "\t//evil.example",
+            "///evil.example",
+            "http:evil.example",
+            "javascript:alert(1)",
+            "/redirect?to=https://evil.example",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?} must not pass");
+        }
     }
 }

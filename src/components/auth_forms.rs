@@ -116,7 +116,7 @@ pub fn ChangePasswordForm() -> impl IntoView {
 }
 
 #[island]
-pub fn DeleteAccountForm(username: String) -> impl IntoView {
+pub fn DeleteAccountForm() -> impl IntoView {
     let action = ServerAction::<DeleteAccount>::new();
     let value = action.value();
     Effect::new(move |_| {
@@ -126,8 +126,8 @@ pub fn DeleteAccountForm(username: String) -> impl IntoView {
     });
     view! {
         <ActionForm action attr:class="stack-form danger-zone" attr:aria-label="Delete account">
-            <label>{format!("Type your username ({username}) to confirm")}
-                <input name="confirm_username" autocomplete="off" required maxlength="32"/>
+            <label>"Your password, to confirm"
+                <input type="password" name="password" autocomplete="current-password" required maxlength="512"/>
             </label>
             {move || error_view(value.get().and_then(Result::err))}
             <button type="submit" class="button danger" disabled=move || action.pending().get()>

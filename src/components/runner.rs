@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::navigate::go_to;
 
 use crate::sessions::api::{
-    adjust_timer, end_session, grade_answer, next_question, save_draft, submit_answer,
+    adjust_timer, end_session, grade_answer, next_question, save_draft, submit_answer, SaveDraft,
 };
 use crate::sessions::timer::suggested_grade;
 use crate::sessions::types::*;
@@ -26,6 +26,21 @@ enum SaveState {
     Unsaved,
     Saving,
     Offline,
+    /// Another tab saved this answer since: this one stops saving.
+    Elsewhere,
+}
+
+/// A name for this tab, so the server can tell its saves from another
+/// tab's. Random is enough: it is no secret, only a label.
+fn editor_id() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format!("{:x}", (js_sys::Math::random() * 9.0e15) as u64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
 }
 
 fn client_now() -> i64 {
@@ -57,6 +72,9 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     let now = RwSignal::new(initial.server_now);
     let announced = RwSignal::new(String::new());
     let pending_save = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    // Each save carries the next revision; the server keeps only newer ones.
+    let rev = StoredValue::new(initial.draft_rev);
+    let editor = StoredValue::new(editor_id());
 
     let adopt = move |s: RunnerState| {
         offset.set(s.server_now - client_now());
@@ -67,6 +85,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
         let new_question = s.position != state.get_untracked().position;
         if new_question {
             text.set(s.text.clone());
+            rev.set_value(s.draft_rev);
             revealed.set(false);
         }
         ticked.set(s.key_points_hit.clone());
@@ -85,43 +104,75 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     });
 
     // ---- saving --------------------------------------------------------
+    // The next save: what to send, with a fresh revision. `None` when there
+    // is nothing to save, or a submit is carrying the text already.
     let id_save = id.clone();
-    let save_now = move || {
-        // Nothing to save, or a submit is carrying the text already.
-        if save_state.get_untracked() == SaveState::Saved
-            || state.get_untracked().phase != Phase::Answering
+    let next_save = move || {
+        let s = state.get_untracked();
+        if matches!(save_state.get_untracked(), SaveState::Saved | SaveState::Elsewhere)
+            || s.phase != Phase::Answering
             || busy.get_untracked()
         {
-            return;
+            return None;
         }
-        let (id, position, body) = (
-            id_save.clone(),
-            state.get_untracked().position,
-            text.get_untracked(),
-        );
+        rev.update_value(|r| *r += 1);
+        Some(SaveDraft {
+            id: id_save.clone(),
+            position: s.position,
+            text: text.get_untracked(),
+            rev: rev.get_value(),
+            editor: editor.get_value(),
+        })
+    };
+    let next_save = StoredValue::new(next_save);
+    // Sends one save and records what its answer means. "Saved" only when
+    // the newest text is the one stored.
+    let send_save = move |args: SaveDraft| async move {
         save_state.set(SaveState::Saving);
-        leptos::task::spawn_local(async move {
-            match save_draft(id, position, body.clone()).await {
-                Ok(_) => {
-                    if text.get_untracked() == body {
-                        save_state.set(SaveState::Saved);
-                    } else {
-                        save_state.set(SaveState::Unsaved);
-                    }
-                }
-                Err(crate::error::AppError::Transport(_))
-                | Err(crate::error::AppError::Internal) => save_state.set(SaveState::Offline),
-                // A save overtaken by a submit is refused harmlessly; only
-                // tell the person when they are still answering.
-                Err(e) if state.get_untracked().phase == Phase::Answering => {
+        let body = args.text.clone();
+        let sent = args.rev;
+        match save_draft(args.id, args.position, args.text, args.rev, args.editor).await {
+            Ok(_) => {
+                if text.get_untracked() == body && rev.get_value() == sent {
+                    save_state.set(SaveState::Saved);
+                } else if save_state.get_untracked() == SaveState::Saving {
                     save_state.set(SaveState::Unsaved);
-                    error.set(Some(e.to_string()));
                 }
-                Err(_) => save_state.set(SaveState::Saved),
             }
-        });
+            // Our own newer save got there first: nothing to do.
+            Err(crate::error::AppError::Conflict(m)) if m == STALE_OWN_SAVE => {}
+            Err(crate::error::AppError::Conflict(m)) if m == OTHER_EDITOR => {
+                save_state.set(SaveState::Elsewhere);
+                error.set(Some(m));
+            }
+            Err(crate::error::AppError::Transport(_)) | Err(crate::error::AppError::Internal) => {
+                save_state.set(SaveState::Offline)
+            }
+            // A save overtaken by a submit is refused harmlessly; only
+            // tell the person when they are still answering.
+            Err(e) if state.get_untracked().phase == Phase::Answering => {
+                save_state.set(SaveState::Unsaved);
+                error.set(Some(e.to_string()));
+            }
+            Err(_) => save_state.set(SaveState::Saved),
+        }
+    };
+    let save_now = move || {
+        if let Some(args) = next_save.with_value(|f| f()) {
+            leptos::task::spawn_local(send_save(args));
+        }
     };
     let save_now = StoredValue::new(save_now);
+    // On page hide a normal request may be cancelled with the page; a
+    // beacon is delivered even after the tab is gone.
+    let save_on_hide = move || {
+        if let Some(args) = next_save.with_value(|f| f()) {
+            send_beacon(&args);
+            // No reply comes back: keep it unconfirmed until a normal save.
+            save_state.set(SaveState::Unsaved);
+        }
+    };
+    let save_on_hide = StoredValue::new(save_on_hide);
 
     let schedule_save = move || {
         save_state.set(SaveState::Unsaved);
@@ -205,10 +256,10 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     let go_next = StoredValue::new(go_next);
 
     let id_timer = id.clone();
-    let timer_action = move |action: &'static str| {
+    let timer_action = move |action: TimerAction| {
         let id = id_timer.clone();
         leptos::task::spawn_local(async move {
-            match adjust_timer(id, action.to_owned()).await {
+            match adjust_timer(id, action).await {
                 Ok(s) => adopt(s),
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -216,14 +267,23 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     };
 
     let timer_action = StoredValue::new(timer_action);
-    let timer_action = move |action: &'static str| timer_action.with_value(|f| f(action));
+    let timer_action = move |action: TimerAction| timer_action.with_value(|f| f(action));
 
     let id_end = id.clone();
     let end = move |_| {
         let id = id_end.clone();
         let summary = format!("/practice/{id}/summary");
-        save_now.with_value(|f| f());
+        pending_save.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+        let last_save = next_save.with_value(|f| f());
         leptos::task::spawn_local(async move {
+            // The draft on screen is stored before the session ends.
+            if let Some(args) = last_save {
+                send_save(args).await;
+            }
             match end_session(id).await {
                 Ok(()) => go_to(&summary),
                 Err(e) => error.set(Some(e.to_string())),
@@ -243,6 +303,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
             revealed,
             grade,
             save_now,
+            save_on_hide,
             submit,
             go_next,
             adopt: StoredValue::new(adopt),
@@ -311,6 +372,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
         SaveState::Unsaved => "Unsaved changes",
         SaveState::Saving => "Saving…",
         SaveState::Offline => "Offline — will retry",
+        SaveState::Elsewhere => "Not saved: open in another tab",
     };
     // Retry offline saves every few seconds.
     Effect::new(move |_| {
@@ -382,15 +444,15 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                     {move || (state.get().mode == Mode::Practice).then(|| view! {
                         <div class="timer-controls" aria-label="Timer controls">
                             {move || if state.get().paused {
-                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("resume")>"Resume timer"</button> }.into_any()
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action(TimerAction::Resume)>"Resume timer"</button> }.into_any()
                             } else {
-                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("pause")>"Pause timer"</button> }.into_any()
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action(TimerAction::Pause)>"Pause timer"</button> }.into_any()
                             }}
-                            <button type="button" class="link-button" on:click=move |_| timer_action("extend")>"+1 minute"</button>
+                            <button type="button" class="link-button" on:click=move |_| timer_action(TimerAction::Extend)>"+1 minute"</button>
                             {move || if state.get().timer_off {
-                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("on")>"Turn timer on"</button> }.into_any()
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action(TimerAction::On)>"Turn timer on"</button> }.into_any()
                             } else {
-                                view! { <button type="button" class="link-button" on:click=move |_| timer_action("off")>"Turn timer off"</button> }.into_any()
+                                view! { <button type="button" class="link-button" on:click=move |_| timer_action(TimerAction::Off)>"Turn timer off"</button> }.into_any()
                             }}
                         </div>
                     })}
@@ -484,9 +546,10 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
 /// What the page-wide listeners need, gathered so the browser-only code can
 /// live in one function. (The server build never reads them.)
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-struct BrowserHooks<S, A, B, C>
+struct BrowserHooks<S, H, A, B, C>
 where
     S: Fn() + Send + Sync + 'static,
+    H: Fn() + Send + Sync + 'static,
     A: Fn() + Send + Sync + 'static,
     B: Fn() + Send + Sync + 'static,
     C: Fn(RunnerState) + Send + Sync + 'static,
@@ -498,6 +561,7 @@ where
     revealed: RwSignal<bool>,
     grade: RwSignal<Option<u8>>,
     save_now: StoredValue<S>,
+    save_on_hide: StoredValue<H>,
     submit: StoredValue<A>,
     go_next: StoredValue<B>,
     adopt: StoredValue<C>,
@@ -506,9 +570,10 @@ where
 /// The ticking clock, keyboard shortcuts, and the page life cycle: save
 /// when the tab hides, re-sync with the server when it shows again.
 #[cfg(feature = "hydrate")]
-fn browser_hooks<S, A, B, C>(h: BrowserHooks<S, A, B, C>)
+fn browser_hooks<S, H, A, B, C>(h: BrowserHooks<S, H, A, B, C>)
 where
     S: Fn() + Send + Sync + 'static,
+    H: Fn() + Send + Sync + 'static,
     A: Fn() + Send + Sync + 'static,
     B: Fn() + Send + Sync + 'static,
     C: Fn(RunnerState) + Send + Sync + 'static,
@@ -522,6 +587,7 @@ where
         revealed,
         grade,
         save_now,
+        save_on_hide,
         submit,
         go_next,
         adopt,
@@ -540,12 +606,13 @@ where
     };
     let _ = window_event_listener_untyped("visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Hidden {
-            save_now.with_value(|f| f());
+            save_on_hide.with_value(|f| f());
         } else {
             resync();
+            save_now.with_value(|f| f());
         }
     });
-    let _ = window_event_listener_untyped("pagehide", move |_| save_now.with_value(|f| f()));
+    let _ = window_event_listener_untyped("pagehide", move |_| save_on_hide.with_value(|f| f()));
     let _ = window_event_listener(leptos::ev::keydown, move |ev| {
         let in_field = ev
             .target()
@@ -574,11 +641,33 @@ where
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn browser_hooks<S, A, B, C>(_: BrowserHooks<S, A, B, C>)
+fn browser_hooks<S, H, A, B, C>(_: BrowserHooks<S, H, A, B, C>)
 where
     S: Fn() + Send + Sync + 'static,
+    H: Fn() + Send + Sync + 'static,
     A: Fn() + Send + Sync + 'static,
     B: Fn() + Send + Sync + 'static,
     C: Fn(RunnerState) + Send + Sync + 'static,
 {
 }
+
+/// Sends a save with `navigator.sendBeacon`, which the browser delivers
+/// even when the page is going away.
+#[cfg(feature = "hydrate")]
+fn send_beacon(args: &SaveDraft) {
+    let Ok(params) = web_sys::UrlSearchParams::new() else {
+        return;
+    };
+    params.append("id", &args.id);
+    params.append("position", &args.position.to_string());
+    params.append("text", &args.text);
+    params.append("rev", &args.rev.to_string());
+    params.append("editor", &args.editor);
+    let url = <SaveDraft as leptos::server_fn::ServerFn>::PATH;
+    let _ = window()
+        .navigator()
+        .send_beacon_with_opt_url_search_params(url, Some(&params));
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn send_beacon(_: &SaveDraft) {}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::navigate::open_session_when_started;
 use crate::questions::types::{Level, TopicInfo};
 use crate::sessions::api::{RetryWeak, StartSession};
+use crate::sessions::types::Mode;
 
 /// Starts a session with sensible defaults in one click.
 #[island]
@@ -14,7 +15,7 @@ pub fn QuickStart() -> impl IntoView {
     open_session_when_started(value);
     let start = move |_| {
         action.dispatch(StartSession {
-            mode: "practice".into(),
+            mode: Mode::Practice,
             levels: vec![],
             topics: vec![],
             count: 5,
@@ -33,8 +34,8 @@ pub fn QuickStart() -> impl IntoView {
 
 #[island]
 pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
-    let mode = RwSignal::new("practice".to_owned());
-    let levels = RwSignal::new(Vec::<String>::new());
+    let mode = RwSignal::new(Mode::Practice);
+    let levels = RwSignal::new(Vec::<Level>::new());
     let chosen_topics = RwSignal::new(Vec::<String>::new());
     let count = RwSignal::new(5_u32);
     let per_question = RwSignal::new(300_u32);
@@ -42,14 +43,14 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
     let action = ServerAction::<StartSession>::new();
     let value = action.value();
     open_session_when_started(value);
-    let toggle = |list: RwSignal<Vec<String>>, item: String, on: bool| {
+    fn toggle<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
         list.update(|l| {
             l.retain(|x| *x != item);
             if on {
                 l.push(item);
             }
         });
-    };
+    }
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         action.dispatch(StartSession {
@@ -67,17 +68,17 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
             <fieldset>
                 <legend>"Mode"</legend>
                 <label class="check"><input type="radio" name="mode" value="practice" checked
-                    on:change=move |_| mode.set("practice".into())/>
+                    on:change=move |_| mode.set(Mode::Practice)/>
                     <span><strong>"Practice"</strong>" — the timer is a guide: pause, extend or switch it off; overtime is noted."</span></label>
                 <label class="check"><input type="radio" name="mode" value="interview"
-                    on:change=move |_| mode.set("interview".into())/>
+                    on:change=move |_| mode.set(Mode::Interview)/>
                     <span><strong>"Interview"</strong>" — hard limits: at zero your draft is submitted and you move on."</span></label>
             </fieldset>
             <fieldset>
                 <legend>"Levels " <span class="muted">"(none ticked = all)"</span></legend>
                 {Level::ALL.into_iter().map(|l| view! {
                     <label class="check"><input type="checkbox" name="level" value=l.as_str()
-                        on:change=move |ev| toggle(levels, l.as_str().to_owned(), event_target_checked(&ev))/>
+                        on:change=move |ev| toggle(levels, l, event_target_checked(&ev))/>
                         <span>{l.label()}</span></label>
                 }).collect_view()}
             </fieldset>
@@ -124,7 +125,7 @@ pub fn PractiseThis(slug: String) -> impl IntoView {
     open_session_when_started(value);
     let start = move |_| {
         action.dispatch(StartSession {
-            mode: "practice".into(),
+            mode: Mode::Practice,
             levels: vec![],
             topics: vec![],
             count: 1,

@@ -299,21 +299,33 @@ pub async fn past_answers(
     .await?;
     // Oldest first, so each attempt can be compared with the one before.
     rows.reverse();
-    let mut out: Vec<PastAnswer> = Vec::with_capacity(rows.len());
-    let mut previous: Option<&str> = None;
-    for row in &rows {
-        out.push(PastAnswer {
-            session_id: row.session_id.to_string(),
-            submitted_label: crate::dashboard::days::local_label(row.submitted_at, tz),
-            grade: row.self_grade.and_then(|g| u8::try_from(g).ok()),
-            time_spent_ms: row.time_spent_ms,
-            diff: match previous {
-                Some(before) => super::diff::word_diff(before, &row.answer),
-                None => super::diff::unchanged(&row.answer),
-            },
-        });
-        previous = Some(&row.answer);
-    }
+    let labels: Vec<String> = rows
+        .iter()
+        .map(|row| crate::dashboard::days::local_label(row.submitted_at, tz))
+        .collect();
+    // Diffs are CPU work with a deadline: off the async workers.
+    let mut out = tokio::task::spawn_blocking(move || {
+        let deadline = std::time::Instant::now() + super::diff::PAGE_BUDGET;
+        let mut out: Vec<PastAnswer> = Vec::with_capacity(rows.len());
+        let mut previous: Option<&str> = None;
+        for (row, submitted_label) in rows.iter().zip(labels) {
+            let diff = previous.map(|before| super::diff::word_diff(before, &row.answer, deadline));
+            out.push(PastAnswer {
+                session_id: row.session_id.to_string(),
+                submitted_label,
+                grade: row.self_grade.and_then(|g| u8::try_from(g).ok()),
+                time_spent_ms: row.time_spent_ms,
+                too_different: matches!(diff, Some(None)),
+                diff: diff
+                    .flatten()
+                    .unwrap_or_else(|| super::diff::unchanged(&row.answer)),
+            });
+            previous = Some(&row.answer);
+        }
+        out
+    })
+    .await
+    .map_err(|_| AppError::Internal)?;
     out.reverse();
     // The extra oldest row only served as the first shown one's "before".
     out.truncate(PAST_ANSWERS_LIMIT as usize);

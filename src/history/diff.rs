@@ -1,13 +1,44 @@
 //! Word diffs between two attempts at the same question (server only).
+//!
+//! Diffing is superlinear: two long, unrelated texts make Myers' algorithm
+//! spin (similar's docs say so). Anyone can store such answers, so every
+//! diff here is bounded three ways: inputs longer than [`MAX_DIFF_CHARS`]
+//! are not diffed at all, all the diffs of one page share one deadline
+//! (past it similar gives up and reports the rest as replaced), and the
+//! work runs on the blocking pool, never on the async workers. A diff that
+//! keeps less than [`MIN_SAME_RATIO`] of the text is no help to a reader
+//! and is shown as "too different to compare".
+
+use std::time::{Duration, Instant};
 
 use similar::{ChangeTag, TextDiff};
 
 use super::types::{DiffKind, DiffPart};
 
-/// `new` as runs of kept, added and removed text relative to `old`.
+/// Longer answers are shown whole, not diffed.
+pub const MAX_DIFF_CHARS: usize = 8_000;
+/// Time all the diffs of one page may take together.
+pub const PAGE_BUDGET: Duration = Duration::from_millis(50);
+/// Below this share of kept text a diff is noise.
+pub const MIN_SAME_RATIO: f32 = 0.2;
+
+/// `new` as runs of kept, added and removed text relative to `old`, or
+/// `None` when the two are too long or too different to compare usefully.
 /// Neighbouring changes of one kind merge into one run.
-pub fn word_diff(old: &str, new: &str) -> Vec<DiffPart> {
-    let diff = TextDiff::from_words(old, new);
+pub fn word_diff(old: &str, new: &str, deadline: Instant) -> Option<Vec<DiffPart>> {
+    if old.len() > MAX_DIFF_CHARS * 4
+        || new.len() > MAX_DIFF_CHARS * 4
+        || old.chars().count() > MAX_DIFF_CHARS
+        || new.chars().count() > MAX_DIFF_CHARS
+    {
+        return None;
+    }
+    let diff = TextDiff::configure()
+        .deadline(deadline)
+        .diff_words(old, new);
+    if !old.is_empty() && !new.is_empty() && diff.ratio() < MIN_SAME_RATIO {
+        return None;
+    }
     let mut parts: Vec<DiffPart> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {
@@ -23,7 +54,7 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffPart> {
             }),
         }
     }
-    parts
+    Some(parts)
 }
 
 /// An attempt with nothing to compare it with.
@@ -49,12 +80,18 @@ mod tests {
             .collect()
     }
 
+    fn later() -> Instant {
+        Instant::now() + Duration::from_secs(5)
+    }
+
     #[test]
     fn words_added_and_removed_are_marked() {
         let d = word_diff(
             "an index speeds reads",
             "a B-tree index speeds reads and slows writes",
-        );
+            later(),
+        )
+        .unwrap_or_default();
         assert_eq!(
             show(&d),
             "[-an][+a] [+B-tree ]index speeds reads[+ and slows writes]"
@@ -63,7 +100,48 @@ mod tests {
 
     #[test]
     fn the_same_text_is_one_unchanged_run() {
-        let d = word_diff("same words here", "same words here");
-        assert_eq!(d, unchanged("same words here"));
+        let d = word_diff("same words here", "same words here", later());
+        assert_eq!(d, Some(unchanged("same words here")));
+    }
+
+    /// Unrelated text of the same vocabulary: the worst case for Myers.
+    fn babble(seed: u64, words: usize) -> String {
+        let vocab = ["cache", "index", "lock", "queue", "shard", "row", "page", "log"];
+        let mut x = seed;
+        (0..words)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                vocab[(x >> 33) as usize % vocab.len()]
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn long_unrelated_answers_are_not_diffed_and_cost_nothing() {
+        let (a, b) = (babble(1, 3_300), babble(2, 3_300)); // ~20,000 chars each
+        assert!(a.len() > 18_000);
+        let started = Instant::now();
+        assert_eq!(word_diff(&a, &b, later()), None);
+        assert!(started.elapsed() < Duration::from_millis(50));
+    }
+
+    #[test]
+    fn a_passed_deadline_gives_up_quickly() {
+        let (a, b) = (babble(3, 1_200), babble(4, 1_200)); // ~7,000 chars each
+        let started = Instant::now();
+        let d = word_diff(&a, &b, Instant::now());
+        // Past the deadline similar reports the rest as replaced: too
+        // different to be worth showing.
+        assert_eq!(d, None);
+        assert!(started.elapsed() < Duration::from_millis(200));
+    }
+
+    #[test]
+    fn mostly_rewritten_answers_are_too_different() {
+        assert_eq!(
+            word_diff("alpha beta gamma delta", "one two three four five", later()),
+            None
+        );
     }
 }

@@ -130,8 +130,10 @@ pub struct PastAnswer {
     pub grade: Option<u8>,
     pub time_spent_ms: Option<i64>,
     /// The answer as a word diff against the attempt before it; the first
-    /// attempt is all `Same`.
+    /// attempt, and one too different to compare, is all `Same`.
     pub diff: Vec<DiffPart>,
+    /// The attempt before was too long or too different for a useful diff.
+    pub too_different: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

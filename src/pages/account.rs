@@ -38,7 +38,7 @@ pub fn AccountPage() -> impl IntoView {
                 <section class="panel">
                     <h2>"Delete account"</h2>
                     <p>"This removes your account and everything in it, immediately and for good. Download your data first if you want a copy."</p>
-                    <DeleteAccountForm username=user.username.clone()/>
+                    <DeleteAccountForm/>
                 </section>
             }.into_any()
         })}

@@ -74,6 +74,7 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button" href="/practice/new">"Choose what to practise"</a>
                 <a class="button" href="/questions">"Browse the question bank"</a>
             </p>
+            <p class="muted small" data-testid="guest-retention">{crate::accounts::types::guest_retention_note()}</p>
             {move || Suspend::new(async move {
                 bank_size().await.ok().map(|(questions, topics)| view! {
                     <p class="muted" data-testid="bank-size">

@@ -18,6 +18,7 @@ pub fn NewSessionPage() -> impl IntoView {
         <Title text="New session"/>
         <h1>"Start a session"</h1>
         <p class="lead">"Pick what to practise and how strict the clock should be. No account needed: you can register later and keep everything."</p>
+        <p class="muted" data-testid="guest-retention">{crate::accounts::types::guest_retention_note()}</p>
         {move || Suspend::new(async move {
             match list_topics().await {
                 Ok(topics) => view! { <SessionSetup topics/> }.into_any(),

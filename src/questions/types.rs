@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Level {
     Beginner,
     Intermediate,
@@ -37,11 +38,52 @@ impl Level {
 /// What the `/questions` list shows: every field lives in the URL so a link
 /// reproduces the view and Back returns to it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "RawQuestionFilter")]
 pub struct QuestionFilter {
     pub levels: Vec<Level>,
     pub topics: Vec<String>,
     pub q: String,
     pub page: u32,
+}
+
+/// A filter as it arrives, before [`QuestionFilter::normalized`].
+#[derive(Deserialize)]
+struct RawQuestionFilter {
+    #[serde(default)]
+    levels: Vec<Level>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: u32,
+}
+
+impl From<RawQuestionFilter> for QuestionFilter {
+    fn from(raw: RawQuestionFilter) -> Self {
+        Self {
+            levels: raw.levels,
+            topics: raw.topics,
+            q: raw.q,
+            page: raw.page,
+        }
+        .normalized()
+    }
+}
+
+/// Topics one filter may name.
+pub const MAX_FILTER_TOPICS: usize = 32;
+/// Last page (0-based) a list goes to.
+pub const MAX_PAGE: u32 = 9_999;
+
+/// A topic or question slug: lowercase letters, digits and dashes, at most
+/// 80 characters.
+pub fn is_slug(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 80
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Longest search text we accept; longer input is cut, not refused, since
@@ -62,21 +104,33 @@ impl QuestionFilter {
                         }
                     }
                 }
-                "topic" => {
-                    let ok = !value.is_empty()
-                        && value.len() <= 64
-                        && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
-                    if ok && !filter.topics.iter().any(|t| t == value) && filter.topics.len() < 32 {
-                        filter.topics.push(value.to_owned());
-                    }
-                }
-                "q" => filter.q = value.trim().chars().take(MAX_QUERY_CHARS).collect(),
-                "page" => filter.page = value.parse::<u32>().unwrap_or(1).clamp(1, 10_000) - 1,
+                "topic" => filter.topics.push(value.to_owned()),
+                "q" => filter.q = value.to_owned(),
+                "page" => filter.page = value.parse::<u32>().unwrap_or(1).saturating_sub(1),
                 _ => {}
             }
         }
-        filter.levels.sort();
-        filter
+        filter.normalized()
+    }
+
+    /// The one place a filter's bounds are enforced, whether it came from a
+    /// URL or straight from a server-function call: levels and topics
+    /// without repeats, topics well-formed and at most [`MAX_FILTER_TOPICS`],
+    /// the search text trimmed and cut to [`MAX_QUERY_CHARS`], the page
+    /// within [`MAX_PAGE`]. Deserializing a filter always runs it.
+    pub fn normalized(mut self) -> Self {
+        self.levels.sort();
+        self.levels.dedup();
+        let mut topics: Vec<String> = Vec::new();
+        for topic in self.topics {
+            if is_slug(&topic) && !topics.contains(&topic) && topics.len() < MAX_FILTER_TOPICS {
+                topics.push(topic);
+            }
+        }
+        self.topics = topics;
+        self.q = self.q.trim().chars().take(MAX_QUERY_CHARS).collect();
+        self.page = self.page.min(MAX_PAGE);
+        self
     }
 
     /// The query string (without `?`) that reproduces this filter.
@@ -214,6 +268,25 @@ mod tests {
             f.to_query(),
             "level=beginner&level=advanced&topic=apis&q=cache%20%26%20co&page=3"
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_decoded_filter_gets_the_same_bounds_as_a_url() {
+        let raw = serde_json::json!({
+            "levels": ["advanced", "advanced", "beginner"],
+            "topics": (0..100).map(|i| format!("t{i}")).chain(["Bad Topic".to_owned()]).collect::<Vec<_>>(),
+            "q": format!("  {}  ", "x".repeat(1000)),
+            "page": u32::MAX,
+        });
+        let f: QuestionFilter = match serde_json::from_value(raw) {
+            Ok(f) => f,
+            Err(e) => panic!("decodes: {e}"),
+        };
+        assert_eq!(f.levels, vec![Level::Beginner, Level::Advanced]);
+        assert_eq!(f.topics.len(), MAX_FILTER_TOPICS);
+        assert_eq!(f.q.chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(f.page, MAX_PAGE);
     }
 
     #[test]

@@ -20,6 +20,20 @@ ENVIRONMENT (all optional):
                              turn on when served over HTTPS  [default: false]
     REHEARSE_REQUEST_TIMEOUT_SECS  per-request time limit    [default: 30]
     REHEARSE_BODY_LIMIT_BYTES      largest request body       [default: 262144]
+    REHEARSE_HEADER_TIMEOUT_SECS   time a client gets to send a request's
+                                   headers, and to start its next request on
+                                   a kept-alive connection   [default: 10]
+    REHEARSE_MAX_CONNECTIONS       open connections at most   [default: 1024]
+    REHEARSE_TRUSTED_PROXIES       comma-separated addresses or CIDR ranges of
+                                   reverse proxies whose X-Forwarded-For /
+                                   Forwarded / X-Forwarded-Proto headers are
+                                   believed, e.g. 127.0.0.1,10.0.0.0/8
+                                   [default: none: the peer is the client]
+    REHEARSE_REGISTRATIONS_PER_HOUR  new accounts per client address [default: 10]
+    REHEARSE_GUESTS_PER_HOUR       new guest practice accounts per client
+                                   address                    [default: 20]
+    REHEARSE_GUEST_RETENTION_DAYS  a guest unseen this long is deleted with
+                                   all its data               [default: 30]
     LEPTOS_SITE_ROOT         where the built site (pkg/, CSS) lives [default: target/site]
 ";
 
@@ -31,6 +45,13 @@ pub struct Config {
     pub secure_cookies: bool,
     pub request_timeout: Duration,
     pub body_limit_bytes: usize,
+    pub header_read_timeout: Duration,
+    pub max_connections: usize,
+    /// Peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub registrations_per_hour: u32,
+    pub guests_per_hour: u32,
+    pub guest_retention_days: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +88,15 @@ impl Config {
                 30,
             )?),
             body_limit_bytes: parse_num(&get, "REHEARSE_BODY_LIMIT_BYTES", 256 * 1024)?,
+            header_read_timeout: Duration::from_secs(
+                parse_num(&get, "REHEARSE_HEADER_TIMEOUT_SECS", 10_u64)?.max(1),
+            ),
+            max_connections: parse_num(&get, "REHEARSE_MAX_CONNECTIONS", 1024_usize)?.max(1),
+            trusted_proxies: parse_nets(&get, "REHEARSE_TRUSTED_PROXIES")?,
+            registrations_per_hour: parse_num(&get, "REHEARSE_REGISTRATIONS_PER_HOUR", 10)?,
+            guests_per_hour: parse_num(&get, "REHEARSE_GUESTS_PER_HOUR", 20)?,
+            guest_retention_days: parse_num(&get, "REHEARSE_GUEST_RETENTION_DAYS", 30_u32)?
+                .max(1),
         })
     }
 
@@ -117,6 +147,29 @@ fn parse_num<T: std::str::FromStr>(
     }
 }
 
+/// A comma-separated list of addresses (`10.0.0.1`) and ranges (`10.0.0.0/8`).
+fn parse_nets(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let Some(raw) = get(name) else {
+        return Ok(Vec::new());
+    };
+    raw.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError {
+                    name,
+                    value: item.to_owned(),
+                    reason: "expected an IP address or a CIDR range such as 10.0.0.0/8",
+                })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +205,15 @@ mod tests {
         let err = config(&[("REHEARSE_BODY_LIMIT_BYTES", "lots")]).err();
         let msg = err.map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("REHEARSE_BODY_LIMIT_BYTES"), "{msg}");
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges() -> Result<(), ConfigError> {
+        let c = config(&[("REHEARSE_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")])?;
+        assert_eq!(c.trusted_proxies.len(), 3);
+        assert!(c.trusted_proxies[1].contains(&"10.1.2.3".parse::<std::net::IpAddr>().map_err(|_| ConfigError { name: "x", value: String::new(), reason: "" })?));
+        assert!(config(&[("REHEARSE_TRUSTED_PROXIES", "everyone")]).is_err());
+        assert!(config(&[])?.trusted_proxies.is_empty());
+        Ok(())
     }
 }

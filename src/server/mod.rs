@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod db;
+pub mod listen;
+pub mod net;
 mod router;
 mod state;
 
@@ -50,30 +52,31 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
 
     let leptos_options = get_configuration(None)?.leptos_options;
     let addr = config.addr;
+    let limits = listen::Limits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+    };
+    let guest_retention_days = config.guest_retention_days;
     let state = AppState::new(leptos_options, pool.clone(), config);
-    tokio::spawn(purge_expired_sessions(pool.clone()));
+    tokio::spawn(housekeeping(pool.clone(), guest_retention_days));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("Rehearse is running at http://{addr}");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    listen::serve(listener, app(state), limits, shutdown_signal()).await?;
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
 }
 
-/// Deletes expired login sessions once an hour.
-async fn purge_expired_sessions(pool: sqlx::SqlitePool) {
+/// Once an hour: expired login sessions, aged-out throttle records, and
+/// guests unseen for `guest_retention_days` (with everything they made).
+async fn housekeeping(pool: sqlx::SqlitePool, guest_retention_days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
-        match crate::accounts::session::purge_expired(&pool, db::now_ms()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(n, "purged expired sessions"),
-            Err(error) => tracing::warn!(%error, "could not purge expired sessions"),
+        match crate::accounts::housekeeping(&pool, db::now_ms(), guest_retention_days).await {
+            Ok(report) if report.is_empty() => {}
+            Ok(report) => tracing::info!(?report, "housekeeping"),
+            Err(error) => tracing::warn!(%error, "housekeeping failed"),
         }
     }
 }

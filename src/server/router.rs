@@ -22,7 +22,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use super::state::AppState;
+use super::{config::Config, state::AppState};
 use crate::app::{shell, App};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -70,8 +70,14 @@ pub fn app(state: AppState) -> Router {
                     config.body_limit_bytes,
                     limit_body,
                 ))
-                .layer(middleware::from_fn(security_headers))
-                .layer(middleware::from_fn(same_origin_writes))
+                .layer(middleware::from_fn_with_state(
+                    Arc::clone(&config),
+                    security_headers,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    Arc::clone(&config),
+                    same_origin_writes,
+                ))
                 .layer(middleware::from_fn(server_fn_error_status)),
         )
         .with_state(state)
@@ -145,10 +151,29 @@ async fn limit_body(State(limit): State<usize>, req: Request, next: Next) -> Res
 }
 
 /// Security headers on every response, with a fresh CSP nonce per request.
-async fn security_headers(mut req: Request, next: Next) -> Response {
+async fn security_headers(
+    State(config): State<Arc<Config>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let nonce = leptos::nonce::Nonce::new();
     req.extensions_mut().insert(nonce.clone());
+    let personal = shows_personal_data(&req, &config);
     let mut res = next.run(req).await;
+    // A page or reply for someone logged in (or being logged in) must not
+    // be kept by a shared cache or the browser's back-forward store.
+    let sets_cookie = res.headers().contains_key(header::SET_COOKIE);
+    if (personal || sets_cookie) && !res.headers().contains_key(header::CACHE_CONTROL) {
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if config.secure_cookies {
+        // Only over HTTPS, which secure cookies say this deployment uses.
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
@@ -174,40 +199,62 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
     res
 }
 
+/// Server functions, the data export, and any page requested with a
+/// session cookie may show a person's own data. Built assets never do.
+fn shows_personal_data(req: &Request, config: &Config) -> bool {
+    let path = req.uri().path();
+    if path.starts_with("/pkg/") || path == "/favicon.ico" {
+        return false;
+    }
+    path.starts_with("/api/")
+        || path == "/account/export"
+        || crate::accounts::session::token_from_headers(req.headers(), config.session_cookie_name())
+            .is_some()
+}
+
 /// Leptos server functions do no CSRF checking of their own. Every request
 /// that can change state must come from our own pages: a browser always sends
 /// `Origin` on cross-site POSTs, so a foreign or missing-but-cross-site origin
 /// is refused before any handler runs.
-async fn same_origin_writes(req: Request, next: Next) -> Response {
+async fn same_origin_writes(
+    State(config): State<Arc<Config>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    if is_same_origin(&req) {
-        next.run(req).await
+    let (parts, body) = req.into_parts();
+    if is_same_origin(&parts, &config) {
+        next.run(Request::from_parts(parts, body)).await
     } else {
-        tracing::warn!(uri = %req.uri(), "refused a cross-origin write");
+        tracing::warn!(
+            target: "security",
+            event = "cross_origin_write_refused",
+            request_id = ?parts.headers.get(REQUEST_ID),
+            path = %parts.uri.path(),
+            origin = ?parts.headers.get(header::ORIGIN),
+        );
         (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
     }
 }
 
-fn is_same_origin(req: &Request) -> bool {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok());
-    let origin = req
-        .headers()
+/// `Origin` must name this site exactly: scheme, host and port. The scheme
+/// is ours (https when secure cookies are on), or what a trusted proxy
+/// says the client used.
+fn is_same_origin(parts: &http::request::Parts, config: &Config) -> bool {
+    let origin = parts
+        .headers
         .get(header::ORIGIN)
         .and_then(|h| h.to_str().ok());
-    match (origin, host) {
-        (Some(origin), Some(host)) => origin
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest == host),
+    match (origin, super::net::client_origin(parts, config)) {
+        (Some(origin), Some(ours)) => origin.eq_ignore_ascii_case(&ours),
         // No Origin header: only non-browser clients (curl, tests) and
         // same-origin navigations in old browsers do this. Fall back on
         // Fetch Metadata, which every current browser sends.
         (None, _) => !matches!(
-            req.headers()
+            parts
+                .headers
                 .get("sec-fetch-site")
                 .and_then(|h| h.to_str().ok()),
             Some("cross-site" | "same-site")

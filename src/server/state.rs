@@ -7,7 +7,7 @@ use leptos::prelude::LeptosOptions;
 use sqlx::SqlitePool;
 
 use super::config::Config;
-use crate::accounts::throttle::LoginThrottle;
+use crate::accounts::password::HashGate;
 use crate::error::AppError;
 
 #[derive(Clone, FromRef)]
@@ -15,8 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub config: Arc<Config>,
-    /// Recent login failures, per username and per client address.
-    pub throttle: Arc<LoginThrottle>,
+    /// Bounds how many password hashes run at once.
+    pub hashing: Arc<HashGate>,
 }
 
 impl AppState {
@@ -25,7 +25,7 @@ impl AppState {
             leptos_options,
             pool,
             config: Arc::new(config),
-            throttle: Arc::new(LoginThrottle::default()),
+            hashing: Arc::new(HashGate::per_core()),
         }
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::types::*;
 use crate::error::AppError;
+use crate::questions::types::Level;
 
 #[cfg(feature = "ssr")]
 fn session_id(raw: &str) -> Result<uuid::Uuid, AppError> {
@@ -14,8 +15,8 @@ fn session_id(raw: &str) -> Result<uuid::Uuid, AppError> {
 /// Starts a session and returns its id. Guests get an account on the spot.
 #[server(endpoint = "sessions/start")]
 pub async fn start_session(
-    mode: String,
-    #[server(default)] levels: Vec<String>,
+    mode: Mode,
+    #[server(default)] levels: Vec<Level>,
     #[server(default)] topics: Vec<String>,
     count: u32,
     per_question_secs: u32,
@@ -26,54 +27,17 @@ pub async fn start_session(
 ) -> Result<String, AppError> {
     crate::error::respond(
         async move {
-            use crate::questions::types::Level;
-            let mode = Mode::parse(&mode)
-                .ok_or_else(|| AppError::invalid("mode", "Choose practice or interview mode."))?;
-            if !(MIN_QUESTIONS..=MAX_QUESTIONS).contains(&count) {
-                return Err(AppError::invalid(
-                    "count",
-                    "Choose between 1 and 50 questions.",
-                ));
-            }
-            let levels: Vec<Level> = levels.iter().filter_map(|l| Level::parse(l)).collect();
-            let topics: Vec<String> = topics
-                .into_iter()
-                .filter(|t| t.len() <= 64 && t.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
-                .take(32)
-                .collect();
-            let per_q = match per_question_secs {
-                0 => None,
-                s if (PER_QUESTION_SECS.0..=PER_QUESTION_SECS.1).contains(&s) => Some(s),
-                _ => {
-                    return Err(AppError::invalid(
-                        "per_question_secs",
-                        "A per-question limit is 5 seconds to 60 minutes.",
-                    ))
-                }
-            };
-            let total = match total_secs {
-                0 => None,
-                s if (TOTAL_SECS.0..=TOTAL_SECS.1).contains(&s) => Some(s),
-                _ => {
-                    return Err(AppError::invalid(
-                        "total_secs",
-                        "A total limit is 30 seconds to 6 hours.",
-                    ))
-                }
-            };
-            let user = crate::accounts::authz::ensure_user().await?;
-            let pool = crate::server::pool()?;
-            let only =
-                (!question.is_empty()).then(|| question.chars().take(80).collect::<String>());
-            let new = super::db::NewSession {
+            let new = super::db::NewSession::parse(
                 mode,
                 levels,
                 topics,
                 count,
-                per_question_secs: per_q,
-                total_secs: total,
-                only,
-            };
+                per_question_secs,
+                total_secs,
+                question,
+            )?;
+            let user = crate::accounts::authz::ensure_user().await?;
+            let pool = crate::server::pool()?;
             match super::db::create(&pool, user.id, &new, crate::server::db::now_ms()).await? {
                 Some(id) => Ok(id.to_string()),
                 None => Err(AppError::invalid(
@@ -90,44 +54,52 @@ pub async fn start_session(
 pub async fn session_state(id: String) -> Result<RunnerState, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::state(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                crate::server::db::now_ms(),
-            )
-            .await
+            let c = crate::accounts::authz::caller().await?;
+            super::db::state(&c.pool, session_id(&id)?, c.user.id, c.now).await
         }
         .await,
     )
 }
 
+/// Autosaves a draft. `rev` goes up with every save a tab makes; `editor`
+/// names the tab, so a refusal can tell "your own newer save is already
+/// stored" from "another tab is editing this answer".
 #[server(endpoint = "sessions/save")]
-pub async fn save_draft(id: String, position: u32, text: String) -> Result<SaveAck, AppError> {
+pub async fn save_draft(
+    id: String,
+    position: u32,
+    text: String,
+    #[server(default)] rev: u32,
+    #[server(default)] editor: String,
+) -> Result<SaveAck, AppError> {
     crate::error::respond(
         async move {
-            if text.chars().count() > MAX_ANSWER_CHARS {
-                return Err(AppError::invalid(
-                    "text",
-                    format!("Answers are limited to {MAX_ANSWER_CHARS} characters."),
-                ));
+            check_answer_length(&text)?;
+            if editor.len() > MAX_EDITOR_ID {
+                return Err(AppError::invalid("editor", "Malformed editor id."));
             }
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::save_draft(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                position,
-                &text,
-                crate::server::db::now_ms(),
-            )
-            .await
+            let c = crate::accounts::authz::caller().await?;
+            let draft = super::db::Draft {
+                text: &text,
+                rev: i64::from(rev),
+                editor: &editor,
+            };
+            super::db::save_draft(&c.pool, session_id(&id)?, c.user.id, position, draft, c.now)
+                .await
         }
         .await,
     )
+}
+
+#[cfg(feature = "ssr")]
+fn check_answer_length(text: &str) -> Result<(), AppError> {
+    if text.chars().count() > MAX_ANSWER_CHARS {
+        return Err(AppError::invalid(
+            "text",
+            format!("Answers are limited to {MAX_ANSWER_CHARS} characters."),
+        ));
+    }
+    Ok(())
 }
 
 #[server(endpoint = "sessions/submit")]
@@ -138,23 +110,9 @@ pub async fn submit_answer(
 ) -> Result<RunnerState, AppError> {
     crate::error::respond(
         async move {
-            if text.chars().count() > MAX_ANSWER_CHARS {
-                return Err(AppError::invalid(
-                    "text",
-                    format!("Answers are limited to {MAX_ANSWER_CHARS} characters."),
-                ));
-            }
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::submit(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                position,
-                &text,
-                crate::server::db::now_ms(),
-            )
-            .await
+            check_answer_length(&text)?;
+            let c = crate::accounts::authz::caller().await?;
+            super::db::submit(&c.pool, session_id(&id)?, c.user.id, position, &text, c.now).await
         }
         .await,
     )
@@ -186,18 +144,17 @@ pub async fn grade_answer(
             if key_points_hit.len() > 16 {
                 return Err(AppError::invalid("key_points_hit", "Too many key points."));
             }
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
+            let c = crate::accounts::authz::caller().await?;
             super::db::grade(
-                &pool,
+                &c.pool,
                 session_id(&id)?,
-                user.id,
+                c.user.id,
                 position,
                 grade,
                 &key_points_hit,
                 flagged,
                 &note,
-                crate::server::db::now_ms(),
+                c.now,
             )
             .await
         }
@@ -209,45 +166,20 @@ pub async fn grade_answer(
 pub async fn next_question(id: String, position: u32) -> Result<RunnerState, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::next(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                position,
-                crate::server::db::now_ms(),
-            )
-            .await
+            let c = crate::accounts::authz::caller().await?;
+            super::db::next(&c.pool, session_id(&id)?, c.user.id, position, c.now).await
         }
         .await,
     )
 }
 
-/// `action`: pause, resume, extend, off or on (practice mode only).
+/// Pause, resume, +1 minute, timer off or on (practice mode only).
 #[server(endpoint = "sessions/timer")]
-pub async fn adjust_timer(id: String, action: String) -> Result<RunnerState, AppError> {
+pub async fn adjust_timer(id: String, action: TimerAction) -> Result<RunnerState, AppError> {
     crate::error::respond(
         async move {
-            use super::db::TimerAction;
-            let action = match action.as_str() {
-                "pause" => TimerAction::Pause,
-                "resume" => TimerAction::Resume,
-                "extend" => TimerAction::Extend,
-                "off" => TimerAction::Off,
-                "on" => TimerAction::On,
-                _ => return Err(AppError::invalid("action", "Unknown timer action.")),
-            };
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::adjust_timer(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                action,
-                crate::server::db::now_ms(),
-            )
-            .await
+            let c = crate::accounts::authz::caller().await?;
+            super::db::adjust_timer(&c.pool, session_id(&id)?, c.user.id, action, c.now).await
         }
         .await,
     )
@@ -257,15 +189,8 @@ pub async fn adjust_timer(id: String, action: String) -> Result<RunnerState, App
 pub async fn end_session(id: String) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::end(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                crate::server::db::now_ms(),
-            )
-            .await
+            let c = crate::accounts::authz::caller().await?;
+            super::db::end(&c.pool, session_id(&id)?, c.user.id, c.now).await
         }
         .await,
     )
@@ -275,15 +200,8 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
 pub async fn get_session_summary(id: String) -> Result<SessionSummary, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            super::db::summary(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                crate::server::db::now_ms(),
-            )
-            .await
+            let c = crate::accounts::authz::caller().await?;
+            super::db::summary(&c.pool, session_id(&id)?, c.user.id, c.now).await
         }
         .await,
     )
@@ -310,16 +228,9 @@ pub async fn find_active_session() -> Result<Option<ActiveSession>, AppError> {
 pub async fn retry_weak(id: String) -> Result<String, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            match super::db::retry_weak(
-                &pool,
-                session_id(&id)?,
-                user.id,
-                Some(300),
-                crate::server::db::now_ms(),
-            )
-            .await?
+            let c = crate::accounts::authz::caller().await?;
+            match super::db::retry_weak(&c.pool, session_id(&id)?, c.user.id, Some(300), c.now)
+                .await?
             {
                 Some(new) => Ok(new.to_string()),
                 None => Err(AppError::Conflict(

@@ -24,6 +24,85 @@ pub struct NewSession {
     pub only: Option<String>,
 }
 
+/// Most topics one session may name (the bank has a dozen).
+pub const MAX_TOPICS: usize = 32;
+
+impl NewSession {
+    /// Checks what a person asked for, once, where it enters: every list
+    /// bounded and without repeats, every number in range, with a message
+    /// that says what to change.
+    pub fn parse(
+        mode: Mode,
+        levels: Vec<Level>,
+        topics: Vec<String>,
+        count: u32,
+        per_question_secs: u32,
+        total_secs: u32,
+        question: String,
+    ) -> Result<Self, crate::error::AppError> {
+        use crate::error::AppError;
+        if !(MIN_QUESTIONS..=MAX_QUESTIONS).contains(&count) {
+            return Err(AppError::invalid(
+                "count",
+                format!("Choose between {MIN_QUESTIONS} and {MAX_QUESTIONS} questions."),
+            ));
+        }
+        // Level has three values, so dedup bounds the list.
+        let mut levels = levels;
+        levels.sort();
+        levels.dedup();
+        let mut seen: Vec<String> = Vec::new();
+        for topic in topics {
+            if !crate::questions::types::is_slug(&topic) {
+                return Err(AppError::invalid("topics", "Unknown topic."));
+            }
+            if !seen.contains(&topic) {
+                seen.push(topic);
+            }
+        }
+        if seen.len() > MAX_TOPICS {
+            return Err(AppError::invalid(
+                "topics",
+                format!("Choose at most {MAX_TOPICS} topics."),
+            ));
+        }
+        let per_question_secs = match per_question_secs {
+            0 => None,
+            s if (PER_QUESTION_SECS.0..=PER_QUESTION_SECS.1).contains(&s) => Some(s),
+            _ => {
+                return Err(AppError::invalid(
+                    "per_question_secs",
+                    "A per-question limit is 5 seconds to 60 minutes.",
+                ))
+            }
+        };
+        let total_secs = match total_secs {
+            0 => None,
+            s if (TOTAL_SECS.0..=TOTAL_SECS.1).contains(&s) => Some(s),
+            _ => {
+                return Err(AppError::invalid(
+                    "total_secs",
+                    "A total limit is 30 seconds to 6 hours.",
+                ))
+            }
+        };
+        let only = match question.as_str() {
+            "" => None,
+            slug if crate::questions::types::is_slug(slug) => Some(question),
+            _ => return Err(AppError::NotFound("That question".into())),
+        };
+        Ok(Self {
+            mode,
+            levels,
+            topics: seen,
+            count,
+            per_question_secs,
+            total_secs,
+            only,
+        })
+    }
+}
+
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct SessionRow {
     pub id: Uuid,
@@ -57,6 +136,7 @@ impl SessionRow {
 struct AnswerRow {
     position: i64,
     draft: String,
+    draft_rev: i64,
     answer: Option<String>,
     deadline_at: Option<i64>,
     submitted_at: Option<i64>,
@@ -232,7 +312,7 @@ async fn load_answer(
     position: i64,
 ) -> Result<Option<AnswerRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT a.position, a.draft, a.answer, a.deadline_at, a.submitted_at,
+        "SELECT a.position, a.draft, a.draft_rev, a.answer, a.deadline_at, a.submitted_at,
                 a.timed_out, a.self_grade, a.key_points_hit, a.flagged, a.note, a.overtime_ms,
                 q.slug, q.prompt, q.level, t.name AS topic_name, q.answer_html, q.key_points,
                 t.behavioral
@@ -341,6 +421,7 @@ async fn build_state(
         level: Level::parse(&a.level).unwrap_or(Level::Beginner),
         topic_name: a.topic_name,
         text: a.answer.unwrap_or(a.draft),
+        draft_rev: u32::try_from(a.draft_rev).unwrap_or(0),
         deadline_at: a.deadline_at,
         session_deadline_at: s.deadline_at,
         server_now: now,
@@ -356,19 +437,31 @@ async fn build_state(
     })
 }
 
+/// One autosave: the text, the revision the tab gave it, and the tab.
+#[derive(Clone, Copy, Debug)]
+pub struct Draft<'a> {
+    pub text: &'a str,
+    pub rev: i64,
+    pub editor: &'a str,
+}
+
 /// Autosave. One statement: it only lands on the caller's own, current,
-/// unsubmitted answer, and (in interview mode) before the deadline.
+/// unsubmitted answer, (in interview mode) before the deadline, and only
+/// when its revision is newer than the stored one. A save that arrives
+/// after a newer one (the network reordered them, or another tab saved
+/// since) changes nothing.
 pub async fn save_draft(
     pool: &SqlitePool,
     id: Uuid,
     user: Uuid,
     position: u32,
-    text: &str,
+    draft: Draft<'_>,
     now: i64,
 ) -> Result<SaveAck, AppError> {
     let changed = sqlx::query(
-        "UPDATE session_answers SET draft = ?4, draft_saved_at = ?5
+        "UPDATE session_answers SET draft = ?4, draft_saved_at = ?5, draft_rev = ?7, draft_editor = ?8
          WHERE session_id = ?1 AND position = ?2 AND user_id = ?3 AND submitted_at IS NULL
+           AND draft_rev < ?7
            AND EXISTS (SELECT 1 FROM interview_sessions s
                        WHERE s.id = ?1 AND s.status = 'active' AND s.current_position = ?2
                          AND (s.mode = 'practice' OR session_answers.deadline_at IS NULL
@@ -377,34 +470,72 @@ pub async fn save_draft(
     .bind(id)
     .bind(i64::from(position))
     .bind(user)
-    .bind(text)
+    .bind(draft.text)
     .bind(now)
     .bind(timer::GRACE_MS)
+    .bind(draft.rev)
+    .bind(draft.editor)
     .execute(pool)
     .await?
     .rows_affected();
     if changed == 1 {
-        return Ok(SaveAck { saved_at: now });
+        return Ok(SaveAck {
+            saved_at: now,
+            rev: u32::try_from(draft.rev).unwrap_or(0),
+        });
     }
     // Say why, without having changed anything.
     let mut conn = pool.acquire().await?;
     let s = owned(&mut conn, id, user).await?;
-    // A save that lost the race with its own submit (the blur before a
-    // click on Submit) carries the text that was submitted: nothing is
-    // lost, so it is not an error.
-    let submitted: Option<(Option<String>, Option<i64>)> = sqlx::query_as(
-        "SELECT answer, submitted_at FROM session_answers WHERE session_id = ?1 AND position = ?2",
+    let stored: Option<StoredDraft> = sqlx::query_as(
+        "SELECT draft, draft_rev, draft_editor, answer, submitted_at
+         FROM session_answers WHERE session_id = ?1 AND position = ?2",
     )
     .bind(id)
     .bind(i64::from(position))
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((Some(answer), Some(at))) = submitted {
-        if answer == text {
-            return Ok(SaveAck { saved_at: at });
+    let Some(stored) = stored else {
+        return Err(refusal(&s, position));
+    };
+    // A save that lost the race with its own submit (the blur before a
+    // click on Submit) carries the text that was submitted: nothing is
+    // lost, so it is not an error.
+    if let (Some(answer), Some(at)) = (&stored.answer, stored.submitted_at) {
+        if answer == draft.text {
+            return Ok(SaveAck {
+                saved_at: at,
+                rev: u32::try_from(stored.draft_rev).unwrap_or(0),
+            });
         }
+        return Err(refusal(&s, position));
+    }
+    if s.is_active() && i64::from(position) == s.current_position && stored.draft_rev >= draft.rev
+    {
+        if stored.draft_rev == draft.rev && stored.draft == draft.text {
+            // The same save twice (a retry after a lost reply): done already.
+            return Ok(SaveAck {
+                saved_at: now,
+                rev: u32::try_from(draft.rev).unwrap_or(0),
+            });
+        }
+        return Err(if stored.draft_editor == draft.editor {
+            AppError::Conflict(STALE_OWN_SAVE.into())
+        } else {
+            AppError::Conflict(OTHER_EDITOR.into())
+        });
     }
     Err(refusal(&s, position))
+}
+
+
+#[derive(sqlx::FromRow)]
+struct StoredDraft {
+    draft: String,
+    draft_rev: i64,
+    draft_editor: String,
+    answer: Option<String>,
+    submitted_at: Option<i64>,
 }
 
 fn refusal(s: &SessionRow, position: u32) -> AppError {
@@ -444,6 +575,12 @@ pub async fn submit(
         if let Some((started, deadline, None)) = row {
             let started = started.unwrap_or(now);
             let timed = !s.timer_off;
+            // A paused clock stopped at the pause: the time since then is
+            // not overtime.
+            let deadline = match s.paused_at {
+                Some(paused_at) => timer::resume_deadline(deadline, paused_at, now),
+                None => deadline,
+            };
             // The browser submits at zero; the server decides what is late.
             let overtime = if timed {
                 timer::overtime_ms(now, deadline)
@@ -662,14 +799,7 @@ pub async fn end(pool: &SqlitePool, id: Uuid, user: Uuid, now: i64) -> Result<()
 
 /// Timer controls, practice mode only (WCAG 2.2.1: the person can pause,
 /// extend or switch off a time limit).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimerAction {
-    Pause,
-    Resume,
-    Extend,
-    Off,
-    On,
-}
+pub use super::types::TimerAction;
 
 pub const EXTEND_MS: i64 = 60_000;
 

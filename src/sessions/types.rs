@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::questions::types::Level;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// The timer is a guide: pause, extend or switch it off; overtime is
     /// recorded, never enforced.
@@ -33,6 +34,18 @@ impl Mode {
             Self::Interview => "Interview",
         }
     }
+}
+
+/// What the timer controls of a practice session do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimerAction {
+    Pause,
+    Resume,
+    /// One more minute.
+    Extend,
+    Off,
+    On,
 }
 
 pub const MIN_QUESTIONS: u32 = 1;
@@ -77,6 +90,8 @@ pub struct RunnerState {
     pub topic_name: String,
     /// The saved draft while answering, the submitted answer afterwards.
     pub text: String,
+    /// The stored draft's revision: a tab's next save must be newer.
+    pub draft_rev: u32,
     pub deadline_at: Option<i64>,
     pub session_deadline_at: Option<i64>,
     /// The server's clock when this was built: the browser counts down from
@@ -96,7 +111,17 @@ pub struct RunnerState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaveAck {
     pub saved_at: i64,
+    /// The revision now stored.
+    pub rev: u32,
 }
+
+/// A save overtaken by a newer one from the same tab: harmless.
+pub const STALE_OWN_SAVE: &str = "A newer version of this draft is already saved.";
+/// Another tab or window saved this answer since this one last did.
+pub const OTHER_EDITOR: &str = "This answer is being edited in another tab or window. Reload this page to continue with the newest text.";
+
+/// Longest tab id a save may carry.
+pub const MAX_EDITOR_ID: usize = 64;
 
 /// One row of the summary.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,12 +8,30 @@ use sqlx::SqlitePool;
 use tower::ServiceExt;
 
 pub fn state(pool: SqlitePool) -> AppState {
-    let config = Config::from_lookup(|_| None).expect("default config is valid");
+    state_with(pool, &[])
+}
+
+/// State with some settings changed, as `REHEARSE_*` variables would.
+pub fn state_with(pool: SqlitePool, env: &[(&str, &str)]) -> AppState {
+    let config = Config::from_lookup(|name| {
+        env.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    })
+    .expect("test config is valid");
     AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
         pool,
         config,
     )
+}
+
+/// The app with the bank loaded and some settings changed.
+pub async fn app_with_config(pool: SqlitePool, env: &[(&str, &str)]) -> Router {
+    rehearse::questions::sync_builtin_bank(&pool)
+        .await
+        .expect("bank syncs");
+    rehearse::server::app(state_with(pool, env))
 }
 
 pub async fn app_with_bank(pool: SqlitePool) -> Router {
@@ -83,6 +101,18 @@ impl Client {
         form: &[(&str, &str)],
         origin: &str,
     ) -> Reply {
+        self.call_with(endpoint, form, origin, |r| r).await
+    }
+
+    /// Calls a server function, letting `edit` add headers or extensions
+    /// (a client address, forwarding headers) before it is sent.
+    pub async fn call_with(
+        &mut self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        origin: &str,
+        edit: impl FnOnce(Request<Body>) -> Request<Body>,
+    ) -> Reply {
         let body = form
             .iter()
             .map(|(k, v)| format!("{k}={}", rehearse::questions::types::encode_component(v)))
@@ -96,7 +126,7 @@ impl Client {
         if let Some(c) = &self.cookie {
             req = req.header("cookie", c.clone());
         }
-        let reply = send(&self.app, req.body(Body::from(body)).expect("request")).await;
+        let reply = send(&self.app, edit(req.body(Body::from(body)).expect("request"))).await;
         self.absorb(&reply);
         reply
     }

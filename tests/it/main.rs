@@ -7,6 +7,7 @@ mod accounts;
 mod bank;
 mod dashboard;
 mod database;
+mod hardening;
 mod history;
 mod router;
 mod sessions;

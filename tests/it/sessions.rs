@@ -13,6 +13,16 @@ use uuid::Uuid;
 
 const T0: i64 = 1_800_000_000_000;
 
+/// A save with a revision newer than every earlier one in this process.
+fn draft(text: &str) -> db::Draft<'_> {
+    static REV: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
+    db::Draft {
+        text,
+        rev: REV.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        editor: "test",
+    }
+}
+
 async fn user(pool: &SqlitePool) -> Uuid {
     rehearse::accounts::db::create_guest(pool)
         .await
@@ -51,7 +61,7 @@ async fn interview_question_is_auto_submitted_with_the_last_draft(pool: SqlitePo
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 3, Some(10), None).await;
-    db::save_draft(&pool, s, u, 0, "first thoughts", T0 + 5_000)
+    db::save_draft(&pool, s, u, 0, draft("first thoughts"), T0 + 5_000)
         .await
         .expect("save");
 
@@ -73,7 +83,7 @@ async fn interview_question_is_auto_submitted_with_the_last_draft(pool: SqlitePo
     );
 
     // A save that arrives too late changes nothing and says why.
-    let refused = db::save_draft(&pool, s, u, 0, "too late", T0 + 20_000).await;
+    let refused = db::save_draft(&pool, s, u, 0, draft("too late"), T0 + 20_000).await;
     assert!(refused.is_err());
     let again = db::state(&pool, s, u, T0 + 20_000).await.expect("state");
     assert_eq!(again.text, "first thoughts");
@@ -103,10 +113,10 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
     assert_eq!(second.phase, Phase::Reviewing);
     // An autosave of the submitted text that arrives after the submit is
     // harmless; a different text is refused and changes nothing.
-    assert!(db::save_draft(&pool, s, u, 0, "my answer", T0 + 2_500)
+    assert!(db::save_draft(&pool, s, u, 0, draft("my answer"), T0 + 2_500)
         .await
         .is_ok());
-    assert!(db::save_draft(&pool, s, u, 0, "edited later", T0 + 3_000)
+    assert!(db::save_draft(&pool, s, u, 0, draft("edited later"), T0 + 3_000)
         .await
         .is_err());
     let state = db::state(&pool, s, u, T0 + 3_000).await.expect("state");
@@ -120,7 +130,7 @@ async fn practice_overtime_is_recorded_not_enforced(pool: SqlitePool) {
     let s = start(&pool, u, Mode::Practice, 1, Some(60), None).await;
     let late = db::state(&pool, s, u, T0 + 600_000).await.expect("state");
     assert_eq!(late.phase, Phase::Answering, "practice never auto-submits");
-    db::save_draft(&pool, s, u, 0, "still typing", T0 + 600_000)
+    db::save_draft(&pool, s, u, 0, draft("still typing"), T0 + 600_000)
         .await
         .expect("late saves are fine");
     let done = db::submit(&pool, s, u, 0, "done", T0 + 90_000 + 600_000)
@@ -219,7 +229,7 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
     .expect("row");
     assert_eq!(hit, "[0,1]");
     // A finished session refuses changes.
-    assert!(db::save_draft(&pool, s, u, 1, "x", T0 + 9_000)
+    assert!(db::save_draft(&pool, s, u, 1, draft("x"), T0 + 9_000)
         .await
         .is_err());
 }
@@ -229,7 +239,7 @@ async fn the_total_deadline_finishes_an_interview(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 5, None, Some(60)).await;
-    db::save_draft(&pool, s, u, 0, "partial", T0 + 30_000)
+    db::save_draft(&pool, s, u, 0, draft("partial"), T0 + 30_000)
         .await
         .expect("save");
     let after = db::state(&pool, s, u, T0 + 60_001 + GRACE_MS)
@@ -302,7 +312,7 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
             let u = user(&pool).await;
             let s = start(&pool, u, Mode::Practice, 2, None, None).await;
             for k in 0..10 {
-                db::save_draft(&pool, s, u, 0, &format!("user {i} draft {k}"), T0 + k)
+                db::save_draft(&pool, s, u, 0, draft(&format!("user {i} draft {k}")), T0 + k)
                     .await
                     .expect("save");
             }
@@ -384,7 +394,7 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
     let r = alice
         .call(
             "sessions/save",
-            &[("id", &id), ("position", "0"), ("text", &huge)],
+            &[("id", &id), ("position", "0"), ("text", &huge), ("rev", "1")],
         )
         .await;
     assert_eq!(r.status, 422);
@@ -415,7 +425,7 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
         ("sessions/state", vec![("id", &id)]),
         (
             "sessions/save",
-            vec![("id", &id), ("position", "0"), ("text", "mine now")],
+            vec![("id", &id), ("position", "0"), ("text", "mine now"), ("rev", "9")],
         ),
         (
             "sessions/submit",
