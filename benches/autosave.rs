@@ -48,7 +48,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // Served as `rehearse` serves: through the same accept loop.
     let server = tokio::spawn(async move {
         let app = rehearse::server::app(state);
-        let _ = rehearse::server::listen::serve(listener, app, limits, std::future::pending()).await;
+        let _ =
+            rehearse::server::listen::serve(listener, app, limits, std::future::pending()).await;
     });
     let base = format!("http://{addr}");
     let client: HttpClient = Client::builder(TokioExecutor::new())

@@ -127,18 +127,10 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
             let found = db::find_login(&state.pool, &username).await?;
             // Exactly one hash either way, so timing can't tell a wrong
             // password from an unknown user.
+            let found = found.map(|row| (row.id, row.password_hash));
             let user_id = state
                 .hashing
-                .run(move || match found {
-                    Some(db::LoginRow {
-                        id,
-                        password_hash: Some(hash),
-                    }) => pw::verify(&password, &hash).then_some(id),
-                    _ => {
-                        pw::verify_dummy(&password);
-                        None
-                    }
-                })
+                .run(move || pw::check_login(found, &password))
                 .await?;
             let Some(user_id) = user_id else {
                 tracing::warn!(target: "security", event = "login_failed", request_id = %super::authz::request_id(), %username, %address);
@@ -300,9 +292,9 @@ pub struct Settings {
 pub async fn account_settings() -> Result<Settings, AppError> {
     crate::error::respond(
         async move {
-            let user = super::authz::require_user().await?;
-            let pool = crate::server::pool()?;
-            let (time_zone, hide_streaks) = crate::dashboard::db::settings(&pool, user.id).await?;
+            let c = super::authz::caller().await?;
+            let (time_zone, hide_streaks) =
+                crate::dashboard::db::settings(&c.pool, c.user.id).await?;
             Ok(Settings {
                 time_zone,
                 hide_streaks,
@@ -322,21 +314,20 @@ pub async fn save_settings(
 ) -> Result<(), AppError> {
     crate::error::respond(
         async move {
-            let user = super::authz::require_user().await?;
+            let c = super::authz::caller().await?;
             if time_zone.len() > 64 || !crate::dashboard::days::is_known_zone(&time_zone) {
                 return Err(AppError::invalid(
                     "time_zone",
                     "Pick a time zone from the list, such as Europe/Paris.",
                 ));
             }
-            let pool = crate::server::pool()?;
-            let mut tx = crate::server::db::begin_write(&pool).await?;
+            let mut tx = crate::server::db::begin_write(&c.pool).await?;
             let changed =
-                super::db::save_settings(&mut tx, user.id, &time_zone, hide_streaks.is_some())
+                super::db::save_settings(&mut tx, c.user.id, &time_zone, hide_streaks.is_some())
                     .await?;
             if changed {
                 // Days are counted in the user's zone: recount them.
-                crate::dashboard::rollup::rebuild_days(&mut tx, user.id, &time_zone).await?;
+                crate::dashboard::rollup::rebuild_days(&mut tx, c.user.id, &time_zone).await?;
             }
             tx.commit().await?;
             Ok(())

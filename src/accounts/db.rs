@@ -288,7 +288,9 @@ pub async fn export(
         if out.send(format!(",\"{name}\":[")).await.is_err() {
             return Ok(true);
         }
-        let mut rows = sqlx::query_scalar::<_, String>(sql).bind(id).fetch(&mut *tx);
+        let mut rows = sqlx::query_scalar::<_, String>(sql)
+            .bind(id)
+            .fetch(&mut *tx);
         let mut first = true;
         while let Some(row) = rows.try_next().await? {
             let chunk = if first { row } else { format!(",{row}") };

@@ -45,12 +45,28 @@ pub fn verify(password: &str, stored: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Spends the same time as a real check, so "no such user" and "wrong
-/// password" can't be told apart by timing.
-pub fn verify_dummy(password: &str) {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash("not-a-real-password").unwrap_or_default());
-    let _ = verify(password, dummy);
+/// A login check: the id of the account when `password` matches its hash.
+/// Exactly one hash is computed whatever happens (unknown user, account
+/// without a password, wrong password, right password), so timing can't
+/// tell them apart.
+pub fn check_login<T>(found: Option<(T, Option<String>)>, password: &str) -> Option<T> {
+    check_login_with(found, password, verify)
+}
+
+fn check_login_with<T>(
+    found: Option<(T, Option<String>)>,
+    password: &str,
+    verify: impl Fn(&str, &str) -> bool,
+) -> Option<T> {
+    match found {
+        Some((id, Some(stored))) => verify(password, &stored).then_some(id),
+        _ => {
+            static DUMMY: OnceLock<String> = OnceLock::new();
+            let dummy = DUMMY.get_or_init(|| hash("not-a-real-password").unwrap_or_default());
+            let _ = verify(password, dummy);
+            None
+        }
+    }
 }
 
 /// NIST-style rules: length, not the username, and not easy to guess. What
@@ -163,12 +179,36 @@ mod tests {
     }
 
     #[test]
+    fn every_login_outcome_costs_exactly_one_hash() -> Result<(), HashError> {
+        let stored = hash("the right words")?;
+        let calls = std::cell::Cell::new(0);
+        let counting = |p: &str, h: &str| {
+            calls.set(calls.get() + 1);
+            verify(p, h)
+        };
+        for (found, password, expect) in [
+            (Some((1, Some(stored.clone()))), "the right words", Some(1)),
+            (Some((1, Some(stored.clone()))), "the wrong words", None),
+            (Some((1, None)), "a guest has no password", None),
+            (None, "nobody by that name", None),
+        ] {
+            calls.set(0);
+            assert_eq!(check_login_with(found, password, counting), expect);
+            assert_eq!(calls.get(), 1, "{password}");
+        }
+        Ok(())
+    }
+
+    #[test]
     fn rules_are_length_and_commonness_only() {
         assert!(password_problem("short", "ada").is_some());
         assert!(password_problem("adalovelace", "AdaLovelace").is_some());
         assert!(password_problem(&"x".repeat(129), "ada").is_some());
         assert_eq!(password_problem("plain lowercase words", "ada"), None);
-        assert_eq!(password_problem("correct horse battery staple", "ada"), None);
+        assert_eq!(
+            password_problem("correct horse battery staple", "ada"),
+            None
+        );
     }
 
     #[test]
@@ -176,10 +216,26 @@ mod tests {
         // From the top of breach-frequency lists, beyond any short list,
         // plus keyboard walks, repeats, and the username with digits.
         for weak in [
-            "Password123", "iloveyou", "qwertyuiop", "1q2w3e4r5t", "football",
-            "baseball1", "sunshine1", "princess", "superman", "whatever",
-            "trustno1", "starwars", "michael1", "jennifer", "passw0rd!",
-            "aaaaaaaaaaaa", "abcdefghij", "asdfghjkl;", "adalovelace1", "123456789012",
+            "Password123",
+            "iloveyou",
+            "qwertyuiop",
+            "1q2w3e4r5t",
+            "football",
+            "baseball1",
+            "sunshine1",
+            "princess",
+            "superman",
+            "whatever",
+            "trustno1",
+            "starwars",
+            "michael1",
+            "jennifer",
+            "passw0rd!",
+            "aaaaaaaaaaaa",
+            "abcdefghij",
+            "asdfghjkl;",
+            "adalovelace1",
+            "123456789012",
         ] {
             assert!(
                 password_problem(weak, "adalovelace").is_some(),

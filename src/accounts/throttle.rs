@@ -125,7 +125,7 @@ pub async fn reserve(
     }
     if wait_ms > 0 {
         tx.rollback().await?;
-        let secs = u64::try_from(wait_ms.max(1000).div_ceil(1000)).unwrap_or(1);
+        let secs = u64::try_from((wait_ms.max(1000) + 999) / 1000).unwrap_or(1);
         return Ok(Err(Throttled {
             retry_after_secs: secs,
         }));

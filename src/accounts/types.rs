@@ -122,7 +122,10 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next("account"), "/");
-        assert_eq!(safe_next("/history?mode=practice"), "/history?mode=practice");
+        assert_eq!(
+            safe_next("/history?mode=practice"),
+            "/history?mode=practice"
+        );
         // Bypasses that browsers turn into `//evil.example`, and friends.
         for bad in [
             "/\t/evil.example",

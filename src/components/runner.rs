@@ -109,8 +109,10 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     let id_save = id.clone();
     let next_save = move || {
         let s = state.get_untracked();
-        if matches!(save_state.get_untracked(), SaveState::Saved | SaveState::Elsewhere)
-            || s.phase != Phase::Answering
+        if matches!(
+            save_state.get_untracked(),
+            SaveState::Saved | SaveState::Elsewhere
+        ) || s.phase != Phase::Answering
             || busy.get_untracked()
         {
             return None;

@@ -61,13 +61,12 @@ pub async fn list_history(filter: HistoryFilter) -> Result<Vec<HistoryItem>, App
 pub async fn review_session(id: String) -> Result<Vec<ReviewedAnswer>, AppError> {
     crate::error::respond(
         async move {
-            let user = crate::accounts::authz::require_user().await?;
+            let c = crate::accounts::authz::caller().await?;
             let id = uuid::Uuid::parse_str(&id)
                 .map_err(|_| AppError::NotFound("That session".into()))?;
-            let pool = crate::server::pool()?;
-            let mut answers = super::db::review(&pool, id, user.id).await?;
-            let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
-            for (position, at, mut revision) in super::db::revisions(&pool, id).await? {
+            let mut answers = super::db::review(&c.pool, id, c.user.id).await?;
+            let tz = crate::dashboard::db::user_zone(&c.pool, c.user.id).await?;
+            for (position, at, mut revision) in super::db::revisions(&c.pool, id).await? {
                 revision.changed_label = crate::dashboard::days::local_label(at, &tz);
                 if let Some(a) = answers.iter_mut().find(|a| a.position == position) {
                     a.revisions.push(revision);
@@ -91,7 +90,7 @@ pub async fn regrade_answer(
     crate::error::respond(
         async move {
             use crate::sessions::types::MAX_NOTE_CHARS;
-            let user = crate::accounts::authz::require_user().await?;
+            let c = crate::accounts::authz::caller().await?;
             let id = uuid::Uuid::parse_str(&session_id)
                 .map_err(|_| AppError::NotFound("That session".into()))?;
             if !(1..=4).contains(&grade) {
@@ -103,9 +102,7 @@ pub async fn regrade_answer(
                     format!("Keep the note under {MAX_NOTE_CHARS} characters."),
                 ));
             }
-            let pool = crate::server::pool()?;
-            let now = crate::server::db::now_ms();
-            super::db::regrade(&pool, id, user.id, position, grade, note.trim(), now).await
+            super::db::regrade(&c.pool, id, c.user.id, position, grade, note.trim(), c.now).await
         }
         .await,
     )

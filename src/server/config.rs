@@ -95,8 +95,7 @@ impl Config {
             trusted_proxies: parse_nets(&get, "REHEARSE_TRUSTED_PROXIES")?,
             registrations_per_hour: parse_num(&get, "REHEARSE_REGISTRATIONS_PER_HOUR", 10)?,
             guests_per_hour: parse_num(&get, "REHEARSE_GUESTS_PER_HOUR", 20)?,
-            guest_retention_days: parse_num(&get, "REHEARSE_GUEST_RETENTION_DAYS", 30_u32)?
-                .max(1),
+            guest_retention_days: parse_num(&get, "REHEARSE_GUEST_RETENTION_DAYS", 30_u32)?.max(1),
         })
     }
 
@@ -211,7 +210,15 @@ mod tests {
     fn trusted_proxies_take_addresses_and_ranges() -> Result<(), ConfigError> {
         let c = config(&[("REHEARSE_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")])?;
         assert_eq!(c.trusted_proxies.len(), 3);
-        assert!(c.trusted_proxies[1].contains(&"10.1.2.3".parse::<std::net::IpAddr>().map_err(|_| ConfigError { name: "x", value: String::new(), reason: "" })?));
+        assert!(
+            c.trusted_proxies[1].contains(&"10.1.2.3".parse::<std::net::IpAddr>().map_err(
+                |_| ConfigError {
+                    name: "x",
+                    value: String::new(),
+                    reason: ""
+                }
+            )?)
+        );
         assert!(config(&[("REHEARSE_TRUSTED_PROXIES", "everyone")]).is_err());
         assert!(config(&[])?.trusted_proxies.is_empty());
         Ok(())

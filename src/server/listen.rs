@@ -69,7 +69,8 @@ pub async fn serve(
         }
         let service = app
             .clone()
-            .map_request(move |mut req: axum::extract::Request| {
+            .map_request(move |req: http::Request<hyper::body::Incoming>| {
+                let mut req = req.map(axum::body::Body::new);
                 req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
                 req
             });

@@ -123,7 +123,12 @@ pub fn client_scheme(
     let from_forwarded = forwarded_elements(headers)
         .into_iter()
         .rev()
-        .find_map(|pairs| pairs.into_iter().find(|(k, _)| k == "proto").map(|(_, v)| v));
+        .find_map(|pairs| {
+            pairs
+                .into_iter()
+                .find(|(k, _)| k == "proto")
+                .map(|(_, v)| v)
+        });
     let from_x = || {
         headers
             .get("x-forwarded-proto")
@@ -131,7 +136,10 @@ pub fn client_scheme(
             .and_then(|v| v.rsplit(',').next())
             .map(|v| v.trim().to_owned())
     };
-    match from_forwarded.or_else(from_x).map(|p| p.trim_matches('"').to_ascii_lowercase()) {
+    match from_forwarded
+        .or_else(from_x)
+        .map(|p| p.trim_matches('"').to_ascii_lowercase())
+    {
         Some(p) if p == "https" => "https",
         Some(p) if p == "http" => "http",
         _ => ours,
@@ -191,7 +199,10 @@ mod tests {
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_claims() {
         let h = headers(&[("x-forwarded-for", "1.1.1.1"), ("forwarded", "for=2.2.2.2")]);
-        assert_eq!(client_ip(&h, ip("9.9.9.9"), &nets(&["10.0.0.0/8"])), ip("9.9.9.9"));
+        assert_eq!(
+            client_ip(&h, ip("9.9.9.9"), &nets(&["10.0.0.0/8"])),
+            ip("9.9.9.9")
+        );
         assert_eq!(client_ip(&h, ip("9.9.9.9"), &[]), ip("9.9.9.9"));
     }
 
@@ -202,10 +213,16 @@ mod tests {
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.2")]);
         assert_eq!(client_ip(&h, ip("10.0.0.1"), &trusted), ip("203.0.113.7"));
         // Split across two header lines.
-        let h = headers(&[("x-forwarded-for", "6.6.6.6"), ("x-forwarded-for", "203.0.113.7")]);
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-for", "203.0.113.7"),
+        ]);
         assert_eq!(client_ip(&h, ip("10.0.0.1"), &trusted), ip("203.0.113.7"));
         // Nothing reported: the proxy itself.
-        assert_eq!(client_ip(&HeaderMap::new(), ip("10.0.0.1"), &trusted), ip("10.0.0.1"));
+        assert_eq!(
+            client_ip(&HeaderMap::new(), ip("10.0.0.1"), &trusted),
+            ip("10.0.0.1")
+        );
         // Garbage stops the walk at the last trusted word.
         let h = headers(&[("x-forwarded-for", "203.0.113.7, nonsense")]);
         assert_eq!(client_ip(&h, ip("10.0.0.1"), &trusted), ip("10.0.0.1"));
@@ -215,12 +232,18 @@ mod tests {
     fn forwarded_wins_and_its_forms_parse() {
         let trusted = nets(&["127.0.0.1/32", "::1/128"]);
         let h = headers(&[
-            ("forwarded", r#"for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https"#),
+            (
+                "forwarded",
+                r#"for=6.6.6.6, for="[2001:db8:cafe::17]:4711";proto=https"#,
+            ),
             ("x-forwarded-for", "5.5.5.5"),
         ]);
         assert_eq!(client_ip(&h, ip("::1"), &trusted), ip("2001:db8:cafe::17"));
         let h = headers(&[("forwarded", "for=198.51.100.3:8080;by=127.0.0.1")]);
-        assert_eq!(client_ip(&h, ip("::ffff:127.0.0.1"), &trusted), ip("198.51.100.3"));
+        assert_eq!(
+            client_ip(&h, ip("::ffff:127.0.0.1"), &trusted),
+            ip("198.51.100.3")
+        );
         let h = headers(&[("forwarded", "for=unknown")]);
         assert_eq!(client_ip(&h, ip("127.0.0.1"), &trusted), ip("127.0.0.1"));
     }
@@ -229,10 +252,19 @@ mod tests {
     fn the_scheme_comes_from_a_trusted_proxy_only() {
         let trusted = nets(&["10.0.0.0/8"]);
         let h = headers(&[("x-forwarded-proto", "https")]);
-        assert_eq!(client_scheme(&h, Some(ip("10.0.0.1")), &trusted, false), "https");
-        assert_eq!(client_scheme(&h, Some(ip("8.8.8.8")), &trusted, false), "http");
+        assert_eq!(
+            client_scheme(&h, Some(ip("10.0.0.1")), &trusted, false),
+            "https"
+        );
+        assert_eq!(
+            client_scheme(&h, Some(ip("8.8.8.8")), &trusted, false),
+            "http"
+        );
         assert_eq!(client_scheme(&h, None, &trusted, true), "https");
         let h = headers(&[("forwarded", "for=1.2.3.4;proto=http")]);
-        assert_eq!(client_scheme(&h, Some(ip("10.0.0.1")), &trusted, true), "http");
+        assert_eq!(
+            client_scheme(&h, Some(ip("10.0.0.1")), &trusted, true),
+            "http"
+        );
     }
 }

@@ -510,8 +510,7 @@ pub async fn save_draft(
         }
         return Err(refusal(&s, position));
     }
-    if s.is_active() && i64::from(position) == s.current_position && stored.draft_rev >= draft.rev
-    {
+    if s.is_active() && i64::from(position) == s.current_position && stored.draft_rev >= draft.rev {
         if stored.draft_rev == draft.rev && stored.draft == draft.text {
             // The same save twice (a retry after a lost reply): done already.
             return Ok(SaveAck {
@@ -527,7 +526,6 @@ pub async fn save_draft(
     }
     Err(refusal(&s, position))
 }
-
 
 #[derive(sqlx::FromRow)]
 struct StoredDraft {

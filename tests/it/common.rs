@@ -126,7 +126,11 @@ impl Client {
         if let Some(c) = &self.cookie {
             req = req.header("cookie", c.clone());
         }
-        let reply = send(&self.app, edit(req.body(Body::from(body)).expect("request"))).await;
+        let reply = send(
+            &self.app,
+            edit(req.body(Body::from(body)).expect("request")),
+        )
+        .await;
         self.absorb(&reply);
         reply
     }

@@ -50,7 +50,9 @@ async fn one_question_session(pool: &SqlitePool, user: Uuid, slug: &str, now: i6
 
 /// Unrelated text over one small vocabulary: the worst case for a diff.
 fn babble(seed: u64, chars: usize) -> String {
-    let vocab = ["cache", "index", "lock", "queue", "shard", "row", "page", "log"];
+    let vocab = [
+        "cache", "index", "lock", "queue", "shard", "row", "page", "log",
+    ];
     let mut x = seed;
     let mut out = String::new();
     while out.len() < chars - 8 {
@@ -125,9 +127,7 @@ async fn saturated_hashing_answers_429_with_retry_after(pool: SqlitePool) {
 async fn registrations_are_limited_per_address(pool: SqlitePool) {
     let app = app_with_config(pool, &[("REHEARSE_REGISTRATIONS_PER_HOUR", "2")]).await;
     for name in ["first", "second"] {
-        let r = Client::new(&app)
-            .register(&format!("{name}user"), PW)
-            .await;
+        let r = Client::new(&app).register(&format!("{name}user"), PW).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
     let r = Client::new(&app).register("thirduser", PW).await;
@@ -180,7 +180,8 @@ async fn a_client_sending_headers_slowly_is_cut_off_while_others_are_served(pool
             }
         }
     });
-    let request = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+    let request =
+        b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
     let mut sent = 0;
     for byte in request {
         if closed.is_finished() || wr.write_all(&[*byte]).await.is_err() {
@@ -222,7 +223,10 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot(pool: SqlitePool) {
     // ...so the next request is served only once the idle one times out.
     let reply = healthz_over_tcp(addr).await;
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-    assert!(started.elapsed() >= Duration::from_millis(500), "it waited for the slot");
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "it waited for the slot"
+    );
     drop(idle);
     let _ = stop.send(());
     server.await.expect("join").expect("serve ends cleanly");
@@ -259,9 +263,14 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
     let now = T0 + 100 * day;
     let (idle, _) = guest_with_cookie(&pool).await;
     let (recent, _) = guest_with_cookie(&pool).await;
-    let account = match accounts_db::create_user(&pool, "keeper", "x", rehearse::accounts::types::Role::Candidate)
-        .await
-        .expect("user")
+    let account = match accounts_db::create_user(
+        &pool,
+        "keeper",
+        "x",
+        rehearse::accounts::types::Role::Candidate,
+    )
+    .await
+    .expect("user")
     {
         accounts_db::Created::Ok(id) => id,
         accounts_db::Created::UsernameTaken => panic!("fresh database"),
@@ -272,7 +281,11 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
             .await
             .expect("submit");
     }
-    for (who, seen) in [(idle, now - 31 * day), (recent, now - 29 * day), (account, now - 400 * day)] {
+    for (who, seen) in [
+        (idle, now - 31 * day),
+        (recent, now - 29 * day),
+        (account, now - 400 * day),
+    ] {
         sqlx::query("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")
             .bind(who)
             .bind(seen)
@@ -296,17 +309,39 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
     };
     for (table_sql, what) in [
         ("SELECT count(*) FROM users WHERE id = ?1", "user"),
-        ("SELECT count(*) FROM interview_sessions WHERE user_id = ?1", "sessions"),
-        ("SELECT count(*) FROM session_answers WHERE user_id = ?1", "answers"),
-        ("SELECT count(*) FROM auth_sessions WHERE user_id = ?1", "logins"),
-        ("SELECT count(*) FROM question_progress WHERE user_id = ?1", "rollups"),
+        (
+            "SELECT count(*) FROM interview_sessions WHERE user_id = ?1",
+            "sessions",
+        ),
+        (
+            "SELECT count(*) FROM session_answers WHERE user_id = ?1",
+            "answers",
+        ),
+        (
+            "SELECT count(*) FROM auth_sessions WHERE user_id = ?1",
+            "logins",
+        ),
+        (
+            "SELECT count(*) FROM question_progress WHERE user_id = ?1",
+            "rollups",
+        ),
     ] {
         assert_eq!(count(table_sql, idle).await, 0, "idle guest's {what}");
     }
-    assert_eq!(count("SELECT count(*) FROM users WHERE id = ?1", recent).await, 1);
-    assert_eq!(count("SELECT count(*) FROM users WHERE id = ?1", account).await, 1);
     assert_eq!(
-        count("SELECT count(*) FROM session_answers WHERE user_id = ?1", account).await,
+        count("SELECT count(*) FROM users WHERE id = ?1", recent).await,
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM users WHERE id = ?1", account).await,
+        1
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM session_answers WHERE user_id = ?1",
+            account
+        )
+        .await,
         1,
         "accounts are never purged"
     );
@@ -335,7 +370,10 @@ async fn using_the_app_keeps_a_guest_alive(pool: SqlitePool) {
         .fetch_one(&pool)
         .await
         .expect("seen");
-    assert!(seen > rehearse::server::db::now_ms() - 60_000, "refreshed: {seen}");
+    assert!(
+        seen > rehearse::server::db::now_ms() - 60_000,
+        "refreshed: {seen}"
+    );
 }
 
 // ---- 5. arguments bounded where they enter ---------------------------------
@@ -424,9 +462,16 @@ async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
         .expect("user");
     for i in 0..30 {
         let s = one_question_session(&pool, user, "db-what-is-an-index", T0 + i).await;
-        sessions::submit(&pool, s, user, 0, &format!("answer {i} \"quoted\""), T0 + i + 1)
-            .await
-            .expect("submit");
+        sessions::submit(
+            &pool,
+            s,
+            user,
+            0,
+            &format!("answer {i} \"quoted\""),
+            T0 + i + 1,
+        )
+        .await
+        .expect("submit");
     }
     let r = c.get("/account/export").await;
     assert_eq!(r.status, 200);
@@ -440,7 +485,9 @@ async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
     assert_eq!(json["answers"].as_array().map(Vec::len), Some(30));
     assert_eq!(json["sessions"].as_array().map(Vec::len), Some(30));
     let answers = json["answers"].as_array().cloned().unwrap_or_default();
-    assert!(answers.iter().any(|a| a["answer"] == "answer 29 \"quoted\""));
+    assert!(answers
+        .iter()
+        .any(|a| a["answer"] == "answer 29 \"quoted\""));
 }
 
 // ---- 7. login throttle ---------------------------------------------------
@@ -471,7 +518,11 @@ async fn parallel_guesses_cannot_beat_the_throttle(pool: SqlitePool) {
             other => panic!("unexpected status {other}"),
         }
     }
-    assert_eq!(checked, throttle::LOGIN_PER_USERNAME.max, "only 5 were checked");
+    assert_eq!(
+        checked,
+        throttle::LOGIN_PER_USERNAME.max,
+        "only 5 were checked"
+    );
 
     // The count lives in the database: a restarted server still refuses.
     let restarted = rehearse::server::app(crate::common::state(pool));
@@ -486,7 +537,10 @@ async fn parallel_guesses_cannot_beat_the_throttle(pool: SqlitePool) {
 
 // ---- 8. trusted proxies --------------------------------------------------
 
-fn from_peer(peer: &str, xff: Option<&str>) -> impl FnOnce(axum::http::Request<axum::body::Body>) -> axum::http::Request<axum::body::Body> {
+fn from_peer(
+    peer: &str,
+    xff: Option<&str>,
+) -> impl FnOnce(axum::http::Request<axum::body::Body>) -> axum::http::Request<axum::body::Body> {
     let peer: SocketAddr = peer.parse().expect("addr");
     let xff = xff.map(str::to_owned);
     move |mut req| {
@@ -520,26 +574,51 @@ async fn behind_a_trusted_proxy_clients_are_told_apart(pool: SqlitePool) {
     let o = "http://localhost";
     let mut c = Client::new(&app);
     let r = c
-        .call_with("accounts/register", &register("proxied1"), o, from_peer("127.0.0.1:5000", Some("203.0.113.1")))
+        .call_with(
+            "accounts/register",
+            &register("proxied1"),
+            o,
+            from_peer("127.0.0.1:5000", Some("203.0.113.1")),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     // Same proxy, another client: its own limit.
     let r = Client::new(&app)
-        .call_with("accounts/register", &register("proxied2"), o, from_peer("127.0.0.1:5001", Some("203.0.113.2")))
+        .call_with(
+            "accounts/register",
+            &register("proxied2"),
+            o,
+            from_peer("127.0.0.1:5001", Some("203.0.113.2")),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     // The first client again: limited.
     let r = Client::new(&app)
-        .call_with("accounts/register", &register("proxied3"), o, from_peer("127.0.0.1:5002", Some("203.0.113.1")))
+        .call_with(
+            "accounts/register",
+            &register("proxied3"),
+            o,
+            from_peer("127.0.0.1:5002", Some("203.0.113.1")),
+        )
         .await;
     assert_eq!(r.status, 429, "{}", r.body);
     // An untrusted peer can't pick its address with a header.
     let r = Client::new(&app)
-        .call_with("accounts/register", &register("direct1"), o, from_peer("198.51.100.9:4000", Some("203.0.113.77")))
+        .call_with(
+            "accounts/register",
+            &register("direct1"),
+            o,
+            from_peer("198.51.100.9:4000", Some("203.0.113.77")),
+        )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let r = Client::new(&app)
-        .call_with("accounts/register", &register("direct2"), o, from_peer("198.51.100.9:4001", Some("203.0.113.78")))
+        .call_with(
+            "accounts/register",
+            &register("direct2"),
+            o,
+            from_peer("198.51.100.9:4001", Some("203.0.113.78")),
+        )
         .await;
     assert_eq!(r.status, 429, "the header was ignored: {}", r.body);
 }
@@ -550,7 +629,13 @@ async fn behind_a_trusted_proxy_clients_are_told_apart(pool: SqlitePool) {
 async fn login_never_redirects_off_site(pool: SqlitePool) {
     let app = app_with_bank(pool).await;
     Client::new(&app).register("wanderer", PW).await;
-    for next in ["/\t/evil.example", "/\n/evil.example", "/\\evil.example", "//evil.example", "/ok\u{7f}"] {
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "/ok\u{7f}",
+    ] {
         let r = Client::new(&app)
             .call(
                 "accounts/login",
@@ -563,7 +648,10 @@ async fn login_never_redirects_off_site(pool: SqlitePool) {
     // The login page itself with such a `next` renders (it used to panic).
     let page = get(&app, "/login?next=/%09/evil.example").await;
     assert_eq!(page.status, 200);
-    assert!(!page.body.contains("evil.example\""), "not echoed as a link target");
+    assert!(
+        !page.body.contains("evil.example\""),
+        "not echoed as a link target"
+    );
 }
 
 // ---- 11. password change and deletion --------------------------------------
@@ -573,13 +661,18 @@ async fn deleting_an_account_needs_its_password_and_both_are_throttled(pool: Sql
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     c.register("careful", PW).await;
-    let r = c.call("accounts/delete", &[("password", "not it at all")]).await;
+    let r = c
+        .call("accounts/delete", &[("password", "not it at all")])
+        .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("password is not right"), "{}", r.body);
     for _ in 0..4 {
         c.call(
             "accounts/password",
-            &[("current", "still wrong"), ("new_password", "brand new words")],
+            &[
+                ("current", "still wrong"),
+                ("new_password", "brand new words"),
+            ],
         )
         .await;
     }
@@ -624,7 +717,11 @@ async fn security_events_are_logged_with_the_request_id_and_no_secret(pool: Sqli
     let r = c
         .call(
             "accounts/login",
-            &[("username", "logged"), ("password", "secret guess words"), ("next", "/")],
+            &[
+                ("username", "logged"),
+                ("password", "secret guess words"),
+                ("next", "/"),
+            ],
         )
         .await;
     let id = r.headers["x-request-id"].to_str().expect("id").to_owned();
@@ -632,8 +729,8 @@ async fn security_events_are_logged_with_the_request_id_and_no_secret(pool: Sqli
         .call_from("accounts/logout", &[], "https://evil.example")
         .await;
     assert_eq!(refused.status, 403);
-    let log = String::from_utf8(out.0.lock().map(|v| v.clone()).unwrap_or_default())
-        .unwrap_or_default();
+    let log =
+        String::from_utf8(out.0.lock().map(|v| v.clone()).unwrap_or_default()).unwrap_or_default();
     let line = log
         .lines()
         .find(|l| l.contains("login_failed"))
@@ -642,7 +739,10 @@ async fn security_events_are_logged_with_the_request_id_and_no_secret(pool: Sqli
     assert!(line.contains("logged"), "{line}");
     assert!(log.contains("registered"));
     assert!(log.contains("cross_origin_write_refused"));
-    assert!(!log.contains("secret guess words"), "no password in the log");
+    assert!(
+        !log.contains("secret guess words"),
+        "no password in the log"
+    );
     assert!(!log.contains(PW));
     assert!(!log.contains("rehearse_session="), "no token in the log");
 }
@@ -653,7 +753,10 @@ async fn security_events_are_logged_with_the_request_id_and_no_secret(pool: Sqli
 async fn personal_responses_are_not_stored_and_origins_match_scheme(pool: SqlitePool) {
     let app = app_with_bank(pool.clone()).await;
     let anon = get(&app, "/questions").await;
-    assert!(anon.headers.get("cache-control").is_none_or(|v| v != "no-store"));
+    assert!(anon
+        .headers
+        .get("cache-control")
+        .is_none_or(|v| v != "no-store"));
     assert!(anon.headers.get("strict-transport-security").is_none());
     let mut c = Client::new(&app);
     let r = c.register("private", PW).await;
@@ -665,7 +768,9 @@ async fn personal_responses_are_not_stored_and_origins_match_scheme(pool: Sqlite
     let r = c.call("accounts/whoami", &[]).await;
     assert_eq!(r.headers["cache-control"], "no-store");
     // Right host, wrong scheme: another origin.
-    let r = c.call_from("accounts/whoami", &[], "https://localhost").await;
+    let r = c
+        .call_from("accounts/whoami", &[], "https://localhost")
+        .await;
     assert_eq!(r.status, 403);
 
     let secure = app_with_config(pool, &[("REHEARSE_SECURE_COOKIES", "true")]).await;
@@ -695,20 +800,26 @@ async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
     let s = one_question_session(&pool, u, "db-what-is-an-index", T0).await;
     let save = |text: &'static str, rev: i64, editor: &'static str| {
         let pool = pool.clone();
-        async move {
-            sessions::save_draft(&pool, s, u, 0, Draft { text, rev, editor }, T0 + 1000).await
-        }
+        async move { sessions::save_draft(&pool, s, u, 0, Draft { text, rev, editor }, T0 + 1000).await }
     };
     assert!(save("newest words", 2, "tab-a").await.is_ok());
     // The older save of the same tab lands late: refused, harmlessly.
     let late = save("older words", 1, "tab-a").await;
-    assert_eq!(late, Err(rehearse::error::AppError::Conflict(STALE_OWN_SAVE.into())));
+    assert_eq!(
+        late,
+        Err(rehearse::error::AppError::Conflict(STALE_OWN_SAVE.into()))
+    );
     // A retry of the stored save is fine.
     assert!(save("newest words", 2, "tab-a").await.is_ok());
     // Another tab that loaded before rev 2 is told.
     let other = save("tab b words", 2, "tab-b").await;
-    assert_eq!(other, Err(rehearse::error::AppError::Conflict(OTHER_EDITOR.into())));
-    let state = sessions::state(&pool, s, u, T0 + 2000).await.expect("state");
+    assert_eq!(
+        other,
+        Err(rehearse::error::AppError::Conflict(OTHER_EDITOR.into()))
+    );
+    let state = sessions::state(&pool, s, u, T0 + 2000)
+        .await
+        .expect("state");
     assert_eq!(state.text, "newest words", "nothing stale was stored");
     assert_eq!(state.draft_rev, 2);
 }

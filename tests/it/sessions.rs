@@ -113,12 +113,16 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
     assert_eq!(second.phase, Phase::Reviewing);
     // An autosave of the submitted text that arrives after the submit is
     // harmless; a different text is refused and changes nothing.
-    assert!(db::save_draft(&pool, s, u, 0, draft("my answer"), T0 + 2_500)
-        .await
-        .is_ok());
-    assert!(db::save_draft(&pool, s, u, 0, draft("edited later"), T0 + 3_000)
-        .await
-        .is_err());
+    assert!(
+        db::save_draft(&pool, s, u, 0, draft("my answer"), T0 + 2_500)
+            .await
+            .is_ok()
+    );
+    assert!(
+        db::save_draft(&pool, s, u, 0, draft("edited later"), T0 + 3_000)
+            .await
+            .is_err()
+    );
     let state = db::state(&pool, s, u, T0 + 3_000).await.expect("state");
     assert_eq!(state.text, "my answer");
 }
@@ -312,9 +316,16 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
             let u = user(&pool).await;
             let s = start(&pool, u, Mode::Practice, 2, None, None).await;
             for k in 0..10 {
-                db::save_draft(&pool, s, u, 0, draft(&format!("user {i} draft {k}")), T0 + k)
-                    .await
-                    .expect("save");
+                db::save_draft(
+                    &pool,
+                    s,
+                    u,
+                    0,
+                    draft(&format!("user {i} draft {k}")),
+                    T0 + k,
+                )
+                .await
+                .expect("save");
             }
             db::submit(&pool, s, u, 0, &format!("user {i} final"), T0 + 100)
                 .await
@@ -394,7 +405,12 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
     let r = alice
         .call(
             "sessions/save",
-            &[("id", &id), ("position", "0"), ("text", &huge), ("rev", "1")],
+            &[
+                ("id", &id),
+                ("position", "0"),
+                ("text", &huge),
+                ("rev", "1"),
+            ],
         )
         .await;
     assert_eq!(r.status, 422);
@@ -425,7 +441,12 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
         ("sessions/state", vec![("id", &id)]),
         (
             "sessions/save",
-            vec![("id", &id), ("position", "0"), ("text", "mine now"), ("rev", "9")],
+            vec![
+                ("id", &id),
+                ("position", "0"),
+                ("text", "mine now"),
+                ("rev", "9"),
+            ],
         ),
         (
             "sessions/submit",
