@@ -65,6 +65,7 @@ test("a second tab on the same answer is told, and loses nothing", async ({ page
   await editorOf(other).fill("Written in the second tab");
   await expect(other.getByRole("alert")).toContainText("being edited in another tab");
   await expect(other.getByTestId("save-state")).toHaveText("Not saved: open in another tab");
+  await other.screenshot({ path: "screenshots/session-other-tab.png", fullPage: true });
 
   // The first tab's text is what is stored; a reload of the second shows it.
   await other.reload();
@@ -74,12 +75,16 @@ test("a second tab on the same answer is told, and loses nothing", async ({ page
   await other.close();
 });
 
-test("leaving the page right after typing still saves (beacon)", async ({ page }) => {
+test("leaving the page right after typing still saves (beacon)", async ({ page, watch }) => {
+  watch.allow(/net::ERR_FAILED/);
   const url = await practise(page);
-  // Typed and gone before the autosave's pause: only the page-hide save
-  // can carry it.
+  // Every ordinary save is cut off on the network, and the person leaves
+  // before the autosave's pause: only the page-hide beacon, which the
+  // browser sends outside the page's own requests, can carry the text.
+  await page.route("**/api/sessions/save", (route) => route.abort());
   await editorOf(page).fill("Typed just before leaving");
   await page.goto("/history");
+  await page.unroute("**/api/sessions/save");
   await expect(async () => {
     await page.goto(url);
     await hydrated(page);

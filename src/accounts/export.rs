@@ -43,11 +43,13 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
             Err(error) => tracing::error!(%error, "export failed part-way"),
         }
     });
-    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
-    });
+    // Fused: the compression layer may poll once more after the end.
+    let chunks =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv()
+                .await
+                .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
+        }));
     (
         [
             (header::CONTENT_TYPE, "application/json".to_owned()),

@@ -73,7 +73,10 @@ pub fn username_problem(username: &str) -> Option<&'static str> {
 /// their practice is kept (`REHEARSE_GUEST_RETENTION_DAYS`).
 pub fn guest_retention_note() -> String {
     #[cfg(feature = "ssr")]
-    let days = crate::server::app_state().map_or(30, |s| s.config.guest_retention_days);
+    // Read without `app_state()`: route listing at start-up renders pages
+    // with no state, and that is no error.
+    let days = leptos::prelude::use_context::<crate::server::AppState>()
+        .map_or(30, |s| s.config.guest_retention_days);
     #[cfg(not(feature = "ssr"))]
     let days = 30;
     format!(

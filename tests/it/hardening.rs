@@ -479,6 +479,17 @@ async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
         !r.headers.contains_key("content-length"),
         "streamed, not built whole"
     );
+    // Compressed on the way out, as browsers ask (this used to panic: the
+    // compressor polls the stream once more after its end).
+    let mut req = axum::http::Request::get("/account/export")
+        .header("host", "localhost")
+        .header("accept-encoding", "gzip");
+    if let Some(cookie) = &c.cookie {
+        req = req.header("cookie", cookie.clone());
+    }
+    let gz = crate::common::send(&app, req.body(axum::body::Body::empty()).expect("request")).await;
+    assert_eq!(gz.status, 200);
+    assert_eq!(gz.headers["content-encoding"], "gzip");
     let json: serde_json::Value = serde_json::from_str(&r.body).expect("valid JSON");
     assert_eq!(json["user"]["username"], "streamer");
     assert_eq!(json["user"]["is_guest"], false);
