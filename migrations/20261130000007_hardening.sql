@@ -14,7 +14,7 @@ CREATE INDEX throttle_events_at ON throttle_events (at);
 
 -- When the user was last seen (refreshed with the login session), so that
 -- guests idle past the retention period can be purged.
-ALTER TABLE users ADD COLUMN last_seen_at INTEGER;
+ALTER TABLE users ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
 UPDATE users SET last_seen_at = coalesce(
     (SELECT max(s.last_seen_at) FROM auth_sessions s WHERE s.user_id = users.id),
     created_at);

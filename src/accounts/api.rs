@@ -45,9 +45,7 @@ pub async fn register(
             let key = throttle::register_key(&address);
             if let Err(t) = throttle::reserve(&state.pool, &[(&key, limit)], now_ms()).await? {
                 tracing::warn!(target: "security", event = "registration_throttled", request_id = %super::authz::request_id(), %address);
-                return Err(AppError::RateLimited {
-                    retry_after_secs: t.retry_after_secs,
-                });
+                return Err(t.into());
             }
             let hash = state
                 .hashing
@@ -80,7 +78,7 @@ pub async fn register(
             }
             let token = session::create(&state.pool, id).await?;
             authz::set_session_cookie(&state, Some(&token));
-            tracing::info!(target: "security", event = "registered", request_id = %super::authz::request_id(), %username);
+            tracing::info!(target: "security", event = "registered", request_id = %super::authz::request_id(), ?username);
             Ok(safe_next(&next))
         }
         .await,
@@ -118,10 +116,8 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
             let reservation = match throttle::reserve(&state.pool, &keys, now_ms()).await? {
                 Ok(r) => r,
                 Err(t) => {
-                    tracing::warn!(target: "security", event = "login_throttled", request_id = %super::authz::request_id(), %username, %address);
-                    return Err(AppError::RateLimited {
-                        retry_after_secs: t.retry_after_secs,
-                    });
+                    tracing::warn!(target: "security", event = "login_throttled", request_id = %super::authz::request_id(), ?username, %address);
+                    return Err(t.into());
                 }
             };
             let found = db::find_login(&state.pool, &username).await?;
@@ -133,7 +129,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
                 .run(move || pw::check_login(found, &password))
                 .await?;
             let Some(user_id) = user_id else {
-                tracing::warn!(target: "security", event = "login_failed", request_id = %super::authz::request_id(), %username, %address);
+                tracing::warn!(target: "security", event = "login_failed", request_id = %super::authz::request_id(), ?username, %address);
                 // One message for "no such user" and "wrong password".
                 return Err(AppError::invalid("password", "Wrong username or password."));
             };
@@ -144,7 +140,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
             }
             let token = session::create(&state.pool, user_id).await?;
             authz::set_session_cookie(&state, Some(&token));
-            tracing::info!(target: "security", event = "login", request_id = %super::authz::request_id(), %username);
+            tracing::info!(target: "security", event = "login", request_id = %super::authz::request_id(), ?username);
             Ok(safe_next(&next))
         }
         .await,
@@ -272,9 +268,7 @@ async fn reserve_account_change(
         Ok(r) => Ok(r),
         Err(t) => {
             tracing::warn!(target: "security", event, request_id = %super::authz::request_id(), username = %user.username, "throttled");
-            Err(AppError::RateLimited {
-                retry_after_secs: t.retry_after_secs,
-            })
+            Err(t.into())
         }
     }
 }

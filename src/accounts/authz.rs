@@ -149,9 +149,7 @@ pub async fn ensure_user() -> Result<AuthUser, AppError> {
     let limit = throttle::guests(state.config.guests_per_hour);
     if let Err(t) = throttle::reserve(&state.pool, &[(&key, limit)], now_ms()).await? {
         tracing::warn!(target: "security", event = "guest_throttled", request_id = %request_id(), %address);
-        return Err(AppError::RateLimited {
-            retry_after_secs: t.retry_after_secs,
-        });
+        return Err(t.into());
     }
     let id = db::create_guest(&state.pool).await?;
     let token = session::create(&state.pool, id).await?;

@@ -181,7 +181,7 @@ pub async fn purge_idle_guests(pool: &SqlitePool, cutoff: i64) -> Result<u64, sq
         let gone = sqlx::query(
             "DELETE FROM users WHERE id IN (
                  SELECT id FROM users
-                 WHERE is_guest = 1 AND coalesce(last_seen_at, created_at) < ?1
+                 WHERE is_guest = 1 AND last_seen_at < ?1
                  LIMIT ?2)",
         )
         .bind(cutoff)
@@ -260,7 +260,7 @@ const EXPORT_SECTIONS: [(&str, &str); 4] = [
 pub async fn export(
     pool: &SqlitePool,
     id: Uuid,
-    out: tokio::sync::mpsc::Sender<String>,
+    out: tokio::sync::mpsc::Sender<Result<String, std::io::Error>>,
 ) -> Result<bool, sqlx::Error> {
     use futures_util::TryStreamExt;
     let mut tx = pool.begin().await?;
@@ -281,11 +281,11 @@ pub async fn export(
         "{{\"format\":\"rehearse-export-v1\",\"exported_at\":{},\"user\":{user}",
         now_ms()
     );
-    if out.send(head).await.is_err() {
+    if out.send(Ok(head)).await.is_err() {
         return Ok(true);
     }
     for (name, sql) in EXPORT_SECTIONS {
-        if out.send(format!(",\"{name}\":[")).await.is_err() {
+        if out.send(Ok(format!(",\"{name}\":["))).await.is_err() {
             return Ok(true);
         }
         let mut rows = sqlx::query_scalar::<_, String>(sql)
@@ -295,17 +295,17 @@ pub async fn export(
         while let Some(row) = rows.try_next().await? {
             let chunk = if first { row } else { format!(",{row}") };
             first = false;
-            if out.send(chunk).await.is_err() {
+            if out.send(Ok(chunk)).await.is_err() {
                 return Ok(true);
             }
         }
         drop(rows);
-        if out.send("]".to_owned()).await.is_err() {
+        if out.send(Ok("]".to_owned())).await.is_err() {
             return Ok(true);
         }
     }
-    let _ = out.send("}\n".to_owned()).await;
     tx.commit().await?;
+    let _ = out.send(Ok("}\n".to_owned())).await;
     Ok(true)
 }
 

@@ -14,6 +14,9 @@ use axum::{
 };
 
 use super::{db, session};
+
+/// The longest an export may take, download included.
+const EXPORT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 use crate::server::{db::now_ms, AppState};
 
 pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -31,24 +34,45 @@ pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Resp
             return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
         }
     };
-    let (tx, rx) = tokio::sync::mpsc::channel::<String>(32);
+    // An export holds a database connection and a read snapshot while the
+    // client downloads: a few at a time, each with a time limit, so slow or
+    // stalled downloads can't take the pool.
+    let Ok(permit) = std::sync::Arc::clone(&state.exports).try_acquire_owned() else {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, "10")],
+            "Other downloads are running. Try again in a few seconds.",
+        )
+            .into_response();
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(32);
     let pool = state.pool.clone();
     let id = user.id;
     tokio::spawn(async move {
-        match db::export(&pool, id, tx).await {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!("export: the user vanished"),
-            // The client sees a cut-off download, which no JSON parser
-            // accepts: it can't be mistaken for a complete export.
-            Err(error) => tracing::error!(%error, "export failed part-way"),
+        let export = db::export(&pool, id, tx.clone());
+        let problem = match tokio::time::timeout(EXPORT_TIME_LIMIT, export).await {
+            Ok(Ok(true)) => None,
+            Ok(Ok(false)) => Some("the user vanished"),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "export failed part-way");
+                Some("database error")
+            }
+            Err(_) => {
+                tracing::warn!("export stopped: the download took too long");
+                Some("time limit")
+            }
+        };
+        // An error ends the response abruptly, so the browser reports a
+        // failed download instead of saving a cut-off file as complete.
+        if let Some(problem) = problem {
+            let _ = tx.send(Err(std::io::Error::other(problem))).await;
         }
+        drop(permit);
     });
     // Fused: the compression layer may poll once more after the end.
     let chunks =
         futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
-            rx.recv()
-                .await
-                .map(|chunk| (Ok::<_, std::io::Error>(chunk), rx))
+            rx.recv().await.map(|chunk| (chunk, rx))
         }));
     (
         [

@@ -110,14 +110,14 @@ const MIN_SCORE: u8 = 2;
 /// time, and a request that can't get a turn within `wait` is told to come
 /// back (429 with Retry-After) instead of queueing without end.
 pub struct HashGate {
-    permits: tokio::sync::Semaphore,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
     wait: std::time::Duration,
 }
 
 impl HashGate {
     pub fn new(permits: usize, wait: std::time::Duration) -> Self {
         Self {
-            permits: tokio::sync::Semaphore::new(permits.max(1)),
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(permits.max(1))),
             wait,
         }
     }
@@ -134,7 +134,8 @@ impl HashGate {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, crate::error::AppError> {
         use crate::error::AppError;
-        let permit = match tokio::time::timeout(self.wait, self.permits.acquire()).await {
+        let permits = std::sync::Arc::clone(&self.permits);
+        let permit = match tokio::time::timeout(self.wait, permits.acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             Ok(Err(_)) => return Err(AppError::Internal),
             Err(_) => {
@@ -149,11 +150,15 @@ impl HashGate {
                 });
             }
         };
-        let out = tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|_| AppError::Internal);
-        drop(permit);
-        out
+        // The permit goes with the work: if the request is dropped while
+        // the hash runs, the slot stays taken until the hash is done.
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|_| AppError::Internal)
     }
 
     /// The semaphore itself, so tests can hold every permit.

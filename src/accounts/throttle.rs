@@ -91,6 +91,14 @@ pub struct Throttled {
     pub retry_after_secs: u64,
 }
 
+impl From<Throttled> for crate::error::AppError {
+    fn from(t: Throttled) -> Self {
+        Self::RateLimited {
+            retry_after_secs: t.retry_after_secs,
+        }
+    }
+}
+
 fn window_ms(limit: Limit) -> i64 {
     i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX)
 }

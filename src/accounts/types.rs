@@ -69,6 +69,9 @@ pub fn username_problem(username: &str) -> Option<&'static str> {
     None
 }
 
+/// How long a guest is kept after their last visit, unless configured.
+pub const DEFAULT_GUEST_RETENTION_DAYS: u32 = 30;
+
 /// What a guest is told where practice starts without an account: how long
 /// their practice is kept (`REHEARSE_GUEST_RETENTION_DAYS`).
 pub fn guest_retention_note() -> String {
@@ -76,9 +79,11 @@ pub fn guest_retention_note() -> String {
     // Read without `app_state()`: route listing at start-up renders pages
     // with no state, and that is no error.
     let days = leptos::prelude::use_context::<crate::server::AppState>()
-        .map_or(30, |s| s.config.guest_retention_days);
+        .map_or(DEFAULT_GUEST_RETENTION_DAYS, |s| {
+            s.config.guest_retention_days
+        });
     #[cfg(not(feature = "ssr"))]
-    let days = 30;
+    let days = DEFAULT_GUEST_RETENTION_DAYS;
     format!(
         "Practising without an account? It is kept for {days} days after your last visit, then deleted with everything in it. Create an account to keep it."
     )

@@ -72,9 +72,13 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     let now = RwSignal::new(initial.server_now);
     let announced = RwSignal::new(String::new());
     let pending_save = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
-    // Each save carries the next revision; the server keeps only newer ones.
+    // Each save carries the next revision; the server keeps only newer ones,
+    // and only over this tab's own draft or the one it started from (base).
     let rev = StoredValue::new(initial.draft_rev);
+    let base = StoredValue::new(initial.draft_rev);
     let editor = StoredValue::new(editor_id());
+    // The text last sent by beacon, so a page hide sends it once.
+    let beaconed = StoredValue::new(None::<String>);
 
     let adopt = move |s: RunnerState| {
         offset.set(s.server_now - client_now());
@@ -86,6 +90,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
         if new_question {
             text.set(s.text.clone());
             rev.set_value(s.draft_rev);
+            base.set_value(s.draft_rev);
             revealed.set(false);
         }
         ticked.set(s.key_points_hit.clone());
@@ -124,59 +129,95 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
             text: text.get_untracked(),
             rev: rev.get_value(),
             editor: editor.get_value(),
+            base: base.get_value(),
         })
     };
     let next_save = StoredValue::new(next_save);
     // Sends one save and records what its answer means. "Saved" only when
-    // the newest text is the one stored.
+    // the newest text is the one stored. True when the text is safe (stored,
+    // or overtaken by a newer save of this tab).
     let send_save = move |args: SaveDraft| async move {
         save_state.set(SaveState::Saving);
         let body = args.text.clone();
         let sent = args.rev;
-        match save_draft(args.id, args.position, args.text, args.rev, args.editor).await {
-            Ok(_) => {
+        match save_draft(
+            args.id,
+            args.position,
+            args.text,
+            args.rev,
+            args.editor,
+            args.base,
+        )
+        .await
+        {
+            Ok(ack) => {
+                base.update_value(|b| *b = (*b).max(ack.rev));
                 if text.get_untracked() == body && rev.get_value() == sent {
                     save_state.set(SaveState::Saved);
                 } else if save_state.get_untracked() == SaveState::Saving {
                     save_state.set(SaveState::Unsaved);
                 }
+                true
             }
             // Our own newer save got there first: nothing to do.
-            Err(crate::error::AppError::Conflict(m)) if m == STALE_OWN_SAVE => {}
+            Err(crate::error::AppError::Conflict(m)) if m == STALE_OWN_SAVE => true,
             Err(crate::error::AppError::Conflict(m)) if m == OTHER_EDITOR => {
                 save_state.set(SaveState::Elsewhere);
                 error.set(Some(m));
+                false
             }
             Err(crate::error::AppError::Transport(_)) | Err(crate::error::AppError::Internal) => {
-                save_state.set(SaveState::Offline)
+                save_state.set(SaveState::Offline);
+                false
             }
             // A save overtaken by a submit is refused harmlessly; only
             // tell the person when they are still answering.
             Err(e) if state.get_untracked().phase == Phase::Answering => {
                 save_state.set(SaveState::Unsaved);
                 error.set(Some(e.to_string()));
+                false
             }
-            Err(_) => save_state.set(SaveState::Saved),
+            Err(_) => {
+                save_state.set(SaveState::Saved);
+                true
+            }
         }
     };
     let save_now = move || {
         if let Some(args) = next_save.with_value(|f| f()) {
-            leptos::task::spawn_local(send_save(args));
+            leptos::task::spawn_local(async move {
+                send_save(args).await;
+            });
         }
     };
     let save_now = StoredValue::new(save_now);
     // On page hide a normal request may be cancelled with the page; a
     // beacon is delivered even after the tab is gone.
     let save_on_hide = move || {
+        // visibilitychange and pagehide both come: send the text once.
+        if beaconed.with_value(|b| b.as_deref() == Some(text.get_untracked().as_str())) {
+            return;
+        }
         if let Some(args) = next_save.with_value(|f| f()) {
-            send_beacon(&args);
-            // No reply comes back: keep it unconfirmed until a normal save.
-            save_state.set(SaveState::Unsaved);
+            beaconed.set_value(Some(args.text.clone()));
+            if send_beacon(&args) {
+                // No reply comes back: unconfirmed until a normal save.
+                save_state.set(SaveState::Unsaved);
+            } else {
+                // Refused (too large for a beacon): try a normal request.
+                leptos::task::spawn_local(async move {
+                    send_save(args).await;
+                });
+            }
         }
     };
     let save_on_hide = StoredValue::new(save_on_hide);
 
     let schedule_save = move || {
+        // Another tab owns this answer now; this one saves nothing more.
+        if save_state.get_untracked() == SaveState::Elsewhere {
+            return;
+        }
         save_state.set(SaveState::Unsaved);
         pending_save.update_value(|h| {
             if let Some(h) = h.take() {
@@ -209,14 +250,19 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
             state.get_untracked().position,
             text.get_untracked(),
         );
+        let (tab, known) = (editor.get_value(), base.get_value());
         leptos::task::spawn_local(async move {
-            match submit_answer(id, position, body).await {
+            match submit_answer(id, position, body, tab, known).await {
                 Ok(s) => {
                     save_state.set(SaveState::Saved);
                     error.set(None);
                     adopt(s);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    // The autosave this submit cancelled: schedule it again.
+                    schedule_save();
+                }
             }
             busy.set(false);
         });
@@ -282,9 +328,17 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
         });
         let last_save = next_save.with_value(|f| f());
         leptos::task::spawn_local(async move {
-            // The draft on screen is stored before the session ends.
+            // The draft on screen is stored before the session ends; if it
+            // can't be, the session stays open and says why.
             if let Some(args) = last_save {
-                send_save(args).await;
+                if !send_save(args).await {
+                    if error.get_untracked().is_none() {
+                        error.set(Some(
+                            "Your last words could not be saved, so the session was not ended. Check your connection and try again.".into(),
+                        ));
+                    }
+                    return;
+                }
             }
             match end_session(id).await {
                 Ok(()) => go_to(&summary),
@@ -654,22 +708,27 @@ where
 }
 
 /// Sends a save with `navigator.sendBeacon`, which the browser delivers
-/// even when the page is going away.
+/// even when the page is going away. False when the browser refused it
+/// (beacons are limited to about 64 KiB in flight).
 #[cfg(feature = "hydrate")]
-fn send_beacon(args: &SaveDraft) {
+fn send_beacon(args: &SaveDraft) -> bool {
     let Ok(params) = web_sys::UrlSearchParams::new() else {
-        return;
+        return false;
     };
     params.append("id", &args.id);
     params.append("position", &args.position.to_string());
     params.append("text", &args.text);
     params.append("rev", &args.rev.to_string());
     params.append("editor", &args.editor);
+    params.append("base", &args.base.to_string());
     let url = <SaveDraft as leptos::server_fn::ServerFn>::PATH;
-    let _ = window()
+    window()
         .navigator()
-        .send_beacon_with_opt_url_search_params(url, Some(&params));
+        .send_beacon_with_opt_url_search_params(url, Some(&params))
+        .unwrap_or(false)
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn send_beacon(_: &SaveDraft) {}
+fn send_beacon(_: &SaveDraft) -> bool {
+    false
+}

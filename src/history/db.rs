@@ -122,12 +122,14 @@ pub async fn review(
         return Err(AppError::NotFound("That session".into()));
     }
     let rows: Vec<AnswerRow> = sqlx::query_as(
-        "SELECT a.position, q.slug, q.prompt, q.level, t.name AS topic_name, a.answer,
-                q.answer_html, q.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
+        "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer,
+                v.answer_html, v.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
                 a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.note
          FROM session_answers a
          JOIN questions q ON q.id = a.question_id
-         JOIN topics t ON t.id = q.topic_id
+         -- What the candidate saw, whatever the question says today.
+         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
+         JOIN topics t ON t.id = v.topic_id
          WHERE a.session_id = ?1 ORDER BY a.position",
     )
     .bind(id)

@@ -118,7 +118,7 @@ fn past_answers_view(past: Vec<PastAnswer>) -> Option<impl IntoView> {
                         view! {
                             <li class="attempt">
                                 <p class="muted">{meta}" · "<a href=format!("/history/{}", a.session_id)>"session"</a>
-                                    {a.too_different.then_some(" · too different from the attempt before to compare word by word")}</p>
+                                    {a.too_different.then_some(" · not marked up: too long or too different from the attempt before")}</p>
                                 <pre class="your-answer diff">
                                     {a.diff.into_iter().map(|part| match part.kind {
                                         DiffKind::Same => view! { <span>{part.text}</span> }.into_any(),

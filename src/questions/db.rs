@@ -1,31 +1,59 @@
 //! SQL for the bank pages. Plain async functions over the pool.
 
 use sqlx::SqlitePool;
+use uuid::Uuid;
 
 use super::search::fts_query;
 use super::types::*;
 
+/// Which questions a list searches: the public bank, one author's own
+/// questions (private to them), or both (a set editor's picker).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Bank,
+    Own(Uuid),
+    BankAndOwn(Uuid),
+}
+
+impl Scope {
+    fn bank(self) -> bool {
+        matches!(self, Self::Bank | Self::BankAndOwn(_))
+    }
+    fn owner(self) -> Option<Uuid> {
+        match self {
+            Self::Bank => None,
+            Self::Own(id) | Self::BankAndOwn(id) => Some(id),
+        }
+    }
+}
+
 /// The filter as bound parameters: JSON arrays for the IN-lists (read with
-/// `json_each`, so the SQL text never changes with the input) and the FTS
-/// query, if any.
+/// `json_each`, so the SQL text never changes with the input), the FTS
+/// query, if any, and the scope.
 struct Bound {
     levels: String,
     topics: String,
     fts: Option<String>,
+    bank: bool,
+    owner: Option<Uuid>,
 }
 
-fn bind_filter(filter: &QuestionFilter) -> Bound {
+fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
     let levels: Vec<&str> = filter.levels.iter().map(|l| l.as_str()).collect();
     Bound {
         levels: serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into()),
         topics: serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into()),
         fts: fts_query(&filter.q),
+        bank: scope.bank(),
+        owner: scope.owner(),
     }
 }
 
 // One WHERE clause for the list and both facet counts. `?1` levels, `?2`
-// topics, `?3` FTS query (NULL = no text search). An empty JSON array means
-// "no restriction"; the facet queries pass '[]' for their own dimension.
+// topics, `?3` FTS query (NULL = no text search), `?6` whether the bank is
+// in scope, `?7` the author whose own questions are (NULL: nobody's). An
+// empty JSON array means "no restriction"; the facet queries pass '[]' for
+// their own dimension. Authored questions are only ever seen by their author.
 // A macro rather than a `const` so that `concat!` builds every query at
 // compile time: no SQL is ever assembled at run time.
 macro_rules! filtered {
@@ -34,6 +62,7 @@ macro_rules! filtered {
     FROM questions q
     JOIN topics t ON t.id = q.topic_id
     WHERE q.archived = 0
+      AND ((?6 AND q.source = 'builtin') OR (q.source = 'author' AND q.author_id = ?7))
       AND (?1 = '[]' OR q.level IN (SELECT value FROM json_each(?1)))
       AND (?2 = '[]' OR t.slug IN (SELECT value FROM json_each(?2)))
       AND (?3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?3)) "
@@ -50,9 +79,18 @@ struct SummaryRow {
     snippet: Option<String>,
 }
 
-/// One page of the filtered list with the facet counts beside it.
+/// One page of the bank's filtered list with the facet counts beside it.
 pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<QuestionList, sqlx::Error> {
-    let b = bind_filter(filter);
+    list_in(pool, filter, Scope::Bank).await
+}
+
+/// One page of the filtered list of `scope`, with the facet counts.
+pub async fn list_in(
+    pool: &SqlitePool,
+    filter: &QuestionFilter,
+    scope: Scope,
+) -> Result<QuestionList, sqlx::Error> {
+    let b = bind_filter(filter, scope);
     let offset = i64::from(filter.page) * i64::from(PAGE_SIZE);
 
     let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
@@ -72,6 +110,7 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
                    JOIN questions q2 ON q2.id = f.rowid
                    JOIN topics t2 ON t2.id = q2.topic_id
                    WHERE f.questions_fts MATCH ?3 AND q2.archived = 0
+                     AND ((?6 AND q2.source = 'builtin') OR (q2.source = 'author' AND q2.author_id = ?7))
                      AND (?1 = '[]' OR q2.level IN (SELECT value FROM json_each(?1)))
                      AND (?2 = '[]' OR t2.slug IN (SELECT value FROM json_each(?2)))
                    ORDER BY f.rank, f.rowid
@@ -83,6 +122,8 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
         .bind(fts)
         .bind(i64::from(PAGE_SIZE))
         .bind(offset)
+        .bind(b.bank)
+        .bind(b.owner)
         .fetch_all(pool)
         .await?
     } else {
@@ -101,6 +142,8 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
         .bind(&b.fts)
         .bind(i64::from(PAGE_SIZE))
         .bind(offset)
+        .bind(b.bank)
+        .bind(b.owner)
         .fetch_all(pool)
         .await?
     };
@@ -115,12 +158,17 @@ pub async fn list(pool: &SqlitePool, filter: &QuestionFilter) -> Result<Question
     .bind("[]")
     .bind("[]")
     .bind(&b.fts)
+    .bind(None::<i64>)
+    .bind(None::<i64>)
+    .bind(b.bank)
+    .bind(b.owner)
     .fetch_all(pool)
     .await?;
     let facets = Facets::from_cells(&cells, filter);
     let topics: Vec<(String, String)> = sqlx::query_as(
         "SELECT t.slug, t.name FROM topics t
-         WHERE EXISTS (SELECT 1 FROM questions x WHERE x.topic_id = t.id AND x.archived = 0)
+         WHERE EXISTS (SELECT 1 FROM questions x
+                       WHERE x.topic_id = t.id AND x.archived = 0 AND x.source = 'builtin')
          ORDER BY t.position",
     )
     .fetch_all(pool)
@@ -235,7 +283,7 @@ pub async fn detail(
         "SELECT q.id, q.slug, t.slug AS topic_slug, t.name AS topic_name, t.behavioral,
                 q.level, q.prompt, q.answer_html, q.key_points, q.archived
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.slug = ?1",
+         WHERE q.slug = ?1 AND q.source = 'builtin'",
     )
     .bind(slug)
     .fetch_optional(pool)
@@ -244,7 +292,7 @@ pub async fn detail(
     let Some(level) = Level::parse(&row.level) else {
         return Ok(None);
     };
-    let (prev, next, position) = neighbours(pool, row.id, filter).await?;
+    let (prev, next, position) = neighbours(pool, row.id, filter, Scope::Bank).await?;
     Ok(Some(QuestionDetail {
         slug: row.slug,
         topic: TopicInfo {
@@ -271,8 +319,9 @@ async fn neighbours(
     pool: &SqlitePool,
     id: i64,
     filter: &QuestionFilter,
+    scope: Scope,
 ) -> Result<Neighbours, sqlx::Error> {
-    let b = bind_filter(filter);
+    let b = bind_filter(filter, scope);
     // The same orderings as `list`: by rank when searching, else by topic
     // and level.
     macro_rules! around {
@@ -304,6 +353,9 @@ async fn neighbours(
         .bind(&b.topics)
         .bind(&b.fts)
         .bind(id)
+        .bind(None::<i64>)
+        .bind(b.bank)
+        .bind(b.owner)
         .fetch_optional(pool)
         .await?;
     Ok(match row {
@@ -317,7 +369,7 @@ pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Er
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.slug, q.prompt, q.level, t.name
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.archived = 0
+         WHERE q.archived = 0 AND q.source = 'builtin'
            AND q.id >= (SELECT abs(random()) % (max(id) + 1) FROM questions)
          ORDER BY q.id LIMIT 1",
     )
@@ -329,7 +381,8 @@ pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Er
         None => {
             sqlx::query_as(
                 "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
-             JOIN topics t ON t.id = q.topic_id WHERE q.archived = 0 ORDER BY q.id LIMIT 1",
+             JOIN topics t ON t.id = q.topic_id
+             WHERE q.archived = 0 AND q.source = 'builtin' ORDER BY q.id LIMIT 1",
             )
             .fetch_optional(pool)
             .await?
@@ -363,7 +416,7 @@ pub async fn topics(pool: &SqlitePool) -> Result<Vec<TopicInfo>, sqlx::Error> {
 /// Level and topic totals for the home page.
 pub async fn bank_size(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
-        "SELECT (SELECT count(*) FROM questions WHERE archived = 0),
+        "SELECT (SELECT count(*) FROM questions WHERE archived = 0 AND source = 'builtin'),
                 (SELECT count(*) FROM topics)",
     )
     .fetch_one(pool)

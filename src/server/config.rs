@@ -29,6 +29,11 @@ ENVIRONMENT (all optional):
                                    Forwarded / X-Forwarded-Proto headers are
                                    believed, e.g. 127.0.0.1,10.0.0.0/8
                                    [default: none: the peer is the client]
+    REHEARSE_FORWARDED_HEADER      which header trusted proxies set: x-forwarded-for
+                                   (with X-Forwarded-Proto) or forwarded; the
+                                   other is ignored, so a client can't supply
+                                   it through a proxy that passes it along
+                                   [default: x-forwarded-for]
     REHEARSE_REGISTRATIONS_PER_HOUR  new accounts per client address [default: 10]
     REHEARSE_GUESTS_PER_HOUR       new guest practice accounts per client
                                    address                    [default: 20]
@@ -49,9 +54,22 @@ pub struct Config {
     pub max_connections: usize,
     /// Peers whose forwarding headers are believed.
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The one forwarding header trusted proxies set.
+    pub forwarded_header: ForwardedHeader,
     pub registrations_per_hour: u32,
     pub guests_per_hour: u32,
     pub guest_retention_days: u32,
+}
+
+/// Which header a trusted reverse proxy writes the client into. Only that
+/// one is read: proxies append to their own header and pass the other one
+/// through untouched, so reading both would let a client pick its address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For`, with `X-Forwarded-Proto` for the scheme.
+    XForwardedFor,
+    /// RFC 7239 `Forwarded` (`for=` and `proto=`).
+    Forwarded,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,9 +111,28 @@ impl Config {
             ),
             max_connections: parse_num(&get, "REHEARSE_MAX_CONNECTIONS", 1024_usize)?.max(1),
             trusted_proxies: parse_nets(&get, "REHEARSE_TRUSTED_PROXIES")?,
+            forwarded_header: match get("REHEARSE_FORWARDED_HEADER")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref()
+            {
+                None | Some("" | "x-forwarded-for") => ForwardedHeader::XForwardedFor,
+                Some("forwarded") => ForwardedHeader::Forwarded,
+                Some(other) => {
+                    return Err(ConfigError {
+                        name: "REHEARSE_FORWARDED_HEADER",
+                        value: other.to_owned(),
+                        reason: "expected x-forwarded-for or forwarded",
+                    })
+                }
+            },
             registrations_per_hour: parse_num(&get, "REHEARSE_REGISTRATIONS_PER_HOUR", 10)?,
             guests_per_hour: parse_num(&get, "REHEARSE_GUESTS_PER_HOUR", 20)?,
-            guest_retention_days: parse_num(&get, "REHEARSE_GUEST_RETENTION_DAYS", 30_u32)?.max(1),
+            guest_retention_days: parse_num(
+                &get,
+                "REHEARSE_GUEST_RETENTION_DAYS",
+                crate::accounts::types::DEFAULT_GUEST_RETENTION_DAYS,
+            )?
+            .max(1),
         })
     }
 

@@ -9,6 +9,10 @@
 //! the right, each trusted hop vouches for the one before it; the first
 //! address that is not a trusted proxy is the client.
 //!
+//! Only the one header the operator names is read: proxies append to their
+//! own header and pass any other through, so reading both would let a
+//! client choose its address.
+//!
 //! The parsing is a few lines over `str::split`, tested below: the crates
 //! that do it either pick a fixed position in the list (wrong with more
 //! than one proxy) or are unmaintained.
@@ -19,7 +23,7 @@ use axum::extract::ConnectInfo;
 use http::{request::Parts, HeaderMap};
 use ipnet::IpNet;
 
-use super::config::Config;
+use super::config::{Config, ForwardedHeader};
 
 fn is_trusted(ip: IpAddr, trusted: &[IpNet]) -> bool {
     let ip = canonical(ip);
@@ -66,34 +70,37 @@ fn forwarded_elements(headers: &HeaderMap) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
-/// The hops a trusted proxy reported, nearest last: from `Forwarded` if
-/// present, else from `X-Forwarded-For`. `None` marks an entry that is not
-/// an address.
-fn reported_hops(headers: &HeaderMap) -> Vec<Option<IpAddr>> {
-    let forwarded: Vec<Option<IpAddr>> = forwarded_elements(headers)
-        .iter()
-        .filter_map(|pairs| pairs.iter().find(|(k, _)| k == "for"))
-        .map(|(_, v)| parse_node(v))
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded;
+/// The hops a trusted proxy reported in `header`, nearest last. `None`
+/// marks an entry that is not an address.
+fn reported_hops(headers: &HeaderMap, header: ForwardedHeader) -> Vec<Option<IpAddr>> {
+    match header {
+        ForwardedHeader::Forwarded => forwarded_elements(headers)
+            .iter()
+            .filter_map(|pairs| pairs.iter().find(|(k, _)| k == "for"))
+            .map(|(_, v)| parse_node(v))
+            .collect(),
+        ForwardedHeader::XForwardedFor => headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(parse_node)
+            .collect(),
     }
-    headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(parse_node)
-        .collect()
 }
 
 /// The client's address given the connection's peer.
-pub fn client_ip(headers: &HeaderMap, peer: IpAddr, trusted: &[IpNet]) -> IpAddr {
+pub fn client_ip(
+    headers: &HeaderMap,
+    peer: IpAddr,
+    trusted: &[IpNet],
+    header: ForwardedHeader,
+) -> IpAddr {
     let mut client = canonical(peer);
     if !is_trusted(client, trusted) {
         return client;
     }
-    for hop in reported_hops(headers).into_iter().rev() {
+    for hop in reported_hops(headers, header).into_iter().rev() {
         match hop {
             // The trusted hop we are at vouches for this one.
             Some(ip) => {
@@ -114,32 +121,32 @@ pub fn client_scheme(
     headers: &HeaderMap,
     peer: Option<IpAddr>,
     trusted: &[IpNet],
+    header: ForwardedHeader,
     secure: bool,
 ) -> &'static str {
     let ours = if secure { "https" } else { "http" };
     if !peer.is_some_and(|p| is_trusted(p, trusted)) {
         return ours;
     }
-    let from_forwarded = forwarded_elements(headers)
-        .into_iter()
-        .rev()
-        .find_map(|pairs| {
-            pairs
+    let reported = match header {
+        ForwardedHeader::Forwarded => {
+            forwarded_elements(headers)
                 .into_iter()
-                .find(|(k, _)| k == "proto")
-                .map(|(_, v)| v)
-        });
-    let from_x = || {
-        headers
+                .rev()
+                .find_map(|pairs| {
+                    pairs
+                        .into_iter()
+                        .find(|(k, _)| k == "proto")
+                        .map(|(_, v)| v)
+                })
+        }
+        ForwardedHeader::XForwardedFor => headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.rsplit(',').next())
-            .map(|v| v.trim().to_owned())
+            .map(|v| v.trim().to_owned()),
     };
-    match from_forwarded
-        .or_else(from_x)
-        .map(|p| p.trim_matches('"').to_ascii_lowercase())
-    {
+    match reported.map(|p| p.trim_matches('"').to_ascii_lowercase()) {
         Some(p) if p == "https" => "https",
         Some(p) if p == "http" => "http",
         _ => ours,
@@ -153,13 +160,24 @@ fn peer(parts: &Parts) -> Option<IpAddr> {
         .map(|c| c.0.ip())
 }
 
-/// The client's address for this request, as text ("unknown" when there is
-/// no connection, as in router tests).
+/// The client's address for this request, as the key rate limits count
+/// by: an IPv4 address, or an IPv6 /64 (one subscriber's usual share, so
+/// rotating through it gains nothing). "unknown" when there is no
+/// connection, as in router tests.
 pub fn client_address(parts: &Parts, config: &Config) -> String {
-    peer(parts).map_or_else(
-        || "unknown".to_owned(),
-        |p| client_ip(&parts.headers, p, &config.trusted_proxies).to_string(),
-    )
+    let Some(peer) = peer(parts) else {
+        return "unknown".to_owned();
+    };
+    match client_ip(
+        &parts.headers,
+        peer,
+        &config.trusted_proxies,
+        config.forwarded_header,
+    ) {
+        IpAddr::V6(v6) => ipnet::Ipv6Net::new(v6, 64)
+            .map_or_else(|_| v6.to_string(), |net| net.trunc().to_string()),
+        v4 => v4.to_string(),
+    }
 }
 
 /// `scheme://host` as the client's browser sees this site, for comparing
@@ -170,6 +188,7 @@ pub fn client_origin(parts: &Parts, config: &Config) -> Option<String> {
         &parts.headers,
         peer(parts),
         &config.trusted_proxies,
+        config.forwarded_header,
         config.secure_cookies,
     );
     Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
@@ -179,6 +198,7 @@ pub fn client_origin(parts: &Parts, config: &Config) -> Option<String> {
 mod tests {
     use super::*;
     use http::HeaderValue;
+    use ForwardedHeader::{Forwarded as Fwd, XForwardedFor as Xff};
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap_or(IpAddr::from([0, 0, 0, 0]))
@@ -199,37 +219,40 @@ mod tests {
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_claims() {
         let h = headers(&[("x-forwarded-for", "1.1.1.1"), ("forwarded", "for=2.2.2.2")]);
-        assert_eq!(
-            client_ip(&h, ip("9.9.9.9"), &nets(&["10.0.0.0/8"])),
-            ip("9.9.9.9")
-        );
-        assert_eq!(client_ip(&h, ip("9.9.9.9"), &[]), ip("9.9.9.9"));
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(client_ip(&h, ip("9.9.9.9"), &trusted, Xff), ip("9.9.9.9"));
+        assert_eq!(client_ip(&h, ip("9.9.9.9"), &[], Fwd), ip("9.9.9.9"));
     }
 
     #[test]
     fn behind_a_trusted_proxy_the_rightmost_untrusted_hop_is_the_client() {
         let trusted = nets(&["10.0.0.0/8"]);
+        let proxy = ip("10.0.0.1");
         // The client forged the first entry; the proxy appended the real one.
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 203.0.113.7, 10.0.0.2")]);
-        assert_eq!(client_ip(&h, ip("10.0.0.1"), &trusted), ip("203.0.113.7"));
+        assert_eq!(client_ip(&h, proxy, &trusted, Xff), ip("203.0.113.7"));
         // Split across two header lines.
         let h = headers(&[
             ("x-forwarded-for", "6.6.6.6"),
             ("x-forwarded-for", "203.0.113.7"),
         ]);
-        assert_eq!(client_ip(&h, ip("10.0.0.1"), &trusted), ip("203.0.113.7"));
+        assert_eq!(client_ip(&h, proxy, &trusted, Xff), ip("203.0.113.7"));
         // Nothing reported: the proxy itself.
-        assert_eq!(
-            client_ip(&HeaderMap::new(), ip("10.0.0.1"), &trusted),
-            ip("10.0.0.1")
-        );
+        assert_eq!(client_ip(&HeaderMap::new(), proxy, &trusted, Xff), proxy);
         // Garbage stops the walk at the last trusted word.
         let h = headers(&[("x-forwarded-for", "203.0.113.7, nonsense")]);
-        assert_eq!(client_ip(&h, ip("10.0.0.1"), &trusted), ip("10.0.0.1"));
+        assert_eq!(client_ip(&h, proxy, &trusted, Xff), proxy);
+        // A Forwarded header the client sent, passed through by a proxy
+        // that writes X-Forwarded-For, is not believed.
+        let h = headers(&[
+            ("forwarded", "for=6.6.6.6"),
+            ("x-forwarded-for", "203.0.113.7"),
+        ]);
+        assert_eq!(client_ip(&h, proxy, &trusted, Xff), ip("203.0.113.7"));
     }
 
     #[test]
-    fn forwarded_wins_and_its_forms_parse() {
+    fn forwarded_forms_parse() {
         let trusted = nets(&["127.0.0.1/32", "::1/128"]);
         let h = headers(&[
             (
@@ -238,33 +261,33 @@ mod tests {
             ),
             ("x-forwarded-for", "5.5.5.5"),
         ]);
-        assert_eq!(client_ip(&h, ip("::1"), &trusted), ip("2001:db8:cafe::17"));
-        let h = headers(&[("forwarded", "for=198.51.100.3:8080;by=127.0.0.1")]);
         assert_eq!(
-            client_ip(&h, ip("::ffff:127.0.0.1"), &trusted),
-            ip("198.51.100.3")
+            client_ip(&h, ip("::1"), &trusted, Fwd),
+            ip("2001:db8:cafe::17")
         );
+        let h = headers(&[("forwarded", "for=198.51.100.3:8080;by=127.0.0.1")]);
+        let mapped = ip("::ffff:127.0.0.1");
+        assert_eq!(client_ip(&h, mapped, &trusted, Fwd), ip("198.51.100.3"));
         let h = headers(&[("forwarded", "for=unknown")]);
-        assert_eq!(client_ip(&h, ip("127.0.0.1"), &trusted), ip("127.0.0.1"));
+        assert_eq!(
+            client_ip(&h, ip("127.0.0.1"), &trusted, Fwd),
+            ip("127.0.0.1")
+        );
     }
 
     #[test]
     fn the_scheme_comes_from_a_trusted_proxy_only() {
         let trusted = nets(&["10.0.0.0/8"]);
+        let proxy = Some(ip("10.0.0.1"));
         let h = headers(&[("x-forwarded-proto", "https")]);
+        assert_eq!(client_scheme(&h, proxy, &trusted, Xff, false), "https");
         assert_eq!(
-            client_scheme(&h, Some(ip("10.0.0.1")), &trusted, false),
-            "https"
-        );
-        assert_eq!(
-            client_scheme(&h, Some(ip("8.8.8.8")), &trusted, false),
+            client_scheme(&h, Some(ip("8.8.8.8")), &trusted, Xff, false),
             "http"
         );
-        assert_eq!(client_scheme(&h, None, &trusted, true), "https");
+        assert_eq!(client_scheme(&h, None, &trusted, Xff, true), "https");
         let h = headers(&[("forwarded", "for=1.2.3.4;proto=http")]);
-        assert_eq!(
-            client_scheme(&h, Some(ip("10.0.0.1")), &trusted, true),
-            "http"
-        );
+        assert_eq!(client_scheme(&h, proxy, &trusted, Fwd, true), "http");
+        assert_eq!(client_scheme(&h, proxy, &trusted, Xff, true), "https");
     }
 }

@@ -49,6 +49,9 @@ pub fn app(state: AppState) -> Router {
         >(context, shell))
         .layer(
             ServiceBuilder::new()
+                // Our own id for every request: one a client sends could
+                // be used to forge or confuse log lines.
+                .layer(middleware::from_fn(drop_client_request_id))
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
                 .layer(
                     TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
@@ -81,6 +84,11 @@ pub fn app(state: AppState) -> Router {
                 .layer(middleware::from_fn(server_fn_error_status)),
         )
         .with_state(state)
+}
+
+async fn drop_client_request_id(mut req: Request, next: Next) -> Response {
+    req.headers_mut().remove(REQUEST_ID);
+    next.run(req).await
 }
 
 /// What every page render and server function can reach through context.

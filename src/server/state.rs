@@ -17,6 +17,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Bounds how many password hashes run at once.
     pub hashing: Arc<HashGate>,
+    /// Bounds how many data exports stream at once (each holds a database
+    /// connection while the client downloads).
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -26,6 +29,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             hashing: Arc::new(HashGate::per_core()),
+            exports: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 }

@@ -71,6 +71,7 @@ pub async fn save_draft(
     text: String,
     #[server(default)] rev: u32,
     #[server(default)] editor: String,
+    #[server(default)] base: u32,
 ) -> Result<SaveAck, AppError> {
     crate::error::respond(
         async move {
@@ -83,6 +84,7 @@ pub async fn save_draft(
                 text: &text,
                 rev: i64::from(rev),
                 editor: &editor,
+                base: i64::from(base),
             };
             super::db::save_draft(&c.pool, session_id(&id)?, c.user.id, position, draft, c.now)
                 .await
@@ -102,17 +104,27 @@ fn check_answer_length(text: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Submits an answer. `editor` and `base` are the tab's, as for saves: a
+/// tab that another tab has saved over since can't replace the newer text.
 #[server(endpoint = "sessions/submit")]
 pub async fn submit_answer(
     id: String,
     position: u32,
     text: String,
+    #[server(default)] editor: String,
+    #[server(default)] base: u32,
 ) -> Result<RunnerState, AppError> {
     crate::error::respond(
         async move {
             check_answer_length(&text)?;
+            if editor.len() > MAX_EDITOR_ID {
+                return Err(AppError::invalid("editor", "Malformed editor id."));
+            }
             let c = crate::accounts::authz::caller().await?;
-            super::db::submit(&c.pool, session_id(&id)?, c.user.id, position, &text, c.now).await
+            let id = session_id(&id)?;
+            super::db::check_editor(&c.pool, id, c.user.id, position, &editor, i64::from(base))
+                .await?;
+            super::db::submit(&c.pool, id, c.user.id, position, &text, c.now).await
         }
         .await,
     )

@@ -24,8 +24,8 @@ pub struct NewSession {
     pub only: Option<String>,
 }
 
-/// Most topics one session may name (the bank has a dozen).
-pub const MAX_TOPICS: usize = 32;
+/// Most topics one session may name: as many as a bank filter.
+pub use crate::questions::types::MAX_FILTER_TOPICS as MAX_TOPICS;
 
 impl NewSession {
     /// Checks what a person asked for, once, where it enters: every list
@@ -170,10 +170,16 @@ pub async fn create(
     let mut tx = begin_write(pool).await?;
     if let Some(slug) = &new.only {
         let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM questions WHERE slug = ?1 AND archived = 0")
-                .bind(slug)
-                .fetch_all(&mut *tx)
-                .await?;
+            // A bank question, or one of the caller's own: never another
+            // author's private question.
+            sqlx::query_scalar(
+                "SELECT id FROM questions WHERE slug = ?1 AND archived = 0
+                   AND (source = 'builtin' OR author_id = ?2)",
+            )
+            .bind(slug)
+            .bind(user_id)
+            .fetch_all(&mut *tx)
+            .await?;
         return insert_session(tx, user_id, new, &levels, &topics, &ids, now).await;
     }
     // Questions never answered sort first; then by the day last answered,
@@ -183,7 +189,7 @@ pub async fn create(
          LEFT JOIN (SELECT question_id, max(coalesce(submitted_at, started_at)) AS last
                     FROM session_answers WHERE user_id = ?1 GROUP BY question_id) h
            ON h.question_id = q.id
-         WHERE q.archived = 0
+         WHERE q.archived = 0 AND q.source = 'builtin'
            AND (?2 = '[]' OR q.level IN (SELECT value FROM json_each(?2)))
            AND (?3 = '[]' OR t.slug IN (SELECT value FROM json_each(?3)))
          ORDER BY coalesce(h.last, 0) / 86400000, random()
@@ -267,8 +273,10 @@ async fn insert_session(
         let first = position == 0;
         sqlx::query(
             "INSERT INTO session_answers
-                 (session_id, position, user_id, question_id, started_at, deadline_at, level, topic_id)
-             SELECT ?1, ?2, ?3, q.id, ?5, ?6, q.level, q.topic_id FROM questions q WHERE q.id = ?4",
+                 (session_id, position, user_id, question_id, started_at, deadline_at, level,
+                  topic_id, question_revision)
+             SELECT ?1, ?2, ?3, q.id, ?5, ?6, q.level, q.topic_id, q.revision
+             FROM questions q WHERE q.id = ?4",
         )
         .bind(id)
         .bind(position as i64)
@@ -314,11 +322,12 @@ async fn load_answer(
     sqlx::query_as(
         "SELECT a.position, a.draft, a.draft_rev, a.answer, a.deadline_at, a.submitted_at,
                 a.timed_out, a.self_grade, a.key_points_hit, a.flagged, a.note, a.overtime_ms,
-                q.slug, q.prompt, q.level, t.name AS topic_name, q.answer_html, q.key_points,
+                q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
                 t.behavioral
          FROM session_answers a
          JOIN questions q ON q.id = a.question_id
-         JOIN topics t ON t.id = q.topic_id
+         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
+         JOIN topics t ON t.id = v.topic_id
          WHERE a.session_id = ?1 AND a.position = ?2",
     )
     .bind(id)
@@ -437,19 +446,23 @@ async fn build_state(
     })
 }
 
-/// One autosave: the text, the revision the tab gave it, and the tab.
+/// One autosave: the text, the revision the tab gave it, the tab, and the
+/// newest revision the tab knows is stored (its base).
 #[derive(Clone, Copy, Debug)]
 pub struct Draft<'a> {
     pub text: &'a str,
     pub rev: i64,
     pub editor: &'a str,
+    pub base: i64,
 }
 
 /// Autosave. One statement: it only lands on the caller's own, current,
-/// unsubmitted answer, (in interview mode) before the deadline, and only
-/// when its revision is newer than the stored one. A save that arrives
-/// after a newer one (the network reordered them, or another tab saved
-/// since) changes nothing.
+/// unsubmitted answer, (in interview mode) before the deadline, only when
+/// its revision is newer than the stored one, and only when the stored
+/// draft is this tab's own or the one this tab started from (compare and
+/// swap). A save that arrives after a newer one (the network reordered
+/// them), or from a tab that another tab has saved over since, changes
+/// nothing.
 pub async fn save_draft(
     pool: &SqlitePool,
     id: Uuid,
@@ -461,7 +474,7 @@ pub async fn save_draft(
     let changed = sqlx::query(
         "UPDATE session_answers SET draft = ?4, draft_saved_at = ?5, draft_rev = ?7, draft_editor = ?8
          WHERE session_id = ?1 AND position = ?2 AND user_id = ?3 AND submitted_at IS NULL
-           AND draft_rev < ?7
+           AND draft_rev < ?7 AND (draft_editor = ?8 OR draft_rev = ?9)
            AND EXISTS (SELECT 1 FROM interview_sessions s
                        WHERE s.id = ?1 AND s.status = 'active' AND s.current_position = ?2
                          AND (s.mode = 'practice' OR session_answers.deadline_at IS NULL
@@ -475,6 +488,7 @@ pub async fn save_draft(
     .bind(timer::GRACE_MS)
     .bind(draft.rev)
     .bind(draft.editor)
+    .bind(draft.base)
     .execute(pool)
     .await?
     .rows_affected();
@@ -510,21 +524,52 @@ pub async fn save_draft(
         }
         return Err(refusal(&s, position));
     }
-    if s.is_active() && i64::from(position) == s.current_position && stored.draft_rev >= draft.rev {
-        if stored.draft_rev == draft.rev && stored.draft == draft.text {
-            // The same save twice (a retry after a lost reply): done already.
-            return Ok(SaveAck {
-                saved_at: now,
-                rev: u32::try_from(draft.rev).unwrap_or(0),
-            });
+    if s.is_active() && i64::from(position) == s.current_position {
+        let theirs = stored.draft_editor != draft.editor;
+        if stored.draft_rev >= draft.rev {
+            if stored.draft_rev == draft.rev && stored.draft == draft.text {
+                // The same save twice (a retry after a lost reply): done.
+                return Ok(SaveAck {
+                    saved_at: now,
+                    rev: u32::try_from(draft.rev).unwrap_or(0),
+                });
+            }
+            return Err(AppError::Conflict(
+                if theirs { OTHER_EDITOR } else { STALE_OWN_SAVE }.into(),
+            ));
         }
-        return Err(if stored.draft_editor == draft.editor {
-            AppError::Conflict(STALE_OWN_SAVE.into())
-        } else {
-            AppError::Conflict(OTHER_EDITOR.into())
-        });
+        if theirs && stored.draft_rev != draft.base {
+            return Err(AppError::Conflict(OTHER_EDITOR.into()));
+        }
     }
     Err(refusal(&s, position))
+}
+
+/// Refuses a submit from a tab whose draft another tab has saved over since
+/// it last looked (`base`), so a stale tab can't replace the newer text.
+pub async fn check_editor(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    editor: &str,
+    base: i64,
+) -> Result<(), AppError> {
+    let stored: Option<(String, i64)> = sqlx::query_as(
+        "SELECT draft_editor, draft_rev FROM session_answers
+         WHERE session_id = ?1 AND position = ?2 AND user_id = ?3 AND submitted_at IS NULL",
+    )
+    .bind(id)
+    .bind(i64::from(position))
+    .bind(user)
+    .fetch_optional(pool)
+    .await?;
+    match stored {
+        Some((other, rev)) if other != editor && rev != base => {
+            Err(AppError::Conflict(OTHER_EDITOR.into()))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -631,7 +676,8 @@ pub async fn grade(
     let mut s = owned(&mut tx, id, user).await?;
     settle(&mut tx, &mut s, now).await?;
     let key_point_count: Option<i64> = sqlx::query_scalar(
-        "SELECT json_array_length(q.key_points) FROM session_answers a JOIN questions q ON q.id = a.question_id
+        "SELECT json_array_length(v.key_points) FROM session_answers a
+         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
          WHERE a.session_id = ?1 AND a.position = ?2 AND a.submitted_at IS NOT NULL",
     )
     .bind(id)
@@ -891,9 +937,10 @@ pub async fn summary(
     #[allow(clippy::type_complexity)]
     let rows: Vec<(i64, String, String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, bool, i64, bool, Option<i64>)> =
         sqlx::query_as(
-            "SELECT a.position, q.slug, q.prompt, q.level, a.self_grade, a.time_spent_ms,
+            "SELECT a.position, q.slug, v.prompt, v.level, a.self_grade, a.time_spent_ms,
                     a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.submitted_at
              FROM session_answers a JOIN questions q ON q.id = a.question_id
+             JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
              WHERE a.session_id = ?1 ORDER BY a.position",
         )
         .bind(id)

@@ -20,6 +20,7 @@ fn draft(text: &str) -> db::Draft<'_> {
         text,
         rev: REV.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         editor: "test",
+        base: 0,
     }
 }
 
