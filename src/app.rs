@@ -60,7 +60,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/history/:id") view=pages::history::HistoryDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/review") view=|| pages::coming_soon::coming_soon("Review") ssr=SsrMode::Async/>
-                    <Route path=path!("/sets") view=|| pages::coming_soon::coming_soon("Question sets") ssr=SsrMode::Async/>
+                    <Route path=path!("/sets") view=pages::sets::SetsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/questions") view=pages::sets::OwnQuestionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/questions/new") view=pages::sets::QuestionEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/questions/:slug") view=pages::sets::QuestionEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/import") view=pages::sets::ImportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/:id") view=pages::sets::SetEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=pages::login::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>

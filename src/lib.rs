@@ -10,6 +10,7 @@ pub mod history;
 pub mod pages;
 pub mod questions;
 pub mod sessions;
+pub mod sets;
 
 #[cfg(feature = "ssr")]
 pub mod server;

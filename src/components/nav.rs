@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 use super::auth_forms::LogoutButton;
 use super::hydration::HydrationMarker;
 use super::theme::{Theme, ThemeToggle};
-use crate::accounts::api::whoami;
+use crate::accounts::{api::whoami, types::Role};
 
 const LINKS: &[(&str, &str)] = &[
     ("/questions", "Questions"),
@@ -14,7 +14,6 @@ const LINKS: &[(&str, &str)] = &[
     ("/review", "Review"),
     ("/history", "History"),
     ("/dashboard", "Dashboard"),
-    ("/sets", "Sets"),
 ];
 
 #[component]
@@ -23,6 +22,9 @@ pub fn Nav(theme: Theme) -> impl IntoView {
     let here = path.clone();
     let current =
         move |href: &str| (path == href || path.starts_with(&format!("{href}/"))).then_some("page");
+    let in_sets = current("/sets");
+    // One lookup of who is here, shared by the links and the account corner.
+    let me = OnceResource::new(whoami());
     view! {
         <header class="site-header">
             <nav class="container nav" aria-label="Main">
@@ -34,11 +36,17 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                             view! { <li><a href=*href aria-current=current(href)>{*label}</a></li> }
                         })
                         .collect_view()}
+                    // Sets are the recruiters' workshop: only they see the link.
+                    {move || Suspend::new(async move {
+                        me.await.ok().flatten()
+                            .filter(|u| !u.is_guest && matches!(u.role, Role::Recruiter | Role::Admin))
+                            .map(|_| view! { <li><a href="/sets" aria-current=in_sets data-testid="nav-sets">"Sets"</a></li> })
+                    })}
                 </ul>
                 <div class="nav-end">
                     {move || { let here = here.clone(); Suspend::new(async move {
                         let current = |href: &str| (here == href).then_some("page");
-                        match whoami().await.ok().flatten().filter(|u| !u.is_guest) {
+                        match me.await.ok().flatten().filter(|u| !u.is_guest) {
                             Some(user) => view! {
                                 <a href="/account" class="nav-login" data-testid="nav-user"
                                     aria-current=current("/account")>{user.username}</a>

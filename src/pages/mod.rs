@@ -12,3 +12,4 @@ pub mod not_found;
 pub mod practice;
 pub mod question;
 pub mod questions;
+pub mod sets;

@@ -39,6 +39,11 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/account/export", get(crate::accounts::export::download))
+        .route("/sets/{id}/export/{format}", get(crate::sets::export::set))
+        .route(
+            "/sets/questions/export/{format}",
+            get(crate::sets::export::questions),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -146,6 +151,13 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
 /// over the limit is refused at once, and a body that streams past it fails
 /// when read, before any handler sees the excess.
 async fn limit_body(State(limit): State<usize>, req: Request, next: Next) -> Response {
+    // Imports carry a whole file (up to 2 MB, a little more once escaped
+    // as JSON); every other request keeps the general limit.
+    let limit = if req.uri().path() == "/api/sets/import" {
+        limit.max(crate::sets::IMPORT_BODY_LIMIT)
+    } else {
+        limit
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

@@ -214,7 +214,6 @@ struct SetRow {
     archived: bool,
     edit_rev: i64,
     version: i64,
-    updated_at: i64,
 }
 
 fn secs(v: Option<i64>) -> Option<u32> {
@@ -225,8 +224,7 @@ fn secs(v: Option<i64>) -> Option<u32> {
 async fn load_set(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<SetRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.owner_id, u.username AS owner_name, s.title, s.description, s.mode,
-                s.per_question_secs, s.total_secs, s.shuffle, s.archived, s.edit_rev, s.version,
-                s.updated_at
+                s.per_question_secs, s.total_secs, s.shuffle, s.archived, s.edit_rev, s.version
          FROM question_sets s JOIN users u ON u.id = s.owner_id WHERE s.id = ?1",
     )
     .bind(id)
@@ -435,7 +433,13 @@ pub async fn save_set(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    write_items(&mut tx, id, &ids, draft.items.iter().map(|i| i.per_question_secs)).await?;
+    write_items(
+        &mut tx,
+        id,
+        &ids,
+        draft.items.iter().map(|i| i.per_question_secs),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -512,7 +516,10 @@ pub async fn duplicate_set(
         .filter(|r| r.owner_id == owner)
         .ok_or_else(|| AppError::NotFound("That set".into()))?;
     let copy = Uuid::now_v7();
-    let title: String = format!("{} (copy)", row.title).chars().take(TITLE_MAX).collect();
+    let title: String = format!("{} (copy)", row.title)
+        .chars()
+        .take(TITLE_MAX)
+        .collect();
     sqlx::query(
         "INSERT INTO question_sets (id, owner_id, title, description, mode, per_question_secs,
              total_secs, shuffle, share_code, created_at, updated_at)
@@ -567,11 +574,7 @@ pub async fn archive_set(
 /// each question, in order. Returns the version candidates will take. When
 /// nothing changed since the newest version, that version is reused.
 /// Called when a set is shared, and again when it changes after that.
-pub async fn freeze(
-    conn: &mut SqliteConnection,
-    id: Uuid,
-    now: i64,
-) -> Result<u32, AppError> {
+pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u32, AppError> {
     let row = load_set(&mut *conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound("That set".into()))?;
@@ -698,7 +701,11 @@ impl TransferRow {
                 topic: self.topic_slug,
                 reference_answer: self.reference_answer,
                 key_points: serde_json::from_str(&self.key_points).unwrap_or_default(),
-                reviewer_note: if bank { String::new() } else { self.reviewer_note },
+                reviewer_note: if bank {
+                    String::new()
+                } else {
+                    self.reviewer_note
+                },
             },
             per_question_secs: secs(self.per_question_secs),
         }
@@ -775,10 +782,12 @@ pub async fn import(
     for (i, q) in transfer.questions.iter().enumerate() {
         let bank: Option<i64> = match (&q.source, &q.slug) {
             (Source::Bank, Some(slug)) => {
-                sqlx::query_scalar("SELECT id FROM questions WHERE slug = ?1 AND source = 'builtin'")
-                    .bind(slug)
-                    .fetch_optional(&mut *tx)
-                    .await?
+                sqlx::query_scalar(
+                    "SELECT id FROM questions WHERE slug = ?1 AND source = 'builtin'",
+                )
+                .bind(slug)
+                .fetch_optional(&mut *tx)
+                .await?
             }
             _ => None,
         };
@@ -793,7 +802,11 @@ pub async fn import(
                     .map_err(|e| match e {
                         AppError::Validation(_) => AppError::invalid(
                             "file",
-                            format!("Question {}: unknown topic \"{}\".", i + 1, q.question.topic),
+                            format!(
+                                "Question {}: unknown topic \"{}\".",
+                                i + 1,
+                                q.question.topic
+                            ),
                         ),
                         other => other,
                     })?;
@@ -833,8 +846,13 @@ pub async fn import(
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            write_items(&mut tx, id, &ids, transfer.questions.iter().map(|q| q.per_question_secs))
-                .await?;
+            write_items(
+                &mut tx,
+                id,
+                &ids,
+                transfer.questions.iter().map(|q| q.per_question_secs),
+            )
+            .await?;
             Some(id.to_string())
         }
     };

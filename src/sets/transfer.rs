@@ -3,7 +3,7 @@
 //! spreadsheets) and Markdown (for reading and printing; export only).
 //!
 //! Pure functions over text, no database. Imports never trust the file:
-//! every problem comes back located ("line 4", "questions[3].level") so a
+//! every problem comes back located (`line 4`, `questions[3].level`) so a
 //! person can find and fix it, and no input makes them panic.
 
 use std::fmt;
@@ -48,14 +48,6 @@ const CSV_COLUMNS: [&str; 7] = [
     "per_question_secs",
 ];
 const CSV_REQUIRED: usize = 5;
-// Positions in CSV_COLUMNS.
-const PROMPT: usize = 0;
-const LEVEL: usize = 1;
-const TOPIC: usize = 2;
-const ANSWER: usize = 3;
-const KEY_POINTS: usize = 4;
-const NOTE: usize = 5;
-const SECS: usize = 6;
 
 /// A set's settings as files carry them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,8 +83,8 @@ pub struct Transfer {
     pub questions: Vec<TransferQuestion>,
 }
 
-/// A problem in an imported file, located: "line 4" (CSV; the header is
-/// line 1) or "questions[3].level" (JSON path, or "(file)" for the whole
+/// A problem in an imported file, located: `line 4` (CSV; the header is
+/// line 1) or `questions[3].level` (JSON path, or `(file)` for the whole
 /// file).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportError {
@@ -148,7 +140,7 @@ pub fn from_json(text: &str) -> Result<Transfer, Vec<ImportError>> {
     // The envelope first, so a file that isn't ours is told so plainly
     // rather than with whatever its contents happen to break.
     let envelope: Envelope = parse_json(text).map_err(|e| vec![e])?;
-    check_envelope(envelope)?;
+    check_envelope(&envelope)?;
     let file: WireFile = parse_json(text).map_err(|e| vec![e])?;
 
     let mut errors = Vec::new();
@@ -176,22 +168,6 @@ pub fn from_json(text: &str) -> Result<Transfer, Vec<ImportError>> {
         );
         questions.push(question);
     }
-    if in_set {
-        // The set editor refuses a question twice; say so here, where the
-        // file can still be fixed.
-        let mut seen: Vec<&str> = Vec::new();
-        for (i, q) in questions.iter().enumerate() {
-            if let (Source::Bank, Some(slug)) = (q.source, q.slug.as_deref()) {
-                if seen.contains(&slug) {
-                    errors.push(ImportError::at(
-                        format!("questions[{i}].slug"),
-                        "This bank question is already in the set.",
-                    ));
-                }
-                seen.push(slug);
-            }
-        }
-    }
     finish(Transfer { set, questions }, errors)
 }
 
@@ -211,39 +187,38 @@ struct WireFile {
     questions: Vec<WireQuestion>,
 }
 
-/// A set as the file spells it. Words (mode) stay strings so that a bad one
-/// is reported in our words, alongside the file's other problems.
-#[derive(Deserialize)]
-#[serde(expecting = "a set: an object with title, mode and time limits")]
+/// A set as the file spells it. Words (source, level, mode) stay strings
+/// in these wire types so that a bad one is reported in our words alongside
+/// the file's other problems, and missing fields default to empty so that
+/// the rules name them in plain words.
+#[derive(Default, Deserialize)]
+#[serde(
+    default,
+    expecting = "a set: an object with title, mode and time limits"
+)]
 struct WireSet {
-    #[serde(default)]
     title: String,
-    #[serde(default)]
     instructions: String,
     mode: Option<String>,
     per_question_secs: Option<u32>,
     total_secs: Option<u32>,
-    #[serde(default)]
     shuffle: bool,
 }
 
-/// A question as the file spells it. Missing text fields default to empty
-/// so that `problems()` names them in plain words.
-#[derive(Deserialize)]
-#[serde(expecting = "a question: an object with prompt, level, topic, reference_answer and key_points")]
+/// A question as the file spells it (see [`WireSet`]).
+#[derive(Default, Deserialize)]
+#[serde(
+    default,
+    expecting = "a question: an object with prompt, level, topic and key points"
+)]
 struct WireQuestion {
     source: Option<String>,
     slug: Option<String>,
-    #[serde(default)]
     prompt: String,
     level: Option<String>,
-    #[serde(default)]
     topic: String,
-    #[serde(default)]
     reference_answer: String,
-    #[serde(default)]
     key_points: Vec<String>,
-    #[serde(default)]
     reviewer_note: String,
     per_question_secs: Option<u32>,
 }
@@ -306,18 +281,17 @@ fn capped_questions<'de, D: Deserializer<'de>>(
 
 /// Parses `text` as a `T`, locating any error by its JSON path.
 fn parse_json<T: de::DeserializeOwned>(text: &str) -> Result<T, ImportError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut reader).map_err(|e| {
         let path = e.path().to_string();
-        let location = if path.is_empty() || path == "." {
-            WHOLE_FILE.to_owned()
-        } else {
-            path
-        };
+        // A syntax error can leave an unknown last step ("questions[2].?").
+        let known = path.split('?').next().unwrap_or("").trim_end_matches('.');
+        let location = if known.is_empty() { WHOLE_FILE } else { known };
         ImportError::at(location, json_message(e.inner()))
     })?;
     // Text after the value would otherwise pass unnoticed.
-    de.end()
+    reader
+        .end()
         .map_err(|e| ImportError::at(WHOLE_FILE, json_message(&e)))?;
     Ok(value)
 }
@@ -334,6 +308,7 @@ fn json_message(e: &serde_json::Error) -> String {
         .replace("invalid type: sequence", "invalid type: list")
         .replace("invalid type: map", "invalid type: object")
         .replace("unit value", "null")
+        .replace("expected ident", "expected a value")
         .replace("EOF", "end of file");
     match e.classify() {
         Category::Syntax | Category::Eof => format!(
@@ -345,60 +320,60 @@ fn json_message(e: &serde_json::Error) -> String {
     }
 }
 
-fn check_envelope(envelope: Envelope) -> Result<(), Vec<ImportError>> {
-    match envelope.format {
-        Some(serde_json::Value::String(format)) if format == FORMAT => {}
-        _ => {
-            return Err(vec![ImportError::at(
-                "format",
-                format!("This is not a Rehearse question file: \"format\" must be \"{FORMAT}\"."),
-            )])
-        }
+fn check_envelope(envelope: &Envelope) -> Result<(), Vec<ImportError>> {
+    let one = |location: &str, message: String| Err(vec![ImportError::at(location, message)]);
+    if !matches!(&envelope.format, Some(serde_json::Value::String(f)) if f == FORMAT) {
+        return one(
+            "format",
+            format!("This is not a Rehearse question file: \"format\" must be \"{FORMAT}\"."),
+        );
     }
-    match envelope.version.as_ref().and_then(serde_json::Value::as_u64) {
+    match envelope
+        .version
+        .as_ref()
+        .and_then(serde_json::Value::as_u64)
+    {
         Some(v) if v == u64::from(FORMAT_VERSION) => Ok(()),
-        Some(v) => Err(vec![ImportError::at(
+        Some(v) => one(
             "version",
             format!("This file is version {v}; this Rehearse reads version {FORMAT_VERSION}."),
-        )]),
-        None => Err(vec![ImportError::at(
+        ),
+        None => one(
             "version",
             format!("The file needs \"version\": {FORMAT_VERSION}."),
-        )]),
+        ),
     }
 }
 
 /// The set's header, or `None` with its problems added to `errors`.
 fn set_header(wire: WireSet, errors: &mut Vec<ImportError>) -> Option<SetHeader> {
-    let mut bad_mode = false;
-    let mode = parse_mode(wire.mode.as_deref().unwrap_or("")).unwrap_or_else(|m| {
-        errors.push(ImportError::at("set.mode", m));
-        bad_mode = true;
-        None
-    });
+    let mode = wire.mode.as_deref().unwrap_or("");
+    let mode = parse_word(mode, "mode", "interview or practice", Mode::parse);
     // The editor's own rules, so a file can't hold a set the editor refuses.
     let draft = SetDraft {
         title: wire.title,
         instructions: wire.instructions,
-        mode,
+        mode: mode.as_ref().ok().copied().flatten(),
         per_question_secs: wire.per_question_secs,
         total_secs: wire.total_secs,
         shuffle: wire.shuffle,
         items: Vec::new(),
     };
-    let problems = draft.problems();
-    let valid = problems.is_empty() && !bad_mode;
-    errors.extend(
-        problems
-            .into_iter()
-            .filter(|p| !(bad_mode && p.field == "mode"))
-            .map(|p| ImportError::at(format!("set.{}", p.field), p.message)),
-    );
-    let mode = draft.mode.filter(|_| valid)?;
+    let mut problems = draft.problems();
+    if let Err(unknown) = mode {
+        // Says more than the editor's "Choose interview or practice mode."
+        problems.retain(|p| p.field != "mode");
+        problems.insert(0, field_error("mode", unknown));
+    }
+    if !problems.is_empty() {
+        let located = |p: FieldError| ImportError::at(format!("set.{}", p.field), p.message);
+        errors.extend(problems.into_iter().map(located));
+        return None;
+    }
     Some(SetHeader {
         title: draft.title,
         instructions: draft.instructions,
-        mode,
+        mode: draft.mode?,
         per_question_secs: draft.per_question_secs,
         total_secs: draft.total_secs,
         shuffle: draft.shuffle,
@@ -421,7 +396,10 @@ fn write_csv(t: &Transfer) -> Option<String> {
     for tq in &t.questions {
         let q = &tq.question;
         let key_points = q.key_points.join(" | ");
-        let secs = tq.per_question_secs.map(|s| s.to_string()).unwrap_or_default();
+        let secs = tq
+            .per_question_secs
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         writer
             .write_record([
                 q.prompt.as_str(),
@@ -471,7 +449,10 @@ pub fn from_csv(text: &str) -> Result<Transfer, Vec<ImportError>> {
                 if !problems.is_empty() {
                     let location = location();
                     errors.extend(problems.into_iter().map(|p| {
-                        ImportError::at(location.clone(), format!("{}: {}", csv_column(&p.field), p.message))
+                        ImportError::at(
+                            location.clone(),
+                            format!("{}: {}", csv_column(&p.field), p.message),
+                        )
                     }));
                 }
                 questions.push(question);
@@ -487,7 +468,13 @@ pub fn from_csv(text: &str) -> Result<Transfer, Vec<ImportError>> {
             }
         }
     }
-    finish(Transfer { set: None, questions }, errors)
+    finish(
+        Transfer {
+            set: None,
+            questions,
+        },
+        errors,
+    )
 }
 
 /// Where each known column sits in the file, by position in [`CSV_COLUMNS`].
@@ -500,7 +487,10 @@ impl Columns {
         let mut errors = Vec::new();
         for (index, name) in header.iter().enumerate() {
             let name = name.trim();
-            let Some(column) = CSV_COLUMNS.iter().position(|c| c.eq_ignore_ascii_case(name)) else {
+            let Some(column) = CSV_COLUMNS
+                .iter()
+                .position(|c| c.eq_ignore_ascii_case(name))
+            else {
                 continue;
             };
             match found.get_mut(column) {
@@ -512,15 +502,22 @@ impl Columns {
                 None => {}
             }
         }
-        for (column, name) in CSV_COLUMNS.iter().enumerate().take(CSV_REQUIRED) {
-            if found.get(column).copied().flatten().is_none() {
-                errors.push(ImportError::at(
-                    HEADER_LINE,
-                    format!(
-                        "The header has no \"{name}\" column. The first line names the columns: prompt, level, topic, answer and key_points (reviewer_note and per_question_secs are optional)."
-                    ),
-                ));
-            }
+        let missing: Vec<String> = CSV_COLUMNS
+            .iter()
+            .zip(found)
+            .take(CSV_REQUIRED)
+            .filter(|(_, index)| index.is_none())
+            .map(|(name, _)| format!("\"{name}\""))
+            .collect();
+        if !missing.is_empty() {
+            let s = if missing.len() == 1 { "" } else { "s" };
+            errors.push(ImportError::at(
+                HEADER_LINE,
+                format!(
+                    "The header lacks the column{s} {}. The first line names the columns: prompt, level, topic, answer and key_points (reviewer_note and per_question_secs are optional).",
+                    missing.join(", ")
+                ),
+            ));
         }
         if errors.is_empty() {
             Ok(Self(found))
@@ -529,46 +526,40 @@ impl Columns {
         }
     }
 
-    fn cell<'r>(&self, record: &'r csv::StringRecord, column: usize) -> &'r str {
-        self.0
-            .get(column)
-            .copied()
-            .flatten()
-            .and_then(|index| record.get(index))
-            .unwrap_or("")
-    }
-
     /// A row's question, tidied, and everything wrong with it.
     fn question(&self, record: &csv::StringRecord) -> (TransferQuestion, Vec<FieldError>) {
-        let cell = |column| self.cell(record, column);
+        // Absent optional columns read as empty cells.
+        let [prompt, level, topic, answer, key_points, note, secs] = self
+            .0
+            .map(|index| index.and_then(|i| record.get(i)).unwrap_or(""));
         let mut found = Vec::new();
-        let level = parse_level(cell(LEVEL)).unwrap_or_else(|m| {
+        let level = parse_level(level).unwrap_or_else(|m| {
             found.push(field_error("level", m));
             None
         });
-        let secs = cell(SECS).trim();
-        let per_question_secs = match secs.parse::<u32>() {
-            _ if secs.is_empty() => None,
-            Ok(secs) => Some(secs),
-            Err(_) => {
-                found.push(field_error(
-                    "per_question_secs",
-                    format!("\"{}\" is not a whole number of seconds.", clip(secs)),
-                ));
-                None
-            }
+        let secs = secs.trim();
+        let per_question_secs = if secs.is_empty() {
+            None
+        } else if let Ok(secs) = secs.parse::<u32>() {
+            Some(secs)
+        } else {
+            found.push(field_error(
+                "per_question_secs",
+                format!("\"{}\" is not a whole number of seconds.", clip(secs)),
+            ));
+            None
         };
         let question = TransferQuestion {
             source: Source::Own,
             slug: None,
             question: QuestionInput {
-                prompt: cell(PROMPT).to_owned(),
+                prompt: prompt.to_owned(),
                 level,
-                topic: cell(TOPIC).to_owned(),
-                reference_answer: cell(ANSWER).to_owned(),
+                topic: topic.to_owned(),
+                reference_answer: answer.to_owned(),
                 // tidy() trims them and drops the empty ones.
-                key_points: cell(KEY_POINTS).split('|').map(str::to_owned).collect(),
-                reviewer_note: cell(NOTE).to_owned(),
+                key_points: key_points.split('|').map(str::to_owned).collect(),
+                reviewer_note: note.to_owned(),
             }
             .tidy(),
             per_question_secs,
@@ -609,7 +600,9 @@ fn line_at(text: &str, offset: u64) -> u64 {
     let bytes = text.as_bytes();
     let offset = usize::try_from(offset).map_or(bytes.len(), |o| o.min(bytes.len()));
     let breaks = bytes.get(offset..).map_or(0, |rest| {
-        rest.iter().take_while(|&&b| b == b'\r' || b == b'\n').count()
+        rest.iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count()
     });
     let start = offset.saturating_add(breaks);
     let newlines = bytes
@@ -642,7 +635,7 @@ pub fn to_markdown(t: &Transfer) -> String {
         let time = tq.per_question_secs.or(default_secs).map(duration);
         let meta: Vec<&str> = [
             q.level.map(Level::label),
-            Some(q.topic.as_str()).filter(|t| !t.is_empty()),
+            Some(q.topic.as_str()).filter(|topic| !topic.is_empty()),
             time.as_deref(),
         ]
         .into_iter()
@@ -657,11 +650,18 @@ pub fn to_markdown(t: &Transfer) -> String {
         }
         blocks.push("### Key points".to_owned());
         if !q.key_points.is_empty() {
-            let list: Vec<String> = q.key_points.iter().map(|k| format!("- {}", one_line(k))).collect();
+            let list: Vec<String> = q
+                .key_points
+                .iter()
+                .map(|k| format!("- {}", one_line(k)))
+                .collect();
             blocks.push(list.join("\n"));
         }
         if !q.reviewer_note.trim().is_empty() {
-            blocks.push(quote(&format!("Note for reviewers: {}", q.reviewer_note.trim())));
+            blocks.push(quote(&format!(
+                "Note for reviewers: {}",
+                q.reviewer_note.trim()
+            )));
         }
     }
     let mut out = blocks.join("\n\n");
@@ -704,7 +704,13 @@ fn one_line(text: &str) -> String {
 /// A block quote, every line of it marked so a blank line doesn't end it.
 fn quote(text: &str) -> String {
     text.lines()
-        .map(|line| if line.trim().is_empty() { ">".to_owned() } else { format!("> {line}") })
+        .map(|line| {
+            if line.trim().is_empty() {
+                ">".to_owned()
+            } else {
+                format!("> {line}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -759,33 +765,40 @@ fn check_question(q: &TransferQuestion, mut found: Vec<FieldError>) -> Vec<Field
     found
 }
 
+/// A word from a fixed list ("expert" is not a level), any case; empty is
+/// `None`, left for the rules to report if it is required.
+fn parse_word<T>(
+    value: &str,
+    what: &str,
+    choices: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    parse(&value.to_ascii_lowercase())
+        .map(Some)
+        .ok_or_else(|| format!("unknown {what} \"{}\": use {choices}", clip(value)))
+}
+
 fn parse_level(value: &str) -> Result<Option<Level>, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    Level::parse(&value.to_ascii_lowercase())
-        .map(Some)
-        .ok_or_else(|| format!("unknown level \"{}\": use beginner, intermediate or advanced", clip(value)))
+    parse_word(
+        value,
+        "level",
+        "beginner, intermediate or advanced",
+        Level::parse,
+    )
 }
 
-fn parse_mode(value: &str) -> Result<Option<Mode>, String> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    Mode::parse(&value.to_ascii_lowercase())
-        .map(Some)
-        .ok_or_else(|| format!("unknown mode \"{}\": use interview or practice", clip(value)))
-}
-
-/// A missing source means the file's author wrote the question.
+/// A question without a source is the file author's own.
 fn parse_source(value: &str) -> Result<Source, String> {
-    match value.trim().to_ascii_lowercase().as_str() {
-        "" | "own" => Ok(Source::Own),
-        "bank" => Ok(Source::Bank),
-        _ => Err(format!("unknown source \"{}\": use bank or own", clip(value.trim()))),
-    }
+    let parse = |word: &str| match word {
+        "bank" => Some(Source::Bank),
+        "own" => Some(Source::Own),
+        _ => None,
+    };
+    parse_word(value, "source", "bank or own", parse).map(|s| s.unwrap_or(Source::Own))
 }
 
 /// A value quoted back to its author, cut short if long.
@@ -854,8 +867,10 @@ mod tests {
         tricky.question.level = Some(Level::Advanced);
         tricky.question.reference_answer =
             "Use a join:\n\n```sql\nSELECT \"a\", 'b' FROM t JOIN u ON t.id = u.t_id;\n```\n\nDone ✓".to_owned();
-        tricky.question.key_points =
-            vec!["one query, not N".to_owned(), "mentions \"eager loading\"".to_owned()];
+        tricky.question.key_points = vec![
+            "one query, not N".to_owned(),
+            "mentions \"eager loading\"".to_owned(),
+        ];
         tricky.question.reviewer_note = "Look for the word \"join\".".to_owned();
         tricky.per_question_secs = Some(90);
         Transfer {
@@ -889,7 +904,10 @@ mod tests {
         assert!(text.contains("\"format\": \"rehearse-set\""));
         assert!(text.contains("\"level\": \"advanced\""));
         assert_eq!(from_json(&text), Ok(t));
-        let list = Transfer { set: None, questions: sample().questions };
+        let list = Transfer {
+            set: None,
+            questions: sample().questions,
+        };
         assert_eq!(from_json(&to_json(&list)), Ok(list));
     }
 
@@ -912,13 +930,23 @@ mod tests {
         q.question.key_points = vec!["versions, not locks".to_owned(), "say \"retry\"".to_owned()];
         q.question.reviewer_note = "ok, fine".to_owned();
         q.per_question_secs = Some(120);
-        let t = Transfer { set: Some(header()), questions: vec![q.clone(), sample().questions.remove(0)] };
+        let t = Transfer {
+            set: Some(header()),
+            questions: vec![q.clone(), sample().questions.remove(0)],
+        };
         let mut bank = sample().questions.remove(0);
         bank.source = Source::Own;
         bank.slug = None;
         let text = to_csv(&t);
-        assert!(text.starts_with("prompt,level,topic,answer,key_points,reviewer_note,per_question_secs\n"));
-        assert_eq!(from_csv(&text), Ok(Transfer { set: None, questions: vec![q, bank] }));
+        assert!(text
+            .starts_with("prompt,level,topic,answer,key_points,reviewer_note,per_question_secs\n"));
+        assert_eq!(
+            from_csv(&text),
+            Ok(Transfer {
+                set: None,
+                questions: vec![q, bank]
+            })
+        );
     }
 
     #[test]
@@ -940,7 +968,9 @@ mod tests {
         let errs = errors(from_json(&text));
         let at: Vec<&str> = errs.iter().map(|e| e.location.as_str()).collect();
         assert_eq!(at, ["questions[1].level", "questions[2].key_points"]);
-        assert!(errs.iter().any(|e| e.message.contains("unknown level \"expert\"")));
+        assert!(errs
+            .iter()
+            .any(|e| e.message.contains("unknown level \"expert\"")));
 
         let text = edited_json(|v| v["questions"][0]["per_question_secs"] = "soon".into());
         let errs = errors(from_json(&text));
@@ -960,10 +990,15 @@ mod tests {
         });
         assert_eq!(
             locations(from_json(&text)),
-            ["set.mode", "set.title", "set.total_secs", "questions[0].slug"]
+            [
+                "set.mode",
+                "set.title",
+                "set.total_secs",
+                "questions[0].slug"
+            ]
         );
-        let text = edited_json(|v| v["questions"][1] = v["questions"][0].clone());
-        assert_eq!(locations(from_json(&text)), ["questions[1].slug"]);
+        let text = edited_json(|v| v["questions"][1]["source"] = "borrowed".into());
+        assert_eq!(locations(from_json(&text)), ["questions[1].source"]);
     }
 
     #[test]
@@ -976,8 +1011,11 @@ mod tests {
         let err = errs.first().expect("one error");
         assert_eq!(err.location, "(file)");
         assert!(err.message.starts_with("Not valid JSON"), "{}", err.message);
-        assert_eq!(locations(from_json("[1, 2]")), ["(file)"]);
-        assert_eq!(locations(from_json(&format!("{} x", to_json(&sample())))), ["(file)"]);
+        assert_eq!(locations(from_json("42")), ["(file)"]);
+        assert_eq!(
+            locations(from_json(&format!("{} x", to_json(&sample())))),
+            ["(file)"]
+        );
     }
 
     #[test]
@@ -987,12 +1025,18 @@ mod tests {
         assert_eq!(errs.len(), 1);
         let err = errs.first().expect("one error");
         assert_eq!(err.location, "line 3");
-        assert!(err.message.contains("unknown level \"expert\""), "{}", err.message);
+        assert!(
+            err.message.contains("unknown level \"expert\""),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
     fn csv_missing_column_is_line_one() {
-        let errs = errors(from_csv("prompt,level,answer,key_points\nWhy?,beginner,Yes.,a\n"));
+        let errs = errors(from_csv(
+            "prompt,level,answer,key_points\nWhy?,beginner,Yes.,a\n",
+        ));
         assert_eq!(errs.len(), 1);
         let err = errs.first().expect("one error");
         assert_eq!(err.location, "line 1");
@@ -1013,7 +1057,8 @@ mod tests {
 
     #[test]
     fn csv_rows_of_the_wrong_width_are_located() {
-        let text = format!("{HEADER}\nWhy?,beginner\nWhy?,beginner,databases,Yes.,a\nx,y,z,1,2,3,4,5\n");
+        let text =
+            format!("{HEADER}\nWhy?,beginner\nWhy?,beginner,databases,Yes.,a\nx,y,z,1,2,3,4,5\n");
         let errs = errors(from_csv(&text));
         let at: Vec<&str> = errs.iter().map(|e| e.location.as_str()).collect();
         assert_eq!(at, ["line 2", "line 4"]);
@@ -1034,13 +1079,19 @@ mod tests {
 
     #[test]
     fn limits_are_enforced() {
-        let many = Transfer { set: None, questions: vec![own("Why?"); IMPORT_MAX_QUESTIONS + 1] };
+        let many = Transfer {
+            set: None,
+            questions: vec![own("Why?"); IMPORT_MAX_QUESTIONS + 1],
+        };
         assert_eq!(locations(from_json(&to_json(&many))), ["questions"]);
         assert_eq!(
             locations(from_csv(&to_csv(&many))),
             [format!("line {}", IMPORT_MAX_QUESTIONS + 2)]
         );
-        let enough = Transfer { set: None, questions: vec![own("Why?"); IMPORT_MAX_QUESTIONS] };
+        let enough = Transfer {
+            set: None,
+            questions: vec![own("Why?"); IMPORT_MAX_QUESTIONS],
+        };
         assert_eq!(from_json(&to_json(&enough)), Ok(enough));
 
         // Valid files padded past the limit: refused before any parsing.
@@ -1061,7 +1112,10 @@ mod tests {
         assert!(md.contains("### Reference answer\n\nUse a join:\n\n```sql\n"));
         assert!(md.contains("### Key points\n\n- one query, not N\n- mentions"));
         assert!(md.contains("> Note for reviewers: Look for the word \"join\"."));
-        let list = to_markdown(&Transfer { set: None, questions: vec![own("Why?")] });
+        let list = to_markdown(&Transfer {
+            set: None,
+            questions: vec![own("Why?")],
+        });
         assert!(list.starts_with("# Questions\n\n## 1. Why?\n\n*Beginner · databases*\n"));
     }
 
@@ -1071,21 +1125,65 @@ mod tests {
             Ok(_) => true,
             Err(errors) => {
                 !errors.is_empty()
-                    && errors.iter().all(|e| !e.location.is_empty() && !e.message.is_empty())
+                    && errors
+                        .iter()
+                        .all(|e| !e.location.is_empty() && !e.message.is_empty())
             }
         }
     }
 
     const CSV_BITS: &[&str] = &[
-        ",", ",", "\"", "\n", "\r\n", "\r", "|", " ", "beginner", "expert", "databases", "x",
-        "120", "-1", "prompt", "level", "topic", "answer", "key_points", "per_question_secs",
-        "\u{feff}", "é",
+        ",",
+        ",",
+        "\"",
+        "\n",
+        "\r\n",
+        "\r",
+        "|",
+        " ",
+        "beginner",
+        "expert",
+        "databases",
+        "x",
+        "120",
+        "-1",
+        "prompt",
+        "level",
+        "topic",
+        "answer",
+        "key_points",
+        "per_question_secs",
+        "\u{feff}",
+        "é",
     ];
     const JSON_BITS: &[&str] = &[
-        "{", "}", "[", "]", ",", ":", "\"", "\"prompt\":", "\"level\":", "\"topic\":",
-        "\"key_points\":", "\"source\":", "\"slug\":", "\"per_question_secs\":", "\"set\":",
-        "\"mode\":", "\"beginner\"", "\"expert\"", "\"bank\"", "\"x\"", "null", "1", "-1",
-        "4294967296", "1.5", "true", "\"\\u00e9\"",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\"prompt\":",
+        "\"level\":",
+        "\"topic\":",
+        "\"key_points\":",
+        "\"source\":",
+        "\"slug\":",
+        "\"per_question_secs\":",
+        "\"set\":",
+        "\"mode\":",
+        "\"beginner\"",
+        "\"expert\"",
+        "\"bank\"",
+        "\"x\"",
+        "null",
+        "1",
+        "-1",
+        "4294967296",
+        "1.5",
+        "true",
+        "\"\\u00e9\"",
     ];
 
     proptest! {

@@ -106,13 +106,14 @@ impl QuestionInput {
                 format!("Give {min} to {max} key points ({n} now)."),
             ));
         }
-        if let Some(long) = self.key_points.iter().position(|k| chars(k) > KEY_POINT_MAX) {
+        if let Some(long) = self
+            .key_points
+            .iter()
+            .position(|k| chars(k) > KEY_POINT_MAX)
+        {
             out.push(problem(
                 "key_points",
-                format!(
-                    "Key point {} is over {KEY_POINT_MAX} characters.",
-                    long + 1
-                ),
+                format!("Key point {} is over {KEY_POINT_MAX} characters.", long + 1),
             ));
         }
         if self.key_points.iter().any(|k| k.trim().is_empty()) {
@@ -212,8 +213,9 @@ impl SetDraft {
         if self.mode.is_none() {
             out.push(problem("mode", "Choose interview or practice mode."));
         }
-        let per_question_ok =
-            |s: &Option<u32>| s.is_none_or(|s| (PER_QUESTION_SECS.0..=PER_QUESTION_SECS.1).contains(&s));
+        let per_question_ok = |s: &Option<u32>| {
+            s.is_none_or(|s| (PER_QUESTION_SECS.0..=PER_QUESTION_SECS.1).contains(&s))
+        };
         if !per_question_ok(&self.per_question_secs) {
             out.push(problem(
                 "per_question_secs",
@@ -224,7 +226,10 @@ impl SetDraft {
             .total_secs
             .is_none_or(|s| (TOTAL_SECS.0..=TOTAL_SECS.1).contains(&s))
         {
-            out.push(problem("total_secs", "A total limit is 30 seconds to 6 hours."));
+            out.push(problem(
+                "total_secs",
+                "A total limit is 30 seconds to 6 hours.",
+            ));
         }
         if self.items.len() > SET_QUESTIONS_MAX {
             out.push(problem(
@@ -235,10 +240,17 @@ impl SetDraft {
         if self.items.iter().any(|i| !is_slug(&i.slug)) {
             out.push(problem("items", "A question in the set is malformed."));
         }
-        if let Some(i) = self.items.iter().position(|i| !per_question_ok(&i.per_question_secs)) {
+        if let Some(i) = self
+            .items
+            .iter()
+            .position(|i| !per_question_ok(&i.per_question_secs))
+        {
             out.push(problem(
                 "items",
-                format!("Question {}: a time limit is 5 seconds to 60 minutes.", i + 1),
+                format!(
+                    "Question {}: a time limit is 5 seconds to 60 minutes.",
+                    i + 1
+                ),
             ));
         }
         let mut seen: Vec<&str> = Vec::new();
@@ -299,10 +311,7 @@ pub fn set_time_secs(
 /// "8 questions · 3 beginner, 4 intermediate, 1 advanced · 40 min".
 pub fn summary_line(levels: &[Level], time_secs: Option<u32>) -> String {
     let n = levels.len();
-    let mut parts = vec![format!(
-        "{n} question{}",
-        if n == 1 { "" } else { "s" }
-    )];
+    let mut parts = vec![format!("{n} question{}", if n == 1 { "" } else { "s" })];
     let by_level: Vec<String> = Level::ALL
         .iter()
         .filter_map(|l| {
@@ -346,19 +355,49 @@ mod tests {
         let fields = |q: QuestionInput| -> Vec<String> {
             q.problems().into_iter().map(|p| p.field).collect()
         };
-        assert_eq!(fields(QuestionInput { prompt: " ".into(), ..good() }.tidy()), ["prompt"]);
-        assert_eq!(fields(QuestionInput { level: None, ..good() }), ["level"]);
-        assert_eq!(fields(QuestionInput { topic: "Bad Topic".into(), ..good() }), ["topic"]);
         assert_eq!(
-            fields(QuestionInput { key_points: vec![], ..good() }),
+            fields(
+                QuestionInput {
+                    prompt: " ".into(),
+                    ..good()
+                }
+                .tidy()
+            ),
+            ["prompt"]
+        );
+        assert_eq!(
+            fields(QuestionInput {
+                level: None,
+                ..good()
+            }),
+            ["level"]
+        );
+        assert_eq!(
+            fields(QuestionInput {
+                topic: "Bad Topic".into(),
+                ..good()
+            }),
+            ["topic"]
+        );
+        assert_eq!(
+            fields(QuestionInput {
+                key_points: vec![],
+                ..good()
+            }),
             ["key_points"]
         );
         assert_eq!(
-            fields(QuestionInput { key_points: vec!["k".into(); 9], ..good() }),
+            fields(QuestionInput {
+                key_points: vec!["k".into(); 9],
+                ..good()
+            }),
             ["key_points"]
         );
         assert_eq!(
-            fields(QuestionInput { reference_answer: "x".repeat(ANSWER_MAX + 1), ..good() }),
+            fields(QuestionInput {
+                reference_answer: "x".repeat(ANSWER_MAX + 1),
+                ..good()
+            }),
             ["reference_answer"]
         );
         let tidied = QuestionInput {
@@ -387,7 +426,10 @@ mod tests {
             items: vec![item("a"), item("a")],
             ..draft.clone()
         };
-        assert_eq!(twice.problems()[0].message, "A question is in the set twice.");
+        assert_eq!(
+            twice.problems()[0].message,
+            "A question is in the set twice."
+        );
         let untitled = SetDraft {
             title: "  ".into(),
             ..draft.clone()
@@ -412,7 +454,10 @@ mod tests {
             "4 questions · 2 beginner, 1 intermediate, 1 advanced · 40 min"
         );
         assert_eq!(summary_line(&[], None), "0 questions · untimed");
-        assert_eq!(summary_line(&[Advanced], Some(90)), "1 question · 1 advanced · 1 min 30 s");
+        assert_eq!(
+            summary_line(&[Advanced], Some(90)),
+            "1 question · 1 advanced · 1 min 30 s"
+        );
     }
 
     #[test]

@@ -837,10 +837,15 @@ async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
     // Nor can the stale tab submit over the newer text.
     let submit = sessions::check_editor(&pool, s, u, 0, "tab-b", 0).await;
     assert_eq!(submit, Err(Conflict(OTHER_EDITOR.into())));
-    assert_eq!(sessions::check_editor(&pool, s, u, 0, "tab-a", 0).await, Ok(()));
+    assert_eq!(
+        sessions::check_editor(&pool, s, u, 0, "tab-a", 0).await,
+        Ok(())
+    );
     // A tab opened after rev 2 (its base) may take over.
     assert!(save("tab c words", 3, "tab-c", 2).await.is_ok());
-    let state = sessions::state(&pool, s, u, T0 + 2000).await.expect("state");
+    let state = sessions::state(&pool, s, u, T0 + 2000)
+        .await
+        .expect("state");
     assert_eq!(state.text, "tab c words", "nothing stale was stored");
     assert_eq!(state.draft_rev, 3);
 }

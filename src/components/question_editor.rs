@@ -1,0 +1,185 @@
+//! Writing or editing one of a recruiter's own questions, with a live
+//! preview of the reference answer rendered by the server exactly as
+//! candidates will see it.
+
+use leptos::prelude::*;
+
+use super::navigate::go_to;
+use crate::error::AppError;
+use crate::questions::types::{Level, TopicInfo};
+use crate::sets::api::{preview_markdown, save_own_question};
+use crate::sets::types::*;
+
+/// How long typing must pause before the preview is redrawn.
+const PREVIEW_DEBOUNCE_MS: u64 = 400;
+
+#[island]
+pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> impl IntoView {
+    let slug = existing
+        .as_ref()
+        .map(|q| q.slug.clone())
+        .unwrap_or_default();
+    let start = existing
+        .as_ref()
+        .map(|q| q.input.clone())
+        .unwrap_or_default();
+    let prompt = RwSignal::new(start.prompt.clone());
+    let level = RwSignal::new(start.level);
+    let topic = RwSignal::new(start.topic.clone());
+    let answer = RwSignal::new(start.reference_answer.clone());
+    let mut points = start.key_points.clone();
+    if points.is_empty() {
+        points.push(String::new());
+    }
+    let key_points = RwSignal::new(points);
+    let note = RwSignal::new(start.reviewer_note.clone());
+    let preview = RwSignal::new(
+        existing
+            .as_ref()
+            .map(|q| q.answer_html.clone())
+            .unwrap_or_default(),
+    );
+    let problems = RwSignal::new(Vec::<crate::error::FieldError>::new());
+    let status = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let archived = existing.as_ref().is_some_and(|q| q.archived);
+
+    let redraw = move || {
+        pending.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+        let handle = set_timeout_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    if let Ok(html) = preview_markdown(answer.get_untracked()).await {
+                        preview.set(html);
+                    }
+                });
+            },
+            std::time::Duration::from_millis(PREVIEW_DEBOUNCE_MS),
+        );
+        if let Ok(h) = handle {
+            pending.set_value(Some(h));
+        }
+    };
+
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let input = QuestionInput {
+            prompt: prompt.get_untracked(),
+            level: level.get_untracked(),
+            topic: topic.get_untracked(),
+            reference_answer: answer.get_untracked(),
+            key_points: key_points.get_untracked(),
+            reviewer_note: note.get_untracked(),
+        }
+        .tidy();
+        // The same rules the server applies, shown before the round trip.
+        let found = input.problems();
+        if !found.is_empty() {
+            problems.set(found);
+            return;
+        }
+        problems.set(Vec::new());
+        busy.set(true);
+        let slug = slug.clone();
+        leptos::task::spawn_local(async move {
+            match save_own_question(slug.clone(), input).await {
+                Ok(saved) if saved == slug => status.set(Some("Saved.".into())),
+                Ok(saved) => go_to(&format!("/sets/questions/{saved}")),
+                Err(AppError::Validation(found)) => problems.set(found),
+                Err(e) => status.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+
+    let field_error = move |field: &'static str| {
+        move || {
+            problems
+                .get()
+                .into_iter()
+                .filter(|p| p.field == field)
+                .map(|p| view! { <span class="field-error" role="alert">{p.message}</span> })
+                .collect_view()
+        }
+    };
+    let counter = |text: RwSignal<String>, max: usize| {
+        move || format!("{} / {max}", text.get().chars().count())
+    };
+
+    view! {
+        <form class="question-editor" on:submit=save aria-label="Question">
+            {archived.then_some(view! { <p class="notice" role="status">"This question is archived: it stays in sets that use it, but isn't offered for new ones."</p> })}
+            <label>"Question"
+                <textarea name="prompt" rows="3" required maxlength=PROMPT_MAX.to_string()
+                    prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
+                <small class="muted">{counter(prompt, PROMPT_MAX)}" characters"</small>
+                {field_error("prompt")}
+            </label>
+            <div class="editor-row">
+                <label>"Level"
+                    <select name="level" on:change=move |ev| level.set(Level::parse(&event_target_value(&ev)))>
+                        <option value="" selected=start.level.is_none()>"Choose…"</option>
+                        {Level::ALL.into_iter().map(|l| view! {
+                            <option value=l.as_str() selected=start.level == Some(l)>{l.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    {field_error("level")}
+                </label>
+                <label>"Topic"
+                    <select name="topic" on:change=move |ev| topic.set(event_target_value(&ev))>
+                        <option value="" selected=start.topic.is_empty()>"Choose…"</option>
+                        {topics.into_iter().map(|t| {
+                            let selected = t.slug == start.topic;
+                            view! { <option value=t.slug selected=selected>{t.name}</option> }
+                        }).collect_view()}
+                    </select>
+                    {field_error("topic")}
+                </label>
+            </div>
+            <div class="answer-with-preview">
+                <label>"Reference answer (Markdown: **bold**, lists, ``` code blocks)"
+                    <textarea name="reference_answer" rows="12" spellcheck="true" maxlength=ANSWER_MAX.to_string()
+                        prop:value=move || answer.get()
+                        on:input=move |ev| { answer.set(event_target_value(&ev)); redraw(); }></textarea>
+                    <small class="muted">{counter(answer, ANSWER_MAX)}" characters"</small>
+                    {field_error("reference_answer")}
+                </label>
+                <section class="preview" aria-label="Preview" aria-live="polite">
+                    <h2 class="preview-title">"Preview"</h2>
+                    <div class="markdown" data-testid="answer-preview" inner_html=move || preview.get()></div>
+                </section>
+            </div>
+            <fieldset class="key-points-editor">
+                <legend>{format!("Key points ({} to {}, up to {KEY_POINT_MAX} characters each)", KEY_POINTS.0, KEY_POINTS.1)}</legend>
+                {move || key_points.get().into_iter().enumerate().map(|(i, text)| view! {
+                    <div class="key-point-row">
+                        <label class="sr-only" for=format!("kp-{i}")>{format!("Key point {}", i + 1)}</label>
+                        <input id=format!("kp-{i}") type="text" maxlength=KEY_POINT_MAX.to_string() prop:value=text
+                            on:input=move |ev| { let v = event_target_value(&ev); key_points.update(|k| if let Some(x) = k.get_mut(i) { *x = v; }); }/>
+                        <button type="button" class="link-button" aria-label=format!("Remove key point {}", i + 1)
+                            on:click=move |_| key_points.update(|k| {
+                                if k.len() > 1 && i < k.len() { k.remove(i); } else if let Some(first) = k.first_mut() { first.clear(); }
+                            })>"Remove"</button>
+                    </div>
+                }).collect_view()}
+                <button type="button" class="button" disabled=move || key_points.get().len() >= KEY_POINTS.1
+                    on:click=move |_| key_points.update(|k| k.push(String::new()))>"Add a key point"</button>
+                {field_error("key_points")}
+            </fieldset>
+            <label>"Note to reviewers (optional, never shown to candidates)"
+                <textarea name="reviewer_note" rows="2" maxlength=NOTE_MAX.to_string()
+                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                {field_error("reviewer_note")}
+            </label>
+            <p class="form-actions">
+                <button type="submit" class="button primary" disabled=move || busy.get()>"Save question"</button>
+                {move || status.get().map(|s| view! { <span role="status" data-testid="question-status">{s}</span> })}
+            </p>
+        </form>
+    }
+}

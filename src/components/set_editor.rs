@@ -1,0 +1,450 @@
+//! The set editor: title, instructions, mode and timing, the ordered list
+//! of questions (move by keyboard or drag and drop), and a picker over the
+//! bank and the recruiter's own questions. Every change autosaves, with a
+//! visible save state, as the answer editor does.
+
+use leptos::prelude::*;
+
+use super::markdown::Highlighted;
+use crate::error::AppError;
+use crate::questions::types::{Level, QuestionFilter, QuestionList, TopicInfo};
+use crate::sessions::types::Mode;
+use crate::sets::api::{pick_questions, save_set};
+use crate::sets::types::*;
+
+pub use super::question_editor::QuestionEditor;
+pub use super::set_actions::{ArchiveQuestionButton, ImportForm, NewSetForm, SetActions};
+
+/// How long editing must pause before the set is saved.
+const SAVE_DEBOUNCE_MS: u64 = 800;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Unsaved,
+    Saving,
+    Offline,
+    /// The server refused the draft (a rule is broken): fix, then it saves.
+    Invalid,
+    /// Another tab saved a newer version; this one stops.
+    Elsewhere,
+}
+
+/// Minutes typed into a box as seconds: blank or 0 is "none".
+fn minutes_to_secs(raw: &str) -> Option<u32> {
+    let minutes: f64 = raw.trim().replace(',', ".").parse().ok()?;
+    (minutes > 0.0 && minutes.is_finite()).then(|| (minutes * 60.0).round() as u32)
+}
+
+fn secs_to_minutes(secs: Option<u32>) -> String {
+    match secs {
+        None => String::new(),
+        Some(s) if s % 60 == 0 => (s / 60).to_string(),
+        Some(s) => format!("{:.1}", f64::from(s) / 60.0),
+    }
+}
+
+#[island]
+pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
+    let id = initial.id.clone();
+    let settings = RwSignal::new(SetDraft {
+        items: Vec::new(),
+        ..initial.draft.clone()
+    });
+    let items = RwSignal::new(initial.items.clone());
+    let rev = StoredValue::new(initial.edit_rev);
+    let save_state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    // One save at a time: edits made meanwhile are saved right after.
+    let in_flight = StoredValue::new(false);
+    let again = StoredValue::new(false);
+    let announce = RwSignal::new(String::new());
+
+    let draft = move || SetDraft {
+        items: items
+            .get_untracked()
+            .iter()
+            .map(|i| SetItemInput {
+                slug: i.slug.clone(),
+                per_question_secs: i.per_question_secs,
+            })
+            .collect(),
+        ..settings.get_untracked()
+    };
+
+    let id_save = id.clone();
+    let save = move || {
+        if save_state.get_untracked() == SaveState::Elsewhere {
+            return;
+        }
+        if in_flight.get_value() {
+            again.set_value(true);
+            return;
+        }
+        in_flight.set_value(true);
+        save_state.set(SaveState::Saving);
+        rev.update_value(|r| *r += 1);
+        let (id, sent, next) = (id_save.clone(), draft(), rev.get_value());
+        leptos::task::spawn_local(async move {
+            let result = save_set(id, sent.clone(), next).await;
+            in_flight.set_value(false);
+            match result {
+                // Edits came in meanwhile: the effect below saves them.
+                Ok(_) if again.get_value() => save_state.set(SaveState::Unsaved),
+                Ok(_) if draft() == sent => {
+                    save_state.set(SaveState::Saved);
+                    error.set(None);
+                }
+                Ok(_) => save_state.set(SaveState::Unsaved),
+                Err(AppError::Conflict(m)) => {
+                    save_state.set(SaveState::Elsewhere);
+                    error.set(Some(m));
+                }
+                Err(AppError::Validation(problems)) => {
+                    save_state.set(SaveState::Invalid);
+                    error.set(Some(
+                        problems
+                            .into_iter()
+                            .map(|p| p.message)
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    ));
+                }
+                Err(AppError::Transport(_)) | Err(AppError::Internal) => {
+                    save_state.set(SaveState::Offline)
+                }
+                Err(e) => {
+                    save_state.set(SaveState::Invalid);
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let save = StoredValue::new(save);
+    // After a save returns with edits waiting, save those.
+    Effect::new(move |_| {
+        if save_state.get() != SaveState::Saving && again.get_value() && !in_flight.get_value() {
+            again.set_value(false);
+            save.with_value(|f| f());
+        }
+    });
+    // Offline: try again every few seconds.
+    Effect::new(move |_| {
+        if save_state.get() == SaveState::Offline {
+            let _ = set_timeout_with_handle(
+                move || {
+                    if save_state.get_untracked() == SaveState::Offline {
+                        save.with_value(|f| f());
+                    }
+                },
+                std::time::Duration::from_secs(3),
+            );
+        }
+    });
+    let changed = move || {
+        if save_state.get_untracked() == SaveState::Elsewhere {
+            return;
+        }
+        save_state.set(SaveState::Unsaved);
+        pending.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+        if let Ok(h) = set_timeout_with_handle(
+            move || save.with_value(|f| f()),
+            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
+        ) {
+            pending.set_value(Some(h));
+        }
+    };
+
+    let move_item = move |from: usize, to: usize| {
+        let mut moved = false;
+        items.update(|list| {
+            if from < list.len() && to < list.len() && from != to {
+                let item = list.remove(from);
+                list.insert(to, item);
+                moved = true;
+            }
+        });
+        if moved {
+            announce.set(format!("Moved to position {}.", to + 1));
+            changed();
+        }
+    };
+    let dragging = StoredValue::new(None::<usize>);
+
+    let summary = move || {
+        let list = items.get();
+        let s = settings.get();
+        let levels: Vec<Level> = list.iter().map(|i| i.level).collect();
+        let per_item: Vec<Option<u32>> = list.iter().map(|i| i.per_question_secs).collect();
+        summary_line(
+            &levels,
+            set_time_secs(s.per_question_secs, s.total_secs, &per_item),
+        )
+    };
+    let save_label = move || match save_state.get() {
+        SaveState::Saved => "All changes saved",
+        SaveState::Unsaved => "Unsaved changes",
+        SaveState::Saving => "Saving…",
+        SaveState::Offline => "Offline — will retry",
+        SaveState::Invalid => "Not saved: see the message below",
+        SaveState::Elsewhere => "Not saved: open in another tab",
+    };
+    let start = initial.draft.clone();
+
+    view! {
+        <div class="set-editor" data-testid="set-editor">
+            <div class="editor-head">
+                <h1>{move || { let t = settings.get().title; if t.trim().is_empty() { "Untitled set".to_owned() } else { t } }}</h1>
+                <span class="save-state" data-testid="set-save-state" aria-live="polite">{save_label}</span>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <p class="set-summary" data-testid="set-summary">{summary}</p>
+            <section class="panel set-settings" aria-label="Settings">
+                <label>"Title"
+                    <input type="text" name="title" required maxlength=TITLE_MAX.to_string()
+                        prop:value=move || settings.get().title
+                        on:input=move |ev| { let v = event_target_value(&ev); settings.update(|s| s.title = v); changed(); }/>
+                </label>
+                <label>{format!("Instructions to candidates (Markdown, up to {INSTRUCTIONS_MAX} characters)")}
+                    <textarea name="instructions" rows="4" maxlength=INSTRUCTIONS_MAX.to_string()
+                        prop:value=move || settings.get().instructions
+                        on:input=move |ev| { let v = event_target_value(&ev); settings.update(|s| s.instructions = v); changed(); }></textarea>
+                </label>
+                <fieldset>
+                    <legend>"Mode"</legend>
+                    <label class="check"><input type="radio" name="set-mode" value="interview"
+                        checked=start.mode != Some(Mode::Practice)
+                        on:change=move |_| { settings.update(|s| s.mode = Some(Mode::Interview)); changed(); }/>
+                        <span><strong>"Interview"</strong>" — hard limits: at zero the answer is submitted."</span></label>
+                    <label class="check"><input type="radio" name="set-mode" value="practice"
+                        checked=start.mode == Some(Mode::Practice)
+                        on:change=move |_| { settings.update(|s| s.mode = Some(Mode::Practice)); changed(); }/>
+                        <span><strong>"Practice"</strong>" — soft limits: overtime is noted, not enforced."</span></label>
+                </fieldset>
+                <div class="setup-numbers">
+                    <label>"Minutes per question " <span class="muted">"(blank = no limit; 1–60)"</span>
+                        <input type="number" name="per_question_minutes" min="0" max="60" step="any"
+                            value=secs_to_minutes(start.per_question_secs)
+                            on:input=move |ev| { let v = minutes_to_secs(&event_target_value(&ev)); settings.update(|s| s.per_question_secs = v); changed(); }/>
+                    </label>
+                    <label>"Minutes for the whole set " <span class="muted">"(blank = no limit; up to 360)"</span>
+                        <input type="number" name="total_minutes" min="0" max="360" step="any"
+                            value=secs_to_minutes(start.total_secs)
+                            on:input=move |ev| { let v = minutes_to_secs(&event_target_value(&ev)); settings.update(|s| s.total_secs = v); changed(); }/>
+                    </label>
+                </div>
+                <label class="check"><input type="checkbox" name="shuffle" checked=start.shuffle
+                    on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.shuffle = on); changed(); }/>
+                    " Shuffle the order for each candidate"</label>
+            </section>
+
+            <section class="panel" aria-labelledby="set-questions-heading">
+                <h2 id="set-questions-heading">"Questions"</h2>
+                <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
+                {move || items.get().is_empty().then_some(view! {
+                    <p class="muted" data-testid="set-empty">"No questions yet: add some from the list below."</p>
+                })}
+                <ol class="set-items" data-testid="set-items">
+                    {move || {
+                        let list = items.get();
+                        let n = list.len();
+                        list.into_iter().enumerate().map(|(i, item)| {
+                            let time = secs_to_minutes(item.per_question_secs);
+                            view! {
+                                <li class="set-item" draggable="true"
+                                    on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                        dragging.set_value(Some(i));
+                                        // Some browsers start a drag only with data set.
+                                        #[cfg(feature = "hydrate")]
+                                        if let Some(dt) = ev.data_transfer() {
+                                            let _ = dt.set_data("text/plain", &i.to_string());
+                                        }
+                                        #[cfg(not(feature = "hydrate"))]
+                                        let _ = ev;
+                                    }
+                                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+                                    on:drop=move |ev: leptos::ev::DragEvent| {
+                                        ev.prevent_default();
+                                        if let Some(from) = dragging.get_value() {
+                                            move_item(from, i);
+                                        }
+                                        dragging.set_value(None);
+                                    }>
+                                    <span class="drag-handle" aria-hidden="true">"⋮⋮"</span>
+                                    <span class="item-number">{i + 1}"."</span>
+                                    <span class="item-prompt">{item.prompt.clone()}</span>
+                                    <span class="tags">
+                                        <span class=format!("tag level-{}", item.level.as_str())>{item.level.label()}</span>
+                                        <span class="tag">{item.topic_name.clone()}</span>
+                                        {(item.source == Source::Own).then_some(view! { <span class="tag own">"yours"</span> })}
+                                    </span>
+                                    <label class="item-time">"Minutes"
+                                        <input type="number" min="0" max="60" step="any" placeholder="set default"
+                                            aria-label=format!("Minutes for question {}", i + 1) value=time
+                                            on:change=move |ev| {
+                                                let v = minutes_to_secs(&event_target_value(&ev));
+                                                items.update(|l| if let Some(x) = l.get_mut(i) { x.per_question_secs = v; });
+                                                changed();
+                                            }/>
+                                    </label>
+                                    <span class="item-actions">
+                                        <button type="button" class="link-button" disabled={i == 0}
+                                            aria-label=format!("Move question {} up", i + 1)
+                                            on:click=move |_| move_item(i, i.saturating_sub(1))>"↑"</button>
+                                        <button type="button" class="link-button" disabled={i + 1 >= n}
+                                            aria-label=format!("Move question {} down", i + 1)
+                                            on:click=move |_| move_item(i, i + 1)>"↓"</button>
+                                        <button type="button" class="link-button"
+                                            aria-label=format!("Remove question {}", i + 1)
+                                            on:click=move |_| { items.update(|l| { if i < l.len() { l.remove(i); } }); announce.set("Removed.".into()); changed(); }>"Remove"</button>
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()
+                    }}
+                </ol>
+            </section>
+
+            <Picker topics items on_add=move |item: SetItem| {
+                let mut added = false;
+                items.update(|l| {
+                    if l.len() < SET_QUESTIONS_MAX && !l.iter().any(|x| x.slug == item.slug) {
+                        l.push(item);
+                        added = true;
+                    }
+                });
+                if added {
+                    announce.set(format!("Added as question {}.", items.get_untracked().len()));
+                    changed();
+                }
+            }/>
+        </div>
+    }
+}
+
+/// Search the bank and the recruiter's own questions, add with one click.
+#[component]
+fn Picker(
+    topics: Vec<TopicInfo>,
+    items: RwSignal<Vec<SetItem>>,
+    on_add: impl Fn(SetItem) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let filter = RwSignal::new(QuestionFilter::default());
+    let results = RwSignal::new(None::<Result<QuestionList, AppError>>);
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let search = move || {
+        let f = filter.get_untracked();
+        leptos::task::spawn_local(async move {
+            let found = pick_questions(f.clone()).await;
+            // Only the newest search's answer is shown.
+            if filter.get_untracked() == f {
+                results.set(Some(found));
+            }
+        });
+    };
+    let soon = move || {
+        pending.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+        if let Ok(h) = set_timeout_with_handle(search, std::time::Duration::from_millis(250)) {
+            pending.set_value(Some(h));
+        }
+    };
+    // The first list, once the page is live.
+    Effect::new(move |_| search());
+    let own_slug = |slug: &str| slug.starts_with("own-");
+    view! {
+        <section class="panel picker" aria-labelledby="picker-heading">
+            <h2 id="picker-heading">"Add questions"</h2>
+            <div class="picker-filters" role="search">
+                <label>"Search"
+                    <input type="search" name="picker-q" autocomplete="off" placeholder="e.g. idempotency"
+                        on:input=move |ev| { let v = event_target_value(&ev); filter.update(|f| { f.q = v; f.page = 0; }); soon(); }/>
+                </label>
+                <label>"Level"
+                    <select name="picker-level" on:change=move |ev| {
+                        let v = Level::parse(&event_target_value(&ev));
+                        filter.update(|f| { f.levels = v.into_iter().collect(); f.page = 0; });
+                        search();
+                    }>
+                        <option value="">"All levels"</option>
+                        {Level::ALL.into_iter().map(|l| view! { <option value=l.as_str()>{l.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Topic"
+                    <select name="picker-topic" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        filter.update(|f| { f.topics = if v.is_empty() { vec![] } else { vec![v] }; f.page = 0; });
+                        search();
+                    }>
+                        <option value="">"All topics"</option>
+                        {topics.into_iter().map(|t| view! { <option value=t.slug>{t.name}</option> }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            {move || match results.get() {
+                None => view! { <p class="muted">"Loading questions…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(list)) if list.items.is_empty() => view! {
+                    <p class="muted" data-testid="picker-empty">"Nothing matches. Try fewer words, or another level or topic."</p>
+                }.into_any(),
+                Some(Ok(list)) => {
+                    let pages = list.page_count();
+                    let page = list.page;
+                    view! {
+                        <p class="muted" data-testid="picker-count">{format!("{} questions", list.total)}</p>
+                        <ul class="picker-results" data-testid="picker-results">
+                            {list.items.into_iter().map(|q| {
+                                let slug = q.slug.clone();
+                                let in_set = move || items.get().iter().any(|i| i.slug == slug);
+                                let item = SetItem {
+                                    slug: q.slug.clone(),
+                                    prompt: crate::components::markdown::split_matches(&q.prompt)
+                                        .into_iter().map(|(_, p)| p).collect(),
+                                    level: q.level,
+                                    topic_name: q.topic_name.clone(),
+                                    source: if own_slug(&q.slug) { Source::Own } else { Source::Bank },
+                                    per_question_secs: None,
+                                };
+                                let label = format!("Add: {}", item.prompt);
+                                view! {
+                                    <li class="picker-row">
+                                        <span class="item-prompt"><Highlighted text=q.prompt.clone()/></span>
+                                        <span class="tags">
+                                            <span class=format!("tag level-{}", q.level.as_str())>{q.level.label()}</span>
+                                            <span class="tag">{q.topic_name.clone()}</span>
+                                            {own_slug(&q.slug).then_some(view! { <span class="tag own">"yours"</span> })}
+                                        </span>
+                                        {move || if in_set() {
+                                            view! { <span class="muted in-set">"In the set"</span> }.into_any()
+                                        } else {
+                                            let item = item.clone();
+                                            view! { <button type="button" class="button" aria-label=label.clone()
+                                                on:click=move |_| on_add(item.clone())>"Add"</button> }.into_any()
+                                        }}
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        {(pages > 1).then(|| view! {
+                            <nav class="pagination" aria-label="Picker pages">
+                                <button type="button" class="link-button" disabled={page == 0}
+                                    on:click=move |_| { filter.update(|f| f.page = f.page.saturating_sub(1)); search(); }>"← Previous"</button>
+                                <span>{format!("Page {} of {pages}", page + 1)}</span>
+                                <button type="button" class="link-button" disabled={page + 1 >= pages}
+                                    on:click=move |_| { filter.update(|f| f.page += 1); search(); }>"Next →"</button>
+                            </nav>
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,153 @@
+//! Downloads of a set, or of all of a recruiter's questions, as JSON, CSV
+//! or Markdown: plain GET routes so a link saves the file. Only the owner
+//! (or an admin, for a set) gets one; anyone else gets what a missing set
+//! gets.
+
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use uuid::Uuid;
+
+use super::{db, transfer};
+use crate::accounts::{session, types::Role};
+use crate::error::AppError;
+use crate::server::{db::now_ms, AppState};
+
+/// The formats a download can take.
+#[derive(Clone, Copy)]
+enum Format {
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl Format {
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "json" => Some(Self::Json),
+            "csv" => Some(Self::Csv),
+            "md" => Some(Self::Markdown),
+            _ => None,
+        }
+    }
+
+    fn render(self, t: &transfer::Transfer) -> (String, &'static str, &'static str) {
+        match self {
+            Self::Json => (transfer::to_json(t), "application/json", "json"),
+            Self::Csv => (transfer::to_csv(t), "text/csv; charset=utf-8", "csv"),
+            Self::Markdown => (
+                transfer::to_markdown(t),
+                "text/markdown; charset=utf-8",
+                "md",
+            ),
+        }
+    }
+}
+
+fn refuse(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        error.to_string(),
+    )
+        .into_response()
+}
+
+/// The logged-in recruiter (or admin) this request comes from.
+async fn recruiter(state: &AppState, headers: &HeaderMap) -> Result<db::Viewer, AppError> {
+    let token = session::token_from_headers(headers, state.config.session_cookie_name())
+        .ok_or(AppError::Unauthorized)?;
+    let user = session::lookup(&state.pool, &token, now_ms())
+        .await?
+        .ok_or(AppError::Unauthorized)?
+        .into_info();
+    if user.is_guest || !matches!(user.role, Role::Recruiter | Role::Admin) {
+        return Err(AppError::Forbidden);
+    }
+    let id = Uuid::parse_str(&user.id).map_err(|_| AppError::Unauthorized)?;
+    Ok(db::Viewer {
+        id,
+        admin: user.role == Role::Admin,
+    })
+}
+
+fn download(t: &transfer::Transfer, format: Format, name: &str) -> Response {
+    let (body, content_type, ext) = format.render(t);
+    // The file name comes from the title: keep it to safe characters.
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .take(8)
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem = if stem.is_empty() {
+        "questions".to_owned()
+    } else {
+        stem
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.{ext}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /sets/{id}/export/{json|csv|md}`
+pub async fn set(
+    State(state): State<AppState>,
+    Path((id, format)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match recruiter(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return refuse(&e),
+    };
+    let (Ok(id), Some(format)) = (Uuid::parse_str(&id), Format::parse(&format)) else {
+        return refuse(&AppError::NotFound("That set".into()));
+    };
+    match db::export_set(&state.pool, id, viewer).await {
+        Ok(t) => {
+            let title = t.set.as_ref().map(|s| s.title.clone()).unwrap_or_default();
+            download(&t, format, &title)
+        }
+        Err(e) => refuse(&e),
+    }
+}
+
+/// `GET /sets/questions/export/{json|csv|md}`: all the caller's questions.
+pub async fn questions(
+    State(state): State<AppState>,
+    Path(format): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match recruiter(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return refuse(&e),
+    };
+    let Some(format) = Format::parse(&format) else {
+        return refuse(&AppError::NotFound("That format".into()));
+    };
+    match db::export_questions(&state.pool, viewer.id).await {
+        Ok(t) => download(&t, format, "my-questions"),
+        Err(e) => refuse(&e.into()),
+    }
+}
