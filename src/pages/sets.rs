@@ -320,6 +320,11 @@ pub fn QuestionEditorPage() -> impl IntoView {
                             "Used in {} set{}. Saving makes a new version: candidates who already answered keep the version they saw.",
                             q.used_in_sets, if q.used_in_sets == 1 { "" } else { "s" })}</p>
                     })}
+                    {existing.as_ref().map(|q| view! {
+                        <p class="page-actions">
+                            <ArchiveQuestionButton slug=q.slug.clone() archived=q.archived/>
+                        </p>
+                    })}
                     <QuestionEditor existing topics/>
                 }
                 .into_any()

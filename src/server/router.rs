@@ -78,6 +78,9 @@ pub fn app(state: AppState) -> Router {
                     config.body_limit_bytes,
                     limit_body,
                 ))
+                // axum's own 2 MB cap on extracted bodies would turn an
+                // import into a 500; `limit_body` above is the one limit.
+                .layer(axum::extract::DefaultBodyLimit::disable())
                 .layer(middleware::from_fn_with_state(
                     Arc::clone(&config),
                     security_headers,

@@ -31,6 +31,7 @@ pub enum Source {
 
 /// A question as a recruiter writes it, and as import and export carry it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct QuestionInput {
     pub prompt: String,
     pub level: Option<Level>,
@@ -173,6 +174,7 @@ pub struct SetItem {
 
 /// What the set editor edits and saves.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SetDraft {
     pub title: String,
     /// Markdown, shown to candidates before they start.

@@ -135,6 +135,25 @@ impl Client {
         reply
     }
 
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(&mut self, endpoint: &str, body: &serde_json::Value) -> Reply {
+        let mut req = Request::post(format!("/api/{endpoint}"))
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
+            .header("accept", "application/json")
+            .header("content-type", "application/json");
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c.clone());
+        }
+        let reply = send(
+            &self.app,
+            req.body(Body::from(body.to_string())).expect("request"),
+        )
+        .await;
+        self.absorb(&reply);
+        reply
+    }
+
     pub async fn get(&mut self, uri: &str) -> Reply {
         let mut req = Request::get(uri).header("host", "localhost");
         if let Some(c) = &self.cookie {

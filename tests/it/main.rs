@@ -11,3 +11,4 @@ mod hardening;
 mod history;
 mod router;
 mod sessions;
+mod sets;
