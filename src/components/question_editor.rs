@@ -27,10 +27,13 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
     let level = RwSignal::new(start.level);
     let topic = RwSignal::new(start.topic.clone());
     let answer = RwSignal::new(start.reference_answer.clone());
-    let mut points = start.key_points.clone();
+    // Each key point row has a stable id, so typing in one never redraws
+    // the others (or takes the focus away).
+    let mut points: Vec<(u32, String)> = (0..).zip(start.key_points.iter().cloned()).collect();
     if points.is_empty() {
-        points.push(String::new());
+        points.push((0, String::new()));
     }
+    let next_id = StoredValue::new(points.len() as u32);
     let key_points = RwSignal::new(points);
     let note = RwSignal::new(start.reviewer_note.clone());
     let preview = RwSignal::new(
@@ -73,7 +76,11 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
             level: level.get_untracked(),
             topic: topic.get_untracked(),
             reference_answer: answer.get_untracked(),
-            key_points: key_points.get_untracked(),
+            key_points: key_points
+                .get_untracked()
+                .into_iter()
+                .map(|(_, text)| text)
+                .collect(),
             reviewer_note: note.get_untracked(),
         }
         .tidy();
@@ -112,26 +119,29 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
     };
 
     view! {
-        <form class="question-editor" on:submit=save aria-label="Question">
+        <form class="question-editor" on:submit=save aria-label="Question editor">
             {archived.then_some(view! { <p class="notice" role="status">"This question is archived: it stays in sets that use it, but isn't offered for new ones."</p> })}
-            <label>"Question"
-                <textarea name="prompt" rows="3" required maxlength=PROMPT_MAX.to_string()
+            <div class="field">
+                <label for="q-prompt">"Question"</label>
+                <textarea id="q-prompt" name="prompt" rows="3" required maxlength=PROMPT_MAX.to_string()
                     prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))></textarea>
                 <small class="muted">{counter(prompt, PROMPT_MAX)}" characters"</small>
                 {field_error("prompt")}
-            </label>
+            </div>
             <div class="editor-row">
-                <label>"Level"
-                    <select name="level" on:change=move |ev| level.set(Level::parse(&event_target_value(&ev)))>
+                <div class="field">
+                    <label for="q-level">"Level"</label>
+                    <select id="q-level" name="level" on:change=move |ev| level.set(Level::parse(&event_target_value(&ev)))>
                         <option value="" selected=start.level.is_none()>"Choose…"</option>
                         {Level::ALL.into_iter().map(|l| view! {
                             <option value=l.as_str() selected=start.level == Some(l)>{l.label()}</option>
                         }).collect_view()}
                     </select>
                     {field_error("level")}
-                </label>
-                <label>"Topic"
-                    <select name="topic" on:change=move |ev| topic.set(event_target_value(&ev))>
+                </div>
+                <div class="field">
+                    <label for="q-topic">"Topic"</label>
+                    <select id="q-topic" name="topic" on:change=move |ev| topic.set(event_target_value(&ev))>
                         <option value="" selected=start.topic.is_empty()>"Choose…"</option>
                         {topics.into_iter().map(|t| {
                             let selected = t.slug == start.topic;
@@ -139,16 +149,17 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
                         }).collect_view()}
                     </select>
                     {field_error("topic")}
-                </label>
+                </div>
             </div>
             <div class="answer-with-preview">
-                <label>"Reference answer (Markdown: **bold**, lists, ``` code blocks)"
-                    <textarea name="reference_answer" rows="12" spellcheck="true" maxlength=ANSWER_MAX.to_string()
+                <div class="field">
+                    <label for="q-answer">"Reference answer (Markdown: **bold**, lists, ``` code blocks)"</label>
+                    <textarea id="q-answer" name="reference_answer" rows="12" spellcheck="true" maxlength=ANSWER_MAX.to_string()
                         prop:value=move || answer.get()
                         on:input=move |ev| { answer.set(event_target_value(&ev)); redraw(); }></textarea>
                     <small class="muted">{counter(answer, ANSWER_MAX)}" characters"</small>
                     {field_error("reference_answer")}
-                </label>
+                </div>
                 <section class="preview" aria-label="Preview" aria-live="polite">
                     <h2 class="preview-title">"Preview"</h2>
                     <div class="markdown" data-testid="answer-preview" inner_html=move || preview.get()></div>
@@ -156,26 +167,42 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
             </div>
             <fieldset class="key-points-editor">
                 <legend>{format!("Key points ({} to {}, up to {KEY_POINT_MAX} characters each)", KEY_POINTS.0, KEY_POINTS.1)}</legend>
-                {move || key_points.get().into_iter().enumerate().map(|(i, text)| view! {
-                    <div class="key-point-row">
-                        <label class="sr-only" for=format!("kp-{i}")>{format!("Key point {}", i + 1)}</label>
-                        <input id=format!("kp-{i}") type="text" maxlength=KEY_POINT_MAX.to_string() prop:value=text
-                            on:input=move |ev| { let v = event_target_value(&ev); key_points.update(|k| if let Some(x) = k.get_mut(i) { *x = v; }); }/>
-                        <button type="button" class="link-button" aria-label=format!("Remove key point {}", i + 1)
-                            on:click=move |_| key_points.update(|k| {
-                                if k.len() > 1 && i < k.len() { k.remove(i); } else if let Some(first) = k.first_mut() { first.clear(); }
-                            })>"Remove"</button>
-                    </div>
-                }).collect_view()}
-                <button type="button" class="button" disabled=move || key_points.get().len() >= KEY_POINTS.1
-                    on:click=move |_| key_points.update(|k| k.push(String::new()))>"Add a key point"</button>
+                <For each=move || key_points.get() key=|(id, _)| *id let:point>
+                    {
+                        let (id, text) = point;
+                        let n = Memo::new(move |_| {
+                            key_points.with(|k| k.iter().position(|(x, _)| *x == id)).unwrap_or(0) + 1
+                        });
+                        view! {
+                            <div class="key-point-row">
+                                <label class="sr-only" for=format!("kp-{id}")>{move || format!("Key point {}", n.get())}</label>
+                                <input id=format!("kp-{id}") type="text" maxlength=KEY_POINT_MAX.to_string() value=text
+                                    on:input=move |ev| {
+                                        let v = event_target_value(&ev);
+                                        key_points.update(|k| if let Some(x) = k.iter_mut().find(|(x, _)| *x == id) { x.1 = v; });
+                                    }/>
+                                <button type="button" class="link-button" aria-label=move || format!("Remove key point {}", n.get())
+                                    on:click=move |_| key_points.update(|k| {
+                                        if k.len() > 1 { k.retain(|(x, _)| *x != id); }
+                                    })>"Remove"</button>
+                            </div>
+                        }
+                    }
+                </For>
+                <button type="button" class="button" disabled=move || { key_points.get().len() >= KEY_POINTS.1 }
+                    on:click=move |_| {
+                        let id = next_id.get_value();
+                        next_id.set_value(id + 1);
+                        key_points.update(|k| k.push((id, String::new())));
+                    }>"Add a key point"</button>
                 {field_error("key_points")}
             </fieldset>
-            <label>"Note to reviewers (optional, never shown to candidates)"
-                <textarea name="reviewer_note" rows="2" maxlength=NOTE_MAX.to_string()
+            <div class="field">
+                <label for="q-note">"Note to reviewers (optional, never shown to candidates)"</label>
+                <textarea id="q-note" name="reviewer_note" rows="2" maxlength=NOTE_MAX.to_string()
                     prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 {field_error("reviewer_note")}
-            </label>
+            </div>
             <p class="form-actions">
                 <button type="submit" class="button primary" disabled=move || busy.get()>"Save question"</button>
                 {move || status.get().map(|s| view! { <span role="status" data-testid="question-status">{s}</span> })}

@@ -44,6 +44,40 @@ fn secs_to_minutes(secs: Option<u32>) -> String {
     }
 }
 
+/// Puts the keyboard focus back on the element with `id` once the DOM has
+/// caught up, or on its row's other move button if it is now disabled.
+fn refocus(id: String) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        request_animation_frame(move || {
+            let doc = document();
+            let target = doc
+                .get_element_by_id(&id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(el) = target {
+                if el.has_attribute("disabled") {
+                    let other = if let Some(rest) = id.strip_prefix("up-") {
+                        format!("down-{rest}")
+                    } else {
+                        format!("up-{}", id.trim_start_matches("down-"))
+                    };
+                    if let Some(o) = doc
+                        .get_element_by_id(&other)
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = o.focus();
+                    }
+                } else {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 #[island]
 pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
     let id = initial.id.clone();
@@ -160,7 +194,9 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
         }
     };
 
-    let move_item = move |from: usize, to: usize| {
+    // Moves a question; `keep_focus` names the button that moved it, which
+    // keeps the focus after the list is redrawn (keyboard reordering).
+    let move_item = move |from: usize, to: usize, keep_focus: Option<String>| {
         let mut moved = false;
         items.update(|list| {
             if from < list.len() && to < list.len() && from != to {
@@ -172,6 +208,9 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
         if moved {
             announce.set(format!("Moved to position {}.", to + 1));
             changed();
+            if let Some(id) = keep_focus {
+                refocus(id);
+            }
         }
     };
     let dragging = StoredValue::new(None::<usize>);
@@ -250,19 +289,26 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
                     <p class="muted" data-testid="set-empty">"No questions yet: add some from the list below."</p>
                 })}
                 <ol class="set-items" data-testid="set-items">
-                    {move || {
-                        let list = items.get();
-                        let n = list.len();
-                        list.into_iter().enumerate().map(|(i, item)| {
+                    // Keyed by question: editing a row's time or moving a row
+                    // keeps its elements (and the keyboard focus) in place.
+                    <For each=move || items.get() key=|item| item.slug.clone() let:item>
+                        {
+                            let slug = item.slug.clone();
+                            let index = {
+                                let slug = slug.clone();
+                                Memo::new(move |_| items.with(|l| l.iter().position(|x| x.slug == slug)).unwrap_or(0))
+                            };
+                            let count = move || items.with(Vec::len);
                             let time = secs_to_minutes(item.per_question_secs);
+                            let (up_id, down_id) = (format!("up-{slug}"), format!("down-{slug}"));
                             view! {
                                 <li class="set-item" draggable="true"
                                     on:dragstart=move |ev: leptos::ev::DragEvent| {
-                                        dragging.set_value(Some(i));
+                                        dragging.set_value(Some(index.get()));
                                         // Some browsers start a drag only with data set.
                                         #[cfg(feature = "hydrate")]
                                         if let Some(dt) = ev.data_transfer() {
-                                            let _ = dt.set_data("text/plain", &i.to_string());
+                                            let _ = dt.set_data("text/plain", &index.get().to_string());
                                         }
                                         #[cfg(not(feature = "hydrate"))]
                                         let _ = ev;
@@ -271,12 +317,12 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
                                     on:drop=move |ev: leptos::ev::DragEvent| {
                                         ev.prevent_default();
                                         if let Some(from) = dragging.get_value() {
-                                            move_item(from, i);
+                                            move_item(from, index.get(), None);
                                         }
                                         dragging.set_value(None);
                                     }>
                                     <span class="drag-handle" aria-hidden="true">"⋮⋮"</span>
-                                    <span class="item-number">{i + 1}"."</span>
+                                    <span class="item-number">{move || format!("{}.", index.get() + 1)}</span>
                                     <span class="item-prompt">{item.prompt.clone()}</span>
                                     <span class="tags">
                                         <span class=format!("tag level-{}", item.level.as_str())>{item.level.label()}</span>
@@ -284,29 +330,30 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
                                         {(item.source == Source::Own).then_some(view! { <span class="tag own">"yours"</span> })}
                                     </span>
                                     <label class="item-time">"Minutes"
-                                        <input type="number" min="0" max="60" step="any" placeholder="set default"
-                                            aria-label=format!("Minutes for question {}", i + 1) value=time
+                                        <input type="number" min="0" max="60" step="any" placeholder="default"
+                                            aria-label=move || format!("Minutes for question {}", index.get() + 1) value=time
                                             on:change=move |ev| {
                                                 let v = minutes_to_secs(&event_target_value(&ev));
+                                                let i = index.get();
                                                 items.update(|l| if let Some(x) = l.get_mut(i) { x.per_question_secs = v; });
                                                 changed();
                                             }/>
                                     </label>
                                     <span class="item-actions">
-                                        <button type="button" class="link-button" disabled={i == 0}
-                                            aria-label=format!("Move question {} up", i + 1)
-                                            on:click=move |_| move_item(i, i.saturating_sub(1))>"↑"</button>
-                                        <button type="button" class="link-button" disabled={i + 1 >= n}
-                                            aria-label=format!("Move question {} down", i + 1)
-                                            on:click=move |_| move_item(i, i + 1)>"↓"</button>
+                                        <button type="button" class="link-button" id=up_id.clone() disabled=move || { index.get() == 0 }
+                                            aria-label=move || format!("Move question {} up", index.get() + 1)
+                                            on:click={ let up_id = up_id.clone(); move |_| { let i = index.get(); move_item(i, i.saturating_sub(1), Some(up_id.clone())); } }>"↑"</button>
+                                        <button type="button" class="link-button" id=down_id.clone() disabled=move || { index.get() + 1 >= count() }
+                                            aria-label=move || format!("Move question {} down", index.get() + 1)
+                                            on:click={ let down_id = down_id.clone(); move |_| { let i = index.get(); move_item(i, i + 1, Some(down_id.clone())); } }>"↓"</button>
                                         <button type="button" class="link-button"
-                                            aria-label=format!("Remove question {}", i + 1)
-                                            on:click=move |_| { items.update(|l| { if i < l.len() { l.remove(i); } }); announce.set("Removed.".into()); changed(); }>"Remove"</button>
+                                            aria-label=move || format!("Remove question {}", index.get() + 1)
+                                            on:click=move |_| { let i = index.get(); items.update(|l| { if i < l.len() { l.remove(i); } }); announce.set("Removed.".into()); changed(); }>"Remove"</button>
                                     </span>
                                 </li>
                             }
-                        }).collect_view()
-                    }}
+                        }
+                    </For>
                 </ol>
             </section>
 
@@ -399,7 +446,7 @@ fn Picker(
                     let pages = list.page_count();
                     let page = list.page;
                     view! {
-                        <p class="muted" data-testid="picker-count">{format!("{} questions", list.total)}</p>
+                        <p class="muted" data-testid="picker-count">{format!("{} question{}", list.total, if list.total == 1 { "" } else { "s" })}</p>
                         <ul class="picker-results" data-testid="picker-results">
                             {list.items.into_iter().map(|q| {
                                 let slug = q.slug.clone();
