@@ -111,3 +111,4 @@ bench:
 	cargo bench --features ssr --bench bank
 	cargo bench --features ssr --bench autosave
 	cargo bench --features ssr --bench dashboard
+	cargo bench --features ssr --bench sets

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod questions;
 pub mod sessions;
 pub mod sets;
+pub mod sharing;
 
 #[cfg(feature = "ssr")]
 pub mod server;

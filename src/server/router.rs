@@ -44,6 +44,10 @@ pub fn app(state: AppState) -> Router {
             "/sets/questions/export/{format}",
             get(crate::sets::export::questions),
         )
+        .route(
+            "/sets/{id}/results/export/{kind}",
+            get(crate::sharing::export::results),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

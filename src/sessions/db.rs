@@ -291,6 +291,85 @@ async fn insert_session(
     Ok(Some(id))
 }
 
+/// One question of a frozen set version, as a session takes it.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub struct FrozenItem {
+    pub question_id: i64,
+    pub question_revision: i64,
+    /// The question's own limit, overriding the set's.
+    pub per_question_secs: Option<i64>,
+}
+
+/// What a session of a shared set is drawn from.
+pub struct SetRun<'a> {
+    pub set_id: Uuid,
+    pub version: i64,
+    pub mode: Mode,
+    pub per_question_secs: Option<i64>,
+    pub total_secs: Option<i64>,
+    /// In the order the candidate gets them.
+    pub items: &'a [FrozenItem],
+}
+
+/// Starts a candidate's session of a shared set, inside the caller's
+/// transaction: the exact question revisions frozen in the version, their
+/// own time limits, the set's mode and timing. Returns the session id.
+pub async fn insert_set_session(
+    conn: &mut SqliteConnection,
+    user_id: Uuid,
+    run: &SetRun<'_>,
+    now: i64,
+) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::now_v7();
+    let deadline = run.total_secs.map(|t| now + t * 1000);
+    sqlx::query(
+        "INSERT INTO interview_sessions (id, user_id, set_id, set_version, mode, per_question_secs,
+             total_secs, started_at, deadline_at, status, question_count, current_position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0)",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(run.set_id)
+    .bind(run.version)
+    .bind(run.mode.as_str())
+    .bind(run.per_question_secs)
+    .bind(run.total_secs)
+    .bind(now)
+    .bind(deadline)
+    .bind(run.items.len() as i64)
+    .execute(&mut *conn)
+    .await?;
+    for (position, item) in run.items.iter().enumerate() {
+        let first = position == 0;
+        let limit_ms = item
+            .per_question_secs
+            .or(run.per_question_secs)
+            .map(|s| s * 1000);
+        sqlx::query(
+            "INSERT INTO session_answers
+                 (session_id, position, user_id, question_id, started_at, deadline_at, level,
+                  topic_id, question_revision, limit_secs)
+             SELECT ?1, ?2, ?3, v.question_id, ?5, ?6, v.level, v.topic_id, v.revision, ?7
+             FROM question_versions v WHERE v.question_id = ?4 AND v.revision = ?8",
+        )
+        .bind(id)
+        .bind(position as i64)
+        .bind(user_id)
+        .bind(item.question_id)
+        .bind(first.then_some(now))
+        .bind(if first {
+            timer::question_deadline(now, limit_ms, deadline)
+        } else {
+            None
+        })
+        .bind(item.per_question_secs)
+        .bind(item.question_revision)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
 async fn load_session(
     conn: &mut SqliteConnection,
     id: Uuid,
@@ -781,7 +860,17 @@ pub async fn next(
                     .execute(&mut *tx)
                     .await?;
             }
-            let deadline = timer::question_deadline(now, s.per_question_ms(), s.deadline_at);
+            // A question of a shared set may have its own limit.
+            let own_limit: Option<i64> = sqlx::query_scalar(
+                "SELECT limit_secs FROM session_answers WHERE session_id = ?1 AND position = ?2",
+            )
+            .bind(id)
+            .bind(next)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten();
+            let limit_ms = own_limit.map(|s| s * 1000).or(s.per_question_ms());
+            let deadline = timer::question_deadline(now, limit_ms, s.deadline_at);
             sqlx::query("UPDATE session_answers SET started_at = ?3, deadline_at = ?4 WHERE session_id = ?1 AND position = ?2")
                 .bind(id)
                 .bind(next)

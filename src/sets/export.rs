@@ -46,7 +46,7 @@ impl Format {
     }
 }
 
-fn refuse(error: &AppError) -> Response {
+pub(crate) fn refuse(error: &AppError) -> Response {
     let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
     (
         status,
@@ -57,7 +57,10 @@ fn refuse(error: &AppError) -> Response {
 }
 
 /// The logged-in recruiter (or admin) this request comes from.
-async fn recruiter(state: &AppState, headers: &HeaderMap) -> Result<db::Viewer, AppError> {
+pub(crate) async fn recruiter(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<db::Viewer, AppError> {
     let token = session::token_from_headers(headers, state.config.session_cookie_name())
         .ok_or(AppError::Unauthorized)?;
     let user = session::lookup(&state.pool, &token, now_ms())

@@ -1,0 +1,172 @@
+//! Results downloads: `GET /sets/{id}/results/export/answers` (one CSV row
+//! per candidate × question) and `/summary` (one row per candidate). The
+//! set's owner and admins only, as the results page.
+
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Response},
+};
+use uuid::Uuid;
+
+use super::db;
+use crate::error::AppError;
+use crate::server::{db::now_ms, AppState};
+use crate::sets::export::{recruiter, refuse};
+
+fn csv_response(name: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// Spreadsheets run a cell that starts with one of these as a formula:
+/// candidates' text is data, so it is quoted to stay text.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    Path((id, kind)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let viewer = match recruiter(&state, &headers).await {
+        Ok(v) => v,
+        Err(e) => return refuse(&e),
+    };
+    let Ok(set) = Uuid::parse_str(&id) else {
+        return refuse(&AppError::NotFound("That set".into()));
+    };
+    let tz = match crate::dashboard::db::user_zone(&state.pool, viewer.id).await {
+        Ok(tz) => tz,
+        Err(e) => return refuse(&e),
+    };
+    let rows = match db::results(&state.pool, set, viewer, &tz).await {
+        Ok(rows) => rows,
+        Err(e) => return refuse(&e),
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let written: Result<(), csv::Error> = match kind.as_str() {
+        "summary" => (|| {
+            out.write_record([
+                "candidate",
+                "link",
+                "started",
+                "finished",
+                "answered",
+                "questions",
+                "self_score",
+                "reviewer_score",
+                "time_used_s",
+                "timed_out",
+                "overtime",
+                "tab_hidden_times",
+                "tab_hidden_s",
+                "pastes",
+                "pasted_chars",
+                "review_status",
+                "recommendation",
+            ])?;
+            for r in &rows {
+                out.write_record([
+                    cell(if r.deleted {
+                        "(deleted their data)"
+                    } else {
+                        &r.name
+                    }),
+                    cell(&r.link_label),
+                    r.started_label.clone(),
+                    r.finished.to_string(),
+                    r.answered.to_string(),
+                    r.questions.to_string(),
+                    opt(r.self_score),
+                    opt(r.reviewer_score),
+                    (r.time_used_ms / 1000).to_string(),
+                    r.timed_out.to_string(),
+                    r.overtime.to_string(),
+                    r.hidden_count.to_string(),
+                    (r.hidden_ms / 1000).to_string(),
+                    r.paste_count.to_string(),
+                    r.paste_chars.to_string(),
+                    r.status.label().to_owned(),
+                    opt(r.recommendation.map(|x| x.as_str())),
+                ])?;
+            }
+            Ok(())
+        })(),
+        "answers" => {
+            let mut result = out.write_record([
+                "candidate",
+                "position",
+                "question",
+                "answered",
+                "self_grade",
+                "reviewer_grade",
+                "self_ticks",
+                "reviewer_ticks",
+                "key_points",
+                "time_spent_s",
+                "limit_s",
+                "timed_out",
+                "comment",
+            ]);
+            for r in rows.iter().filter(|r| !r.deleted) {
+                let Ok(attempt) = Uuid::parse_str(&r.attempt_id) else {
+                    continue;
+                };
+                let report = match db::report(&state.pool, set, attempt, viewer, &tz).await {
+                    Ok(report) => report,
+                    Err(e) => return refuse(&e),
+                };
+                for a in &report.answers {
+                    let record = out.write_record([
+                        cell(&r.name),
+                        (a.position + 1).to_string(),
+                        cell(&a.prompt),
+                        a.answered.to_string(),
+                        opt(a.self_grade),
+                        opt(a.reviewer_grade),
+                        a.self_ticks.len().to_string(),
+                        a.reviewer_ticks.len().to_string(),
+                        a.key_points.len().to_string(),
+                        opt(a.time_spent_ms.map(|ms| ms / 1000)),
+                        opt(a.limit_ms.map(|ms| ms / 1000)),
+                        a.timed_out.to_string(),
+                        cell(&a.comment),
+                    ]);
+                    result = result.and(record);
+                }
+            }
+            result
+        }
+        _ => return refuse(&AppError::NotFound("That download".into())),
+    };
+    let body = written
+        .map_err(|e| e.to_string())
+        .and_then(|()| out.into_inner().map_err(|e| e.to_string()));
+    match body {
+        Ok(body) => csv_response(&format!("results-{kind}-{}", now_ms() / 1000), body),
+        Err(error) => {
+            tracing::error!(%error, "results export failed");
+            refuse(&AppError::Internal)
+        }
+    }
+}
