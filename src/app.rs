@@ -66,6 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sets/questions/:slug") view=pages::sets::QuestionEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/import") view=pages::sets::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/:id") view=pages::sets::SetEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/:id/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/:id/results/:candidate") view=pages::results::CandidatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/s/:code") view=pages::results::SharePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=pages::login::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>

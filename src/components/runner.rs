@@ -318,6 +318,8 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     let timer_action = move |action: TimerAction| timer_action.with_value(|f| f(action));
 
     let id_end = id.clone();
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let id_paste = StoredValue::new(id.clone());
     let end = move |_| {
         let id = id_end.clone();
         let summary = format!("/practice/{id}/summary");
@@ -474,6 +476,24 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                         prop:value=move || text.get()
                         on:input=move |ev| { text.set(event_target_value(&ev)); schedule_save(); }
                         on:blur=move |_| save_now.with_value(|f| f())
+                        on:paste=move |ev: leptos::ev::ClipboardEvent| {
+                            // A shared set's candidate: the size of a paste is
+                            // recorded for the recruiter (the start page says so).
+                            #[cfg(feature = "hydrate")]
+                            if state.get_untracked().shared {
+                                let chars = ev
+                                    .clipboard_data()
+                                    .and_then(|d| d.get_data("text").ok())
+                                    .map_or(0, |t| t.chars().count());
+                                let id = id_paste.get_value();
+                                leptos::task::spawn_local(async move {
+                                    let chars = u32::try_from(chars).unwrap_or(u32::MAX);
+                                    let _ = crate::sharing::api::record_signal(id, 0, chars).await;
+                                });
+                            }
+                            #[cfg(not(feature = "hydrate"))]
+                            let _ = ev;
+                        }
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                             // Tab indents code instead of leaving the editor.
                             if ev.key() == "Tab" && !ev.shift_key() && !ev.ctrl_key() {
@@ -652,6 +672,7 @@ where
         move || now.set(client_now() + offset.get_untracked()),
         std::time::Duration::from_millis(250),
     );
+    let id_signal = id.clone();
     let resync = move || {
         let id = id.clone();
         leptos::task::spawn_local(async move {
@@ -660,10 +681,25 @@ where
             }
         });
     };
+    // A shared set's candidate: how long the tab was hidden is recorded
+    // for the recruiter (the start page says so).
+    let hidden_since = StoredValue::new(None::<i64>);
     let _ = window_event_listener_untyped("visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Hidden {
+            hidden_since.set_value(Some(client_now()));
             save_on_hide.with_value(|f| f());
         } else {
+            if let Some(since) = hidden_since.get_value() {
+                hidden_since.set_value(None);
+                let s = state.get_untracked();
+                if s.shared && s.phase != Phase::Finished {
+                    let ms = u32::try_from((client_now() - since).max(0)).unwrap_or(u32::MAX);
+                    let id = id_signal.clone();
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::sharing::api::record_signal(id, ms, 0).await;
+                    });
+                }
+            }
             resync();
             save_now.with_value(|f| f());
         }

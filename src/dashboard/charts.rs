@@ -290,6 +290,66 @@ pub fn level_chart(levels: &[LevelStats]) -> impl IntoView {
     )
 }
 
+/// A self-grade beside a reviewer's grade, one row each (a question, or a
+/// candidate): who rates themselves higher or lower than the reviewer, and
+/// on what. Grades are 1–4 (means may fall between).
+pub fn self_vs_reviewer_chart(
+    id: &'static str,
+    rows: &[(String, Option<f64>, Option<f64>)],
+) -> impl IntoView {
+    let fmt = |g: Option<f64>| g.map_or("–".to_owned(), |g| format!("{g:.1}"));
+    let (mut over, mut under) = (0, 0);
+    for (_, own, theirs) in rows {
+        if let (Some(a), Some(b)) = (own, theirs) {
+            if a - b >= 0.5 {
+                over += 1;
+            } else if b - a >= 0.5 {
+                under += 1;
+            }
+        }
+    }
+    let summary = format!(
+        "{} row{}: the self-grade is higher than the reviewer's on {over} and lower on {under}.",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    );
+    let bars = rows
+        .iter()
+        .map(|(label, own, theirs)| {
+            let short: String = label.chars().take(12).collect();
+            let mut bars = Vec::new();
+            bars.push((
+                own.unwrap_or(0.0),
+                "bar-self",
+                format!("self {}", fmt(*own)),
+            ));
+            bars.push((
+                theirs.unwrap_or(0.0),
+                "bar-reviewer",
+                format!("reviewer {}", fmt(*theirs)),
+            ));
+            (short, bars)
+        })
+        .collect();
+    let svg = view! {
+        {bar_rows(id, bars, 4.0)}
+        <p class="legend"><span class="key key-self"></span>" Self-grade "
+            <span class="key key-reviewer"></span>" Reviewer's grade (1 Missed – 4 Excellent)"</p>
+    }
+    .into_any();
+    let table = view! {
+        <table class="summary-table">
+            <thead><tr><th scope="col">""</th><th scope="col">"Self-grade"</th><th scope="col">"Reviewer"</th><th scope="col">"Difference"</th></tr></thead>
+            <tbody>{rows.iter().map(|(label, own, theirs)| view! {
+                <tr><td>{label.clone()}</td><td>{fmt(*own)}</td><td>{fmt(*theirs)}</td>
+                    <td>{match (own, theirs) { (Some(a), Some(b)) => format!("{:+.1}", a - b), _ => "–".to_owned() }}</td></tr>
+            }).collect_view()}</tbody>
+        </table>
+    }
+    .into_any();
+    figure(id, "Self-grade against the reviewer's", summary, svg, table)
+}
+
 /// Shade 0–4 for a day's count.
 pub fn intensity(count: u32) -> u8 {
     match count {

@@ -12,4 +12,5 @@ pub mod not_found;
 pub mod practice;
 pub mod question;
 pub mod questions;
+pub mod results;
 pub mod sets;

@@ -12,6 +12,7 @@ use crate::components::markdown::Highlighted;
 use crate::components::set_editor::{
     ArchiveQuestionButton, ImportForm, NewSetForm, QuestionEditor, SetActions, SetEditor,
 };
+use crate::components::share_links::ShareLinks;
 use crate::error::AppError;
 use crate::questions::api::list_topics;
 use crate::questions::types::{QuestionFilter, QuestionList, MAX_QUERY_CHARS};
@@ -20,6 +21,7 @@ use crate::sets::api::{
     all_own_questions, get_own_question, get_set, list_sets, search_own_questions,
 };
 use crate::sets::types::*;
+use crate::sharing::api::list_links;
 
 /// What a person who may not use these pages sees instead.
 fn refused(error: AppError, here: &str) -> AnyView {
@@ -152,12 +154,26 @@ pub fn SetEditorPage() -> impl IntoView {
                 };
                 let topics = list_topics().await.unwrap_or_default();
                 let exports = export_links(format!("{here}/export"));
+                let results = format!("{here}/results");
                 if detail.read_only {
-                    return read_only_set(detail).into_any();
+                    return view! {
+                        {read_only_set(detail)}
+                        <p><a class="button" href=results>"Results"</a></p>
+                    }
+                    .into_any();
                 }
+                let links = list_links(detail.id.clone()).await.unwrap_or_default();
+                let set_id = detail.id.clone();
                 view! {
                     <p class="breadcrumb"><a href="/sets">"← Question sets"</a></p>
                     <SetEditor initial=detail topics/>
+                    <section class="panel" aria-labelledby="share-heading">
+                        <div class="page-head">
+                            <h2 id="share-heading">"Share with candidates"</h2>
+                            <a class="button" href=results data-testid="results-link">"Results"</a>
+                        </div>
+                        <ShareLinks set_id initial=links/>
+                    </section>
                     <section class="panel">
                         <h2>"Export"</h2>
                         {exports}

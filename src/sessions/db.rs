@@ -118,6 +118,8 @@ pub struct SessionRow {
     pub paused_at: Option<i64>,
     pub timer_off: bool,
     pub current_position: i64,
+    /// Set when the session is a candidate's run of a shared set.
+    pub set_version: Option<i64>,
 }
 
 impl SessionRow {
@@ -376,7 +378,8 @@ async fn load_session(
 ) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, user_id, mode, per_question_secs, total_secs, started_at, deadline_at,
-                finished_at, status, question_count, paused_at, timer_off, current_position
+                finished_at, status, question_count, paused_at, timer_off, current_position,
+                set_version
          FROM interview_sessions WHERE id = ?1",
     )
     .bind(id)
@@ -510,6 +513,7 @@ async fn build_state(
         topic_name: a.topic_name,
         text: a.answer.unwrap_or(a.draft),
         draft_rev: u32::try_from(a.draft_rev).unwrap_or(0),
+        shared: s.set_version.is_some(),
         deadline_at: a.deadline_at,
         session_deadline_at: s.deadline_at,
         server_now: now,

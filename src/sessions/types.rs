@@ -92,6 +92,8 @@ pub struct RunnerState {
     pub text: String,
     /// The stored draft's revision: a tab's next save must be newer.
     pub draft_rev: u32,
+    /// A candidate's run of a shared set: integrity signals are recorded.
+    pub shared: bool,
     pub deadline_at: Option<i64>,
     pub session_deadline_at: Option<i64>,
     /// The server's clock when this was built: the browser counts down from

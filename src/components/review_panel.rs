@@ -1,0 +1,191 @@
+//! The reviewer's marks on a candidate's answer, and their overall call.
+//! Every change saves itself, with a visible state.
+
+use leptos::prelude::*;
+
+use crate::sessions::types::GRADES;
+use crate::sharing::api::{save_recommendation, save_review};
+use crate::sharing::types::*;
+
+const SAVE_DEBOUNCE_MS: u64 = 700;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SaveState {
+    Saved,
+    Unsaved,
+    InFlight,
+    Failed,
+}
+
+fn label(s: SaveState) -> &'static str {
+    match s {
+        SaveState::Saved => "Saved",
+        SaveState::Unsaved => "Unsaved changes",
+        SaveState::InFlight => "Saving…",
+        SaveState::Failed => "Not saved: see the message",
+    }
+}
+
+/// Debounced saving: `run` is called once typing pauses.
+fn debounced(
+    state: RwSignal<SaveState>,
+    run: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl Fn() + Copy {
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    move || {
+        state.set(SaveState::Unsaved);
+        pending.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+        if let Ok(h) =
+            set_timeout_with_handle(run, std::time::Duration::from_millis(SAVE_DEBOUNCE_MS))
+        {
+            pending.set_value(Some(h));
+        }
+    }
+}
+
+#[island]
+pub fn ReviewAnswerPanel(
+    attempt_id: String,
+    position: u32,
+    key_points: Vec<String>,
+    ticks: Vec<u32>,
+    grade: Option<u8>,
+    comment: String,
+) -> impl IntoView {
+    let ticks = RwSignal::new(ticks);
+    let grade = RwSignal::new(grade);
+    let comment = RwSignal::new(comment);
+    let state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
+    let attempt = StoredValue::new(attempt_id);
+    let save = move || {
+        state.set(SaveState::InFlight);
+        let (t, g, c) = (
+            ticks.get_untracked(),
+            grade.get_untracked(),
+            comment.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            match save_review(attempt.get_value(), position, t.clone(), g, c.clone()).await {
+                Ok(_)
+                    if ticks.get_untracked() == t
+                        && grade.get_untracked() == g
+                        && comment.get_untracked() == c =>
+                {
+                    state.set(SaveState::Saved);
+                    error.set(None);
+                }
+                Ok(_) => state.set(SaveState::Unsaved),
+                Err(e) => {
+                    state.set(SaveState::Failed);
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let soon = debounced(state, save);
+    let n = position + 1;
+    view! {
+        <div class="review-panel" data-testid=format!("review-{n}")>
+            <fieldset class="key-point-ticks">
+                <legend>"Key points the answer covered (your view)"</legend>
+                {key_points.into_iter().enumerate().map(|(i, point)| {
+                    let i = i as u32;
+                    view! {
+                        <label class="check"><input type="checkbox" prop:checked=move || ticks.get().contains(&i)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                ticks.update(|t| { t.retain(|x| *x != i); if on { t.push(i); t.sort_unstable(); } });
+                                save();
+                            }/><span>{point}</span></label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <fieldset class="grade-picker compact">
+                <legend>{format!("Your grade for answer {n}")}</legend>
+                {GRADES.iter().map(|(g, name, meaning)| {
+                    let g = *g;
+                    view! {
+                        <label class="grade" title=*meaning>
+                            <input type="radio" name=format!("reviewer-grade-{n}") value=g.to_string()
+                                prop:checked=move || grade.get() == Some(g)
+                                on:change=move |_| { grade.set(Some(g)); save(); }/>
+                            <span class="grade-key">{g}</span>
+                            <span class="grade-label">{*name}</span>
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label class="note-field">"Comment"
+                <textarea rows="2" maxlength=COMMENT_MAX.to_string() prop:value=move || comment.get()
+                    on:input=move |ev| { comment.set(event_target_value(&ev)); soon(); }></textarea>
+            </label>
+            <p class="save-state" aria-live="polite" data-testid=format!("review-state-{n}")>{move || label(state.get())}</p>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+#[island]
+pub fn RecommendationForm(
+    attempt_id: String,
+    current: Option<Recommendation>,
+    note: String,
+) -> impl IntoView {
+    let choice = RwSignal::new(current);
+    let note = RwSignal::new(note);
+    let state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
+    let attempt = StoredValue::new(attempt_id);
+    let save = move || {
+        state.set(SaveState::InFlight);
+        let (r, n) = (choice.get_untracked(), note.get_untracked());
+        leptos::task::spawn_local(async move {
+            match save_recommendation(attempt.get_value(), r, n.clone()).await {
+                Ok(()) if note.get_untracked() == n && choice.get_untracked() == r => {
+                    state.set(SaveState::Saved)
+                }
+                Ok(()) => state.set(SaveState::Unsaved),
+                Err(e) => {
+                    state.set(SaveState::Failed);
+                    error.set(Some(e.to_string()));
+                }
+            }
+        });
+    };
+    let soon = debounced(state, save);
+    view! {
+        <div class="recommendation" data-testid="recommendation">
+            <fieldset>
+                <legend>"Recommendation"</legend>
+                {[Recommendation::No, Recommendation::Maybe, Recommendation::Yes].into_iter().map(|r| view! {
+                    <label class="check"><input type="radio" name="recommendation" value=r.as_str()
+                        prop:checked=move || choice.get() == Some(r)
+                        on:change=move |_| { choice.set(Some(r)); save(); }/>{format!(" {}", r.as_str())}</label>
+                }).collect_view()}
+            </fieldset>
+            <label class="note-field">"Note"
+                <textarea rows="3" maxlength=COMMENT_MAX.to_string() prop:value=move || note.get()
+                    on:input=move |ev| { note.set(event_target_value(&ev)); soon(); }></textarea>
+            </label>
+            <p class="save-state" aria-live="polite">{move || label(state.get())}</p>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+        </div>
+    }
+}
+
+/// "Print this report": the browser's print dialog, with the print styles.
+#[island]
+pub fn PrintButton() -> impl IntoView {
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let _ = window().print();
+        }
+    };
+    view! { <button type="button" class="button" on:click=print>"Print this report"</button> }
+}

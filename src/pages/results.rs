@@ -1,0 +1,364 @@
+//! A candidate's landing page for a shared set (`/s/:code`), and the
+//! recruiter's results (`/sets/:id/results`, `/sets/:id/results/:candidate`).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::error::ErrorPanel;
+use crate::components::markdown::SanitizedHtml;
+use crate::components::review_panel::{PrintButton, RecommendationForm, ReviewAnswerPanel};
+use crate::components::share_links::StartInterview;
+use crate::dashboard::charts::self_vs_reviewer_chart;
+use crate::error::AppError;
+use crate::sessions::types::{format_duration, grade_label};
+use crate::sets::api::get_set;
+use crate::sharing::api::{get_candidate_report, link_landing, list_results};
+use crate::sharing::types::*;
+
+fn param(name: &str) -> String {
+    use_params_map()
+        .get_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
+fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+#[component]
+pub fn SharePage() -> impl IntoView {
+    let code = param("code");
+    view! {
+        {move || {
+            let code = code.clone();
+            Suspend::new(async move {
+                match link_landing(code.clone()).await {
+                    Ok(l) => landing_view(code, l).into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }}
+    }
+}
+
+fn landing_view(code: String, l: Landing) -> impl IntoView {
+    let closed = l.status != LinkStatus::Open && l.resume.is_none();
+    if closed {
+        set_status(l.status.status_code());
+    }
+    view! {
+        <Title text=l.title.clone()/>
+        <section class="panel landing" data-testid="landing">
+            <p class="muted">{format!("An interview from {}", l.owner)}</p>
+            <h1>{l.title.clone()}</h1>
+            {if closed {
+                view! { <p class="notice" role="alert" data-testid="link-closed">{l.status.explanation()}</p> }.into_any()
+            } else {
+                view! {
+                    {(!l.instructions_html.is_empty()).then(|| view! { <SanitizedHtml html=l.instructions_html.clone()/> })}
+                    <h2>"How it works"</h2>
+                    <p data-testid="rules">{l.rules.clone()}</p>
+                    <p>"After each answer you see the reference answer, tick the key points you covered and grade yourself from 1 to 4."</p>
+                    <p class="consent" data-testid="consent">{format!(
+                        "By starting, you agree that your answers, times and grades are shared with {}, who set this interview. Rehearse also notes how often and how long this tab is hidden, and the size of anything pasted into an answer: information for the interviewer, never a verdict.",
+                        l.owner)}</p>
+                    <StartInterview code account_name=l.account_name.clone() resume=l.resume.clone()/>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+fn refused(error: AppError) -> AnyView {
+    view! { <ErrorPanel error/> }.into_any()
+}
+
+/// Sort keys of the results table.
+fn sort_rows(rows: &mut [ResultRow], key: &str, descending: bool) {
+    match key {
+        "name" => rows.sort_by_key(|r| r.name.to_lowercase()),
+        "answered" => rows.sort_by_key(|r| r.answered),
+        "self" => rows.sort_by_key(|r| r.self_score),
+        "reviewer" => rows.sort_by_key(|r| r.reviewer_score),
+        "time" => rows.sort_by_key(|r| r.time_used_ms),
+        "hidden" => rows.sort_by_key(|r| r.hidden_ms),
+        "pastes" => rows.sort_by_key(|r| r.paste_chars),
+        "status" => rows.sort_by_key(|r| r.status as u8),
+        _ => rows.sort_by_key(|r| r.started_at),
+    }
+    if descending {
+        rows.reverse();
+    }
+}
+
+#[component]
+pub fn ResultsPage() -> impl IntoView {
+    let id = param("id");
+    let query = use_query_map().get_untracked();
+    let sort = query.get("sort").unwrap_or_default();
+    let desc = query.get("dir").as_deref() == Some("desc");
+    let link = query.get("link").unwrap_or_default();
+    let status = query.get("status").unwrap_or_default();
+    view! {
+        <Title text="Results"/>
+        {move || {
+            let (id, sort, link, status) = (id.clone(), sort.clone(), link.clone(), status.clone());
+            Suspend::new(async move {
+                let set = match get_set(id.clone()).await {
+                    Ok(s) => s,
+                    Err(e) => return refused(e),
+                };
+                let mut rows = match list_results(id.clone()).await {
+                    Ok(r) => r,
+                    Err(e) => return refused(e),
+                };
+                let labels: Vec<String> = {
+                    let mut l: Vec<String> = rows.iter().map(|r| r.link_label.clone()).collect();
+                    l.sort();
+                    l.dedup();
+                    l
+                };
+                rows.retain(|r| link.is_empty() || r.link_label == link);
+                rows.retain(|r| status.is_empty() || r.status.label().replace(' ', "_") == status);
+                sort_rows(&mut rows, &sort, desc);
+                results_view(id, set.draft.title, rows, labels, sort, desc, link, status).into_any()
+            })
+        }}
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn results_view(
+    id: String,
+    title: String,
+    rows: Vec<ResultRow>,
+    labels: Vec<String>,
+    sort: String,
+    desc: bool,
+    link: String,
+    status: String,
+) -> impl IntoView {
+    let header = |key: &'static str, text: &'static str| {
+        let next_desc = sort == key && !desc;
+        let href = format!(
+            "/sets/{id}/results?sort={key}{}{}{}",
+            if next_desc { "&dir=desc" } else { "" },
+            if link.is_empty() {
+                String::new()
+            } else {
+                format!("&link={}", crate::questions::types::encode_component(&link))
+            },
+            if status.is_empty() {
+                String::new()
+            } else {
+                format!("&status={status}")
+            },
+        );
+        let aria = (sort == key).then_some(if desc { "descending" } else { "ascending" });
+        view! { <th scope="col" aria-sort=aria><a href=href>{text}</a></th> }
+    };
+    let chart_rows: Vec<(String, Option<f64>, Option<f64>)> = rows
+        .iter()
+        .filter(|r| !r.deleted)
+        .map(|r| {
+            let g = |s: Option<i64>| s.map(|s| 1.0 + 3.0 * s as f64 / 100.0);
+            (r.name.clone(), g(r.self_score), g(r.reviewer_score))
+        })
+        .collect();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let href = format!("/sets/{id}/results/{}", r.attempt_id);
+            view! {
+                <tr>
+                    <th scope="row">{if r.deleted {
+                        view! { <span class="muted">"Candidate deleted their data"</span> }.into_any()
+                    } else {
+                        view! { <a href=href>{r.name.clone()}</a> }.into_any()
+                    }}</th>
+                    <td>{r.link_label.clone()}</td>
+                    <td>{r.started_label.clone()}</td>
+                    <td>{if r.finished { "finished" } else { "in progress" }}</td>
+                    <td class="num">{format!("{} / {}", r.answered, r.questions)}</td>
+                    <td class="num">{r.self_score.map_or("–".to_owned(), |s| format!("{s}%"))}</td>
+                    <td class="num">{r.reviewer_score.map_or("–".to_owned(), |s| format!("{s}%"))}</td>
+                    <td class="num">{format_duration(r.time_used_ms)}</td>
+                    <td class="num">{format!("{} / {}", r.timed_out, r.overtime)}</td>
+                    <td class="num">{format!("{}× · {}", r.hidden_count, format_duration(r.hidden_ms))}</td>
+                    <td class="num">{format!("{} · {} chars", r.paste_count, r.paste_chars)}</td>
+                    <td>{r.status.label()}{r.recommendation.map(|x| format!(" · {}", x.as_str()))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let empty = rows.is_empty();
+    view! {
+        <p class="breadcrumb"><a href=format!("/sets/{id}")>{format!("← {title}")}</a></p>
+        <div class="page-head">
+            <h1>"Results"</h1>
+            <p class="page-actions">
+                <a class="button" href=format!("/sets/{id}/results/export/summary") download>"Summary CSV"</a>
+                <a class="button" href=format!("/sets/{id}/results/export/answers") download>"Answers CSV"</a>
+            </p>
+        </div>
+        <form class="results-filter" method="get" action=format!("/sets/{id}/results") aria-label="Filter results">
+            <label>"Link "
+                <select name="link">
+                    <option value="">"All links"</option>
+                    {labels.into_iter().map(|l| { let selected = l == link; view! { <option value=l.clone() selected=selected>{if l.is_empty() { "(unlabelled)".to_owned() } else { l.clone() }}</option> } }).collect_view()}
+                </select></label>
+            <label>"Review "
+                <select name="status">
+                    <option value="">"Any"</option>
+                    {[("new", "new"), ("in_review", "in review"), ("reviewed", "reviewed")].into_iter().map(|(v, t)| view! {
+                        <option value=v selected=status == v>{t}</option>
+                    }).collect_view()}
+                </select></label>
+            <button type="submit" class="button">"Show"</button>
+        </form>
+        {if empty {
+            view! { <section class="panel empty-state" data-testid="results-empty"><p>"No candidate has started yet. Share a link from the set's page."</p></section> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="data-table results-table" data-testid="results-table">
+                        <caption class="sr-only">"Candidates and their results"</caption>
+                        <thead><tr>
+                            {header("name", "Candidate")}<th scope="col">"Link"</th>{header("started", "Started")}<th scope="col">"State"</th>
+                            {header("answered", "Answered")}{header("self", "Self")}{header("reviewer", "Reviewer")}{header("time", "Time")}
+                            <th scope="col">"Timed out / over"</th>{header("hidden", "Tab hidden")}{header("pastes", "Pastes")}{header("status", "Review")}
+                        </tr></thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
+                {(!chart_rows.is_empty()).then(|| self_vs_reviewer_chart("set-self-vs-reviewer", &chart_rows))}
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+pub fn CandidatePage() -> impl IntoView {
+    let (id, attempt) = (param("id"), param("candidate"));
+    view! {
+        {move || {
+            let (id, attempt) = (id.clone(), attempt.clone());
+            Suspend::new(async move {
+                match get_candidate_report(id, attempt).await {
+                    Ok(report) => candidate_view(report).into_any(),
+                    Err(e) => refused(e),
+                }
+            })
+        }}
+    }
+}
+
+fn candidate_view(r: CandidateReport) -> impl IntoView {
+    let base = format!("/sets/{}/results", r.set_id);
+    let chart_rows: Vec<(String, Option<f64>, Option<f64>)> = r
+        .answers
+        .iter()
+        .map(|a| {
+            (
+                format!("Q{}", a.position + 1),
+                a.self_grade.map(f64::from),
+                a.reviewer_grade.map(f64::from),
+            )
+        })
+        .collect();
+    let row = r.row.clone();
+    let name = if row.deleted {
+        "Candidate deleted their data".to_owned()
+    } else {
+        row.name.clone()
+    };
+    let attempt = row.attempt_id.clone();
+    view! {
+        <Title text=format!("{name} · results")/>
+        <nav class="breadcrumb no-print" aria-label="Candidates">
+            <a href=base.clone()>{format!("← {}", r.set_title)}</a>
+            {r.prev.clone().map(|p| view! { " · " <a rel="prev" href=format!("{base}/{p}")>"Previous candidate"</a> })}
+            {r.next.clone().map(|n| view! { " · " <a rel="next" href=format!("{base}/{n}")>"Next candidate"</a> })}
+        </nav>
+        <div class="page-head">
+            <h1 data-testid="candidate-name">{name}</h1>
+            <p class="page-actions no-print"><PrintButton/></p>
+        </div>
+        <p class="muted print-only">{format!("{} · report", r.set_title)}</p>
+        <dl class="stat-row" data-testid="candidate-stats">
+            <div><dt>"Answered"</dt><dd>{format!("{} / {}", row.answered, row.questions)}</dd></div>
+            <div><dt>"Self score"</dt><dd>{row.self_score.map_or("–".to_owned(), |s| format!("{s}%"))}</dd></div>
+            <div><dt>"Reviewer score"</dt><dd data-testid="reviewer-score">{row.reviewer_score.map_or("–".to_owned(), |s| format!("{s}%"))}</dd></div>
+            <div><dt>"Time used"</dt><dd>{format_duration(row.time_used_ms)}</dd></div>
+            <div><dt>"Tab hidden"</dt><dd>{format!("{}× · {}", row.hidden_count, format_duration(row.hidden_ms))}</dd></div>
+            <div><dt>"Pastes"</dt><dd>{format!("{} · {} characters", row.paste_count, row.paste_chars)}</dd></div>
+        </dl>
+        <p class="muted">"Tab and paste counts are information, not a verdict: people switch tabs to think, and paste their own notes."</p>
+        {(!r.answers.is_empty()).then(|| self_vs_reviewer_chart("candidate-self-vs-reviewer", &chart_rows))}
+        <ol class="review-list">
+            {r.answers.into_iter().map(|a| {
+                let n = a.position + 1;
+                let timing = match (a.time_spent_ms, a.limit_ms) {
+                    (Some(t), Some(l)) => format!("{} of {}", format_duration(t), format_duration(l)),
+                    (Some(t), None) => format_duration(t),
+                    _ => "not answered".to_owned(),
+                };
+                view! {
+                    <li class="reviewed panel" id=format!("answer-{n}")>
+                        <h2>{format!("{n}. {}", a.prompt)}</h2>
+                        <p class="tags">
+                            <span class=format!("tag level-{}", a.level.as_str())>{a.level.label()}</span>
+                            <span class="tag">{timing}</span>
+                            {a.timed_out.then_some(view! { <span class="tag archived">"timed out"</span> })}
+                            <span class="tag">{a.self_grade.map_or("not self-graded".to_owned(), |g| format!("self: {}", grade_label(g)))}</span>
+                        </p>
+                        <div class="side-by-side">
+                            <section aria-label="The candidate's answer">
+                                <h3>"Answer"</h3>
+                                {if a.answered && !a.answer_html.is_empty() {
+                                    view! { <SanitizedHtml html=a.answer_html.clone() class="candidate-answer"/> }.into_any()
+                                } else {
+                                    view! { <p class="muted">"(nothing written)"</p> }.into_any()
+                                }}
+                            </section>
+                            <section aria-label="Reference answer">
+                                <h3>"Reference"</h3>
+                                <SanitizedHtml html=a.reference_html.clone()/>
+                                <ul class="key-points">
+                                    {a.key_points.iter().enumerate().map(|(i, k)| {
+                                        let hit = a.self_ticks.contains(&(i as u32));
+                                        view! { <li class:hit=hit>{k.clone()}{hit.then_some(" ✓ (candidate)")}</li> }
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        </div>
+                        <p class="print-only">{format!("Reviewer: {}{}",
+                            a.reviewer_grade.map_or("not graded".to_owned(), grade_label),
+                            if a.comment.is_empty() { String::new() } else { format!(" — {}", a.comment) })}</p>
+                        <ReviewAnswerPanel attempt_id=attempt.clone() position=a.position key_points=a.key_points.clone()
+                            ticks=a.reviewer_ticks.clone() grade=a.reviewer_grade comment=a.comment.clone()/>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        <p class="print-only">{format!("Recommendation: {}{}",
+            row.recommendation.map_or("none yet", |x| x.as_str()),
+            if r.recommendation_note.is_empty() { String::new() } else { format!(" — {}", r.recommendation_note) })}</p>
+        {(!r.read_only && !row.deleted).then(|| view! {
+            <section class="panel">
+                <h2>"Your call"</h2>
+                <RecommendationForm attempt_id=attempt.clone() current=row.recommendation note=r.recommendation_note.clone()/>
+            </section>
+        })}
+    }
+}
