@@ -12,3 +12,4 @@ mod history;
 mod router;
 mod sessions;
 mod sets;
+mod sharing;

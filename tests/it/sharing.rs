@@ -1,0 +1,576 @@
+//! Share links, candidates' runs, results and reviews: link states, the
+//! candidate limit under parallel starts, snapshot isolation, aggregates,
+//! CSV, deleted candidates, and the IDOR matrix.
+
+use crate::common::{app_with_bank, get, Client};
+use axum::Router;
+use sqlx::SqlitePool;
+
+const PW: &str = "tidy orange kettle";
+
+async fn account(app: &Router, name: &str, role: &str) -> Client {
+    let mut c = Client::new(app);
+    let r = c
+        .call(
+            "accounts/register",
+            &[
+                ("username", name),
+                ("password", PW),
+                ("role", role),
+                ("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    c
+}
+
+/// A recruiter with a two-question set (one of their own) and one link.
+async fn shared_set(app: &Router, name: &str, max: &str) -> (Client, String, String) {
+    let mut r = account(app, name, "recruiter").await;
+    let q = r
+        .call(
+            "sets/questions/save",
+            &[
+                ("slug", ""),
+                ("input[prompt]", "Original prompt about queues"),
+                ("input[level]", "intermediate"),
+                ("input[topic]", "architecture"),
+                ("input[reference_answer]", "Use a **queue**."),
+                ("input[key_points][0]", "decoupling"),
+                ("input[key_points][1]", "back-pressure"),
+            ],
+        )
+        .await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let slug: String = serde_json::from_str(&q.body).expect("slug");
+    let created = r.call("sets/create", &[("title", "Shared round")]).await;
+    let set: String = serde_json::from_str(&created.body).expect("id");
+    let saved = r
+        .call(
+            "sets/save",
+            &[
+                ("id", &set),
+                ("rev", "1"),
+                ("draft[title]", "Shared round"),
+                ("draft[mode]", "practice"),
+                ("draft[per_question_secs]", "300"),
+                ("draft[items][0][slug]", &slug),
+                ("draft[items][1][slug]", "db-what-is-an-index"),
+                ("draft[items][1][per_question_secs]", "60"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let link = r
+        .call(
+            "sharing/create",
+            &[
+                ("set_id", &set),
+                ("label", "round 1"),
+                ("max_candidates", max),
+            ],
+        )
+        .await;
+    assert_eq!(link.status, 200, "{}", link.body);
+    let links = r.call("sharing/links", &[("set_id", &set)]).await;
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&links.body).expect("links");
+    let code = links[0].code.clone();
+    (r, set, code)
+}
+
+async fn start(c: &mut Client, code: &str, name: &str) -> crate::common::Reply {
+    c.call("sharing/start", &[("code", code), ("display_name", name)])
+        .await
+}
+
+#[sqlx::test]
+async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let (mut r, set, code) = shared_set(&app, "sharer", "2").await;
+    assert!(code.len() >= 22, "at least 128 bits: {code}");
+    let page = get(&app, &format!("/s/{code}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Shared round") && page.body.contains("shared with sharer"));
+    assert_eq!(get(&app, "/s/not-a-real-code-at-all-xx").await.status, 404);
+
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&r.call("sharing/links", &[("set_id", &set)]).await.body)
+            .expect("links");
+    let link = links[0].id.clone();
+    // Paused: 403 page, no start.
+    assert_eq!(
+        r.call("sharing/state", &[("link_id", &link), ("state", "paused")])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(get(&app, &format!("/s/{code}")).await.status, 403);
+    let mut a = Client::new(&app);
+    let refused = start(&mut a, &code, "Ann").await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let guests: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE is_guest = 1")
+        .fetch_one(&pool)
+        .await
+        .expect("n");
+    assert_eq!(guests, 0, "a closed link makes no guest");
+    // Resumed: open again; a name is required.
+    assert_eq!(
+        r.call("sharing/state", &[("link_id", &link), ("state", "active")])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(start(&mut a, &code, "  ").await.status, 422);
+    let first = start(&mut a, &code, "Ann").await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    // The same browser again resumes the same session.
+    let again = start(&mut a, &code, "Ann").await;
+    assert_eq!(again.body, first.body);
+    // Full at two.
+    let mut b = Client::new(&app);
+    assert_eq!(start(&mut b, &code, "Bo").await.status, 200);
+    let mut c = Client::new(&app);
+    let full = start(&mut c, &code, "Cy").await;
+    assert_eq!(full.status, 409);
+    assert!(
+        full.body.contains("reached its number of candidates"),
+        "{}",
+        full.body
+    );
+    assert_eq!(get(&app, &format!("/s/{code}")).await.status, 403);
+    // Expired: 410.
+    sqlx::query("UPDATE share_links SET expires_at = 1, max_candidates = NULL")
+        .execute(&pool)
+        .await
+        .expect("expire");
+    let page = get(&app, &format!("/s/{code}")).await;
+    assert_eq!(page.status, 410);
+    assert!(page.body.contains("expired"));
+    // Revoked: final.
+    assert_eq!(
+        r.call("sharing/state", &[("link_id", &link), ("state", "revoked")])
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        r.call("sharing/state", &[("link_id", &link), ("state", "active")])
+            .await
+            .status,
+        404
+    );
+    sqlx::query("UPDATE share_links SET expires_at = NULL")
+        .execute(&pool)
+        .await
+        .expect("x");
+    assert_eq!(get(&app, &format!("/s/{code}")).await.status, 410);
+}
+
+#[sqlx::test]
+async fn parallel_starts_cannot_overrun_the_limit(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let (_r, _set, code) = shared_set(&app, "limiter", "3").await;
+    let mut starts = Vec::new();
+    for i in 0..10 {
+        let (app, code) = (app.clone(), code.clone());
+        starts.push(tokio::spawn(async move {
+            let mut c = Client::new(&app);
+            start(&mut c, &code, &format!("Candidate {i}")).await.status
+        }));
+    }
+    let mut ok = 0;
+    for s in starts {
+        if s.await.expect("join") == 200 {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 3);
+    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM candidate_attempts")
+        .fetch_one(&pool)
+        .await
+        .expect("n");
+    assert_eq!(attempts, 3);
+}
+
+#[sqlx::test]
+async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let (mut r, set, code) = shared_set(&app, "owner2", "0").await;
+    let mut cand = Client::new(&app);
+    let started = start(&mut cand, &code, "Dana").await;
+    let session: String = serde_json::from_str(&started.body).expect("session");
+
+    // The owner rewrites their question and reorders the set afterwards.
+    let mine: String = sqlx::query_scalar("SELECT slug FROM questions WHERE source = 'author'")
+        .fetch_one(&pool)
+        .await
+        .expect("slug");
+    let edit = r
+        .call(
+            "sets/questions/save",
+            &[
+                ("slug", &mine),
+                ("input[prompt]", "Rewritten prompt"),
+                ("input[level]", "advanced"),
+                ("input[topic]", "architecture"),
+                ("input[reference_answer]", "Changed."),
+                ("input[key_points][0]", "changed point"),
+            ],
+        )
+        .await;
+    assert_eq!(edit.status, 200, "{}", edit.body);
+
+    // The candidate still sees the original, with its own time limits.
+    let state = cand.call("sessions/state", &[("id", &session)]).await;
+    let state: rehearse::sessions::types::RunnerState =
+        serde_json::from_str(&state.body).expect("state");
+    assert_eq!(state.prompt, "Original prompt about queues");
+    assert!(state.shared);
+    assert_eq!(state.mode, rehearse::sessions::types::Mode::Practice);
+    for (position, grade) in [("0", "4"), ("1", "2")] {
+        assert_eq!(
+            cand.call(
+                "sessions/submit",
+                &[
+                    ("id", &session),
+                    ("position", position),
+                    ("text", "my **answer**")
+                ]
+            )
+            .await
+            .status,
+            200
+        );
+        let g = cand
+            .call(
+                "sessions/grade",
+                &[
+                    ("id", &session),
+                    ("position", position),
+                    ("grade", grade),
+                    ("key_points_hit[0]", "0"),
+                ],
+            )
+            .await;
+        assert_eq!(g.status, 200, "{}", g.body);
+        assert_eq!(
+            cand.call("sessions/next", &[("id", &session), ("position", position)])
+                .await
+                .status,
+            200
+        );
+    }
+    // The second question had its own 60-second limit.
+    let limit: Option<i64> =
+        sqlx::query_scalar("SELECT limit_secs FROM session_answers WHERE position = 1")
+            .fetch_one(&pool)
+            .await
+            .expect("limit");
+    assert_eq!(limit, Some(60));
+    // Signals.
+    assert_eq!(
+        cand.call(
+            "sharing/signal",
+            &[("session_id", &session), ("hidden_ms", "4000")]
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        cand.call(
+            "sharing/signal",
+            &[("session_id", &session), ("paste_chars", "120")]
+        )
+        .await
+        .status,
+        200
+    );
+
+    // Results: self 4 and 2 → 67 %; reviewer 3 and 3 → 67 %.
+    let rows = r.call("sharing/results", &[("set_id", &set)]).await;
+    let rows: Vec<rehearse::sharing::types::ResultRow> =
+        serde_json::from_str(&rows.body).expect("rows");
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(
+        (row.name.as_str(), row.answered, row.questions, row.finished),
+        ("Dana", 2, 2, true)
+    );
+    assert_eq!(row.self_score, Some(67));
+    assert_eq!(row.reviewer_score, None);
+    assert_eq!(
+        (
+            row.hidden_count,
+            row.hidden_ms,
+            row.paste_count,
+            row.paste_chars
+        ),
+        (1, 4000, 1, 120)
+    );
+    let attempt = row.attempt_id.clone();
+    for position in ["0", "1"] {
+        let saved = r
+            .call(
+                "sharing/review",
+                &[
+                    ("attempt_id", &attempt),
+                    ("position", position),
+                    ("grade", "3"),
+                    ("key_points_hit[0]", "1"),
+                    ("comment", "Solid."),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+    }
+    let bad = r
+        .call(
+            "sharing/review",
+            &[
+                ("attempt_id", &attempt),
+                ("position", "0"),
+                ("key_points_hit[0]", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(
+        r.call(
+            "sharing/recommend",
+            &[
+                ("attempt_id", &attempt),
+                ("recommendation", "yes"),
+                ("note", "Hire")
+            ]
+        )
+        .await
+        .status,
+        200
+    );
+    let report = r
+        .call(
+            "sharing/report",
+            &[("set_id", &set), ("attempt_id", &attempt)],
+        )
+        .await;
+    let report: rehearse::sharing::types::CandidateReport =
+        serde_json::from_str(&report.body).expect("report");
+    assert_eq!(report.row.reviewer_score, Some(67));
+    assert_eq!(
+        report.row.status,
+        rehearse::sharing::types::ReviewStatus::Reviewed
+    );
+    assert_eq!(
+        report.answers[0].prompt, "Original prompt about queues",
+        "the version they took"
+    );
+    assert_eq!(
+        report.answers[0].key_points,
+        vec!["decoupling", "back-pressure"]
+    );
+    assert_eq!(report.answers[0].self_grade, Some(4));
+    assert_eq!(report.answers[0].reviewer_grade, Some(3));
+    assert!(
+        report.answers[0]
+            .answer_html
+            .contains("<strong>answer</strong>"),
+        "rendered Markdown"
+    );
+    // The candidate's own grade is untouched by the review.
+    let own: i64 = sqlx::query_scalar("SELECT self_grade FROM session_answers WHERE position = 0")
+        .fetch_one(&pool)
+        .await
+        .expect("grade");
+    assert_eq!(own, 4);
+
+    // CSV downloads hold the same numbers.
+    let summary = r.get(&format!("/sets/{set}/results/export/summary")).await;
+    assert_eq!(summary.status, 200);
+    let mut lines = summary.body.lines();
+    assert!(lines
+        .next()
+        .unwrap_or_default()
+        .starts_with("candidate,link,started"));
+    let dana = lines.next().unwrap_or_default();
+    assert!(
+        dana.starts_with("Dana,round 1,")
+            && dana.contains(",67,67,")
+            && dana.ends_with(",reviewed,yes"),
+        "{dana}"
+    );
+    let answers = r.get(&format!("/sets/{set}/results/export/answers")).await;
+    assert_eq!(answers.body.lines().count(), 3, "{}", answers.body);
+    assert!(answers
+        .body
+        .contains("Dana,1,Original prompt about queues,true,4,3,"));
+
+    // The candidate deletes their account: their answers leave the results.
+    cand.call(
+        "accounts/register",
+        &[
+            ("username", "danaacct"),
+            ("password", PW),
+            ("role", "candidate"),
+            ("next", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        cand.call("accounts/delete", &[("password", PW)])
+            .await
+            .status,
+        200
+    );
+    let rows = r.call("sharing/results", &[("set_id", &set)]).await;
+    let rows: Vec<rehearse::sharing::types::ResultRow> =
+        serde_json::from_str(&rows.body).expect("rows");
+    assert!(rows[0].deleted && rows[0].name.is_empty(), "{:?}", rows[0]);
+    let page = r.get(&format!("/sets/{set}/results")).await;
+    assert!(page.body.contains("Candidate deleted their data"));
+}
+
+#[sqlx::test]
+async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let (mut owner, set, code) = shared_set(&app, "ownerx", "0").await;
+    let (mut other, other_set, _) = shared_set(&app, "otherx", "0").await;
+    let mut cand = account(&app, "candx", "candidate").await;
+    let started = start(&mut cand, &code, "").await;
+    assert_eq!(
+        started.status, 200,
+        "an account's name is used: {}",
+        started.body
+    );
+    let mut admin = account(&app, "adminx", "candidate").await;
+    rehearse::accounts::grant_admin(&pool, "adminx")
+        .await
+        .expect("grant");
+    let mut guest = Client::new(&app);
+    assert_eq!(start(&mut guest, &code, "Guesty").await.status, 200);
+    let mut anon = Client::new(&app);
+    let rows = owner.call("sharing/results", &[("set_id", &set)]).await;
+    let rows: Vec<rehearse::sharing::types::ResultRow> =
+        serde_json::from_str(&rows.body).expect("rows");
+    assert!(rows.iter().any(|r| r.name == "candx"));
+    let attempt = rows[0].attempt_id.clone();
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&owner.call("sharing/links", &[("set_id", &set)]).await.body)
+            .expect("links");
+    let link = links[0].id.clone();
+
+    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("sharing/results", vec![("set_id", &set)]),
+        (
+            "sharing/report",
+            vec![("set_id", &set), ("attempt_id", &attempt)],
+        ),
+        ("sharing/links", vec![("set_id", &set)]),
+        (
+            "sharing/review",
+            vec![("attempt_id", &attempt), ("position", "0"), ("grade", "2")],
+        ),
+        (
+            "sharing/recommend",
+            vec![("attempt_id", &attempt), ("recommendation", "no")],
+        ),
+        (
+            "sharing/state",
+            vec![("link_id", &link), ("state", "paused")],
+        ),
+        ("sharing/create", vec![("set_id", &set)]),
+    ];
+    for (endpoint, form) in &calls {
+        assert_eq!(
+            anon.call(endpoint, form).await.status,
+            401,
+            "anonymous {endpoint}"
+        );
+        assert_eq!(
+            guest.call(endpoint, form).await.status,
+            403,
+            "guest {endpoint}"
+        );
+        assert_eq!(
+            cand.call(endpoint, form).await.status,
+            403,
+            "candidate {endpoint}"
+        );
+        assert_eq!(
+            other.call(endpoint, form).await.status,
+            404,
+            "other recruiter {endpoint}"
+        );
+    }
+    // An admin reads, and changes nothing.
+    assert_eq!(
+        admin
+            .call("sharing/results", &[("set_id", &set)])
+            .await
+            .status,
+        200
+    );
+    let report = admin
+        .call(
+            "sharing/report",
+            &[("set_id", &set), ("attempt_id", &attempt)],
+        )
+        .await;
+    assert!(
+        report.body.contains("\"read_only\":true"),
+        "{}",
+        report.body
+    );
+    assert_eq!(
+        admin
+            .call(
+                "sharing/review",
+                &[("attempt_id", &attempt), ("position", "0"), ("grade", "1")]
+            )
+            .await
+            .status,
+        404
+    );
+    // An attempt of one set can't be read through another set's id.
+    let crossed = other
+        .call(
+            "sharing/report",
+            &[("set_id", &other_set), ("attempt_id", &attempt)],
+        )
+        .await;
+    assert_eq!(crossed.status, 404);
+    // Downloads too.
+    assert_eq!(
+        cand.get(&format!("/sets/{set}/results/export/summary"))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        other
+            .get(&format!("/sets/{set}/results/export/summary"))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        owner
+            .get(&format!("/sets/{set}/results/export/summary"))
+            .await
+            .status,
+        200
+    );
+    // The owner's marks work.
+    assert_eq!(
+        owner
+            .call(
+                "sharing/review",
+                &[("attempt_id", &attempt), ("position", "0"), ("grade", "2")]
+            )
+            .await
+            .status,
+        200
+    );
+}
