@@ -355,7 +355,7 @@ fn candidate_view(r: CandidateReport) -> impl IntoView {
             row.recommendation.map_or("none yet", |x| x.as_str()),
             if r.recommendation_note.is_empty() { String::new() } else { format!(" — {}", r.recommendation_note) })}</p>
         {(!r.read_only && !row.deleted).then(|| view! {
-            <section class="panel">
+            <section class="panel no-print">
                 <h2>"Your call"</h2>
                 <RecommendationForm attempt_id=attempt.clone() current=row.recommendation note=r.recommendation_note.clone()/>
             </section>
