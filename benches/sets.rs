@@ -13,6 +13,91 @@ use rehearse::{
 };
 
 const RUNS: usize = 20;
+const CANDIDATES: usize = 500;
+
+/// A shared set with 500 candidates who each answered and self-graded both
+/// questions, then `/sets/:id/results` rendered through the router.
+async fn results_page(
+    pool: &sqlx::SqlitePool,
+    owner: uuid::Uuid,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use axum::{body::Body, http::Request};
+    use http_body_util::BodyExt;
+    use leptos::prelude::LeptosOptions;
+    use rehearse::server::{config::Config, AppState};
+    use tower::ServiceExt;
+
+    let set = db::create_set(pool, owner, "Bench round", 0).await?;
+    let ids: Vec<(String,)> =
+        sqlx::query_as("SELECT slug FROM questions WHERE source = 'builtin' ORDER BY id LIMIT 2")
+            .fetch_all(pool)
+            .await?;
+    let draft = rehearse::sets::types::SetDraft {
+        title: "Bench round".into(),
+        mode: Some(rehearse::sessions::types::Mode::Practice),
+        items: ids
+            .iter()
+            .map(|(slug,)| rehearse::sets::types::SetItemInput {
+                slug: slug.clone(),
+                per_question_secs: None,
+            })
+            .collect(),
+        ..Default::default()
+    };
+    db::save_set(pool, set, owner, &draft, 1, 0).await?;
+    rehearse::sharing::db::create_link(pool, set, owner, "bench", None, None, 0).await?;
+    let code: String = sqlx::query_scalar("SELECT code FROM share_links").fetch_one(pool).await?;
+    let started = std::time::Instant::now();
+    for i in 0..CANDIDATES {
+        let user = accounts::create_guest(pool).await?;
+        let now = 1_800_000_000_000 + i as i64 * 1000;
+        let session = rehearse::sharing::db::start(pool, &code, user, &format!("Candidate {i}"), now).await?;
+        for position in 0..2u32 {
+            rehearse::sessions::db::submit(pool, session, user, position, "an answer", now + 10).await?;
+            let grade = 1 + (i as u8 + position as u8) % 4;
+            rehearse::sessions::db::grade(pool, session, user, position, grade, &[0], false, "", now + 20)
+                .await?;
+            rehearse::sessions::db::next(pool, session, user, position, now + 30).await?;
+        }
+    }
+    println!(
+        "results benchmark: {CANDIDATES} candidates of one set ({:.1} s to take it)",
+        started.elapsed().as_secs_f64()
+    );
+    let tz = jiff::tz::TimeZone::UTC;
+    let viewer = db::Viewer { id: owner, admin: false };
+    let query = time_it(RUNS * 5, || async {
+        rehearse::sharing::db::results(pool, set, viewer, &tz).await.map(|r| r.len()).unwrap_or(0)
+    })
+    .await;
+    report("results query, 500 candidates", &query);
+
+    let token = rehearse::accounts::session::create(pool, owner).await.map_err(|e| e.to_string())?;
+    let state = AppState::new(
+        LeptosOptions::builder().output_name("rehearse").build(),
+        pool.clone(),
+        Config::from_lookup(|_| None)?,
+    );
+    let app = rehearse::server::app(state);
+    let uri = format!("/sets/{set}/results");
+    let page = time_it(RUNS * 5, || {
+        let req = Request::get(&uri)
+            .header("host", "localhost")
+            .header("cookie", format!("rehearse_session={token}"))
+            .body(Body::empty());
+        let app = app.clone();
+        async move {
+            let Ok(req) = req else { return 0 };
+            match app.oneshot(req).await {
+                Ok(res) => res.into_body().collect().await.map(|b| b.to_bytes().len()).unwrap_or(0),
+                Err(_) => 0,
+            }
+        }
+    })
+    .await;
+    report("GET /sets/:id/results, 500 candidates", &page);
+    Ok(())
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -50,6 +135,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await;
     report("import 500 questions (one transaction)", &import);
+
+    results_page(&pool, owner).await?;
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

@@ -58,7 +58,7 @@ test("unknown paths show the 404 page", async ({ page, watch }) => {
 });
 
 test("pages not built yet say so honestly", async ({ page }) => {
-  await page.goto("/sets");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Question sets");
+  await page.goto("/review");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Review");
   await expect(page.getByText("isn't available yet")).toBeVisible();
 });
