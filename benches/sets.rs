@@ -46,17 +46,31 @@ async fn results_page(
     };
     db::save_set(pool, set, owner, &draft, 1, 0).await?;
     rehearse::sharing::db::create_link(pool, set, owner, "bench", None, None, 0).await?;
-    let code: String = sqlx::query_scalar("SELECT code FROM share_links").fetch_one(pool).await?;
+    let code: String = sqlx::query_scalar("SELECT code FROM share_links")
+        .fetch_one(pool)
+        .await?;
     let started = std::time::Instant::now();
     for i in 0..CANDIDATES {
         let user = accounts::create_guest(pool).await?;
         let now = 1_800_000_000_000 + i as i64 * 1000;
-        let session = rehearse::sharing::db::start(pool, &code, user, &format!("Candidate {i}"), now).await?;
+        let session =
+            rehearse::sharing::db::start(pool, &code, user, &format!("Candidate {i}"), now).await?;
         for position in 0..2u32 {
-            rehearse::sessions::db::submit(pool, session, user, position, "an answer", now + 10).await?;
-            let grade = 1 + (i as u8 + position as u8) % 4;
-            rehearse::sessions::db::grade(pool, session, user, position, grade, &[0], false, "", now + 20)
+            rehearse::sessions::db::submit(pool, session, user, position, "an answer", now + 10)
                 .await?;
+            let grade = 1 + (i as u8 + position as u8) % 4;
+            rehearse::sessions::db::grade(
+                pool,
+                session,
+                user,
+                position,
+                grade,
+                &[0],
+                false,
+                "",
+                now + 20,
+            )
+            .await?;
             rehearse::sessions::db::next(pool, session, user, position, now + 30).await?;
         }
     }
@@ -65,14 +79,22 @@ async fn results_page(
         started.elapsed().as_secs_f64()
     );
     let tz = jiff::tz::TimeZone::UTC;
-    let viewer = db::Viewer { id: owner, admin: false };
+    let viewer = db::Viewer {
+        id: owner,
+        admin: false,
+    };
     let query = time_it(RUNS * 5, || async {
-        rehearse::sharing::db::results(pool, set, viewer, &tz).await.map(|r| r.len()).unwrap_or(0)
+        rehearse::sharing::db::results(pool, set, viewer, &tz)
+            .await
+            .map(|r| r.len())
+            .unwrap_or(0)
     })
     .await;
     report("results query, 500 candidates", &query);
 
-    let token = rehearse::accounts::session::create(pool, owner).await.map_err(|e| e.to_string())?;
+    let token = rehearse::accounts::session::create(pool, owner)
+        .await
+        .map_err(|e| e.to_string())?;
     let state = AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
         pool.clone(),
@@ -89,7 +111,12 @@ async fn results_page(
         async move {
             let Ok(req) = req else { return 0 };
             match app.oneshot(req).await {
-                Ok(res) => res.into_body().collect().await.map(|b| b.to_bytes().len()).unwrap_or(0),
+                Ok(res) => res
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes().len())
+                    .unwrap_or(0),
                 Err(_) => 0,
             }
         }

@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sets/import") view=pages::sets::ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/:id") view=pages::sets::SetEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/:id/results") view=pages::results::ResultsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sets/:id/results/compare") view=pages::results::ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/:id/results/:candidate") view=pages::results::CandidatePage ssr=SsrMode::Async/>
                     <Route path=path!("/s/:code") view=pages::results::SharePage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>

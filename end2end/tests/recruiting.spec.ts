@@ -107,6 +107,15 @@ test("share a set, a guest takes it, the recruiter reviews, exports and prints",
     await panel.getByLabel("Comment").fill(`Comment on answer ${n}`);
     await expect(page.getByTestId(`review-state-${n}`)).toHaveText("Saved");
   }
+  // From the keyboard: J to the first answer, 4 grades it Excellent, then
+  // back to Good with 3.
+  await page.locator("body").click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press("j");
+  await page.keyboard.press("4");
+  await expect(page.getByTestId("review-1").getByRole("radio", { name: /Excellent/ })).toBeChecked();
+  await page.keyboard.press("3");
+  await expect(page.getByTestId("review-1").getByRole("radio", { name: /Good/ })).toBeChecked();
+  await expect(page.getByTestId("review-state-1")).toHaveText("Saved");
   await page.getByTestId("recommendation").getByRole("radio", { name: /maybe/ }).check();
   await page.getByTestId("recommendation").getByLabel("Note").fill("Strong on indexes, rushed the second.");
   await expect(page.getByTestId("recommendation").locator(".save-state")).toHaveText("Saved");

@@ -189,3 +189,70 @@ pub fn PrintButton() -> impl IntoView {
     };
     view! { <button type="button" class="button" on:click=print>"Print this report"</button> }
 }
+
+/// Keyboard for the review page: J/K next or previous answer, 1–4 grade the
+/// answer in focus, N/P next or previous candidate. Keys typed into a field
+/// are left alone.
+#[island]
+pub fn ReviewKeys(prev: Option<String>, next: Option<String>, answers: u32) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        let (prev, next) = (prev.clone(), next.clone());
+        let current = StoredValue::new(0_u32);
+        let focus_answer = move |n: u32| {
+            if let Some(el) = document()
+                .get_element_by_id(&format!("answer-{n}"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                current.set_value(n);
+                let _ = el.focus();
+            }
+        };
+        let _ = window_event_listener(leptos::ev::keydown, move |ev| {
+            let in_field = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "TEXTAREA" | "INPUT" | "SELECT")
+                        && el.get_attribute("type").as_deref() != Some("radio")
+                        && el.get_attribute("type").as_deref() != Some("checkbox")
+                });
+            if in_field || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let n = current.get_value();
+            match ev.key().as_str() {
+                "j" | "J" if n < answers => focus_answer(n + 1),
+                "k" | "K" if n > 1 => focus_answer(n - 1),
+                "n" | "N" => {
+                    if let Some(next) = &next {
+                        super::navigate::go_to(next);
+                    }
+                }
+                "p" | "P" => {
+                    if let Some(prev) = &prev {
+                        super::navigate::go_to(prev);
+                    }
+                }
+                g @ ("1" | "2" | "3" | "4") if n > 0 => {
+                    let selector = format!("#answer-{n} input[type=radio][value=\"{g}\"]");
+                    if let Ok(Some(radio)) = document().query_selector(&selector) {
+                        if let Ok(radio) = radio.dyn_into::<web_sys::HtmlElement>() {
+                            radio.click();
+                        }
+                    }
+                }
+                _ => {}
+            }
+        });
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (prev, next, answers);
+    view! {
+        <p class="shortcuts muted no-print">
+            <kbd>"J"</kbd>" / "<kbd>"K"</kbd>" next or previous answer · "<kbd>"1"</kbd>"–"<kbd>"4"</kbd>" grade it · "
+            <kbd>"N"</kbd>" / "<kbd>"P"</kbd>" next or previous candidate"
+        </p>
+    }
+}

@@ -544,7 +544,12 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                         {s.timed_out.then(|| view! { <p class="badge over" data-testid="timed-out">"Time ran out: your last saved draft was submitted."</p> })}
                         {(s.overtime_ms > 0).then(|| view! { <p class="badge warn">{format!("Submitted {} over the limit.", format_duration(s.overtime_ms))}</p> })}
                         <h2>"Your answer"</h2>
-                        <pre class="your-answer" data-testid="your-answer">{if s.text.is_empty() { "(nothing written)".to_owned() } else { s.text.clone() }}</pre>
+                        {if s.text.trim().is_empty() {
+                            view! { <p class="your-answer" data-testid="your-answer">"(nothing written)"</p> }.into_any()
+                        } else {
+                            // Rendered and sanitized on the server, code blocks kept.
+                            view! { <div class="your-answer markdown" data-testid="your-answer" inner_html=s.answer_html.clone()></div> }.into_any()
+                        }}
                         {move || if revealed.get() {
                             let reveal = reveal.clone();
                             view! {

@@ -143,6 +143,11 @@ pub async fn review(
             prompt: r.prompt,
             level: Level::parse(&r.level).unwrap_or(Level::Beginner),
             topic_name: r.topic_name,
+            answer_rendered: r
+                .answer
+                .as_deref()
+                .map(crate::questions::markdown::render)
+                .unwrap_or_default(),
             answer: r.answer,
             answer_html: r.answer_html,
             key_points: serde_json::from_str(&r.key_points).unwrap_or_default(),

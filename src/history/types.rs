@@ -97,6 +97,8 @@ pub struct ReviewedAnswer {
     pub level: Level,
     pub topic_name: String,
     pub answer: Option<String>,
+    /// The answer as sanitized HTML from its Markdown.
+    pub answer_rendered: String,
     pub answer_html: String,
     pub key_points: Vec<String>,
     pub key_points_hit: Vec<u32>,

@@ -174,7 +174,11 @@ fn reviewed(session_id: &str, a: ReviewedAnswer) -> impl IntoView {
             <div class="side-by-side">
                 <section>
                     <h3>"Your answer"</h3>
-                    <pre class="your-answer">{a.answer.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| "(nothing written)".to_owned())}</pre>
+                    {if a.answer.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                        view! { <p class="your-answer">"(nothing written)"</p> }.into_any()
+                    } else {
+                        view! { <div class="your-answer markdown" inner_html=a.answer_rendered.clone()></div> }.into_any()
+                    }}
                     {(!a.note.is_empty()).then(|| view! { <p class="note" data-testid="note"><strong>"Note: "</strong>{a.note.clone()}</p> })}
                     {revisions(&a.revisions)}
                     {a.answer.is_some().then(|| view! {

@@ -7,7 +7,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::error::ErrorPanel;
 use crate::components::markdown::SanitizedHtml;
-use crate::components::review_panel::{PrintButton, RecommendationForm, ReviewAnswerPanel};
+use crate::components::review_panel::{
+    PrintButton, RecommendationForm, ReviewAnswerPanel, ReviewKeys,
+};
 use crate::components::share_links::StartInterview;
 use crate::dashboard::charts::self_vs_reviewer_chart;
 use crate::error::AppError;
@@ -181,6 +183,10 @@ fn results_view(
             let href = format!("/sets/{id}/results/{}", r.attempt_id);
             view! {
                 <tr>
+                    <td>{(!r.deleted).then(|| view! {
+                        <input type="checkbox" name="c" value=r.attempt_id.clone() form="compare-form"
+                            aria-label=format!("Compare {}", r.name)/>
+                    })}</td>
                     <th scope="row">{if r.deleted {
                         view! { <span class="muted">"Candidate deleted their data"</span> }.into_any()
                     } else {
@@ -234,6 +240,7 @@ fn results_view(
                     <table class="data-table results-table" data-testid="results-table">
                         <caption class="sr-only">"Candidates and their results"</caption>
                         <thead><tr>
+                            <th scope="col"><span class="sr-only">"Compare"</span></th>
                             {header("name", "Candidate")}<th scope="col">"Link"</th>{header("started", "Started")}<th scope="col">"State"</th>
                             {header("answered", "Answered")}{header("self", "Self")}{header("reviewer", "Reviewer")}{header("time", "Time")}
                             <th scope="col">"Timed out / over"</th>{header("hidden", "Tab hidden")}{header("pastes", "Pastes")}{header("status", "Review")}
@@ -241,9 +248,94 @@ fn results_view(
                         <tbody>{body}</tbody>
                     </table>
                 </div>
+                <form id="compare-form" method="get" action=format!("/sets/{id}/results/compare")>
+                    <button type="submit" class="button">"Compare the ticked candidates"</button>
+                </form>
                 {(!chart_rows.is_empty()).then(|| self_vs_reviewer_chart("set-self-vs-reviewer", &chart_rows))}
             }.into_any()
         }}
+    }
+}
+
+/// Two or three candidates side by side on the same questions.
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let id = param("id");
+    let chosen: Vec<String> = use_query_map()
+        .get_untracked()
+        .get_all("c")
+        .unwrap_or_default()
+        .into_iter()
+        .take(3)
+        .collect();
+    view! {
+        <Title text="Compare candidates"/>
+        {move || {
+            let (id, chosen) = (id.clone(), chosen.clone());
+            Suspend::new(async move {
+                if chosen.len() < 2 {
+                    return view! {
+                        <p class="breadcrumb"><a href=format!("/sets/{id}/results")>"← Results"</a></p>
+                        <section class="panel empty-state"><p>"Tick two or three candidates in the results, then choose Compare."</p></section>
+                    }.into_any();
+                }
+                let mut reports = Vec::new();
+                for attempt in chosen {
+                    match get_candidate_report(id.clone(), attempt).await {
+                        Ok(r) => reports.push(r),
+                        Err(e) => return refused(e),
+                    }
+                }
+                compare_view(id, reports).into_any()
+            })
+        }}
+    }
+}
+
+fn compare_view(id: String, reports: Vec<CandidateReport>) -> impl IntoView {
+    let questions: Vec<String> = reports
+        .iter()
+        .max_by_key(|r| r.answers.len())
+        .map(|r| r.answers.iter().map(|a| a.prompt.clone()).collect())
+        .unwrap_or_default();
+    let cell = |r: &CandidateReport, prompt: &str| {
+        // Shuffled sets put questions in other orders: match by prompt.
+        match r.answers.iter().find(|a| a.prompt == prompt) {
+            Some(a) => format!(
+                "self {} · reviewer {} · {}{}",
+                a.self_grade.map_or("–".to_owned(), |g| g.to_string()),
+                a.reviewer_grade.map_or("–".to_owned(), |g| g.to_string()),
+                a.time_spent_ms.map_or("–".to_owned(), format_duration),
+                if a.timed_out { " · timed out" } else { "" }
+            ),
+            None => "–".to_owned(),
+        }
+    };
+    view! {
+        <p class="breadcrumb"><a href=format!("/sets/{id}/results")>"← Results"</a></p>
+        <h1>"Compare candidates"</h1>
+        <div class="table-scroll">
+            <table class="data-table compare-table" data-testid="compare-table">
+                <thead><tr><th scope="col">"Question"</th>
+                    {reports.iter().map(|r| view! {
+                        <th scope="col"><a href=format!("/sets/{id}/results/{}", r.row.attempt_id)>{r.row.name.clone()}</a></th>
+                    }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {questions.iter().map(|q| view! {
+                        <tr><th scope="row">{q.clone()}</th>
+                            {reports.iter().map(|r| view! { <td>{cell(r, q)}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                    <tr class="totals"><th scope="row">"Scores"</th>
+                        {reports.iter().map(|r| view! { <td>{format!(
+                            "self {} · reviewer {} · {}",
+                            r.row.self_score.map_or("–".to_owned(), |s| format!("{s}%")),
+                            r.row.reviewer_score.map_or("–".to_owned(), |s| format!("{s}%")),
+                            r.row.recommendation.map_or("no call yet", |x| x.as_str()),
+                        )}</td> }).collect_view()}</tr>
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -304,6 +396,8 @@ fn candidate_view(r: CandidateReport) -> impl IntoView {
             <div><dt>"Pastes"</dt><dd>{format!("{} · {} characters", row.paste_count, row.paste_chars)}</dd></div>
         </dl>
         <p class="muted">"Tab and paste counts are information, not a verdict: people switch tabs to think, and paste their own notes."</p>
+        <ReviewKeys prev=r.prev.clone().map(|p| format!("{base}/{p}")) next=r.next.clone().map(|n| format!("{base}/{n}"))
+            answers=u32::try_from(r.answers.len()).unwrap_or(0)/>
         {(!r.answers.is_empty()).then(|| self_vs_reviewer_chart("candidate-self-vs-reviewer", &chart_rows))}
         <ol class="review-list">
             {r.answers.into_iter().map(|a| {
@@ -314,7 +408,7 @@ fn candidate_view(r: CandidateReport) -> impl IntoView {
                     _ => "not answered".to_owned(),
                 };
                 view! {
-                    <li class="reviewed panel" id=format!("answer-{n}")>
+                    <li class="reviewed panel" id=format!("answer-{n}") tabindex="-1">
                         <h2>{format!("{n}. {}", a.prompt)}</h2>
                         <p class="tags">
                             <span class=format!("tag level-{}", a.level.as_str())>{a.level.label()}</span>

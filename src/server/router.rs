@@ -69,7 +69,7 @@ pub fn app(state: AppState) -> Router {
                             .get(REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("-");
-                        tracing::info_span!("request", method = %req.method(), uri = %req.uri(), id)
+                        tracing::info_span!("request", method = %req.method(), uri = %loggable_uri(req.uri()), id)
                     }),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
@@ -96,6 +96,15 @@ pub fn app(state: AppState) -> Router {
                 .layer(middleware::from_fn(server_fn_error_status)),
         )
         .with_state(state)
+}
+
+/// The request's address as logs show it: a share code is as good as an
+/// invitation, so `/s/<code>` is logged as `/s/…`.
+fn loggable_uri(uri: &http::Uri) -> std::borrow::Cow<'_, str> {
+    match uri.path().strip_prefix("/s/") {
+        Some(_) => std::borrow::Cow::Borrowed("/s/…"),
+        None => std::borrow::Cow::Owned(uri.to_string()),
+    }
 }
 
 async fn drop_client_request_id(mut req: Request, next: Next) -> Response {
@@ -287,5 +296,20 @@ fn is_same_origin(parts: &http::request::Parts, config: &Config) -> bool {
             Some("cross-site" | "same-site")
         ),
         (Some(_), None) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_uri;
+
+    #[test]
+    fn share_codes_never_reach_the_log() {
+        let uri: http::Uri = "/s/AbCdEfGhIjKlMnOpQrStUvWx?x=1"
+            .parse()
+            .unwrap_or_default();
+        assert_eq!(loggable_uri(&uri), "/s/…");
+        let uri: http::Uri = "/questions?q=cache".parse().unwrap_or_default();
+        assert_eq!(loggable_uri(&uri), "/questions?q=cache");
     }
 }

@@ -511,6 +511,10 @@ async fn build_state(
         prompt: a.prompt,
         level: Level::parse(&a.level).unwrap_or(Level::Beginner),
         topic_name: a.topic_name,
+        answer_html: match (&phase, &a.answer) {
+            (Phase::Answering, _) | (_, None) => String::new(),
+            (_, Some(answer)) => crate::questions::markdown::render(answer),
+        },
         text: a.answer.unwrap_or(a.draft),
         draft_rev: u32::try_from(a.draft_rev).unwrap_or(0),
         shared: s.set_version.is_some(),

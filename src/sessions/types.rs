@@ -90,6 +90,9 @@ pub struct RunnerState {
     pub topic_name: String,
     /// The saved draft while answering, the submitted answer afterwards.
     pub text: String,
+    /// The submitted answer as sanitized HTML from its Markdown (empty
+    /// while answering).
+    pub answer_html: String,
     /// The stored draft's revision: a tab's next save must be newer.
     pub draft_rev: u32,
     /// A candidate's run of a shared set: integrity signals are recorded.

@@ -274,6 +274,7 @@ struct ListRow {
     updated_at: i64,
     /// Per-question limits of the items, as a JSON array (null = default).
     item_secs: String,
+    candidates: i64,
 }
 
 /// The sets `viewer` may see: their own, or every set for an admin.
@@ -288,7 +289,9 @@ pub async fn list_sets(
                 s.total_secs, s.archived, s.updated_at,
                 coalesce((SELECT json_group_array(i.per_question_secs)
                           FROM (SELECT per_question_secs FROM question_set_items
-                                WHERE set_id = s.id ORDER BY position) i), '[]') AS item_secs
+                                WHERE set_id = s.id ORDER BY position) i), '[]') AS item_secs,
+                (SELECT count(*) FROM candidate_attempts a JOIN share_links l ON l.id = a.link_id
+                 WHERE l.set_id = s.id) AS candidates
          FROM question_sets s JOIN users u ON u.id = s.owner_id
          WHERE s.owner_id = ?1 OR ?2
          ORDER BY s.archived, s.updated_at DESC",
@@ -306,7 +309,7 @@ pub async fn list_sets(
                 title: r.title,
                 questions: u32::try_from(items.len()).unwrap_or(0),
                 total_secs: set_time_secs(secs(r.per_question_secs), secs(r.total_secs), &items),
-                candidates: 0,
+                candidates: u32::try_from(r.candidates).unwrap_or(0),
                 updated_at: r.updated_at,
                 updated_label: crate::dashboard::days::local_label(r.updated_at, tz),
                 archived: r.archived,

@@ -151,7 +151,7 @@ pub struct SetSummary {
     pub questions: u32,
     /// The time a candidate gets in all, if limited.
     pub total_secs: Option<u32>,
-    /// Candidates who took it (share links come with the next release).
+    /// Candidates who started it, through any of its links.
     pub candidates: u32,
     pub updated_at: i64,
     pub updated_label: String,

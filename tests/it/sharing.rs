@@ -171,7 +171,7 @@ async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
 #[sqlx::test]
 async fn parallel_starts_cannot_overrun_the_limit(pool: SqlitePool) {
     let app = app_with_bank(pool.clone()).await;
-    let (_r, _set, code) = shared_set(&app, "limiter", "3").await;
+    let (mut r, _set, code) = shared_set(&app, "limiter", "3").await;
     let mut starts = Vec::new();
     for i in 0..10 {
         let (app, code) = (app.clone(), code.clone());
@@ -187,6 +187,8 @@ async fn parallel_starts_cannot_overrun_the_limit(pool: SqlitePool) {
         }
     }
     assert_eq!(ok, 3);
+    let list = r.call("sets/list", &[]).await;
+    assert!(list.body.contains("\"candidates\":3"), "{}", list.body);
     let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM candidate_attempts")
         .fetch_one(&pool)
         .await
@@ -562,6 +564,21 @@ async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
             .status,
         200
     );
+    // Two candidates side by side.
+    let ids: Vec<String> = rows.iter().map(|r| r.attempt_id.clone()).collect();
+    let compare = owner
+        .get(&format!(
+            "/sets/{set}/results/compare?c={}&c={}",
+            ids[0], ids[1]
+        ))
+        .await;
+    assert_eq!(compare.status, 200);
+    assert!(
+        compare.body.contains("candx") && compare.body.contains("Guesty"),
+        "{}",
+        compare.body
+    );
+    assert!(compare.body.contains("data-testid=\"compare-table\""));
     // The owner's marks work.
     assert_eq!(
         owner
