@@ -85,7 +85,14 @@ fn QuestionBrowser(filter: QuestionFilter, list: QuestionList) -> impl IntoView 
     } else {
         view! {
             <ol class="question-list">
-                {list.items.iter().map(|q| question_row(q, &query)).collect_view()}
+                {list.items.iter().map(|q| {
+                    let href = if query.is_empty() {
+                        format!("/questions/{}", q.slug)
+                    } else {
+                        format!("/questions/{}?{query}", q.slug)
+                    };
+                    question_row(q, href)
+                }).collect_view()}
             </ol>
             {pagination(&filter, &list)}
         }
@@ -124,12 +131,9 @@ fn QuestionBrowser(filter: QuestionFilter, list: QuestionList) -> impl IntoView 
     }
 }
 
-fn question_row(q: &QuestionSummary, query: &str) -> impl IntoView {
-    let href = if query.is_empty() {
-        format!("/questions/{}", q.slug)
-    } else {
-        format!("/questions/{}?{query}", q.slug)
-    };
+/// One row of a question list (the bank, or a recruiter's own questions),
+/// with its search matches highlighted.
+pub fn question_row(q: &QuestionSummary, href: String) -> impl IntoView {
     view! {
         <li class="question-row">
             <a href=href class="question-link"><Highlighted text=q.prompt.clone()/></a>

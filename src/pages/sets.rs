@@ -7,8 +7,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{error::ErrorPanel, login::redirect, questions::filter_from_url};
-use crate::components::markdown::Highlighted;
+use super::{
+    error::ErrorPanel,
+    login::redirect,
+    questions::{filter_from_url, question_row},
+};
 use crate::components::set_editor::{
     ArchiveQuestionButton, ImportForm, NewSetForm, QuestionEditor, SetActions, SetEditor,
 };
@@ -236,19 +239,7 @@ fn own_questions_view(
     let rows = list
         .items
         .iter()
-        .map(|q| {
-            view! {
-                <li class="question-row">
-                    <a href=format!("/sets/questions/{}", q.slug) class="question-link"><Highlighted text=q.prompt.clone()/></a>
-                    <p class="tags">
-                        <span class=format!("tag level-{}", q.level.as_str())>{q.level.label()}</span>
-                        <span class="tag">{q.topic_name.clone()}</span>
-                    </p>
-                    {q.snippet.clone().filter(|s| s.contains(crate::components::markdown::MATCH_START))
-                        .map(|s| view! { <p class="snippet"><Highlighted text=s/></p> })}
-                </li>
-            }
-        })
+        .map(|q| question_row(q, format!("/sets/questions/{}", q.slug)))
         .collect_view();
     let none = list.items.is_empty();
     view! {

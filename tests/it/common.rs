@@ -191,3 +191,22 @@ impl Client {
         .await
     }
 }
+
+/// Registers `name` with `role` ("candidate" or "recruiter") and returns
+/// the logged-in client.
+pub async fn account(app: &Router, name: &str, role: &str) -> Client {
+    let mut c = Client::new(app);
+    let r = c
+        .call(
+            "accounts/register",
+            &[
+                ("username", name),
+                ("password", "tidy orange kettle"),
+                ("role", role),
+                ("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    c
+}

@@ -2,32 +2,13 @@
 //! the set and question rules, privacy of authored questions, versions, and
 //! import and export.
 
-use crate::common::{app_with_bank, get, Client, Reply};
-use axum::Router;
+use crate::common::{account, app_with_bank, get, Client, Reply};
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use rehearse::sets::{db, transfer};
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
-const PW: &str = "tidy orange kettle";
 const T0: i64 = 1_800_000_000_000;
-
-async fn account(app: &Router, name: &str, role: &str) -> Client {
-    let mut c = Client::new(app);
-    let r = c
-        .call(
-            "accounts/register",
-            &[
-                ("username", name),
-                ("password", PW),
-                ("role", role),
-                ("next", "/"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    c
-}
 
 async fn user_id(pool: &SqlitePool, name: &str) -> Uuid {
     sqlx::query_scalar("SELECT id FROM users WHERE username = ?1")

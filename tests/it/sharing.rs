@@ -2,28 +2,11 @@
 //! candidate limit under parallel starts, snapshot isolation, aggregates,
 //! CSV, deleted candidates, and the IDOR matrix.
 
-use crate::common::{app_with_bank, get, Client};
+use crate::common::{account, app_with_bank, get, Client};
 use axum::Router;
 use sqlx::SqlitePool;
 
 const PW: &str = "tidy orange kettle";
-
-async fn account(app: &Router, name: &str, role: &str) -> Client {
-    let mut c = Client::new(app);
-    let r = c
-        .call(
-            "accounts/register",
-            &[
-                ("username", name),
-                ("password", PW),
-                ("role", role),
-                ("next", "/"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    c
-}
 
 /// A recruiter with a two-question set (one of their own) and one link.
 async fn shared_set(app: &Router, name: &str, max: &str) -> (Client, String, String) {
