@@ -63,3 +63,12 @@ CREATE TABLE answer_reviews (
     PRIMARY KEY (session_id, position),
     FOREIGN KEY (session_id, position) REFERENCES session_answers (session_id, position) ON DELETE CASCADE
 ) STRICT;
+
+-- Per-set choices, frozen with each version: candidates may take the set
+-- without ever seeing reference answers or key points (they grade
+-- themselves by their own judgement), and may see the reviewer's grades and
+-- comments once given.
+ALTER TABLE question_sets ADD COLUMN hide_reference INTEGER NOT NULL DEFAULT 0 CHECK (hide_reference IN (0, 1));
+ALTER TABLE question_sets ADD COLUMN share_feedback INTEGER NOT NULL DEFAULT 0 CHECK (share_feedback IN (0, 1));
+ALTER TABLE set_versions ADD COLUMN hide_reference INTEGER NOT NULL DEFAULT 0 CHECK (hide_reference IN (0, 1));
+ALTER TABLE set_versions ADD COLUMN share_feedback INTEGER NOT NULL DEFAULT 0 CHECK (share_feedback IN (0, 1));

@@ -538,6 +538,9 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
             {move || (state.get().phase == Phase::Reviewing).then(|| {
                 let s = state.get();
                 let reveal = s.reveal.clone();
+                // A shared set may keep its reference answers to itself:
+                // the candidate grades by their own judgement.
+                let hidden = reveal.is_none();
                 let total = reveal.as_ref().map_or(0, |r| r.key_points.len());
                 view! {
                     <section class="review" aria-label="Review your answer">
@@ -550,10 +553,12 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                             // Rendered and sanitized on the server, code blocks kept.
                             view! { <div class="your-answer markdown" data-testid="your-answer" inner_html=s.answer_html.clone()></div> }.into_any()
                         }}
-                        {move || if revealed.get() {
+                        {move || if revealed.get() || hidden {
                             let reveal = reveal.clone();
                             view! {
-                                <div class="reference" data-testid="reference">
+                                <div class="reference" data-testid=if hidden { "self-grade" } else { "reference" }>
+                                    {hidden.then_some(view! { <p class="muted" data-testid="reference-hidden">"This interview keeps its reference answers private: grade your answer by your own judgement."</p> })}
+                                    {(!hidden).then(|| view! {
                                     <h2>{if reveal.as_ref().is_some_and(|r| r.behavioral) { "What a strong answer shows" } else { "Reference answer" }}</h2>
                                     <div class="markdown" inner_html=reveal.as_ref().map(|r| r.answer_html.clone()).unwrap_or_default()></div>
                                     <fieldset class="key-point-ticks">
@@ -572,12 +577,15 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </fieldset>
+                                    })}
                                     <fieldset class="grade-picker">
                                         <legend>"Your grade "
+                                            {(!hidden).then(|| view! {
                                             <span class="muted" data-testid="suggested">{move || {
                                                 let g = suggested_grade(ticked.get().len(), total);
                                                 format!("(your ticks suggest {})", grade_label(g))
                                             }}</span>
+                                            })}
                                         </legend>
                                         {GRADES.iter().map(|(g, label, meaning)| {
                                             let g = *g;
@@ -730,7 +738,11 @@ where
         }
         match ev.key().as_str() {
             "r" | "R" => revealed.set(true),
-            "1" | "2" | "3" | "4" if revealed.get_untracked() => grade.set(ev.key().parse().ok()),
+            "1" | "2" | "3" | "4"
+                if revealed.get_untracked() || state.get_untracked().reveal.is_none() =>
+            {
+                grade.set(ev.key().parse().ok())
+            }
             "n" | "N" => go_next.with_value(|f| f()),
             _ => {}
         }

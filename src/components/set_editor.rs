@@ -280,6 +280,12 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
                 <label class="check"><input type="checkbox" name="shuffle" checked=start.shuffle
                     on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.shuffle = on); changed(); }/>
                     " Shuffle the order for each candidate"</label>
+                <label class="check"><input type="checkbox" name="hide_reference" checked=start.hide_reference
+                    on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.hide_reference = on); changed(); }/>
+                    " Hide reference answers and key points from candidates (they grade themselves by their own judgement)"</label>
+                <label class="check"><input type="checkbox" name="share_feedback" checked=start.share_feedback
+                    on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.share_feedback = on); changed(); }/>
+                    " Share your grades and comments with each candidate once you have reviewed an answer"</label>
             </section>
 
             <section class="panel" aria-labelledby="set-questions-heading">

@@ -104,9 +104,15 @@ struct AnswerRow {
     overtime_ms: i64,
     flagged: bool,
     note: String,
+    hide_reference: bool,
+    share_feedback: bool,
+    reviewer_grade: Option<i64>,
+    reviewer_comment: Option<String>,
 }
 
-/// Every answer of one of the user's sessions beside its reference.
+/// Every answer of one of the user's sessions beside its reference (unless
+/// a shared set keeps its references private), with the reviewer's grade
+/// and comment when the set shares them.
 /// Another user's session is reported as not found.
 pub async fn review(
     pool: &SqlitePool,
@@ -124,8 +130,14 @@ pub async fn review(
     let rows: Vec<AnswerRow> = sqlx::query_as(
         "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer,
                 v.answer_html, v.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
-                a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.note
+                a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.note,
+                coalesce(sv.hide_reference, 0) AS hide_reference,
+                coalesce(sv.share_feedback, 0) AS share_feedback,
+                r.grade AS reviewer_grade, r.comment AS reviewer_comment
          FROM session_answers a
+         JOIN interview_sessions s ON s.id = a.session_id
+         LEFT JOIN set_versions sv ON sv.set_id = s.set_id AND sv.version = s.set_version
+         LEFT JOIN answer_reviews r ON r.session_id = a.session_id AND r.position = a.position
          JOIN questions q ON q.id = a.question_id
          -- What the candidate saw, whatever the question says today.
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
@@ -149,8 +161,22 @@ pub async fn review(
                 .map(crate::questions::markdown::render)
                 .unwrap_or_default(),
             answer: r.answer,
-            answer_html: r.answer_html,
-            key_points: serde_json::from_str(&r.key_points).unwrap_or_default(),
+            answer_html: if r.hide_reference {
+                String::new()
+            } else {
+                r.answer_html
+            },
+            key_points: if r.hide_reference {
+                Vec::new()
+            } else {
+                serde_json::from_str(&r.key_points).unwrap_or_default()
+            },
+            reviewer: r.share_feedback.then(|| {
+                (
+                    r.reviewer_grade.and_then(|g| u8::try_from(g).ok()),
+                    r.reviewer_comment.unwrap_or_default(),
+                )
+            }),
             key_points_hit: serde_json::from_str(&r.key_points_hit).unwrap_or_default(),
             grade: r.self_grade.and_then(|g| u8::try_from(g).ok()),
             time_spent_ms: r.time_spent_ms,

@@ -111,6 +111,8 @@ pub struct ReviewedAnswer {
     pub note: String,
     /// Earlier grades and notes, oldest first.
     pub revisions: Vec<Revision>,
+    /// The reviewer's grade and comment, when a shared set shares them.
+    pub reviewer: Option<(Option<u8>, String)>,
 }
 
 /// One re-grade or note edit: what it was before, and when it changed.

@@ -186,6 +186,10 @@ fn reviewed(session_id: &str, a: ReviewedAnswer) -> impl IntoView {
                     })}
                 </section>
                 <section>
+                    {if a.answer_html.is_empty() && a.key_points.is_empty() {
+                        view! { <p class="muted" data-testid="reference-private">"This interview keeps its reference answers private."</p> }.into_any()
+                    } else {
+                        view! {
                     <h3>"Reference answer"</h3>
                     <SanitizedHtml html=a.answer_html.clone()/>
                     <h3>"Key points"</h3>
@@ -198,6 +202,15 @@ fn reviewed(session_id: &str, a: ReviewedAnswer) -> impl IntoView {
                             </li> }
                         }).collect_view()}
                     </ul>
+                        }.into_any()
+                    }}
+                    {a.reviewer.clone().map(|(grade, comment)| view! {
+                        <div class="reviewer-feedback" data-testid="reviewer-feedback">
+                            <h3>"The interviewer's view"</h3>
+                            <p>{grade.map_or("Not reviewed yet.".to_owned(), |g| format!("Grade: {}", crate::sessions::types::grade_label(g)))}</p>
+                            {(!comment.is_empty()).then(|| view! { <p>{comment.clone()}</p> })}
+                        </div>
+                    })}
                 </section>
             </div>
         </li>

@@ -120,6 +120,8 @@ pub struct SessionRow {
     pub current_position: i64,
     /// Set when the session is a candidate's run of a shared set.
     pub set_version: Option<i64>,
+    /// The shared set keeps its reference answers from the candidate.
+    pub hide_reference: bool,
 }
 
 impl SessionRow {
@@ -379,7 +381,10 @@ async fn load_session(
     sqlx::query_as(
         "SELECT id, user_id, mode, per_question_secs, total_secs, started_at, deadline_at,
                 finished_at, status, question_count, paused_at, timer_off, current_position,
-                set_version
+                set_version,
+                coalesce((SELECT v.hide_reference FROM set_versions v
+                          WHERE v.set_id = interview_sessions.set_id
+                            AND v.version = interview_sessions.set_version), 0) AS hide_reference
          FROM interview_sessions WHERE id = ?1",
     )
     .bind(id)
@@ -496,7 +501,7 @@ async fn build_state(
     } else {
         Phase::Answering
     };
-    let reveal = (phase != Phase::Answering).then(|| Reveal {
+    let reveal = (phase != Phase::Answering && !s.hide_reference).then(|| Reveal {
         answer_html: a.answer_html.clone(),
         key_points: serde_json::from_str(&a.key_points).unwrap_or_default(),
         behavioral: a.behavioral,

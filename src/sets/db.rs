@@ -211,6 +211,8 @@ struct SetRow {
     per_question_secs: Option<i64>,
     total_secs: Option<i64>,
     shuffle: bool,
+    hide_reference: bool,
+    share_feedback: bool,
     archived: bool,
     edit_rev: i64,
     version: i64,
@@ -224,7 +226,8 @@ fn secs(v: Option<i64>) -> Option<u32> {
 async fn load_set(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<SetRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT s.id, s.owner_id, u.username AS owner_name, s.title, s.description, s.mode,
-                s.per_question_secs, s.total_secs, s.shuffle, s.archived, s.edit_rev, s.version
+                s.per_question_secs, s.total_secs, s.shuffle, s.hide_reference, s.share_feedback,
+                s.archived, s.edit_rev, s.version
          FROM question_sets s JOIN users u ON u.id = s.owner_id WHERE s.id = ?1",
     )
     .bind(id)
@@ -383,6 +386,8 @@ pub async fn set_detail(
             per_question_secs: secs(row.per_question_secs),
             total_secs: secs(row.total_secs),
             shuffle: row.shuffle,
+            hide_reference: row.hide_reference,
+            share_feedback: row.share_feedback,
             items: items
                 .iter()
                 .map(|i| SetItemInput {
@@ -422,7 +427,8 @@ pub async fn save_set(
     let ids = question_ids(&mut tx, owner, draft.items.iter().map(|i| i.slug.as_str())).await?;
     sqlx::query(
         "UPDATE question_sets SET title = ?2, description = ?3, mode = ?4,
-             per_question_secs = ?5, total_secs = ?6, shuffle = ?7, edit_rev = ?8, updated_at = ?9
+             per_question_secs = ?5, total_secs = ?6, shuffle = ?7, edit_rev = ?8, updated_at = ?9,
+             hide_reference = ?10, share_feedback = ?11
          WHERE id = ?1",
     )
     .bind(id)
@@ -434,6 +440,8 @@ pub async fn save_set(
     .bind(draft.shuffle)
     .bind(i64::from(rev))
     .bind(now)
+    .bind(draft.hide_reference)
+    .bind(draft.share_feedback)
     .execute(&mut *tx)
     .await?;
     write_items(
@@ -525,8 +533,9 @@ pub async fn duplicate_set(
         .collect();
     sqlx::query(
         "INSERT INTO question_sets (id, owner_id, title, description, mode, per_question_secs,
-             total_secs, shuffle, share_code, created_at, updated_at)
-         SELECT ?2, owner_id, ?3, description, mode, per_question_secs, total_secs, shuffle, ?4, ?5, ?5
+             total_secs, shuffle, hide_reference, share_feedback, share_code, created_at, updated_at)
+         SELECT ?2, owner_id, ?3, description, mode, per_question_secs, total_secs, shuffle,
+                hide_reference, share_feedback, ?4, ?5, ?5
          FROM question_sets WHERE id = ?1",
     )
     .bind(id)
@@ -605,8 +614,8 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
     let version = latest.map_or(1, |(v, _)| v + 1);
     sqlx::query(
         "INSERT INTO set_versions (set_id, version, title, instructions, mode, per_question_secs,
-             total_secs, shuffle, content_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             total_secs, shuffle, content_hash, created_at, hide_reference, share_feedback)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )
     .bind(id)
     .bind(version)
@@ -618,6 +627,8 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
     .bind(row.shuffle)
     .bind(&hash)
     .bind(now)
+    .bind(row.hide_reference)
+    .bind(row.share_feedback)
     .execute(&mut *conn)
     .await?;
     for (position, (question, revision, secs)) in frozen.iter().enumerate() {
@@ -650,6 +661,7 @@ fn content_hash(row: &SetRow, items: &[(i64, i64, Option<i64>)]) -> String {
         "title": row.title, "instructions": row.description, "mode": row.mode,
         "per_question_secs": row.per_question_secs, "total_secs": row.total_secs,
         "shuffle": row.shuffle, "items": items,
+        "hide_reference": row.hide_reference, "share_feedback": row.share_feedback,
     });
     let digest = Sha256::digest(canonical.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -737,6 +749,8 @@ pub async fn export_set(pool: &SqlitePool, id: Uuid, viewer: Viewer) -> Result<T
             per_question_secs: d.per_question_secs,
             total_secs: d.total_secs,
             shuffle: d.shuffle,
+            hide_reference: d.hide_reference,
+            share_feedback: d.share_feedback,
         }),
         questions: rows.into_iter().map(TransferRow::into_transfer).collect(),
     })
@@ -834,8 +848,9 @@ pub async fn import(
             let id = Uuid::now_v7();
             sqlx::query(
                 "INSERT INTO question_sets (id, owner_id, title, description, mode,
-                     per_question_secs, total_secs, shuffle, share_code, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+                     per_question_secs, total_secs, shuffle, share_code, created_at, updated_at,
+                     hide_reference, share_feedback)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
             )
             .bind(id)
             .bind(owner)
@@ -847,6 +862,8 @@ pub async fn import(
             .bind(h.shuffle)
             .bind(Uuid::new_v4().simple().to_string())
             .bind(now)
+            .bind(h.hide_reference)
+            .bind(h.share_feedback)
             .execute(&mut *tx)
             .await?;
             write_items(

@@ -60,6 +60,12 @@ pub struct SetHeader {
     pub per_question_secs: Option<u32>,
     pub total_secs: Option<u32>,
     pub shuffle: bool,
+    /// Candidates never see reference answers or key points.
+    #[serde(default)]
+    pub hide_reference: bool,
+    /// Candidates see the reviewer's grades and comments.
+    #[serde(default)]
+    pub share_feedback: bool,
 }
 
 /// One question as files carry it.
@@ -203,6 +209,8 @@ struct WireSet {
     per_question_secs: Option<u32>,
     total_secs: Option<u32>,
     shuffle: bool,
+    hide_reference: bool,
+    share_feedback: bool,
 }
 
 /// A question as the file spells it (see [`WireSet`]).
@@ -357,6 +365,8 @@ fn set_header(wire: WireSet, errors: &mut Vec<ImportError>) -> Option<SetHeader>
         per_question_secs: wire.per_question_secs,
         total_secs: wire.total_secs,
         shuffle: wire.shuffle,
+        hide_reference: wire.hide_reference,
+        share_feedback: wire.share_feedback,
         items: Vec::new(),
     };
     let mut problems = draft.problems();
@@ -377,6 +387,8 @@ fn set_header(wire: WireSet, errors: &mut Vec<ImportError>) -> Option<SetHeader>
         per_question_secs: draft.per_question_secs,
         total_secs: draft.total_secs,
         shuffle: draft.shuffle,
+        hide_reference: draft.hide_reference,
+        share_feedback: draft.share_feedback,
     })
 }
 
@@ -854,6 +866,8 @@ mod tests {
             per_question_secs: Some(300),
             total_secs: None,
             shuffle: true,
+            hide_reference: false,
+            share_feedback: true,
         }
     }
 

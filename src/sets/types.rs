@@ -184,6 +184,11 @@ pub struct SetDraft {
     pub per_question_secs: Option<u32>,
     pub total_secs: Option<u32>,
     pub shuffle: bool,
+    /// Candidates never see reference answers or key points: they grade
+    /// themselves by their own judgement.
+    pub hide_reference: bool,
+    /// Candidates see the reviewer's grades and comments once given.
+    pub share_feedback: bool,
     pub items: Vec<SetItemInput>,
 }
 

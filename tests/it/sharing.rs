@@ -574,3 +574,88 @@ async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
         200
     );
 }
+
+#[sqlx::test]
+async fn a_set_can_keep_references_private_and_share_feedback(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let mut r = account(&app, "privateset", "recruiter").await;
+    let created = r.call("sets/create", &[("title", "Private round")]).await;
+    let set: String = serde_json::from_str(&created.body).expect("id");
+    let saved = r
+        .call(
+            "sets/save",
+            &[
+                ("id", &set),
+                ("rev", "1"),
+                ("draft[title]", "Private round"),
+                ("draft[mode]", "practice"),
+                ("draft[hide_reference]", "true"),
+                ("draft[share_feedback]", "true"),
+                ("draft[items][0][slug]", "db-what-is-an-index"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(
+        r.call("sharing/create", &[("set_id", &set)]).await.status,
+        200
+    );
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&r.call("sharing/links", &[("set_id", &set)]).await.body)
+            .expect("links");
+    let mut cand = Client::new(&app);
+    let started = start(&mut cand, &links[0].code, "Pat").await;
+    let session: String = serde_json::from_str(&started.body).expect("session");
+    let state = cand
+        .call(
+            "sessions/submit",
+            &[("id", &session), ("position", "0"), ("text", "my answer")],
+        )
+        .await;
+    let state: rehearse::sessions::types::RunnerState =
+        serde_json::from_str(&state.body).expect("state");
+    assert_eq!(state.reveal, None, "no reference answer, no key points");
+    assert_eq!(
+        cand.call(
+            "sessions/grade",
+            &[("id", &session), ("position", "0"), ("grade", "3")]
+        )
+        .await
+        .status,
+        200
+    );
+    // History keeps the reference private too; the reviewer's word arrives.
+    let before = cand.get(&format!("/history/{session}")).await;
+    assert!(before.body.contains("keeps its reference answers private"));
+    assert!(
+        !before.body.contains("B-tree"),
+        "no reference text on the page"
+    );
+    let rows: Vec<rehearse::sharing::types::ResultRow> =
+        serde_json::from_str(&r.call("sharing/results", &[("set_id", &set)]).await.body)
+            .expect("rows");
+    let attempt = rows[0].attempt_id.clone();
+    let reviewed = r
+        .call(
+            "sharing/review",
+            &[
+                ("attempt_id", &attempt),
+                ("position", "0"),
+                ("grade", "2"),
+                ("comment", "Mention the write cost."),
+            ],
+        )
+        .await;
+    assert_eq!(reviewed.status, 200);
+    let after = cand.get(&format!("/history/{session}")).await;
+    assert!(
+        after.body.contains("Mention the write cost.") && after.body.contains("2 · Partial"),
+        "shared feedback"
+    );
+    // The export carries both choices.
+    let json = r.get(&format!("/sets/{set}/export/json")).await;
+    assert!(
+        json.body.contains("\"hide_reference\": true")
+            && json.body.contains("\"share_feedback\": true")
+    );
+}
