@@ -171,3 +171,52 @@ test("an unknown link is a 404 that reveals nothing", async ({ page, watch }) =>
   expect(res?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Not found");
 });
+
+test("a set that keeps its references private: the candidate grades without them, then reads the feedback", async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await registerRecruiter(page, uniqueName("priv"));
+  await page.goto("/sets");
+  await hydrated(page);
+  await page.getByLabel("Title").fill("Private references");
+  await page.getByRole("button", { name: "Create set" }).click();
+  await expect(page).toHaveURL(/\/sets\/[0-9a-f-]{36}$/);
+  const setUrl = page.url();
+  await hydrated(page);
+  const picker = page.getByTestId("picker-results");
+  await expect(page.getByTestId("picker-count")).toBeVisible();
+  await picker.getByRole("button", { name: /^Add:/ }).first().click();
+  await page.getByRole("checkbox", { name: /Hide reference answers/ }).check();
+  await page.getByRole("checkbox", { name: /Share your grades and comments/ }).check();
+  await expect(page.getByTestId("set-save-state")).toHaveText("All changes saved");
+  await page.getByRole("button", { name: "Create link" }).click();
+  const url = await page.getByTestId("link-url").first().inputValue();
+
+  const candidate = await (await browser.newContext()).newPage();
+  await candidate.goto(url);
+  await hydrated(candidate);
+  await candidate.getByLabel(/Your name/).fill("Sam Private");
+  await candidate.getByRole("button", { name: "Start the interview" }).click();
+  await expect(candidate).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  const session = candidate.url().split("/").pop()!;
+  await hydrated(candidate);
+  await candidate.getByLabel("Your answer", { exact: true }).fill("My own words");
+  await candidate.getByRole("button", { name: "Submit answer" }).click();
+  await expect(candidate.getByTestId("reference-hidden")).toBeVisible();
+  await expect(candidate.getByTestId("reference")).toHaveCount(0);
+  await candidate.getByRole("radio", { name: /Good/ }).check();
+  await candidate.getByRole("button", { name: "Finish" }).click();
+  await expect(candidate).toHaveURL(/\/summary$/);
+
+  // The recruiter grades it; the candidate reads it in their history.
+  await page.goto(setUrl + "/results");
+  await page.getByTestId("results-table").getByRole("link", { name: "Sam Private" }).click();
+  await hydrated(page);
+  await page.getByTestId("review-1").getByRole("radio", { name: /Excellent/ }).check();
+  await page.getByTestId("review-1").getByLabel("Comment").fill("Clear and complete.");
+  await expect(page.getByTestId("review-state-1")).toHaveText("Saved");
+  await candidate.goto(`/history/${session}`);
+  await expect(candidate.getByTestId("reference-private")).toBeVisible();
+  await expect(candidate.getByTestId("reviewer-feedback")).toContainText("Clear and complete.");
+  await expect(candidate.getByTestId("reviewer-feedback")).toContainText("4 · Excellent");
+  await candidate.close();
+});
