@@ -295,6 +295,7 @@ pub fn level_chart(levels: &[LevelStats]) -> impl IntoView {
 /// on what. Grades are 1–4 (means may fall between).
 pub fn self_vs_reviewer_chart(
     id: &'static str,
+    title: &'static str,
     rows: &[(String, Option<f64>, Option<f64>)],
 ) -> impl IntoView {
     let fmt = |g: Option<f64>| g.map_or("–".to_owned(), |g| format!("{g:.1}"));
@@ -347,7 +348,7 @@ pub fn self_vs_reviewer_chart(
         </table>
     }
     .into_any();
-    figure(id, "Self-grade against the reviewer's", summary, svg, table)
+    figure(id, title, summary, svg, table)
 }
 
 /// Shade 0–4 for a day's count.

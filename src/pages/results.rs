@@ -15,7 +15,7 @@ use crate::dashboard::charts::self_vs_reviewer_chart;
 use crate::error::AppError;
 use crate::sessions::types::{format_duration, grade_label};
 use crate::sets::api::get_set;
-use crate::sharing::api::{get_candidate_report, link_landing, list_results};
+use crate::sharing::api::{get_candidate_report, link_landing, list_results, question_means};
 use crate::sharing::types::*;
 
 fn param(name: &str) -> String {
@@ -133,7 +133,19 @@ pub fn ResultsPage() -> impl IntoView {
                 rows.retain(|r| link.is_empty() || r.link_label == link);
                 rows.retain(|r| status.is_empty() || r.status.label().replace(' ', "_") == status);
                 sort_rows(&mut rows, &sort, desc);
-                results_view(id, set.draft.title, rows, labels, sort, desc, link, status).into_any()
+                let per_question = question_means(id.clone()).await.unwrap_or_default();
+                view! {
+                    {results_view(id, set.draft.title, rows, labels, sort, desc, link, status)}
+                    {(!per_question.is_empty()).then(|| {
+                        let rows: Vec<(String, Option<f64>, Option<f64>)> = per_question
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, (prompt, own, theirs))| (format!("Q{} {prompt}", i + 1), own, theirs))
+                            .collect();
+                        self_vs_reviewer_chart("questions-self-vs-reviewer", "Self-grade against the reviewer's, per question", &rows)
+                    })}
+                }
+                .into_any()
             })
         }}
     }
@@ -251,7 +263,8 @@ fn results_view(
                 <form id="compare-form" method="get" action=format!("/sets/{id}/results/compare")>
                     <button type="submit" class="button">"Compare the ticked candidates"</button>
                 </form>
-                {(!chart_rows.is_empty()).then(|| self_vs_reviewer_chart("set-self-vs-reviewer", &chart_rows))}
+                {(!chart_rows.is_empty()).then(|| self_vs_reviewer_chart("set-self-vs-reviewer", "Self-grade against the reviewer's, per candidate", &chart_rows))}
+                <p class="muted">"Archiving the set, or pausing or revoking a link, keeps every candidate's answers and these results. Only a candidate who deletes their own account takes their answers away."</p>
             }.into_any()
         }}
     }
@@ -398,7 +411,7 @@ fn candidate_view(r: CandidateReport) -> impl IntoView {
         <p class="muted">"Tab and paste counts are information, not a verdict: people switch tabs to think, and paste their own notes."</p>
         <ReviewKeys prev=r.prev.clone().map(|p| format!("{base}/{p}")) next=r.next.clone().map(|n| format!("{base}/{n}"))
             answers=u32::try_from(r.answers.len()).unwrap_or(0)/>
-        {(!r.answers.is_empty()).then(|| self_vs_reviewer_chart("candidate-self-vs-reviewer", &chart_rows))}
+        {(!r.answers.is_empty()).then(|| self_vs_reviewer_chart("candidate-self-vs-reviewer", "Self-grade against the reviewer's, per question", &chart_rows))}
         <ol class="review-list">
             {r.answers.into_iter().map(|a| {
                 let n = a.position + 1;

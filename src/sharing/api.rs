@@ -219,6 +219,20 @@ pub async fn list_results(set_id: String) -> Result<Vec<ResultRow>, AppError> {
     )
 }
 
+/// Mean self-grade and reviewer grade per question of the set.
+#[server(endpoint = "sharing/question-means")]
+pub async fn question_means(
+    set_id: String,
+) -> Result<Vec<(String, Option<f64>, Option<f64>)>, AppError> {
+    crate::error::respond(
+        async move {
+            let r = recruiter().await?;
+            super::db::question_means(&r.pool, id(&set_id, "That set")?, r.viewer).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "sharing/report")]
 pub async fn get_candidate_report(
     set_id: String,

@@ -466,6 +466,32 @@ pub async fn results(
         .collect())
 }
 
+/// Per question of the set, across every candidate: the mean self-grade
+/// and the mean reviewer grade, for the set's self-vs-reviewer chart.
+pub async fn question_means(
+    pool: &SqlitePool,
+    set: Uuid,
+    viewer: Viewer,
+) -> Result<Vec<(String, Option<f64>, Option<f64>)>, AppError> {
+    let mut conn = pool.acquire().await?;
+    readable_set(&mut conn, set, viewer).await?;
+    let rows: Vec<(String, Option<f64>, Option<f64>)> = sqlx::query_as(
+        "SELECT min(v.prompt), avg(a.self_grade), avg(r.grade)
+         FROM candidate_attempts ca
+         JOIN share_links l ON l.id = ca.link_id
+         JOIN session_answers a ON a.session_id = ca.session_id
+         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
+         LEFT JOIN answer_reviews r ON r.session_id = a.session_id AND r.position = a.position
+         WHERE l.set_id = ?1 AND a.submitted_at IS NOT NULL
+         GROUP BY a.question_id
+         ORDER BY min(a.position), a.question_id",
+    )
+    .bind(set)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows)
+}
+
 #[derive(sqlx::FromRow)]
 struct AnswerSql {
     position: i64,

@@ -392,6 +392,15 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
         .body
         .contains("Dana,1,Original prompt about queues,true,4,3,"));
 
+    // The set's per-question means: self 4 and 2, reviewer 3 and 3.
+    let means = r.call("sharing/question-means", &[("set_id", &set)]).await;
+    let means: Vec<(String, Option<f64>, Option<f64>)> =
+        serde_json::from_str(&means.body).expect("means");
+    assert_eq!(means.len(), 2);
+    assert_eq!((means[0].1, means[0].2), (Some(4.0), Some(3.0)));
+    assert_eq!((means[1].1, means[1].2), (Some(2.0), Some(3.0)));
+    let page = r.get(&format!("/sets/{set}/results")).await;
+    assert!(page.body.contains("questions-self-vs-reviewer"));
     // The candidate deletes their account: their answers leave the results.
     cand.call(
         "accounts/register",
