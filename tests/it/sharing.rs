@@ -457,6 +457,7 @@ async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
 
     let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
         ("sharing/results", vec![("set_id", &set)]),
+        ("sharing/question-means", vec![("set_id", &set)]),
         (
             "sharing/report",
             vec![("set_id", &set), ("attempt_id", &attempt)],
