@@ -150,6 +150,8 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
         )
         .await
         {
+            // Stored, or overtaken by a newer save of this tab (the ack then
+            // names the newer revision): either way nothing is lost.
             Ok(ack) => {
                 base.update_value(|b| *b = (*b).max(ack.rev));
                 if text.get_untracked() == body && rev.get_value() == sent {
@@ -159,8 +161,6 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                 }
                 true
             }
-            // Our own newer save got there first: nothing to do.
-            Err(crate::error::AppError::Conflict(m)) if m == STALE_OWN_SAVE => true,
             Err(crate::error::AppError::Conflict(m)) if m == OTHER_EDITOR => {
                 save_state.set(SaveState::Elsewhere);
                 error.set(Some(m));

@@ -619,16 +619,17 @@ pub async fn save_draft(
     if s.is_active() && i64::from(position) == s.current_position {
         let theirs = stored.draft_editor != draft.editor;
         if stored.draft_rev >= draft.rev {
-            if stored.draft_rev == draft.rev && stored.draft == draft.text {
-                // The same save twice (a retry after a lost reply): done.
-                return Ok(SaveAck {
-                    saved_at: now,
-                    rev: u32::try_from(draft.rev).unwrap_or(0),
-                });
+            if theirs {
+                return Err(AppError::Conflict(OTHER_EDITOR.into()));
             }
-            return Err(AppError::Conflict(
-                if theirs { OTHER_EDITOR } else { STALE_OWN_SAVE }.into(),
-            ));
+            // The same save twice (a retry after a lost reply), or one
+            // overtaken by a newer save of the same tab: nothing is lost, and
+            // the reply names the revision that is stored, so the tab knows
+            // whether its newest text is the one kept.
+            return Ok(SaveAck {
+                saved_at: now,
+                rev: u32::try_from(stored.draft_rev).unwrap_or(0),
+            });
         }
         if theirs && stored.draft_rev != draft.base {
             return Err(AppError::Conflict(OTHER_EDITOR.into()));

@@ -120,8 +120,6 @@ pub struct SaveAck {
     pub rev: u32,
 }
 
-/// A save overtaken by a newer one from the same tab: harmless.
-pub const STALE_OWN_SAVE: &str = "A newer version of this draft is already saved.";
 /// Another tab or window saved this answer since this one last did.
 pub const OTHER_EDITOR: &str = "This answer is being edited in another tab or window. Reload this page to continue with the newest text.";
 
