@@ -594,7 +594,7 @@ pub async fn save_draft(
     let mut conn = pool.acquire().await?;
     let s = owned(&mut conn, id, user).await?;
     let stored: Option<StoredDraft> = sqlx::query_as(
-        "SELECT draft, draft_rev, draft_editor, answer, submitted_at
+        "SELECT draft_rev, draft_editor, answer, submitted_at
          FROM session_answers WHERE session_id = ?1 AND position = ?2",
     )
     .bind(id)
@@ -667,7 +667,6 @@ pub async fn check_editor(
 
 #[derive(sqlx::FromRow)]
 struct StoredDraft {
-    draft: String,
     draft_rev: i64,
     draft_editor: String,
     answer: Option<String>,
