@@ -10,6 +10,12 @@ pub enum Role {
 }
 
 impl Role {
+    /// Recruiters and admins build question sets and read their results;
+    /// guests never do, whatever their role says.
+    pub fn builds_sets(self, is_guest: bool) -> bool {
+        !is_guest && matches!(self, Self::Recruiter | Self::Admin)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Candidate => "candidate",

@@ -8,41 +8,8 @@ use super::types::*;
 use crate::error::AppError;
 use crate::questions::types::{QuestionFilter, QuestionList};
 
-/// The recruiter calling, with the pool and the time.
 #[cfg(feature = "ssr")]
-struct Recruiter {
-    id: uuid::Uuid,
-    admin: bool,
-    pool: sqlx::SqlitePool,
-    now: i64,
-}
-
-#[cfg(feature = "ssr")]
-impl Recruiter {
-    fn viewer(&self) -> super::db::Viewer {
-        super::db::Viewer {
-            id: self.id,
-            admin: self.admin,
-        }
-    }
-}
-
-/// Nobody logged in: 401. A guest or a candidate: 403, with a message that
-/// says what the page is for.
-#[cfg(feature = "ssr")]
-async fn recruiter() -> Result<Recruiter, AppError> {
-    use crate::accounts::types::Role;
-    let c = crate::accounts::authz::caller().await?;
-    if c.user.is_guest || !matches!(c.user.role, Role::Recruiter | Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Recruiter {
-        id: c.user.id,
-        admin: c.user.role == Role::Admin,
-        pool: c.pool,
-        now: c.now,
-    })
-}
+use crate::accounts::authz::recruiter;
 
 #[cfg(feature = "ssr")]
 fn set_id(raw: &str) -> Result<uuid::Uuid, AppError> {

@@ -67,7 +67,7 @@ pub(crate) async fn recruiter(
         .await?
         .ok_or(AppError::Unauthorized)?
         .into_info();
-    if user.is_guest || !matches!(user.role, Role::Recruiter | Role::Admin) {
+    if !user.role.builds_sets(user.is_guest) {
         return Err(AppError::Forbidden);
     }
     let id = Uuid::parse_str(&user.id).map_err(|_| AppError::Unauthorized)?;

@@ -6,30 +6,8 @@ use leptos::prelude::*;
 use super::types::*;
 use crate::error::AppError;
 
-/// The recruiter (or admin) calling, as a set viewer, with pool and time.
 #[cfg(feature = "ssr")]
-struct Recruiter {
-    viewer: crate::sets::db::Viewer,
-    pool: sqlx::SqlitePool,
-    now: i64,
-}
-
-#[cfg(feature = "ssr")]
-async fn recruiter() -> Result<Recruiter, AppError> {
-    use crate::accounts::types::Role;
-    let c = crate::accounts::authz::caller().await?;
-    if c.user.is_guest || !matches!(c.user.role, Role::Recruiter | Role::Admin) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Recruiter {
-        viewer: crate::sets::db::Viewer {
-            id: c.user.id,
-            admin: c.user.role == Role::Admin,
-        },
-        pool: c.pool,
-        now: c.now,
-    })
-}
+use crate::accounts::authz::recruiter;
 
 #[cfg(feature = "ssr")]
 fn id(raw: &str, what: &str) -> Result<uuid::Uuid, AppError> {
@@ -57,7 +35,7 @@ pub async fn create_link(
                     format!("Keep the label under {LABEL_MAX} characters."),
                 ));
             }
-            let tz = crate::dashboard::db::user_zone(&r.pool, r.viewer.id).await?;
+            let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
             let expires_at = match expires_on.trim() {
                 "" => None,
                 date => {
@@ -80,8 +58,7 @@ pub async fn create_link(
             }
             let max = (max_candidates > 0).then_some(max_candidates);
             let set = id(&set_id, "That set")?;
-            super::db::create_link(&r.pool, set, r.viewer.id, label, expires_at, max, r.now)
-                .await?;
+            super::db::create_link(&r.pool, set, r.id, label, expires_at, max, r.now).await?;
             Ok(())
         }
         .await,
@@ -93,8 +70,8 @@ pub async fn list_links(set_id: String) -> Result<Vec<LinkInfo>, AppError> {
     crate::error::respond(
         async move {
             let r = recruiter().await?;
-            let tz = crate::dashboard::db::user_zone(&r.pool, r.viewer.id).await?;
-            super::db::links(&r.pool, id(&set_id, "That set")?, r.viewer, &tz, r.now).await
+            let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+            super::db::links(&r.pool, id(&set_id, "That set")?, r.viewer(), &tz, r.now).await
         }
         .await,
     )
@@ -106,7 +83,7 @@ pub async fn set_link_state(link_id: String, state: LinkState) -> Result<(), App
     crate::error::respond(
         async move {
             let r = recruiter().await?;
-            super::db::set_link_state(&r.pool, id(&link_id, "That link")?, r.viewer.id, state).await
+            super::db::set_link_state(&r.pool, id(&link_id, "That link")?, r.id, state).await
         }
         .await,
     )
@@ -212,8 +189,8 @@ pub async fn list_results(set_id: String) -> Result<Vec<ResultRow>, AppError> {
     crate::error::respond(
         async move {
             let r = recruiter().await?;
-            let tz = crate::dashboard::db::user_zone(&r.pool, r.viewer.id).await?;
-            super::db::results(&r.pool, id(&set_id, "That set")?, r.viewer, &tz).await
+            let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+            super::db::results(&r.pool, id(&set_id, "That set")?, r.viewer(), &tz).await
         }
         .await,
     )
@@ -227,7 +204,7 @@ pub async fn question_means(
     crate::error::respond(
         async move {
             let r = recruiter().await?;
-            super::db::question_means(&r.pool, id(&set_id, "That set")?, r.viewer).await
+            super::db::question_means(&r.pool, id(&set_id, "That set")?, r.viewer()).await
         }
         .await,
     )
@@ -241,10 +218,10 @@ pub async fn get_candidate_report(
     crate::error::respond(
         async move {
             let r = recruiter().await?;
-            let tz = crate::dashboard::db::user_zone(&r.pool, r.viewer.id).await?;
+            let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
             let set = id(&set_id, "That set")?;
             let attempt = id(&attempt_id, "That candidate")?;
-            super::db::report(&r.pool, set, attempt, r.viewer, &tz).await
+            super::db::report(&r.pool, set, attempt, r.viewer(), &tz).await
         }
         .await,
     )
@@ -281,7 +258,7 @@ pub async fn save_review(
             super::db::save_review(
                 &r.pool,
                 attempt,
-                r.viewer.id,
+                r.id,
                 position,
                 &key_points_hit,
                 grade,
@@ -310,14 +287,8 @@ pub async fn save_recommendation(
             }
             let r = recruiter().await?;
             let attempt = id(&attempt_id, "That candidate")?;
-            super::db::save_recommendation(
-                &r.pool,
-                attempt,
-                r.viewer.id,
-                recommendation,
-                note.trim(),
-            )
-            .await
+            super::db::save_recommendation(&r.pool, attempt, r.id, recommendation, note.trim())
+                .await
         }
         .await,
     )
