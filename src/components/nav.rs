@@ -23,8 +23,7 @@ pub fn Nav(theme: Theme) -> impl IntoView {
     let current =
         move |href: &str| (path == href || path.starts_with(&format!("{href}/"))).then_some("page");
     let in_sets = current("/sets");
-    // One lookup of who is here, shared by the links and the account corner.
-    let me = OnceResource::new(whoami());
+
     view! {
         <header class="site-header">
             <nav class="container nav" aria-label="Main">
@@ -38,7 +37,10 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                         .collect_view()}
                     // Sets are the recruiters' workshop: only they see the link.
                     {move || Suspend::new(async move {
-                        me.await.ok().flatten()
+                        // Its own lookup: one OnceResource awaited by two
+                        // Suspends sometimes never woke the second one during
+                        // server rendering, stalling the page.
+                        whoami().await.ok().flatten()
                             .filter(|u| !u.is_guest && matches!(u.role, Role::Recruiter | Role::Admin))
                             .map(|_| view! { <li><a href="/sets" aria-current=in_sets data-testid="nav-sets">"Sets"</a></li> })
                     })}
@@ -46,7 +48,7 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                 <div class="nav-end">
                     {move || { let here = here.clone(); Suspend::new(async move {
                         let current = |href: &str| (here == href).then_some("page");
-                        match me.await.ok().flatten().filter(|u| !u.is_guest) {
+                        match whoami().await.ok().flatten().filter(|u| !u.is_guest) {
                             Some(user) => view! {
                                 <a href="/account" class="nav-login" data-testid="nav-user"
                                     aria-current=current("/account")>{user.username}</a>
