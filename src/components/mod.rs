@@ -1,6 +1,7 @@
 //! Reusable views shared by several pages.
 
 pub mod auth_forms;
+pub mod debounce;
 pub mod hydration;
 pub mod markdown;
 pub mod nav;

@@ -45,29 +45,18 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
     let problems = RwSignal::new(Vec::<crate::error::FieldError>::new());
     let status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let pending = StoredValue::new(None::<TimeoutHandle>);
     let archived = existing.as_ref().is_some_and(|q| q.archived);
 
-    let redraw = move || {
-        pending.update_value(|h| {
-            if let Some(h) = h.take() {
-                h.clear();
-            }
-        });
-        let handle = set_timeout_with_handle(
-            move || {
-                leptos::task::spawn_local(async move {
-                    if let Ok(html) = preview_markdown(answer.get_untracked()).await {
-                        preview.set(html);
-                    }
-                });
-            },
-            std::time::Duration::from_millis(PREVIEW_DEBOUNCE_MS),
-        );
-        if let Ok(h) = handle {
-            pending.set_value(Some(h));
-        }
-    };
+    let redraw = super::debounce::debounced(
+        std::time::Duration::from_millis(PREVIEW_DEBOUNCE_MS),
+        move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(html) = preview_markdown(answer.get_untracked()).await {
+                    preview.set(html);
+                }
+            });
+        },
+    );
 
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

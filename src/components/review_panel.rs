@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::debounce::debounced;
 use crate::sessions::types::GRADES;
 use crate::sharing::api::{save_recommendation, save_review};
 use crate::sharing::types::*;
@@ -23,27 +24,6 @@ fn label(s: SaveState) -> &'static str {
         SaveState::Unsaved => "Unsaved changes",
         SaveState::InFlight => "Saving…",
         SaveState::Failed => "Not saved: see the message",
-    }
-}
-
-/// Debounced saving: `run` is called once typing pauses.
-fn debounced(
-    state: RwSignal<SaveState>,
-    run: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl Fn() + Copy {
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    move || {
-        state.set(SaveState::Unsaved);
-        pending.update_value(|h| {
-            if let Some(h) = h.take() {
-                h.clear();
-            }
-        });
-        if let Ok(h) =
-            set_timeout_with_handle(run, std::time::Duration::from_millis(SAVE_DEBOUNCE_MS))
-        {
-            pending.set_value(Some(h));
-        }
     }
 }
 
@@ -87,7 +67,11 @@ pub fn ReviewAnswerPanel(
             }
         });
     };
-    let soon = debounced(state, save);
+    let later = debounced(std::time::Duration::from_millis(SAVE_DEBOUNCE_MS), save);
+    let soon = move || {
+        state.set(SaveState::Unsaved);
+        later();
+    };
     let n = position + 1;
     view! {
         <div class="review-panel" data-testid=format!("review-{n}")>
@@ -157,7 +141,11 @@ pub fn RecommendationForm(
             }
         });
     };
-    let soon = debounced(state, save);
+    let later = debounced(std::time::Duration::from_millis(SAVE_DEBOUNCE_MS), save);
+    let soon = move || {
+        state.set(SaveState::Unsaved);
+        later();
+    };
     view! {
         <div class="recommendation" data-testid="recommendation">
             <fieldset>

@@ -89,7 +89,6 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
     let rev = StoredValue::new(initial.edit_rev);
     let save_state = RwSignal::new(SaveState::Saved);
     let error = RwSignal::new(None::<String>);
-    let pending = StoredValue::new(None::<TimeoutHandle>);
     // One save at a time: edits made meanwhile are saved right after.
     let in_flight = StoredValue::new(false);
     let again = StoredValue::new(false);
@@ -176,22 +175,16 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
             );
         }
     });
+    let save_later = super::debounce::debounced(
+        std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
+        move || save.with_value(|f| f()),
+    );
     let changed = move || {
         if save_state.get_untracked() == SaveState::Elsewhere {
             return;
         }
         save_state.set(SaveState::Unsaved);
-        pending.update_value(|h| {
-            if let Some(h) = h.take() {
-                h.clear();
-            }
-        });
-        if let Ok(h) = set_timeout_with_handle(
-            move || save.with_value(|f| f()),
-            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
-        ) {
-            pending.set_value(Some(h));
-        }
+        save_later();
     };
 
     // Moves a question; `keep_focus` names the button that moved it, which
@@ -389,7 +382,6 @@ fn Picker(
 ) -> impl IntoView {
     let filter = RwSignal::new(QuestionFilter::default());
     let results = RwSignal::new(None::<Result<QuestionList, AppError>>);
-    let pending = StoredValue::new(None::<TimeoutHandle>);
     let search = move || {
         let f = filter.get_untracked();
         leptos::task::spawn_local(async move {
@@ -400,16 +392,7 @@ fn Picker(
             }
         });
     };
-    let soon = move || {
-        pending.update_value(|h| {
-            if let Some(h) = h.take() {
-                h.clear();
-            }
-        });
-        if let Ok(h) = set_timeout_with_handle(search, std::time::Duration::from_millis(250)) {
-            pending.set_value(Some(h));
-        }
-    };
+    let soon = super::debounce::debounced(std::time::Duration::from_millis(250), search);
     // The first list, once the page is live.
     Effect::new(move |_| search());
     let own_slug = |slug: &str| slug.starts_with("own-");
