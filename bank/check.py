@@ -25,7 +25,7 @@ def check(path, seen):
     per_level = {lvl: 0 for lvl in LEVELS}
     for i, q in enumerate(data["questions"]):
         where = f"{path}: question #{i + 1} ({q.get('slug', '?')})"
-        extra = set(q) - {"slug", "level", "prompt", "answer", "key_points"}
+        extra = set(q) - {"slug", "level", "prompt", "answer", "key_points", "mistakes", "follow_ups"}
         if extra:
             errs.append(f"{where}: unknown fields {sorted(extra)}")
         slug = q.get("slug", "")
@@ -43,8 +43,23 @@ def check(path, seen):
         if not (10 <= len(prompt) <= 400):
             errs.append(f"{where}: prompt must be 10..400 characters")
         words = len(q.get("answer", "").split())
-        if not (80 <= words <= 250):
-            errs.append(f"{where}: answer has {words} words, must be 80..250")
+        most = 300 if lvl == "advanced" else 250
+        if not (80 <= words <= most):
+            errs.append(f"{where}: answer has {words} words, must be 80..{most}")
+        mistakes = q.get("mistakes", [])
+        if len(mistakes) > 3 or any(not (10 <= len(m.strip()) <= 300) for m in mistakes):
+            errs.append(f"{where}: at most 3 common mistakes, each 10..300 characters")
+        follow_ups = q.get("follow_ups", [])
+        if len(follow_ups) > 3:
+            errs.append(f"{where}: at most 3 follow-ups")
+        for f in follow_ups:
+            if set(f) - {"prompt", "answer"}:
+                errs.append(f"{where}: a follow-up has only `prompt` and `answer`")
+            if not (10 <= len(f.get("prompt", "").strip()) <= 400):
+                errs.append(f"{where}: follow-up prompt must be 10..400 characters")
+            fw = len(f.get("answer", "").split())
+            if not (20 <= fw <= 150):
+                errs.append(f"{where}: follow-up answer has {fw} words, must be 20..150")
         if q.get("answer", "").count("```") % 2:
             errs.append(f"{where}: unbalanced ``` code fence")
         kps = q.get("key_points", [])

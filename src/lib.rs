@@ -6,6 +6,7 @@ pub mod app;
 pub mod components;
 pub mod dashboard;
 pub mod error;
+pub mod grading;
 pub mod history;
 pub mod pages;
 pub mod questions;

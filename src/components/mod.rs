@@ -8,6 +8,7 @@ pub mod nav;
 pub mod navigate;
 pub mod question_editor;
 pub mod regrade;
+pub mod review;
 pub mod review_panel;
 pub mod runner;
 pub mod session_setup;

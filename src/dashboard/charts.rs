@@ -453,6 +453,76 @@ pub fn calendar_chart(days: &[DayCount]) -> impl IntoView {
     figure("activity", "Activity", summary, svg, table)
 }
 
+/// Reviews due on each of the coming days (today includes the overdue).
+pub fn forecast_chart(days: &[crate::grading::types::ForecastDay]) -> impl IntoView {
+    let total: u32 = days.iter().map(|d| d.count).sum();
+    let max = days.iter().map(|d| d.count).max().unwrap_or(0);
+    let busiest = days.iter().max_by_key(|d| d.count).filter(|d| d.count > 0);
+    let summary = match (days.first(), busiest) {
+        (Some(today), Some(b)) => format!(
+            "{total} reviews due in the next {} days: {} today, the most on {} ({}).",
+            days.len(),
+            today.count,
+            b.date,
+            b.count
+        ),
+        _ => format!("Nothing due in the next {} days.", days.len()),
+    };
+    // A round top for the axis: 4, 8, 12... so the ticks are whole numbers.
+    let top = (max.max(1)).div_ceil(4) * 4;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let slot = plot_w / days.len().max(1) as f64;
+    let grid = [0, top / 2, top].map(|v| {
+        let y = TOP + plot_h - scale(f64::from(v), f64::from(top), plot_h);
+        view! {
+            <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=y y2=y/>
+            <text class="tick" x=LEFT - 6.0 y=y + 4.0 text-anchor="end">{v.to_string()}</text>
+        }
+    });
+    let bars = days
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let h = scale(f64::from(d.count), f64::from(top), plot_h);
+            let x = LEFT + slot * i as f64 + slot * 0.15;
+            view! {
+                <rect class=if i == 0 { "bar-today" } else { "bar-due" } x=format!("{x:.1}")
+                    y=format!("{:.1}", TOP + plot_h - h) width=format!("{:.1}", slot * 0.7)
+                    height=format!("{h:.1}")>
+                    <title>{format!("{}: {}", d.date, d.count)}</title>
+                </rect>
+                {(i % 7 == 0).then(|| view! {
+                    <text class="tick" x=format!("{:.1}", LEFT + slot * (i as f64 + 0.5))
+                        y=HEIGHT - BOTTOM + 16.0 text-anchor="middle">{d.label.clone()}</text>
+                })}
+            }
+        })
+        .collect_view();
+    let svg = view! {
+        <svg class="chart-svg" viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
+            aria-labelledby="forecast-title forecast-desc">
+            {grid}
+            <line class="axis" x1=LEFT x2=LEFT y1=TOP y2=HEIGHT - BOTTOM/>
+            <line class="axis" x1=LEFT x2=WIDTH - RIGHT y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM/>
+            {bars}
+            <text class="axis-label" x=(LEFT + WIDTH - RIGHT) / 2.0 y=HEIGHT - 6.0 text-anchor="middle">"Day (today first)"</text>
+            <text class="axis-label" transform=format!("translate(14 {}) rotate(-90)", TOP + plot_h / 2.0) text-anchor="middle">"Reviews due"</text>
+        </svg>
+    }
+    .into_any();
+    let table = view! {
+        <table class="summary-table">
+            <thead><tr><th scope="col">"Day"</th><th scope="col">"Reviews due"</th></tr></thead>
+            <tbody>{days.iter().map(|d| view! {
+                <tr><td>{d.date.clone()}</td><td>{d.count}</td></tr>
+            }).collect_view()}</tbody>
+        </table>
+    }
+    .into_any();
+    figure("forecast", "Reviews due, next 30 days", summary, svg, table)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

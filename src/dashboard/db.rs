@@ -450,6 +450,7 @@ pub async fn dashboard(
         },
         weakest,
         flagged: flagged(pool, user, start, end, &tz).await?,
+        review: crate::grading::db::stats(pool, user, start, end, now).await?,
         time_zone,
     })
 }

@@ -51,6 +51,8 @@ pub struct Dashboard {
     pub streak: Option<Streak>,
     pub weakest: Vec<QuestionGrade>,
     pub flagged: Vec<QuestionGrade>,
+    /// Spaced review: the forecast, true retention in the range, leeches.
+    pub review: crate::grading::types::ReviewStats,
 }
 
 /// One topic × level: the mean of the latest grade of each question.

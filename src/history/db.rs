@@ -274,28 +274,17 @@ pub async fn regrade(
     if old_grade == Some(i64::from(grade)) && old_note == note {
         return Ok(());
     }
-    sqlx::query(
-        "UPDATE session_answers SET self_grade = ?3, note = ?4, graded_at = coalesce(graded_at, ?5)
-         WHERE session_id = ?1 AND position = ?2",
-    )
-    .bind(id)
-    .bind(i64::from(position))
-    .bind(i64::from(grade))
-    .bind(note)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    record_revision(
-        &mut tx,
-        id,
+    let write = crate::grading::db::GradeWrite {
+        session: id,
         position,
+        grade,
+        note,
+        ticked: None,
+        flagged: None,
+        keep_revision: true,
         now,
-        (old_grade, &old_note),
-        (i64::from(grade), note),
-    )
-    .await?;
-    let old_grade = old_grade.and_then(|g| u8::try_from(g).ok());
-    crate::dashboard::rollup::grade_changed(&mut tx, id, position, old_grade, grade).await?;
+    };
+    crate::grading::db::write(&mut tx, &write).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -363,29 +352,4 @@ pub async fn past_answers(
     // The extra oldest row only served as the first shown one's "before".
     out.truncate(PAST_ANSWERS_LIMIT as usize);
     Ok(out)
-}
-
-/// Keeps the values an answer had before a re-grade or note edit.
-pub async fn record_revision(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    id: Uuid,
-    position: u32,
-    now: i64,
-    (old_grade, old_note): (Option<i64>, &str),
-    (new_grade, new_note): (i64, &str),
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO answer_revisions (session_id, position, changed_at, old_grade, new_grade, old_note, new_note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )
-    .bind(id)
-    .bind(i64::from(position))
-    .bind(now)
-    .bind(old_grade)
-    .bind(new_grade)
-    .bind(old_note)
-    .bind(new_note)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

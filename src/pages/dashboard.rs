@@ -99,6 +99,7 @@ fn dashboard(d: Dashboard) -> impl IntoView {
             {charts::calendar_chart(&d.calendar)}
             {question_list("weakest", "Weakest questions", "Nothing below Excellent in this range: well done.", d.weakest)}
             {question_list("flagged", "Flagged questions", "Questions you flag while practising are listed here.", d.flagged)}
+            {review_panel(d.review)}
         </div>
     }
     .into_any()
@@ -179,6 +180,40 @@ fn question_list(
                                     q.level.label(), q.topic, grade_label(q.grade), q.date, q.attempts,
                                     if q.attempts == 1 { "" } else { "s" })}</span>
                             </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Spaced review: reviews due over the next 30 days, true retention
+/// against the desired one, and the leeches with what to do about them.
+fn review_panel(r: crate::grading::types::ReviewStats) -> impl IntoView {
+    let retention = match r.retention_pct {
+        Some(pct) => format!(
+            "{pct} % of {} reviews of learnt questions passed in this range (Partial or better); you aim for {} %.",
+            r.retention_reviews, r.desired_pct
+        ),
+        None => format!("No reviews of learnt questions in this range yet; you aim for {} %.", r.desired_pct),
+    };
+    view! {
+        <section class="panel wide" data-testid="review-stats">
+            <h2>"Spaced review"</h2>
+            <p data-testid="true-retention">{retention}" "<a href="/review">"Review now →"</a></p>
+            {charts::forecast_chart(&r.forecast)}
+            <h3>"Leeches"</h3>
+            {if r.leeches.is_empty() {
+                view! { <p class="muted" data-testid="leeches-empty">"None: no question has been forgotten 8 times."</p> }.into_any()
+            } else {
+                view! {
+                    <p>"Forgotten again and again, these no longer come up for review. Drilling them the same way will not help: "
+                       "rewrite your notes in your own words, study the reference answer and its key points, then reset the question from its page."</p>
+                    <ul class="question-grades" data-testid="leeches">
+                        {r.leeches.into_iter().map(|l| view! {
+                            <li><a href=format!("/questions/{}", l.slug)>{l.prompt}</a>
+                                <span class="muted">{format!(" forgotten {} times", l.lapses)}</span></li>
                         }).collect_view()}
                     </ul>
                 }.into_any()

@@ -3,13 +3,40 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::components::review::StartReviewButton;
 use crate::components::session_setup::QuickStart;
+use crate::grading::{
+    api::review_on_home,
+    types::{plural, HomeReview},
+};
 use crate::history::{api::list_history, types::*};
 use crate::questions::{
     api::{bank_size, RandomQuestion},
     types::DrawnQuestion,
 };
 use crate::sessions::api::find_active_session;
+
+/// "N reviews due today" with the way to start them, and the plan's status.
+/// Nothing for someone with nothing due and no plan.
+fn reviews_today(h: HomeReview) -> Option<impl IntoView> {
+    let n = h.due_today + h.new_today;
+    (n > 0 || h.plan.is_some()).then(|| {
+        view! {
+            <section class="panel" data-testid="home-review">
+                <h2>"Spaced review"</h2>
+                <p data-testid="home-review-due">{format!(
+                    "{} due today, {}.",
+                    plural(h.due_today, "review", "reviews"),
+                    plural(h.new_today, "new question", "new questions"),
+                )}</p>
+                {(n > 0).then(|| view! {
+                    <p><StartReviewButton label="Start today's review".to_owned()/>" "<a href="/review">"See the queue"</a></p>
+                })}
+            </section>
+            {h.plan.map(crate::pages::review::plan_status)}
+        }
+    })
+}
 
 /// Sessions shown on the start page.
 const RECENT: usize = 3;
@@ -83,6 +110,9 @@ pub fn HomePage() -> impl IntoView {
                 })
             })}
         </section>
+        {move || Suspend::new(async move {
+            review_on_home().await.ok().flatten().and_then(reviews_today)
+        })}
         {move || Suspend::new(async move {
             let recent = list_history(HistoryFilter::default()).await.unwrap_or_default();
             recent_sessions(recent)

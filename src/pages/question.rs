@@ -7,7 +7,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::{error::ErrorPanel, questions::filter_from_url};
 use crate::components::markdown::SanitizedHtml;
+use crate::components::review::CardControls;
 use crate::components::session_setup::PractiseThis;
+use crate::grading::api::get_card_status;
 use crate::history::{api::past_answers, types::*};
 use crate::questions::{api::get_question, types::*};
 use crate::sessions::types::{format_duration, grade_label};
@@ -25,8 +27,15 @@ pub fn QuestionPage() -> impl IntoView {
             Suspend::new(async move {
                 match get_question(slug.clone(), filter.clone()).await {
                     Ok(q) => {
+                        let card = get_card_status(slug.clone()).await.ok().flatten();
                         let past = past_answers(slug).await.unwrap_or_default();
-                        view! { <QuestionView q filter/> {past_answers_view(past)} }.into_any()
+                        let schedule = card.filter(|_| !q.archived).map(|status| view! {
+                            <section class="panel" data-testid="schedule">
+                                <h2>"Your review schedule"</h2>
+                                <CardControls slug=q.slug.clone() status/>
+                            </section>
+                        });
+                        view! { <QuestionView q filter/> {schedule} {past_answers_view(past)} }.into_any()
                     }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }

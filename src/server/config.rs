@@ -59,6 +59,9 @@ pub struct Config {
     pub registrations_per_hour: u32,
     pub guests_per_hour: u32,
     pub guest_retention_days: u32,
+    /// Tests only: `POST /__test/clock` moves the server's clock. `make run`
+    /// never sets `REHEARSE_TEST_CLOCK`.
+    pub test_clock: bool,
 }
 
 /// Which header a trusted reverse proxy writes the client into. Only that
@@ -133,6 +136,7 @@ impl Config {
                 crate::accounts::types::DEFAULT_GUEST_RETENTION_DAYS,
             )?
             .max(1),
+            test_clock: parse_bool(&get, "REHEARSE_TEST_CLOCK", false)?,
         })
     }
 

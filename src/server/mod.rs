@@ -49,6 +49,10 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     let pool = db::connect(&config.database_url).await?;
     let report = crate::questions::sync_builtin_bank(&pool).await?;
     tracing::info!(?report, "question bank synced");
+    let cards = crate::grading::db::rebuild_missing(&pool, db::now_ms()).await?;
+    if cards > 0 {
+        tracing::info!(cards, "review cards built from earlier grades");
+    }
 
     let leptos_options = get_configuration(None)?.leptos_options;
     let addr = config.addr;

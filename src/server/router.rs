@@ -36,7 +36,12 @@ pub fn app(state: AppState) -> Router {
     };
     let config = Arc::clone(&state.config);
 
-    Router::new()
+    let mut router = Router::new();
+    if config.test_clock {
+        tracing::warn!("REHEARSE_TEST_CLOCK is set: POST /__test/clock moves the clock");
+        router = router.route("/__test/clock", axum::routing::post(move_clock));
+    }
+    router
         .route("/healthz", get(healthz))
         .route("/account/export", get(crate::accounts::export::download))
         .route("/sets/{id}/export/{format}", get(crate::sets::export::set))
@@ -122,6 +127,22 @@ fn provide_request_context(state: &AppState) {
             provide_context(nonce.clone());
         }
     }
+}
+
+/// `days=N`: the server's clock runs N days ahead from now on (tests only;
+/// mounted only when `REHEARSE_TEST_CLOCK` is set).
+async fn move_clock(axum::Form(form): axum::Form<ClockForm>) -> Response {
+    if !(0.0..=3650.0).contains(&form.days) {
+        return (StatusCode::BAD_REQUEST, "days is 0 to 3650").into_response();
+    }
+    super::db::set_clock_offset((form.days * 86_400_000.0) as i64);
+    tracing::warn!(days = form.days, "test clock moved");
+    (StatusCode::OK, "ok").into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct ClockForm {
+    days: f64,
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

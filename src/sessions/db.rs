@@ -184,7 +184,7 @@ pub async fn create(
             .bind(user_id)
             .fetch_all(&mut *tx)
             .await?;
-        return insert_session(tx, user_id, new, &levels, &topics, &ids, now).await;
+        return insert_session(tx, user_id, new, Kind::Chosen, &levels, &topics, &ids, now).await;
     }
     // Questions never answered sort first; then by the day last answered,
     // so recent ones come last; random within each group.
@@ -205,7 +205,7 @@ pub async fn create(
     .bind(i64::from(new.count))
     .fetch_all(&mut *tx)
     .await?;
-    insert_session(tx, user_id, new, &levels, &topics, &ids, now).await
+    insert_session(tx, user_id, new, Kind::Chosen, &levels, &topics, &ids, now).await
 }
 
 /// A practice session with exactly the questions graded 1 (Missed) or 2
@@ -235,14 +235,27 @@ pub async fn retry_weak(
         total_secs: None,
         only: None,
     };
-    Ok(insert_session(tx, user, &new, "[]", "[]", &ids, now).await?)
+    Ok(insert_session(tx, user, &new, Kind::Chosen, "[]", "[]", &ids, now).await?)
+}
+
+/// Why a session was started, beyond its mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Questions the person chose or drew.
+    Chosen,
+    /// Today's spaced-review queue.
+    Review,
 }
 
 /// Writes the session and its answer rows and starts the first question.
-async fn insert_session(
+/// Whether its grades move the review schedule is decided here, once:
+/// interviews and reviews always do, practice unless the person said not.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_session(
     mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
     user_id: Uuid,
     new: &NewSession,
+    kind: Kind,
     levels: &str,
     topics: &str,
     ids: &[i64],
@@ -255,10 +268,18 @@ async fn insert_session(
     let per_q = new.per_question_secs.map(i64::from);
     let total = new.total_secs.map(i64::from);
     let deadline = total.map(|t| now + t * 1000);
+    let schedules = match (kind, new.mode) {
+        (Kind::Review, _) | (_, Mode::Interview) => true,
+        (Kind::Chosen, Mode::Practice) => {
+            crate::grading::db::practice_schedules(&mut tx, user_id).await?
+        }
+    };
+    let purpose = (kind == Kind::Review).then_some("review");
     sqlx::query(
         "INSERT INTO interview_sessions (id, user_id, mode, levels, topics, per_question_secs,
-             total_secs, started_at, deadline_at, status, question_count, current_position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0)",
+             total_secs, started_at, deadline_at, status, question_count, current_position,
+             schedules, purpose)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0, ?11, ?12)",
     )
     .bind(id)
     .bind(user_id)
@@ -270,6 +291,8 @@ async fn insert_session(
     .bind(now)
     .bind(deadline)
     .bind(ids.len() as i64)
+    .bind(schedules)
+    .bind(purpose)
     .execute(&mut *tx)
     .await?;
     let first_deadline = timer::question_deadline(now, per_q.map(|s| s * 1000), deadline);
@@ -328,8 +351,9 @@ pub async fn insert_set_session(
     let deadline = run.total_secs.map(|t| now + t * 1000);
     sqlx::query(
         "INSERT INTO interview_sessions (id, user_id, set_id, set_version, mode, per_question_secs,
-             total_secs, started_at, deadline_at, status, question_count, current_position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0)",
+             total_secs, started_at, deadline_at, status, question_count, current_position,
+             schedules)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0, 0)",
     )
     .bind(id)
     .bind(user_id)
@@ -790,44 +814,19 @@ pub async fn grade(
     let mut ticked = ticked.to_vec();
     ticked.sort_unstable();
     ticked.dedup();
-    let (old_grade, old_note): (Option<i64>, String) = sqlx::query_as(
-        "SELECT self_grade, note FROM session_answers WHERE session_id = ?1 AND position = ?2",
-    )
-    .bind(id)
-    .bind(i64::from(position))
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE session_answers SET self_grade = ?3, key_points_hit = ?4, flagged = ?5, note = ?6, graded_at = coalesce(graded_at, ?7)
-         WHERE session_id = ?1 AND position = ?2",
-    )
-    .bind(id)
-    .bind(i64::from(position))
-    .bind(i64::from(grade))
-    .bind(serde_json::to_string(&ticked).unwrap_or_else(|_| "[]".into()))
-    .bind(flagged)
-    .bind(note)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    // Once the session is over, changing a grade is a re-grade: keep the
-    // earlier values as history does.
-    if !s.is_active()
-        && old_grade.is_some()
-        && (old_grade != Some(i64::from(grade)) || old_note != note)
-    {
-        crate::history::db::record_revision(
-            &mut tx,
-            id,
-            position,
-            now,
-            (old_grade, &old_note),
-            (i64::from(grade), note),
-        )
-        .await?;
-    }
-    let old_grade = old_grade.and_then(|g| u8::try_from(g).ok());
-    crate::dashboard::rollup::grade_changed(&mut tx, id, position, old_grade, grade).await?;
+    // Once the session is over, changing a grade is a re-grade: the
+    // earlier values are kept as history keeps them.
+    let write = crate::grading::db::GradeWrite {
+        session: id,
+        position,
+        grade,
+        note,
+        ticked: Some(&ticked),
+        flagged: Some(flagged),
+        keep_revision: !s.is_active(),
+        now,
+    };
+    crate::grading::db::write(&mut tx, &write).await?;
     let state = build_state(&mut tx, &s, now).await?;
     tx.commit().await?;
     Ok(state)

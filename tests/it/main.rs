@@ -9,6 +9,7 @@ mod dashboard;
 mod database;
 mod hardening;
 mod history;
+mod review;
 mod router;
 mod sessions;
 mod sets;
