@@ -15,6 +15,12 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   outputDir: "test-results",
+  // review.spec.ts moves the server's clock: it runs once everything else
+  // has finished, so no other spec sees time jump.
+  projects: [
+    { name: "main", testIgnore: /review\.spec\.ts/ },
+    { name: "clock", testMatch: /review\.spec\.ts/, dependencies: ["main"] },
+  ],
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -44,6 +50,8 @@ export default defineConfig({
       // per-address limits themselves are proven by the Rust tests.
       REHEARSE_REGISTRATIONS_PER_HOUR: "100000",
       REHEARSE_GUESTS_PER_HOUR: "100000",
+      // POST /__test/clock, for review.spec.ts only.
+      REHEARSE_TEST_CLOCK: "1",
     },
   },
 });

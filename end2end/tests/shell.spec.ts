@@ -57,8 +57,9 @@ test("unknown paths show the 404 page", async ({ page, watch }) => {
   await expect(page).toHaveURL(/\/$/);
 });
 
-test("pages not built yet say so honestly", async ({ page }) => {
+test("review explains itself to a visitor", async ({ page }) => {
   await page.goto("/review");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Review");
-  await expect(page.getByText("isn't available yet")).toBeVisible();
+  await expect(page.getByTestId("review-visitor")).toContainText("just before you would forget them");
+  await expect(page.getByRole("link", { name: "Start practising" })).toHaveAttribute("href", "/practice/new");
 });

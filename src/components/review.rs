@@ -88,12 +88,12 @@ pub fn PlanEditor(
             <div class="setup-numbers">
                 <label>"Interview date"
                     <input type="date" name="interview_on" required min=min_date
-                        prop:value=move || date.get()
+                        value=date.get_untracked() prop:value=move || date.get()
                         on:input=move |ev| date.set(event_target_value(&ev))/>
                 </label>
                 <label>"Minutes a day"
                     <input type="number" name="minutes_per_day" min="5" max="480" step="5"
-                        prop:value=move || minutes.get().to_string()
+                        value=minutes.get_untracked() prop:value=move || minutes.get().to_string()
                         on:input=move |ev| minutes.set(event_target_value(&ev).parse().unwrap_or(0))/>
                 </label>
             </div>
@@ -101,6 +101,7 @@ pub fn PlanEditor(
                 <legend>"Levels " <span class="muted">"(none ticked = all)"</span></legend>
                 {Level::ALL.into_iter().map(|l| view! {
                     <label class="check"><input type="checkbox" name="level" value=l.as_str()
+                        checked=levels.with_untracked(|v| v.contains(&l))
                         prop:checked=move || levels.with(|v| v.contains(&l))
                         on:change=move |ev| toggle(levels, l, event_target_checked(&ev))/>
                         <span>{l.label()}</span></label>
@@ -112,8 +113,10 @@ pub fn PlanEditor(
                 {topics.into_iter().map(|t| {
                     let slug = t.slug.clone();
                     let on = t.slug.clone();
+                    let initially = chosen.with_untracked(|v| v.contains(&on));
                     view! {
                         <label class="check"><input type="checkbox" name="topic" value=t.slug.clone()
+                            checked=initially
                             prop:checked=move || chosen.with(|v| v.contains(&on))
                             on:change=move |ev| toggle(chosen, slug.clone(), event_target_checked(&ev))/>
                             <span>{t.name}</span></label>

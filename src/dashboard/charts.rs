@@ -460,7 +460,8 @@ pub fn forecast_chart(days: &[crate::grading::types::ForecastDay]) -> impl IntoV
     let busiest = days.iter().max_by_key(|d| d.count).filter(|d| d.count > 0);
     let summary = match (days.first(), busiest) {
         (Some(today), Some(b)) => format!(
-            "{total} reviews due in the next {} days: {} today, the most on {} ({}).",
+            "{} due in the next {} days: {} today, the most on {} ({}).",
+            crate::grading::types::plural(total, "review", "reviews"),
             days.len(),
             today.count,
             b.date,

@@ -1083,8 +1083,10 @@ pub async fn card_status(
     Ok(CardStatus {
         state: card.state,
         due: scheduled.then(|| due_label(card.due_at, &today, &tz)),
+        // Right after a review the model says 100 %: not worth saying.
         recall_pct: card
             .last_review_at
+            .filter(|last| now - last >= DAY_MS / 2)
             .and_then(|last| schedule::retrievability(&card, (now - last) as f64 / DAY_MS as f64))
             .map(|r| (r * 100.0).round() as u32),
         reps: u32::try_from(card.reps).unwrap_or(0),

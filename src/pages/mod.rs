@@ -2,7 +2,6 @@
 //! are islands from `components` or from the page module itself.
 
 pub mod account;
-pub mod coming_soon;
 pub mod dashboard;
 pub mod error;
 pub mod history;

@@ -49,9 +49,7 @@ fn review(page: ReviewPage) -> impl IntoView {
     view! {
         {queue.plan.clone().map(plan_status)}
         {queue_panel(queue)}
-        <section class="panel">
-            {charts::forecast_chart(&forecast)}
-        </section>
+        <section class="panel">{charts::forecast_chart(&forecast)}</section>
         <section class="panel" data-testid="plan-editor">
             <h2>{if plan.is_some() { "Your interview plan" } else { "Preparing for a real interview?" }}</h2>
             <p class="muted">"Give the date and the minutes a day you can practise. Rehearse then plans each day: "
@@ -78,7 +76,7 @@ pub fn plan_status(p: PlanStatus) -> impl IntoView {
                 <progress id="plan-coverage" max=p.target.max(1) value=p.covered>{format!("{pct} %")}</progress>
             </p>
             <p data-testid="plan-today">{p.today()}
-                <span class="muted">{format!(" ({} minutes a day, about {} a question)", p.minutes_per_day, p.minutes_per_question)}</span></p>
+                <span class="muted">{format!(" ({} minutes a day, about {} minutes a question)", p.minutes_per_day, p.minutes_per_question)}</span></p>
         </section>
     }
 }
