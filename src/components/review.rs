@@ -151,7 +151,8 @@ fn status_line(s: &CardStatus) -> String {
         parts.push("Buried until tomorrow.".to_owned());
     }
     match &s.due {
-        Some(due) => parts.push(format!("Next review: {due}.")),
+        Some(due) if !s.suspended && !s.leech => parts.push(format!("Next review: {due}.")),
+        Some(_) => {}
         None => parts.push(
             "Not scheduled yet: grade an answer to it and it will come back when due.".to_owned(),
         ),
@@ -160,11 +161,15 @@ fn status_line(s: &CardStatus) -> String {
         parts.push(format!("Chance you recall it now: about {r} %."));
     }
     if s.reps > 0 {
+        let forgotten = match s.lapses {
+            0 => String::new(),
+            1 => ", forgotten once".to_owned(),
+            n => format!(", forgotten {n} times"),
+        };
         parts.push(format!(
-            "Graded {} time{}, forgotten {}.",
+            "Graded {} time{}{forgotten}.",
             s.reps,
             if s.reps == 1 { "" } else { "s" },
-            s.lapses
         ));
     }
     parts.join(" ")
