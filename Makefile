@@ -89,6 +89,7 @@ test: tools chromium e2e-deps lint unit e2e
 lint:
 	cargo fmt --check
 	python3 bank/check.py
+	python3 ../shared/tools/originality.py bank
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features --features hydrate \
 	  --target wasm32-unknown-unknown -- -D warnings

@@ -160,6 +160,31 @@ async fn main() -> Result<(), BoxError> {
         .await,
     );
 
+    // Spaced review: the heavy user also has 20,000 review cards (on as
+    // many questions of their own), a third of them due or overdue.
+    let cards = review_cards(p, heavy, now).await?;
+    println!("heavy user, spaced review ({cards} cards):");
+    report(
+        "review queue (/review)",
+        &time_it(RUNS, || async move {
+            rehearse::grading::db::queue(p, heavy, now)
+                .await
+                .map(|q| q.reviews.len())
+                .unwrap_or(0)
+        })
+        .await,
+    );
+    report(
+        "review forecast, 30 days",
+        &time_it(RUNS, || async move {
+            rehearse::grading::db::forecast(p, heavy, now, 30)
+                .await
+                .map(|f| f.len())
+                .unwrap_or(0)
+        })
+        .await,
+    );
+
     let config = Config::from_lookup(|_| None)?;
     let state = AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
@@ -178,6 +203,32 @@ async fn main() -> Result<(), BoxError> {
     let past_from = today.checked_sub(jiff::Span::new().days(200))?.to_string();
     let past_to = today.checked_sub(jiff::Span::new().days(111))?.to_string();
     let past_uri = format!("/dashboard?preset=custom&from={past_from}&to={past_to}");
+    report(
+        "GET /review (full render)",
+        &time_it(RUNS, || {
+            let app = app.clone();
+            let cookie = cookie.clone();
+            async move {
+                let req = Request::get("/review")
+                    .header("host", "localhost")
+                    .header("cookie", cookie)
+                    .body(Body::empty());
+                let Ok(req) = req else { return 0 };
+                match app.oneshot(req).await {
+                    Ok(res) => {
+                        assert_eq!(res.status(), 200, "review renders");
+                        res.into_body()
+                            .collect()
+                            .await
+                            .map(|b| b.to_bytes().len())
+                            .unwrap_or(0)
+                    }
+                    Err(_) => 0,
+                }
+            }
+        })
+        .await,
+    );
     for (label, query, uri) in [
         (
             "dashboard data, last 90 days",
@@ -330,4 +381,49 @@ async fn generate(pool: &sqlx::SqlitePool, now: i64) -> Result<Uuid, BoxError> {
     .await?;
     tx.commit().await?;
     Ok(heavy)
+}
+
+/// 20,000 questions of the heavy user's own and a review card on each:
+/// due dates from 60 days ago to 120 days ahead, stabilities 1–100 days,
+/// one in 500 a leech. Returns the number of cards.
+async fn review_cards(pool: &sqlx::SqlitePool, user: Uuid, now: i64) -> Result<i64, BoxError> {
+    const CARDS: i64 = 20_000;
+    let mut tx = server_db::begin_write(pool).await?;
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
+         INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
+             key_points, source, author_id, created_at, updated_at)
+         SELECT 'bench-own-' || i, (SELECT id FROM topics ORDER BY id LIMIT 1 OFFSET i % 10),
+                CASE i % 3 WHEN 0 THEN 'beginner' WHEN 1 THEN 'intermediate' ELSE 'advanced' END,
+                'Benchmark question ' || i || ': explain the trade-off.', 'An answer.', '<p>An answer.</p>',
+                '[\"one\",\"two\",\"three\"]', 'author', ?2, ?3, ?3
+         FROM n",
+    )
+    .bind(CARDS)
+    .bind(user)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO review_cards (user_id, question_id, state, due_at, stability, difficulty, reps,
+                                   lapses, last_grade, last_review_at, leech)
+         SELECT ?1, q.id, 'review', ?2 + ((q.id * 7919) % 180 - 60) * ?3 + (q.id * 104729) % ?3,
+                1 + (q.id * 31) % 100, 1 + (q.id % 9), 3, q.id % 3, 3,
+                ?2 + ((q.id * 7919) % 180 - 60) * ?3 - (1 + (q.id * 31) % 100) * ?3,
+                q.id % 500 = 0
+         FROM questions q WHERE q.author_id = ?1",
+    )
+    .bind(user)
+    .bind(now)
+    .bind(DAY_MS)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    sqlx::query("PRAGMA optimize").execute(pool).await?;
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM review_cards WHERE user_id = ?1")
+            .bind(user)
+            .fetch_one(pool)
+            .await?,
+    )
 }

@@ -93,3 +93,24 @@ test("practise this question starts a one-question session", async ({ page }) =>
   await expect(page.getByTestId("progress")).toHaveText("Question 1 of 1");
   await expect(page.getByTestId("prompt")).toHaveText(prompt);
 });
+
+test("after the reveal: common mistakes and what the interviewer asks next", async ({ page, context, baseURL }) => {
+  await page.goto("/questions/conc-what-is-a-race-condition");
+  await expect(page.getByTestId("mistakes")).toBeHidden();
+  await page.getByText("Reveal answer").click();
+  const mistakes = page.getByTestId("mistakes");
+  await expect(mistakes.getByRole("heading", { name: "Common mistakes" })).toBeVisible();
+  expect(await mistakes.locator("li").count()).toBeGreaterThan(0);
+  const follow = page.getByTestId("follow-ups");
+  await expect(follow.getByRole("heading", { name: "The interviewer asks next…" })).toBeVisible();
+  const first = follow.locator("li").first();
+  await first.getByText("Reveal a model answer").click();
+  await expect(first.locator(".markdown")).toBeVisible();
+  for (const theme of ["light", "dark"] as const) {
+    await context.addCookies([{ name: "rehearse_theme", value: theme, url: baseURL! }]);
+    await page.reload();
+    await page.getByText("Reveal answer").click();
+    await page.getByTestId("follow-ups").locator("li").first().getByText("Reveal a model answer").click();
+    await page.screenshot({ path: `screenshots/follow-ups-${theme}.png`, fullPage: true });
+  }
+});

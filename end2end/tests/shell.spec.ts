@@ -9,7 +9,7 @@ test("home page renders on the server, then hydrates", async ({ page, request })
   await page.goto("/");
   await hydrated(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Practise backend interviews/);
-  await expect(page.getByTestId("bank-size")).toHaveText(/\d{3} questions across 10 topics/);
+  await expect(page.getByTestId("bank-size")).toHaveText(/\d{3} questions across 14 topics/);
 });
 
 test("drawing a question round-trips through a server function and SQLite", async ({ page }) => {

@@ -2,6 +2,7 @@
 
 pub mod auth_forms;
 pub mod debounce;
+pub mod follow_ups;
 pub mod hydration;
 pub mod markdown;
 pub mod nav;

@@ -577,6 +577,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </fieldset>
+                                    {reveal.as_ref().map(|r| super::follow_ups::after_reveal(r.mistakes.clone(), r.follow_ups.clone()))}
                                     })}
                                     <fieldset class="grade-picker">
                                         <legend>"Your grade "

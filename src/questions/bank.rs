@@ -34,13 +34,31 @@ pub const BANK_FILES: &[(&str, &str)] = &[
     ),
     ("testing.toml", include_str!("../../bank/testing.toml")),
     (
+        "concurrency.toml",
+        include_str!("../../bank/concurrency.toml"),
+    ),
+    (
+        "distributed.toml",
+        include_str!("../../bank/distributed.toml"),
+    ),
+    ("messaging.toml", include_str!("../../bank/messaging.toml")),
+    (
+        "system-design.toml",
+        include_str!("../../bank/system-design.toml"),
+    ),
+    (
         "behavioral.toml",
         include_str!("../../bank/behavioral.toml"),
     ),
 ];
 
 pub const ANSWER_WORDS: std::ops::RangeInclusive<usize> = 80..=250;
+/// Advanced answers may run longer.
+pub const ADVANCED_ANSWER_WORDS: std::ops::RangeInclusive<usize> = 80..=300;
 pub const KEY_POINTS: std::ops::RangeInclusive<usize> = 3..=6;
+pub const MAX_MISTAKES: usize = 3;
+pub const MAX_FOLLOW_UPS: usize = 3;
+pub const FOLLOW_UP_WORDS: std::ops::RangeInclusive<usize> = 20..=150;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +79,24 @@ struct QuestionEntry {
     prompt: String,
     answer: String,
     key_points: Vec<String>,
+    #[serde(default)]
+    mistakes: Vec<String>,
+    #[serde(default)]
+    follow_ups: Vec<FollowUpEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FollowUpEntry {
+    prompt: String,
+    answer: String,
+}
+
+/// A question an interviewer asks next, with a short model answer.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BankFollowUp {
+    pub prompt: String,
+    pub answer: String,
 }
 
 /// A validated topic, ready to sync.
@@ -80,6 +116,8 @@ pub struct BankQuestion {
     pub prompt: String,
     pub answer: String,
     pub key_points: Vec<String>,
+    pub mistakes: Vec<String>,
+    pub follow_ups: Vec<BankFollowUp>,
 }
 
 /// A problem in a bank file, naming the file, the entry and what is wrong.
@@ -141,8 +179,43 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                 ));
             }
             let words = q.answer.split_whitespace().count();
-            if !ANSWER_WORDS.contains(&words) {
-                problems.push(format!("answer has {words} words, expected 80 to 250"));
+            let allowed = if level == Some(Level::Advanced) {
+                ADVANCED_ANSWER_WORDS
+            } else {
+                ANSWER_WORDS
+            };
+            if !allowed.contains(&words) {
+                problems.push(format!(
+                    "answer has {words} words, expected {} to {}",
+                    allowed.start(),
+                    allowed.end()
+                ));
+            }
+            if q.mistakes.len() > MAX_MISTAKES
+                || q.mistakes
+                    .iter()
+                    .any(|m| !(10..=300).contains(&m.trim().chars().count()))
+            {
+                problems.push(format!(
+                    "at most {MAX_MISTAKES} common mistakes, each 10 to 300 characters"
+                ));
+            }
+            if q.follow_ups.len() > MAX_FOLLOW_UPS {
+                problems.push(format!("at most {MAX_FOLLOW_UPS} follow-ups"));
+            }
+            for f in &q.follow_ups {
+                if !(10..=400).contains(&f.prompt.trim().chars().count()) {
+                    problems.push("a follow-up prompt must be 10 to 400 characters".to_owned());
+                }
+                let words = f.answer.split_whitespace().count();
+                if !FOLLOW_UP_WORDS.contains(&words) {
+                    problems.push(format!(
+                        "a follow-up answer has {words} words, expected 20 to 150"
+                    ));
+                }
+                if f.answer.matches("```").count() % 2 != 0 {
+                    problems.push("a follow-up answer has an unclosed ``` code block".to_owned());
+                }
             }
             if q.answer.matches("```").count() % 2 != 0 {
                 problems.push("answer has an unclosed ``` code block".to_owned());
@@ -167,6 +240,15 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                         prompt: q.prompt.trim().to_owned(),
                         answer: q.answer.trim().to_owned(),
                         key_points: q.key_points.iter().map(|k| k.trim().to_owned()).collect(),
+                        mistakes: q.mistakes.iter().map(|m| m.trim().to_owned()).collect(),
+                        follow_ups: q
+                            .follow_ups
+                            .into_iter()
+                            .map(|f| BankFollowUp {
+                                prompt: f.prompt.trim().to_owned(),
+                                answer: f.answer.trim().to_owned(),
+                            })
+                            .collect(),
                     });
                 }
             } else {
@@ -213,7 +295,29 @@ struct StoredQuestion {
     prompt: String,
     reference_answer: String,
     key_points: String,
+    mistakes: String,
+    follow_ups: String,
     archived: bool,
+}
+
+/// A follow-up as stored: its answer also rendered, as reference answers are.
+#[derive(serde::Serialize)]
+struct StoredFollowUp<'a> {
+    prompt: &'a str,
+    answer: &'a str,
+    answer_html: String,
+}
+
+fn follow_ups_json(follow_ups: &[BankFollowUp]) -> String {
+    let stored: Vec<StoredFollowUp<'_>> = follow_ups
+        .iter()
+        .map(|f| StoredFollowUp {
+            prompt: &f.prompt,
+            answer: &f.answer,
+            answer_html: markdown::render(&f.answer),
+        })
+        .collect();
+    serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())
 }
 
 /// What a sync did, for the start-up log and for tests.
@@ -263,8 +367,11 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
         for q in &topic.questions {
             slugs.push(q.slug.clone());
             let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
+            let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
+            let follow_ups = follow_ups_json(&q.follow_ups);
             let existing: Option<StoredQuestion> = sqlx::query_as(
-                "SELECT id, source, topic_id, level, prompt, reference_answer, key_points, archived
+                "SELECT id, source, topic_id, level, prompt, reference_answer, key_points,
+                        mistakes, follow_ups, archived
                      FROM questions WHERE slug = ?1",
             )
             .bind(&q.slug)
@@ -274,8 +381,8 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                 None => {
                     sqlx::query(
                         "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
-                             answer_html, key_points, source, created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'builtin', ?8, ?8)",
+                             answer_html, key_points, source, created_at, updated_at, mistakes, follow_ups)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'builtin', ?8, ?8, ?9, ?10)",
                     )
                     .bind(&q.slug)
                     .bind(topic_id)
@@ -285,6 +392,8 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                     .bind(markdown::render(&q.answer))
                     .bind(&key_points)
                     .bind(now)
+                    .bind(&mistakes)
+                    .bind(&follow_ups)
                     .execute(&mut *tx)
                     .await?;
                     report.added += 1;
@@ -298,6 +407,8 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                         && stored.prompt == q.prompt
                         && stored.reference_answer == q.answer
                         && stored.key_points == key_points
+                        && stored.mistakes == mistakes
+                        && stored.follow_ups == follow_ups
                         && !stored.archived;
                     if same {
                         report.unchanged += 1;
@@ -306,7 +417,7 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                     sqlx::query(
                         "UPDATE questions SET topic_id = ?2, level = ?3, prompt = ?4,
                              reference_answer = ?5, answer_html = ?6, key_points = ?7,
-                             archived = 0, updated_at = ?8
+                             archived = 0, updated_at = ?8, mistakes = ?9, follow_ups = ?10
                          WHERE id = ?1",
                     )
                     .bind(stored.id)
@@ -317,6 +428,8 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                     .bind(markdown::render(&q.answer))
                     .bind(&key_points)
                     .bind(now)
+                    .bind(&mistakes)
+                    .bind(&follow_ups)
                     .execute(&mut *tx)
                     .await?;
                     report.updated += 1;
@@ -357,8 +470,21 @@ mod tests {
             ),
         };
         let total: usize = topics.iter().map(|t| t.questions.len()).sum();
-        assert!(total >= 150, "only {total} questions");
-        assert_eq!(topics.len(), 10);
+        assert!(total >= 220, "only {total} questions");
+        assert_eq!(topics.len(), 14);
+        // Every question of the new topics comes with its follow-ups and
+        // common mistakes.
+        for topic in topics.iter().filter(|t| {
+            ["concurrency", "distributed", "messaging", "system-design"].contains(&t.slug.as_str())
+        }) {
+            for q in &topic.questions {
+                assert!(
+                    !q.follow_ups.is_empty() && !q.mistakes.is_empty(),
+                    "{}",
+                    q.slug
+                );
+            }
+        }
         for topic in &topics {
             for level in Level::ALL {
                 assert!(
@@ -416,6 +542,37 @@ key_points = ["a"]
             "{text:?}"
         );
         assert!(text.iter().any(|e| e.contains("1 key points")), "{text:?}");
+        let follow = r#"
+slug = "x"
+name = "X"
+position = 1
+[[questions]]
+slug = "x-two"
+level = "beginner"
+prompt = "What is a good question?"
+answer = "tiny"
+key_points = ["a"]
+mistakes = ["short"]
+[[questions.follow_ups]]
+prompt = "And then?"
+answer = "Too short to teach anything."
+"#;
+        let errors = parse_bank(&[("x.toml", follow)]).err().unwrap_or_default();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|e| e.contains("common mistakes, each 10 to 300")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|e| e.contains("follow-up prompt must be")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.contains("follow-up answer has 5 words")),
+            "{text:?}"
+        );
         let broken = parse_bank(&[("y.toml", "slug = ")])
             .err()
             .unwrap_or_default();

@@ -270,6 +270,8 @@ struct DetailRow {
     prompt: String,
     answer_html: String,
     key_points: String,
+    mistakes: String,
+    follow_ups: String,
     archived: bool,
 }
 
@@ -281,7 +283,7 @@ pub async fn detail(
 ) -> Result<Option<QuestionDetail>, sqlx::Error> {
     let row: Option<DetailRow> = sqlx::query_as(
         "SELECT q.id, q.slug, t.slug AS topic_slug, t.name AS topic_name, t.behavioral,
-                q.level, q.prompt, q.answer_html, q.key_points, q.archived
+                q.level, q.prompt, q.answer_html, q.key_points, q.mistakes, q.follow_ups, q.archived
          FROM questions q JOIN topics t ON t.id = q.topic_id
          WHERE q.slug = ?1 AND q.source = 'builtin'",
     )
@@ -304,6 +306,8 @@ pub async fn detail(
         prompt: row.prompt,
         answer_html: row.answer_html,
         key_points: serde_json::from_str(&row.key_points).unwrap_or_default(),
+        mistakes: serde_json::from_str(&row.mistakes).unwrap_or_default(),
+        follow_ups: serde_json::from_str(&row.follow_ups).unwrap_or_default(),
         archived: row.archived,
         prev,
         next,

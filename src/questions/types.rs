@@ -230,11 +230,23 @@ pub struct QuestionDetail {
     /// Sanitized HTML rendered from the Markdown reference answer.
     pub answer_html: String,
     pub key_points: Vec<String>,
+    /// What candidates commonly get wrong.
+    pub mistakes: Vec<String>,
+    /// What an interviewer asks next.
+    pub follow_ups: Vec<FollowUp>,
     pub archived: bool,
     /// Neighbours in the list the reader came from.
     pub prev: Option<String>,
     pub next: Option<String>,
     pub position: Option<(i64, i64)>,
+}
+
+/// A question an interviewer asks after this one, with a short model
+/// answer (sanitized HTML).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    pub prompt: String,
+    pub answer_html: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

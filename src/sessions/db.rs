@@ -157,6 +157,8 @@ struct AnswerRow {
     answer_html: String,
     key_points: String,
     behavioral: bool,
+    mistakes: String,
+    follow_ups: String,
 }
 
 /// Creates a session with its questions drawn at random (questions the user
@@ -434,7 +436,7 @@ async fn load_answer(
         "SELECT a.position, a.draft, a.draft_rev, a.answer, a.deadline_at, a.submitted_at,
                 a.timed_out, a.self_grade, a.key_points_hit, a.flagged, a.note, a.overtime_ms,
                 q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
-                t.behavioral
+                t.behavioral, q.mistakes, q.follow_ups
          FROM session_answers a
          JOIN questions q ON q.id = a.question_id
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
@@ -529,6 +531,8 @@ async fn build_state(
         answer_html: a.answer_html.clone(),
         key_points: serde_json::from_str(&a.key_points).unwrap_or_default(),
         behavioral: a.behavioral,
+        mistakes: serde_json::from_str(&a.mistakes).unwrap_or_default(),
+        follow_ups: serde_json::from_str(&a.follow_ups).unwrap_or_default(),
     });
     Ok(RunnerState {
         session_id: s.id.to_string(),

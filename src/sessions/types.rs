@@ -73,6 +73,9 @@ pub struct Reveal {
     pub answer_html: String,
     pub key_points: Vec<String>,
     pub behavioral: bool,
+    /// What candidates commonly get wrong, and what an interviewer asks next.
+    pub mistakes: Vec<String>,
+    pub follow_ups: Vec<crate::questions::types::FollowUp>,
 }
 
 /// Everything the runner needs to draw the current moment of a session.

@@ -197,3 +197,48 @@ async fn neighbours_follow_the_filter(pool: SqlitePool) {
     assert_eq!(detail.next.as_deref(), Some(list.items[2].slug.as_str()));
     assert_eq!(detail.position, Some((2, list.total)));
 }
+
+#[sqlx::test]
+async fn follow_ups_and_common_mistakes_are_stored_and_shown_after_the_reveal(pool: SqlitePool) {
+    let app = crate::common::app_with_bank(pool.clone()).await;
+    let topics = builtin();
+    let q = topics
+        .iter()
+        .flat_map(|t| &t.questions)
+        .find(|q| !q.follow_ups.is_empty() && !q.mistakes.is_empty())
+        .expect("a question with follow-ups");
+    let page = crate::common::get(&app, &format!("/questions/{}", q.slug)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Common mistakes"), "{}", q.slug);
+    assert!(page.body.contains("The interviewer asks next"));
+    let escaped = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    assert!(
+        page.body.contains(&escaped(&q.mistakes[0])),
+        "{}",
+        q.mistakes[0]
+    );
+    assert!(page.body.contains(&escaped(&q.follow_ups[0].prompt)));
+    // Editing a follow-up updates the row; syncing again changes nothing more.
+    let mut edited = topics.clone();
+    for t in &mut edited {
+        for e in &mut t.questions {
+            if e.slug == q.slug {
+                e.follow_ups[0].prompt = "A rewritten follow-up question?".into();
+            }
+        }
+    }
+    let report = sync(&pool, &edited).await.expect("sync");
+    assert_eq!(report.updated, 1);
+    let stored: String = sqlx::query_scalar("SELECT follow_ups FROM questions WHERE slug = ?1")
+        .bind(&q.slug)
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert!(stored.contains("A rewritten follow-up question?"));
+    assert_eq!(sync(&pool, &edited).await.expect("again").updated, 0);
+}
