@@ -5,7 +5,7 @@ The authoritative validation is the Rust test `bank_is_valid`; this mirrors
 its rules so a person editing a file gets feedback in a second.
 Usage: python3 bank/check.py [files...]   (default: every bank/*.toml)
 """
-import glob, re, sys, tomllib
+import collections, glob, math, re, sys, tomllib
 
 LEVELS = ("beginner", "intermediate", "advanced")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -73,6 +73,78 @@ def check(path, seen):
             errs.append(f"{path}: no {lvl} question")
     return errs
 
+# Two questions whose prompt and answer together are this similar (cosine
+# of TF-IDF word vectors, the mean of prompt and answer) are near-duplicates.
+# Calibrated on the bank before the clean-up: the four known duplicate pairs
+# scored 0.44-0.68, the closest distinct pair 0.38.
+SIMILARITY_LIMIT = 0.42
+STOP = set("""a an the and or of to in on for with is are be by it its as at this that what how
+why when which you your do does can would should from into than then there their they we our
+not no""".split())
+
+def _words(text):
+    return [w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOP and len(w) > 1]
+
+def _tfidf(docs):
+    df = collections.Counter()
+    for d in docs:
+        df.update(set(d))
+    out = []
+    for d in docs:
+        v = {w: c * math.log(len(docs) / df[w]) for w, c in collections.Counter(d).items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out.append({w: x / norm for w, x in v.items()})
+    return out
+
+def _cos(a, b):
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+def near_duplicates(questions):
+    """(score, slug, slug) for every pair at or above SIMILARITY_LIMIT."""
+    prompts = _tfidf([_words(q.get("prompt", "")) for q in questions])
+    answers = _tfidf([_words(q.get("answer", "")) for q in questions])
+    found = []
+    for i in range(len(questions)):
+        for j in range(i + 1, len(questions)):
+            s = 0.5 * _cos(prompts[i], prompts[j]) + 0.5 * _cos(answers[i], answers[j])
+            if s >= SIMILARITY_LIMIT:
+                found.append((s, questions[i].get("slug"), questions[j].get("slug")))
+    return found
+
+# A key point is one claim a candidate can tick. Two clauses joined by a
+# semicolon, or a list of three or more things that is not a list of
+# examples ("such as a, b and c"), is several claims.
+_LIST3 = re.compile(r"[^,;]+,[^,;]+,(?:[^,;]+,)*\s*(?:and|or)\s", re.I)
+_EXAMPLES = re.compile(r"\b(such as|like|e\.g\.|including|for example|from)\b", re.I)
+
+def bundled(key_point):
+    if ";" in key_point:
+        return True
+    m = _LIST3.search(key_point)
+    return bool(m) and not _EXAMPLES.search(key_point[: m.end()])
+
+def follow_up_originality(questions, max_run=12):
+    """The shared originality tool reads a question's string fields only;
+    follow-ups are tables, so their text is checked here with its code."""
+    import importlib.util, pathlib
+    tool = pathlib.Path(__file__).resolve().parent.parent.parent / "shared" / "tools" / "originality.py"
+    if not tool.exists():
+        return []
+    spec = importlib.util.spec_from_file_location("originality", tool)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    prints = mod.load_prints()
+    errs = []
+    for q in questions:
+        for f in q.get("follow_ups", []):
+            for field in ("prompt", "answer"):
+                for length, excerpt in mod.runs(f.get(field, ""), prints):
+                    if length >= max_run:
+                        errs.append(f"{q.get('slug')}: follow-up {field} shares {length} words with an outside page: {excerpt}")
+    return errs
+
 def main():
     files = sys.argv[1:] or sorted(glob.glob("bank/*.toml"))
     seen, errs, total = {}, [], 0
@@ -83,6 +155,20 @@ def main():
                 total += len(tomllib.load(f).get("questions", []))
         except Exception:  # noqa: BLE001
             pass
+    everything = []
+    for p in files:
+        try:
+            with open(p, "rb") as f:
+                everything += tomllib.load(f).get("questions", [])
+        except Exception:  # noqa: BLE001
+            pass
+    for s, a, b in near_duplicates(everything):
+        errs.append(f"near-duplicate questions ({s:.2f}): {a} / {b}: merge them or make them clearly different")
+    errs += follow_up_originality(everything)
+    for q in everything:
+        for kp in q.get("key_points", []):
+            if bundled(kp):
+                errs.append(f"{q.get('slug')}: key point joins several claims, split it: {kp!r}")
     for e in errs:
         print(e)
     print(f"{len(files)} files, {total} questions, {len(errs)} problems")

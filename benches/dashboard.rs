@@ -393,7 +393,7 @@ async fn review_cards(pool: &sqlx::SqlitePool, user: Uuid, now: i64) -> Result<i
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
          INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
              key_points, source, author_id, created_at, updated_at)
-         SELECT 'bench-own-' || i, (SELECT id FROM topics ORDER BY id LIMIT 1 OFFSET i % 10),
+         SELECT 'bench-own-' || i, (SELECT min(id) FROM topics) + i % 10,
                 CASE i % 3 WHEN 0 THEN 'beginner' WHEN 1 THEN 'intermediate' ELSE 'advanced' END,
                 'Benchmark question ' || i || ': explain the trade-off.', 'An answer.', '<p>An answer.</p>',
                 '[\"one\",\"two\",\"three\"]', 'author', ?2, ?3, ?3

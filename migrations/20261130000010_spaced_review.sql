@@ -20,9 +20,13 @@ CREATE TABLE review_cards (
     reset_at       INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (user_id, question_id)
 ) STRICT;
--- The queue and the forecast read only cards that can come up.
-CREATE INDEX review_cards_due ON review_cards (user_id, due_at)
+-- The queue and the forecast read only cards that can come up, and find
+-- everything they need in the index (the queue sorts thousands of due
+-- cards after an absence).
+CREATE INDEX review_cards_due
+    ON review_cards (user_id, due_at, buried_until, last_review_at, stability, question_id)
     WHERE state <> 'new' AND leech = 0 AND suspended = 0;
+CREATE INDEX review_cards_leeches ON review_cards (user_id) WHERE leech = 1;
 
 -- Every grade a person gives their own answer, with the card before and
 -- after: the input a per-user FSRS optimization needs, and what the card

@@ -22,7 +22,7 @@ pub fn after_reveal(mistakes: Vec<String>, follow_ups: Vec<FollowUp>) -> impl In
                     {follow_ups.into_iter().map(|f| view! {
                         <li>
                             <p class="follow-up-prompt">{f.prompt}</p>
-                            <details class="reveal">
+                            <details class="model-answer">
                                 <summary>"Reveal a model answer"</summary>
                                 <SanitizedHtml html=f.answer_html/>
                             </details>

@@ -779,13 +779,17 @@ async fn planned(conn: &mut SqliteConnection, user: Uuid, now: i64) -> Result<Pl
     }
     // Overdue first, then the least likely to be recalled: for one set of
     // FSRS parameters that is the largest time since review / stability.
+    // The cards are ranked from the covering index alone; only the few
+    // shown (plus a margin for archived questions) are joined.
     let reviews: Vec<DueRow> = sqlx::query_as(
         "SELECT c.question_id, q.slug, q.prompt, t.name AS topic, q.level, c.due_at
-         FROM review_cards c
+         FROM (SELECT question_id, due_at, last_review_at, stability FROM review_cards
+               WHERE user_id = ?1 AND state <> 'new' AND leech = 0 AND suspended = 0
+                 AND due_at < ?2 AND (buried_until IS NULL OR buried_until <= ?3)
+               ORDER BY due_at < ?4 DESC, (?3 - last_review_at) / stability DESC, question_id
+               LIMIT ?5 + 32) c
          JOIN questions q ON q.id = c.question_id JOIN topics t ON t.id = q.topic_id
-         WHERE c.user_id = ?1 AND c.state <> 'new' AND c.leech = 0 AND c.suspended = 0
-           AND c.due_at < ?2 AND (c.buried_until IS NULL OR c.buried_until <= ?3)
-           AND q.archived = 0
+         WHERE q.archived = 0
          ORDER BY c.due_at < ?4 DESC, (?3 - c.last_review_at) / c.stability DESC, c.question_id
          LIMIT ?5",
     )

@@ -294,6 +294,7 @@ struct StoredQuestion {
     level: String,
     prompt: String,
     reference_answer: String,
+    answer_html: String,
     key_points: String,
     mistakes: String,
     follow_ups: String,
@@ -370,7 +371,7 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
             let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
             let follow_ups = follow_ups_json(&q.follow_ups);
             let existing: Option<StoredQuestion> = sqlx::query_as(
-                "SELECT id, source, topic_id, level, prompt, reference_answer, key_points,
+                "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
                         mistakes, follow_ups, archived
                      FROM questions WHERE slug = ?1",
             )
@@ -406,6 +407,8 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                         && stored.level == q.level.as_str()
                         && stored.prompt == q.prompt
                         && stored.reference_answer == q.answer
+                        // A renderer change (highlighting) refreshes stored HTML.
+                        && stored.answer_html == markdown::render(&q.answer)
                         && stored.key_points == key_points
                         && stored.mistakes == mistakes
                         && stored.follow_ups == follow_ups
@@ -470,13 +473,15 @@ mod tests {
             ),
         };
         let total: usize = topics.iter().map(|t| t.questions.len()).sum();
-        assert!(total >= 220, "only {total} questions");
+        assert!(total >= 300, "only {total} questions");
         assert_eq!(topics.len(), 14);
-        // Every question of the new topics comes with its follow-ups and
-        // common mistakes.
-        for topic in topics.iter().filter(|t| {
-            ["concurrency", "distributed", "messaging", "system-design"].contains(&t.slug.as_str())
-        }) {
+        for topic in &topics {
+            // Every topic × level has at least 6 (behavioral may be smaller).
+            for level in Level::ALL {
+                let n = topic.questions.iter().filter(|q| q.level == level).count();
+                assert!(topic.behavioral || n >= 6, "{} {level:?}: {n}", topic.slug);
+            }
+            // Every question comes with follow-ups and common mistakes.
             for q in &topic.questions {
                 assert!(
                     !q.follow_ups.is_empty() && !q.mistakes.is_empty(),

@@ -1,0 +1,104 @@
+//! Syntax highlighting for code in reference answers, done once on the
+//! server when the Markdown is rendered. Tokens get one of a handful of
+//! classes (comment, string, number, keyword, function, type) that the
+//! stylesheet colours for each theme; no script runs in the browser.
+
+use std::sync::OnceLock;
+
+use syntect::easy::ScopeRangeIterator;
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
+use syntect::util::LinesWithEndings;
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Scope prefixes and the class each maps to, most specific first.
+fn classes() -> &'static [(Scope, &'static str)] {
+    static CLASSES: OnceLock<Vec<(Scope, &'static str)>> = OnceLock::new();
+    CLASSES.get_or_init(|| {
+        [
+            ("comment", "hl-com"),
+            ("string", "hl-str"),
+            ("constant.numeric", "hl-num"),
+            ("constant.language", "hl-num"),
+            ("entity.name.function", "hl-fn"),
+            ("support.function", "hl-fn"),
+            ("variable.function", "hl-fn"),
+            ("entity.name.type", "hl-ty"),
+            ("support.type", "hl-ty"),
+            ("storage.type", "hl-kw"),
+            ("storage.modifier", "hl-kw"),
+            ("keyword.operator.word", "hl-kw"),
+            ("keyword.control", "hl-kw"),
+            ("keyword.other", "hl-kw"),
+            ("keyword.declaration", "hl-kw"),
+        ]
+        .into_iter()
+        .filter_map(|(s, c)| Scope::new(s).ok().map(|s| (s, c)))
+        .collect()
+    })
+}
+
+/// The class of the innermost scope we colour.
+fn class_of(stack: &ScopeStack) -> Option<&'static str> {
+    stack.as_slice().iter().rev().find_map(|scope| {
+        classes()
+            .iter()
+            .find(|(prefix, _)| prefix.is_prefix_of(*scope))
+            .map(|(_, class)| *class)
+    })
+}
+
+/// `code` as escaped HTML with token spans, or `None` when the language is
+/// unknown (or the highlighter fails: the caller shows it plain).
+pub fn highlight(lang: &str, code: &str) -> Option<String> {
+    if lang.is_empty() {
+        return None;
+    }
+    let set = syntaxes();
+    let syntax = set.find_syntax_by_token(lang)?;
+    let mut state = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut out = String::with_capacity(code.len() * 2);
+    // Neighbouring tokens of one class share a span.
+    let mut run: (Option<&'static str>, String) = (None, String::new());
+    for line in LinesWithEndings::from(code) {
+        let ops = state.parse_line(line, set).ok()?;
+        for (range, op) in ScopeRangeIterator::new(&ops, line) {
+            stack.apply(op).ok()?;
+            let text = line.get(range)?;
+            if text.is_empty() {
+                continue;
+            }
+            // Whitespace joins whatever run it is in.
+            let class = if text.trim().is_empty() {
+                run.0
+            } else {
+                class_of(&stack)
+            };
+            if class != run.0 {
+                flush(&mut out, &run);
+                run = (class, String::new());
+            }
+            run.1.push_str(text);
+        }
+    }
+    flush(&mut out, &run);
+    Some(out)
+}
+
+fn flush(out: &mut String, (class, text): &(Option<&'static str>, String)) {
+    let escaped = super::markdown::escape(text);
+    match class {
+        Some(class) => {
+            out.push_str("<span class=\"");
+            out.push_str(class);
+            out.push_str("\">");
+            out.push_str(&escaped);
+            out.push_str("</span>");
+        }
+        None => out.push_str(&escaped),
+    }
+}
