@@ -114,3 +114,30 @@ test("after the reveal: common mistakes and what the interviewer asks next", asy
     await page.screenshot({ path: `screenshots/follow-ups-${theme}.png`, fullPage: true });
   }
 });
+
+test("in a session the interviewer's follow-up can be answered next and graded", async ({ page }) => {
+  await page.goto("/questions/conc-what-is-a-race-condition");
+  await hydrated(page);
+  await page.getByRole("button", { name: /Practise this question/ }).click();
+  await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await page.getByLabel("Your answer", { exact: true }).fill("Two requests interleave check and act.");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await expect(page.getByTestId("mistakes")).toBeVisible();
+  const follow = page.getByTestId("follow-ups");
+  const prompt = (await follow.locator(".follow-up-prompt").first().textContent()) ?? "";
+  await page.screenshot({ path: "screenshots/runner-follow-ups.png", fullPage: true });
+  await follow.getByTestId("ask-follow-up").first().click();
+  await expect(follow.getByTestId("follow-up-added")).toBeVisible();
+  await page.getByRole("radio", { name: /Good/ }).check();
+  await page.getByRole("button", { name: "Next question" }).click();
+  await expect(page.getByTestId("follow-up-label")).toHaveText("The interviewer follows up:");
+  await expect(page.getByTestId("prompt")).toHaveText(prompt);
+  await page.getByLabel("Your answer", { exact: true }).fill("Yes: every await lets another request run.");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await page.getByRole("radio", { name: /Partial/ }).check();
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page).toHaveURL(/\/summary$/);
+});

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 use super::navigate::go_to;
 
 use crate::sessions::api::{
-    adjust_timer, end_session, grade_answer, next_question, save_draft, submit_answer, SaveDraft,
+    adjust_timer, ask_follow_up, end_session, grade_answer, next_question, save_draft,
+    submit_answer, SaveDraft,
 };
 use crate::sessions::timer::suggested_grade;
 use crate::sessions::types::*;
@@ -315,6 +316,22 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     };
 
     let timer_action = StoredValue::new(timer_action);
+
+    // "Answer it next": the follow-up becomes the next question.
+    let id_follow = id.clone();
+    let ask_follow_up_cb = Callback::new(move |index: usize| {
+        let id = id_follow.clone();
+        let position = state.get_untracked().position;
+        leptos::task::spawn_local(async move {
+            match ask_follow_up(id, position, u32::try_from(index).unwrap_or(0)).await {
+                Ok(s) => {
+                    error.set(None);
+                    adopt(s);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    });
     let timer_action = move |action: TimerAction| timer_action.with_value(|f| f(action));
 
     let id_end = id.clone();
@@ -465,6 +482,9 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                 && remaining.get().is_some_and(|l| l > 0 && l <= WARN_MS)).then(|| view! {
                 <p class="time-warning" role="status">"Less than 30 seconds left: your draft will be submitted automatically at zero."</p>
             })}
+            {move || state.get().follow_up.then(|| view! {
+                <p class="follow-up-label" data-testid="follow-up-label">"The interviewer follows up:"</p>
+            })}
             <h1 class="prompt" data-testid="prompt">{move || state.get().prompt}</h1>
 
             {move || (state.get().phase == Phase::Answering).then(|| view! {
@@ -561,6 +581,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                                     {(!hidden).then(|| view! {
                                     <h2>{if reveal.as_ref().is_some_and(|r| r.behavioral) { "What a strong answer shows" } else { "Reference answer" }}</h2>
                                     <div class="markdown" inner_html=reveal.as_ref().map(|r| r.answer_html.clone()).unwrap_or_default()></div>
+                                    {(total > 0).then(|| view! {
                                     <fieldset class="key-point-ticks">
                                         <legend>"Tick the key points your answer covered"</legend>
                                         {reveal.as_ref().map(|r| r.key_points.clone()).unwrap_or_default().into_iter().enumerate().map(|(i, point)| {
@@ -577,11 +598,16 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </fieldset>
-                                    {reveal.as_ref().map(|r| super::follow_ups::after_reveal(r.mistakes.clone(), r.follow_ups.clone()))}
+                                    })}
+                                    {reveal.as_ref().map(|r| super::follow_ups::after_reveal(
+                                        r.mistakes.clone(),
+                                        r.follow_ups.clone(),
+                                        (!s.shared).then_some(ask_follow_up_cb),
+                                    ))}
                                     })}
                                     <fieldset class="grade-picker">
                                         <legend>"Your grade "
-                                            {(!hidden).then(|| view! {
+                                            {(!hidden && total > 0).then(|| view! {
                                             <span class="muted" data-testid="suggested">{move || {
                                                 let g = suggested_grade(ticked.get().len(), total);
                                                 format!("(your ticks suggest {})", grade_label(g))

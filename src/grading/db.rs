@@ -681,7 +681,7 @@ async fn bank_rows(conn: &mut SqliteConnection, user: Uuid) -> Result<Vec<BankRo
          FROM questions q JOIN topics t ON t.id = q.topic_id
          LEFT JOIN review_cards c ON c.user_id = ?1 AND c.question_id = q.id
          LEFT JOIN question_progress p ON p.user_id = ?1 AND p.question_id = q.id
-         WHERE q.source = 'builtin' AND q.archived = 0
+         WHERE q.source = 'builtin' AND q.archived = 0 AND q.parent_id IS NULL
          ORDER BY t.position, t.slug, q.id",
     )
     .bind(user)

@@ -97,7 +97,7 @@ fn QuestionView(q: QuestionDetail, filter: QuestionFilter) -> impl IntoView {
                     <ul class="key-points">
                         {q.key_points.iter().map(|k| view! { <li>{k.clone()}</li> }).collect_view()}
                     </ul>
-                    {crate::components::follow_ups::after_reveal(q.mistakes.clone(), q.follow_ups.clone())}
+                    {crate::components::follow_ups::after_reveal(q.mistakes.clone(), q.follow_ups.clone(), None)}
                 </section>
             </details>
         </article>

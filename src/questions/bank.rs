@@ -440,6 +440,11 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
             }
         }
     }
+    for topic in topics {
+        for q in &topic.questions {
+            sync_follow_ups(&mut tx, q, now, &mut report, &mut slugs).await?;
+        }
+    }
     let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
     report.archived = sqlx::query(
         "UPDATE questions SET archived = 1, updated_at = ?2
@@ -453,6 +458,116 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
     .rows_affected();
     tx.commit().await?;
     Ok(report)
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredFollowUpRow {
+    id: i64,
+    parent_id: Option<i64>,
+    follow_up_index: Option<i64>,
+    topic_id: i64,
+    level: String,
+    prompt: String,
+    reference_answer: String,
+    answer_html: String,
+    archived: bool,
+}
+
+/// The slug of a question's `index`-th follow-up (0-based) as its own row.
+pub fn follow_up_slug(parent: &str, index: usize) -> String {
+    format!("{parent}-f{}", index + 1)
+}
+
+/// Keeps a question's follow-ups as question rows of their own (parent
+/// set, no key points), so a session can ask them. Same rules as the
+/// questions: added, updated, or archived when gone from the file.
+async fn sync_follow_ups(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    q: &BankQuestion,
+    now: i64,
+    report: &mut SyncReport,
+    slugs: &mut Vec<String>,
+) -> Result<(), sqlx::Error> {
+    if q.follow_ups.is_empty() {
+        return Ok(());
+    }
+    let parent: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, topic_id FROM questions WHERE slug = ?1 AND source = 'builtin'")
+            .bind(&q.slug)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((parent_id, topic_id)) = parent else {
+        return Ok(());
+    };
+    for (i, f) in q.follow_ups.iter().enumerate() {
+        let slug = follow_up_slug(&q.slug, i);
+        slugs.push(slug.clone());
+        let html = markdown::render(&f.answer);
+        let index = i64::try_from(i).unwrap_or(0);
+        let stored: Option<StoredFollowUpRow> = sqlx::query_as(
+            "SELECT id, parent_id, follow_up_index, topic_id, level, prompt, reference_answer,
+                    answer_html, archived
+             FROM questions WHERE slug = ?1 AND source = 'builtin'",
+        )
+        .bind(&slug)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match stored {
+            None => {
+                sqlx::query(
+                    "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
+                         answer_html, key_points, source, created_at, updated_at, parent_id,
+                         follow_up_index)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, '[]', 'builtin', ?7, ?7, ?8, ?9)",
+                )
+                .bind(&slug)
+                .bind(topic_id)
+                .bind(q.level.as_str())
+                .bind(&f.prompt)
+                .bind(&f.answer)
+                .bind(&html)
+                .bind(now)
+                .bind(parent_id)
+                .bind(index)
+                .execute(&mut **tx)
+                .await?;
+                report.added += 1;
+            }
+            Some(s)
+                if s.parent_id == Some(parent_id)
+                    && s.follow_up_index == Some(index)
+                    && s.topic_id == topic_id
+                    && s.level == q.level.as_str()
+                    && s.prompt == f.prompt
+                    && s.reference_answer == f.answer
+                    && s.answer_html == html
+                    && !s.archived =>
+            {
+                report.unchanged += 1;
+            }
+            Some(s) => {
+                sqlx::query(
+                    "UPDATE questions SET topic_id = ?2, level = ?3, prompt = ?4,
+                         reference_answer = ?5, answer_html = ?6, archived = 0, updated_at = ?7,
+                         parent_id = ?8, follow_up_index = ?9
+                     WHERE id = ?1",
+                )
+                .bind(s.id)
+                .bind(topic_id)
+                .bind(q.level.as_str())
+                .bind(&f.prompt)
+                .bind(&f.answer)
+                .bind(&html)
+                .bind(now)
+                .bind(parent_id)
+                .bind(index)
+                .execute(&mut **tx)
+                .await?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

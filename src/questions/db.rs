@@ -62,7 +62,7 @@ macro_rules! filtered {
     FROM questions q
     JOIN topics t ON t.id = q.topic_id
     WHERE q.archived = 0
-      AND ((?6 AND q.source = 'builtin') OR (q.source = 'author' AND q.author_id = ?7))
+      AND ((?6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = ?7))
       AND (?1 = '[]' OR q.level IN (SELECT value FROM json_each(?1)))
       AND (?2 = '[]' OR t.slug IN (SELECT value FROM json_each(?2)))
       AND (?3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?3)) "
@@ -110,7 +110,7 @@ pub async fn list_in(
                    JOIN questions q2 ON q2.id = f.rowid
                    JOIN topics t2 ON t2.id = q2.topic_id
                    WHERE f.questions_fts MATCH ?3 AND q2.archived = 0
-                     AND ((?6 AND q2.source = 'builtin') OR (q2.source = 'author' AND q2.author_id = ?7))
+                     AND ((?6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = ?7))
                      AND (?1 = '[]' OR q2.level IN (SELECT value FROM json_each(?1)))
                      AND (?2 = '[]' OR t2.slug IN (SELECT value FROM json_each(?2)))
                    ORDER BY f.rank, f.rowid
@@ -168,7 +168,7 @@ pub async fn list_in(
     let topics: Vec<(String, String)> = sqlx::query_as(
         "SELECT t.slug, t.name FROM topics t
          WHERE EXISTS (SELECT 1 FROM questions x
-                       WHERE x.topic_id = t.id AND x.archived = 0 AND x.source = 'builtin')
+                       WHERE x.topic_id = t.id AND x.archived = 0 AND x.source = 'builtin' AND x.parent_id IS NULL)
          ORDER BY t.position",
     )
     .fetch_all(pool)
@@ -285,7 +285,7 @@ pub async fn detail(
         "SELECT q.id, q.slug, t.slug AS topic_slug, t.name AS topic_name, t.behavioral,
                 q.level, q.prompt, q.answer_html, q.key_points, q.mistakes, q.follow_ups, q.archived
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.slug = ?1 AND q.source = 'builtin'",
+         WHERE q.slug = ?1 AND q.source = 'builtin' AND q.parent_id IS NULL",
     )
     .bind(slug)
     .fetch_optional(pool)
@@ -373,7 +373,7 @@ pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Er
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.slug, q.prompt, q.level, t.name
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.archived = 0 AND q.source = 'builtin'
+         WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL
            AND q.id >= (SELECT abs(random()) % (max(id) + 1) FROM questions)
          ORDER BY q.id LIMIT 1",
     )
@@ -386,7 +386,7 @@ pub async fn random(pool: &SqlitePool) -> Result<Option<DrawnQuestion>, sqlx::Er
             sqlx::query_as(
                 "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
              JOIN topics t ON t.id = q.topic_id
-             WHERE q.archived = 0 AND q.source = 'builtin' ORDER BY q.id LIMIT 1",
+             WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL ORDER BY q.id LIMIT 1",
             )
             .fetch_optional(pool)
             .await?
@@ -420,7 +420,7 @@ pub async fn topics(pool: &SqlitePool) -> Result<Vec<TopicInfo>, sqlx::Error> {
 /// Level and topic totals for the home page.
 pub async fn bank_size(pool: &SqlitePool) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
-        "SELECT (SELECT count(*) FROM questions WHERE archived = 0 AND source = 'builtin'),
+        "SELECT (SELECT count(*) FROM questions WHERE archived = 0 AND source = 'builtin' AND parent_id IS NULL),
                 (SELECT count(*) FROM topics)",
     )
     .fetch_one(pool)

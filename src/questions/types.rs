@@ -247,6 +247,9 @@ pub struct QuestionDetail {
 pub struct FollowUp {
     pub prompt: String,
     pub answer_html: String,
+    /// In a session: already added to it.
+    #[serde(default)]
+    pub asked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -185,6 +185,20 @@ pub async fn next_question(id: String, position: u32) -> Result<RunnerState, App
     )
 }
 
+/// "The interviewer asks next": puts a follow-up of the current question
+/// right after it.
+#[server(endpoint = "sessions/follow-up")]
+pub async fn ask_follow_up(id: String, position: u32, index: u32) -> Result<RunnerState, AppError> {
+    crate::error::respond(
+        async move {
+            let c = crate::accounts::authz::caller().await?;
+            super::db::ask_follow_up(&c.pool, session_id(&id)?, c.user.id, position, index, c.now)
+                .await
+        }
+        .await,
+    )
+}
+
 /// Pause, resume, +1 minute, timer off or on (practice mode only).
 #[server(endpoint = "sessions/timer")]
 pub async fn adjust_timer(id: String, action: TimerAction) -> Result<RunnerState, AppError> {

@@ -159,6 +159,9 @@ struct AnswerRow {
     behavioral: bool,
     mistakes: String,
     follow_ups: String,
+    question_id: i64,
+    /// This answer is a follow-up the person chose to be asked.
+    follow_up: bool,
 }
 
 /// Creates a session with its questions drawn at random (questions the user
@@ -180,7 +183,7 @@ pub async fn create(
             // author's private question.
             sqlx::query_scalar(
                 "SELECT id FROM questions WHERE slug = ?1 AND archived = 0
-                   AND (source = 'builtin' OR author_id = ?2)",
+                   AND ((source = 'builtin' AND parent_id IS NULL) OR author_id = ?2)",
             )
             .bind(slug)
             .bind(user_id)
@@ -195,7 +198,7 @@ pub async fn create(
          LEFT JOIN (SELECT question_id, max(coalesce(submitted_at, started_at)) AS last
                     FROM session_answers WHERE user_id = ?1 GROUP BY question_id) h
            ON h.question_id = q.id
-         WHERE q.archived = 0 AND q.source = 'builtin'
+         WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL
            AND (?2 = '[]' OR q.level IN (SELECT value FROM json_each(?2)))
            AND (?3 = '[]' OR t.slug IN (SELECT value FROM json_each(?3)))
          ORDER BY coalesce(h.last, 0) / 86400000, random()
@@ -436,7 +439,8 @@ async fn load_answer(
         "SELECT a.position, a.draft, a.draft_rev, a.answer, a.deadline_at, a.submitted_at,
                 a.timed_out, a.self_grade, a.key_points_hit, a.flagged, a.note, a.overtime_ms,
                 q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
-                t.behavioral, q.mistakes, q.follow_ups
+                t.behavioral, q.mistakes, q.follow_ups, a.question_id,
+                q.parent_id IS NOT NULL AS follow_up
          FROM session_answers a
          JOIN questions q ON q.id = a.question_id
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
@@ -534,6 +538,24 @@ async fn build_state(
         mistakes: serde_json::from_str(&a.mistakes).unwrap_or_default(),
         follow_ups: serde_json::from_str(&a.follow_ups).unwrap_or_default(),
     });
+    let reveal = match reveal {
+        Some(mut r) if !r.follow_ups.is_empty() => {
+            // Which follow-ups this session has already been asked.
+            let asked: Vec<i64> = sqlx::query_scalar(
+                "SELECT q.follow_up_index FROM session_answers a JOIN questions q ON q.id = a.question_id
+                 WHERE a.session_id = ?1 AND q.parent_id = ?2",
+            )
+            .bind(s.id)
+            .bind(a.question_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            for (i, f) in r.follow_ups.iter_mut().enumerate() {
+                f.asked = asked.contains(&i64::try_from(i).unwrap_or(-1));
+            }
+            Some(r)
+        }
+        other => other,
+    };
     Ok(RunnerState {
         session_id: s.id.to_string(),
         mode: s.mode(),
@@ -542,6 +564,7 @@ async fn build_state(
         phase,
         slug: a.slug,
         prompt: a.prompt,
+        follow_up: a.follow_up,
         level: Level::parse(&a.level).unwrap_or(Level::Beginner),
         topic_name: a.topic_name,
         answer_html: match (&phase, &a.answer) {
@@ -831,6 +854,89 @@ pub async fn grade(
         now,
     };
     crate::grading::db::write(&mut tx, &write).await?;
+    let state = build_state(&mut tx, &s, now).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+/// Puts the `index`-th follow-up of the question at `position` right after
+/// it, as the interviewer's next question. Only for the current question,
+/// once answered, in the person's own active session (a shared set asks
+/// exactly its questions). Asking for the same follow-up again changes
+/// nothing.
+pub async fn ask_follow_up(
+    pool: &SqlitePool,
+    id: Uuid,
+    user: Uuid,
+    position: u32,
+    index: u32,
+    now: i64,
+) -> Result<RunnerState, AppError> {
+    let mut tx = begin_write(pool).await?;
+    let mut s = owned(&mut tx, id, user).await?;
+    settle(&mut tx, &mut s, now).await?;
+    let position = i64::from(position);
+    if !s.is_active() || s.set_version.is_some() || position != s.current_position {
+        return Err(AppError::Conflict(
+            "A follow-up can be added only to the question you are on, in your own session.".into(),
+        ));
+    }
+    let child: Option<(i64, i64, String, i64)> = sqlx::query_as(
+        "SELECT c.id, c.topic_id, c.level, c.revision
+         FROM session_answers a JOIN questions c ON c.parent_id = a.question_id
+         WHERE a.session_id = ?1 AND a.position = ?2 AND a.submitted_at IS NOT NULL
+           AND c.follow_up_index = ?3 AND c.archived = 0",
+    )
+    .bind(id)
+    .bind(position)
+    .bind(i64::from(index))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((child, topic, level, revision)) = child else {
+        return Err(AppError::NotFound("That follow-up".into()));
+    };
+    let asked: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM session_answers WHERE session_id = ?1 AND question_id = ?2)",
+    )
+    .bind(id)
+    .bind(child)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !asked {
+        // Make room after the current question: move the later ones down
+        // (through negative positions, so no two rows share one midway).
+        for sql in [
+            "UPDATE session_answers SET position = -(position + 1) WHERE session_id = ?1 AND position > ?2",
+            "UPDATE session_answers SET position = -position WHERE session_id = ?1 AND position < 0",
+        ] {
+            sqlx::query(sql)
+                .bind(id)
+                .bind(position)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO session_answers (session_id, position, user_id, question_id, level,
+                 topic_id, question_revision)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )
+        .bind(id)
+        .bind(position + 1)
+        .bind(user)
+        .bind(child)
+        .bind(&level)
+        .bind(topic)
+        .bind(revision)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE interview_sessions SET question_count = question_count + 1 WHERE id = ?1",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        s.question_count += 1;
+    }
     let state = build_state(&mut tx, &s, now).await?;
     tx.commit().await?;
     Ok(state)

@@ -89,6 +89,8 @@ pub struct RunnerState {
     pub phase: Phase,
     pub slug: String,
     pub prompt: String,
+    /// The question is a follow-up the person asked to be asked.
+    pub follow_up: bool,
     pub level: Level,
     pub topic_name: String,
     /// The saved draft while answering, the submitted answer afterwards.

@@ -466,7 +466,7 @@ async fn question_ids<'a>(
     for (i, slug) in slugs.enumerate() {
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM questions
-             WHERE slug = ?1 AND (source = 'builtin' OR (source = 'author' AND author_id = ?2))",
+             WHERE slug = ?1 AND ((source = 'builtin' AND parent_id IS NULL) OR (source = 'author' AND author_id = ?2))",
         )
         .bind(slug)
         .bind(owner)
@@ -800,7 +800,7 @@ pub async fn import(
         let bank: Option<i64> = match (&q.source, &q.slug) {
             (Source::Bank, Some(slug)) => {
                 sqlx::query_scalar(
-                    "SELECT id FROM questions WHERE slug = ?1 AND source = 'builtin'",
+                    "SELECT id FROM questions WHERE slug = ?1 AND source = 'builtin' AND parent_id IS NULL",
                 )
                 .bind(slug)
                 .fetch_optional(&mut *tx)

@@ -525,3 +525,102 @@ async fn practising_one_question_by_slug(pool: SqlitePool) {
         .expect("create")
         .is_none());
 }
+
+#[sqlx::test]
+async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
+    use rehearse::sessions::db as s;
+    rehearse::questions::sync_builtin_bank(&pool)
+        .await
+        .expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    let (slug, bank_before): (String, i64) = sqlx::query_as(
+        "SELECT p.slug, (SELECT count(*) FROM questions WHERE source = 'builtin' AND parent_id IS NULL AND archived = 0)
+         FROM questions p WHERE EXISTS (SELECT 1 FROM questions c WHERE c.parent_id = p.id) ORDER BY p.id LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a question with follow-ups");
+    // Follow-ups never count as bank questions.
+    let (listed, _) = rehearse::questions::db::bank_size(&pool)
+        .await
+        .expect("size");
+    assert_eq!(listed, bank_before);
+    let new = NewSession {
+        mode: Mode::Practice,
+        levels: vec![],
+        topics: vec![],
+        count: 2,
+        per_question_secs: None,
+        total_secs: None,
+        only: Some(slug.clone()),
+    };
+    let id = s::create(&pool, u, &new, T0)
+        .await
+        .expect("create")
+        .expect("some");
+    // Not before the answer is submitted.
+    let early = s::ask_follow_up(&pool, id, u, 0, 0, T0 + 1).await;
+    assert!(
+        matches!(early, Err(rehearse::error::AppError::NotFound(_))),
+        "{early:?}"
+    );
+    s::submit(&pool, id, u, 0, "first answer", T0 + 1_000)
+        .await
+        .expect("submit");
+    let state = s::ask_follow_up(&pool, id, u, 0, 0, T0 + 2_000)
+        .await
+        .expect("ask");
+    assert_eq!(state.count, 2);
+    let follow = state.reveal.as_ref().expect("reveal").follow_ups[0].clone();
+    assert!(follow.asked);
+    // Asking again changes nothing.
+    let again = s::ask_follow_up(&pool, id, u, 0, 0, T0 + 2_500)
+        .await
+        .expect("again");
+    assert_eq!(again.count, 2);
+    // A follow-up that does not exist, or a position that is not current.
+    let missing = s::ask_follow_up(&pool, id, u, 0, 9, T0 + 2_600).await;
+    assert!(
+        matches!(missing, Err(rehearse::error::AppError::NotFound(_))),
+        "{missing:?}"
+    );
+    let stranger = rehearse::accounts::db::create_guest(&pool)
+        .await
+        .expect("guest");
+    assert!(s::ask_follow_up(&pool, id, stranger, 0, 0, T0 + 2_700)
+        .await
+        .is_err());
+    s::grade(&pool, id, u, 0, 3, &[], false, "", T0 + 3_000)
+        .await
+        .expect("grade");
+    let next = s::next(&pool, id, u, 0, T0 + 4_000).await.expect("next");
+    assert_eq!(next.position, 1);
+    assert!(next.follow_up);
+    assert_eq!(next.prompt, follow.prompt);
+    s::submit(&pool, id, u, 1, "follow-up answer", T0 + 5_000)
+        .await
+        .expect("submit");
+    let graded = s::grade(&pool, id, u, 1, 2, &[], false, "", T0 + 6_000)
+        .await
+        .expect("grade");
+    let reveal = graded.reveal.expect("reveal");
+    assert!(
+        reveal.key_points.is_empty(),
+        "a follow-up has no key points"
+    );
+    assert!(
+        !reveal.answer_html.is_empty(),
+        "its model answer is the reference"
+    );
+    let done = s::next(&pool, id, u, 1, T0 + 7_000).await.expect("finish");
+    assert_eq!(done.phase, rehearse::sessions::types::Phase::Finished);
+    // Graded like any question: it schedules a card of its own.
+    let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM review_log WHERE session_id = ?1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .expect("log");
+    assert_eq!(logged, 2);
+}
