@@ -37,7 +37,16 @@ impl AppState {
 /// The state inside a server function or a component rendering on the server.
 pub fn app_state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
+        // At start-up the router renders the app once, outside any request
+        // (with an empty request URL), to list its routes: components asking
+        // for data then is expected. Inside a request it would be a bug.
+        let discovering = leptos::prelude::use_context::<leptos_router::location::RequestUrl>()
+            .is_some_and(|url| url.as_ref().is_empty());
+        if discovering {
+            tracing::debug!("no AppState while listing routes");
+        } else {
+            tracing::error!("AppState missing from the Leptos context");
+        }
         AppError::Internal
     })
 }

@@ -151,3 +151,39 @@ async fn question_page_and_missing_question(pool: SqlitePool) {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("was not found"), "{}", missing.body);
 }
+
+/// A healthy start logs no error: an operator must be able to trust that an
+/// ERROR line means something. (Building the router renders the app once,
+/// outside any request, to list its routes.)
+#[sqlx::test]
+async fn building_the_app_logs_no_error(pool: SqlitePool) {
+    use std::sync::{Arc, Mutex};
+    #[derive(Clone, Default)]
+    struct Lines(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Lines {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .map_err(|_| std::io::ErrorKind::Other)?
+                .extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let lines = Lines::default();
+    let writer = lines.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    rehearse::questions::sync_builtin_bank(&pool)
+        .await
+        .expect("bank");
+    let state = crate::common::state(pool);
+    let _app = tracing::subscriber::with_default(subscriber, || rehearse::server::app(state));
+    let logged = String::from_utf8(lines.0.lock().expect("lock").clone()).expect("utf8");
+    assert!(!logged.contains("ERROR"), "{logged}");
+}
