@@ -134,7 +134,7 @@ fn mastery_table(cells: &[MasteryCell]) -> impl IntoView {
         <section class="panel wide" data-testid="mastery">
             <h2>"Mastery by topic and level"</h2>
             <p class="muted">"Mean of each question's latest grade (1 Missed – 4 Excellent), and how many questions it covers."</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Mastery table">
                 <table class="summary-table mastery">
                     <thead><tr><th scope="col">"Topic"</th>
                         {Level::ALL.map(|l| view! { <th scope="col">{l.label()}</th> })}</tr></thead>

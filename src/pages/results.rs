@@ -248,7 +248,7 @@ fn results_view(
             view! { <section class="panel empty-state" data-testid="results-empty"><p>"No candidate has started yet. Share a link from the set's page."</p></section> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="Candidates">
                     <table class="data-table results-table" data-testid="results-table">
                         <caption class="sr-only">"Candidates and their results"</caption>
                         <thead><tr>
@@ -327,7 +327,7 @@ fn compare_view(id: String, reports: Vec<CandidateReport>) -> impl IntoView {
     view! {
         <p class="breadcrumb"><a href=format!("/sets/{id}/results")>"← Results"</a></p>
         <h1>"Compare candidates"</h1>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Comparison">
             <table class="data-table compare-table" data-testid="compare-table">
                 <thead><tr><th scope="col">"Question"</th>
                     {reports.iter().map(|r| view! {

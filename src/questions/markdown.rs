@@ -11,7 +11,13 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         // Keep `language-xxx` on code blocks so CSS can label them.
         builder.add_allowed_classes("code", LANGUAGE_CLASSES);
         builder.add_allowed_classes("span", TOKEN_CLASSES);
+        // Code blocks scroll sideways on narrow screens: keyboard users
+        // must be able to focus them to scroll.
+        builder.add_tag_attributes("pre", &["tabindex"]);
         builder.link_rel(Some("noopener noreferrer nofollow"));
+        // No images: an answer could otherwise make a reviewer's browser
+        // fetch any address (a tracking pixel), and the bank needs none.
+        builder.rm_tags(&["img"]);
         builder
     })
 }
@@ -74,10 +80,10 @@ fn code_block(lang: &str, text: &str) -> String {
     let lang = lang.split_whitespace().next().unwrap_or("");
     let body = super::highlight::highlight(lang, text).unwrap_or_else(|| escape(text));
     if lang.is_empty() {
-        format!("<pre><code>{body}</code></pre>\n")
+        format!("<pre tabindex=\"0\"><code>{body}</code></pre>\n")
     } else {
         format!(
-            "<pre><code class=\"language-{}\">{body}</code></pre>\n",
+            "<pre tabindex=\"0\"><code class=\"language-{}\">{body}</code></pre>\n",
             escape(lang)
         )
     }
@@ -108,7 +114,7 @@ mod tests {
     fn renders_code_blocks_with_language() {
         let html = render("Hi\n\n```sql\nSELECT 1;\n```\n");
         assert!(
-            html.contains("<pre><code class=\"language-sql\">"),
+            html.contains("<pre tabindex=\"0\"><code class=\"language-sql\">"),
             "{html}"
         );
     }
@@ -146,5 +152,7 @@ mod tests {
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("href=\"javascript:"), "{html}");
         assert!(html.contains("<a"), "the link itself survives: {html}");
+        let pixel = render("![x](https://tracker.example/p.png) <img src=\"x\">");
+        assert!(!pixel.contains("<img"), "{pixel}");
     }
 }
