@@ -89,7 +89,12 @@ impl FromServerFnError for AppError {
                 ),
                 None => Self::invalid("request", "The request was malformed."),
             },
-            ServerFnErrorErr::MissingArg(_) => {
+            // A body that can't be decoded at all (invalid UTF-8, the wrong
+            // encoding) is as much the caller's mistake as a bad argument:
+            // found by the property test of every server function.
+            ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
                 Self::invalid("request", "The request was malformed.")
             }
             ServerFnErrorErr::Request(e) => Self::Transport(e),

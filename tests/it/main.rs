@@ -9,6 +9,7 @@ mod dashboard;
 mod database;
 mod hardening;
 mod history;
+mod hostile;
 mod review;
 mod router;
 mod sessions;
