@@ -19,13 +19,14 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 export LEPTOS_OUTPUT_NAME := rehearse
 export SQLX_OFFLINE := true
 
-.PHONY: help run test tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
+.PHONY: help run test chaos tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
         chromium e2e-deps lint unit e2e build-release bench clean-e2e
 
 help:
 	@echo "make run    build and serve Rehearse on http://127.0.0.1:3000"
 	@echo "make test   every check: fmt, clippy, Rust tests, browser tests"
 	@echo "make bench  performance figures (see README)"
+	@echo "make chaos  20 rounds of SIGKILL under load on the release server"
 
 ## ---- tools -----------------------------------------------------------------
 
@@ -107,6 +108,13 @@ clean-e2e:
 	@rm -rf target/e2e && mkdir -p target/e2e
 
 ## ---- bench -----------------------------------------------------------------
+
+# Crash safety at length: the release server killed with SIGKILL 20 times
+# while clients save, submit and grade; every acknowledged write must be
+# there after each restart. (`make test` runs 3 rounds on the debug build.)
+chaos:
+	REHEARSE_CHAOS_ROUNDS=$${REHEARSE_CHAOS_ROUNDS:-20} \
+	  cargo test --release --features ssr --test it chaos -- --nocapture
 
 bench:
 	cargo bench --features ssr --bench bank

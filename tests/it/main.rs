@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod bank;
+mod chaos;
 mod dashboard;
 mod database;
 mod hardening;
