@@ -46,8 +46,19 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(dir) = sqlite_parent_dir(&config.database_url) {
         std::fs::create_dir_all(dir)?;
     }
-    let pool = db::connect(&config.database_url).await?;
-    let report = crate::questions::sync_builtin_bank(&pool).await?;
+    // A file that is not a database, is read-only or is on a full disk
+    // stops the start here, saying which file and why; nothing is written.
+    let pool = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", config.database_url))?;
+    let report = crate::questions::sync_builtin_bank(&pool)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot load the question bank into {}: {e}",
+                config.database_url
+            )
+        })?;
     tracing::info!(?report, "question bank synced");
     let cards = crate::grading::db::rebuild_missing(&pool, db::now_ms()).await?;
     if cards > 0 {

@@ -16,3 +16,4 @@ mod router;
 mod sessions;
 mod sets;
 mod sharing;
+mod startup;
