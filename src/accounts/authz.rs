@@ -108,6 +108,19 @@ pub async fn caller() -> Result<Caller, AppError> {
     })
 }
 
+/// The logged-in caller with the pool and the time, or `None` for a
+/// visitor (for reads that show a visitor nothing rather than refuse).
+pub async fn visitor() -> Result<Option<Caller>, AppError> {
+    let Some(user) = current_user().await? else {
+        return Ok(None);
+    };
+    Ok(Some(Caller {
+        user,
+        pool: crate::server::pool()?,
+        now: now_ms(),
+    }))
+}
+
 /// A recruiter (or an admin, who holds every role) calling, with the pool
 /// and the time: the one check every set and sharing function starts with.
 pub struct Recruiter {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::navigate::{open_session_when_started, reload};
+use super::session_setup::toggle;
 use crate::grading::api::{ChangeCard, ClearPlan, SavePlan, SaveReviewSettings, StartReview};
 use crate::grading::types::{CardAction, CardStatus, PlanForm};
 use crate::questions::types::{Level, TopicInfo};
@@ -66,14 +67,6 @@ pub fn PlanEditor(
             reload();
         }
     });
-    fn toggle<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
-        list.update(|l| {
-            l.retain(|x| *x != item);
-            if on {
-                l.push(item);
-            }
-        });
-    }
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SavePlan {

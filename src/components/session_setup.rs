@@ -32,6 +32,16 @@ pub fn QuickStart() -> impl IntoView {
     }
 }
 
+/// Adds `item` to the list when a checkbox is ticked, removes it when not.
+pub fn toggle<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
+    list.update(|l| {
+        l.retain(|x| *x != item);
+        if on {
+            l.push(item);
+        }
+    });
+}
+
 #[island]
 pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
     let mode = RwSignal::new(Mode::Practice);
@@ -43,14 +53,6 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
     let action = ServerAction::<StartSession>::new();
     let value = action.value();
     open_session_when_started(value);
-    fn toggle<T: PartialEq + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, on: bool) {
-        list.update(|l| {
-            l.retain(|x| *x != item);
-            if on {
-                l.push(item);
-            }
-        });
-    }
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         action.dispatch(StartSession {

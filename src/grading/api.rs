@@ -58,12 +58,10 @@ pub async fn start_review() -> Result<String, AppError> {
 pub async fn review_on_home() -> Result<Option<HomeReview>, AppError> {
     crate::error::respond(
         async move {
-            let Some(user) = crate::accounts::authz::current_user().await? else {
+            let Some(c) = crate::accounts::authz::visitor().await? else {
                 return Ok(None);
             };
-            let pool = crate::server::pool()?;
-            let now = crate::server::db::now_ms();
-            Ok(Some(super::db::home(&pool, user.id, now).await?))
+            Ok(Some(super::db::home(&c.pool, c.user.id, c.now).await?))
         }
         .await,
     )
@@ -252,13 +250,11 @@ pub async fn clear_plan() -> Result<(), AppError> {
 pub async fn get_card_status(slug: String) -> Result<Option<CardStatus>, AppError> {
     crate::error::respond(
         async move {
-            let Some(user) = crate::accounts::authz::current_user().await? else {
+            let Some(c) = crate::accounts::authz::visitor().await? else {
                 return Ok(None);
             };
-            let pool = crate::server::pool()?;
-            let now = crate::server::db::now_ms();
             Ok(Some(
-                super::db::card_status(&pool, user.id, &slug, now).await?,
+                super::db::card_status(&c.pool, c.user.id, &slug, c.now).await?,
             ))
         }
         .await,
