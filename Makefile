@@ -20,7 +20,7 @@ export LEPTOS_OUTPUT_NAME := rehearse
 export SQLX_OFFLINE := true
 
 .PHONY: help run test chaos tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
-        chromium e2e-deps lint unit e2e build-release bench clean-e2e
+        chromium wrk e2e-deps lint unit e2e build-release bench clean-e2e
 
 help:
 	@echo "make run    build and serve Rehearse on http://127.0.0.1:3000"
@@ -61,6 +61,11 @@ tools/node_modules/.bin/wasm-opt: tools/package-lock.json
 	cd tools && npm ci --no-audit --no-fund
 	@touch $@
 
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo ">> installing Debian's wrk for the HTTP load benchmark"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
 chromium:
 	@command -v chromium >/dev/null || { \
 	  echo ">> installing Debian's chromium for the browser tests"; \
@@ -74,7 +79,7 @@ end2end/node_modules/.bin/playwright: end2end/package-lock.json
 ## ---- run -------------------------------------------------------------------
 
 build-release: tools
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 run: build-release
 	@mkdir -p data
@@ -120,7 +125,10 @@ chaos:
 	REHEARSE_CHAOS_ROUNDS=$${REHEARSE_CHAOS_ROUNDS:-20} \
 	  cargo test --release --features ssr --test it chaos -- --nocapture
 
-bench:
+# The HTTP load section drives the release server with wrk (Debian's
+# package) next to a bare axum ceiling; it needs `build-release` first.
+bench: build-release wrk
+	cargo bench --features ssr --bench http
 	cargo bench --features ssr --bench bank
 	cargo bench --features ssr --bench autosave
 	cargo bench --features ssr --bench dashboard

@@ -8,6 +8,8 @@ use std::time::Instant;
 
 mod support;
 use support::{report, time_it};
+#[path = "support/answers.rs"]
+mod answers;
 
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
@@ -21,10 +23,12 @@ use rehearse::{
 use tower::ServiceExt;
 use uuid::Uuid;
 
-const USERS: i64 = 1_000;
-const ANSWERS_PER_SESSION: i64 = 10;
-const HEAVY_SESSIONS: i64 = 10_000; // 100,000 answers
-const OTHER_SESSIONS: i64 = 90; // 900 answers each
+/// 1,000 users: one with 100,000 answers, the others 900 each.
+const SPEC: answers::Spec = answers::Spec {
+    users: 1_000,
+    heavy_sessions: 10_000,
+    other_sessions: 90,
+};
 const RUNS: usize = 100;
 const DAY_MS: i64 = 86_400_000;
 
@@ -40,7 +44,7 @@ async fn main() -> Result<(), BoxError> {
     let now = server_db::now_ms();
 
     let started = Instant::now();
-    let heavy = generate(&pool, now).await?;
+    let heavy = answers::generate(&pool, now, SPEC).await?;
     let generated = started.elapsed().as_secs_f64();
     rollup::rebuild_all(&pool).await?;
     let (answers, users): (i64, i64) = sqlx::query_as(
@@ -298,89 +302,6 @@ async fn main() -> Result<(), BoxError> {
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
-}
-
-/// Users, sessions and graded answers, all generated inside SQLite (one
-/// statement per table). Values are deterministic functions of the row
-/// numbers, so runs are comparable. Returns the heavy user's id.
-async fn generate(pool: &sqlx::SqlitePool, now: i64) -> Result<Uuid, BoxError> {
-    let mut tx = server_db::begin_write(pool).await?;
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-         INSERT INTO users (id, username, is_guest, created_at)
-         SELECT randomblob(16), 'bench' || i, 1, 0 FROM n",
-    )
-    .bind(USERS)
-    .execute(&mut *tx)
-    .await?;
-    let heavy: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'bench0'")
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query(
-        "CREATE TEMP TABLE bench_sessions (
-             idx INTEGER PRIMARY KEY, id BLOB NOT NULL, user_id BLOB NOT NULL, started_at INTEGER NOT NULL)",
-    )
-    .execute(&mut *tx)
-    .await?;
-    // The heavy user: sessions evenly over two years, up to now.
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-         INSERT INTO bench_sessions (id, user_id, started_at)
-         SELECT randomblob(16), ?1, ?3 - i * (730 * ?4 / ?2) FROM n",
-    )
-    .bind(heavy)
-    .bind(HEAVY_SESSIONS)
-    .bind(now)
-    .bind(DAY_MS)
-    .execute(&mut *tx)
-    .await?;
-    // Everyone else: sessions over the last year.
-    sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-         INSERT INTO bench_sessions (id, user_id, started_at)
-         SELECT randomblob(16), u.id, ?3 - n.i * (365 * ?4 / ?2) - (u.rowid * 7919) % ?4
-         FROM users u, n WHERE u.id <> ?1",
-    )
-    .bind(heavy)
-    .bind(OTHER_SESSIONS)
-    .bind(now)
-    .bind(DAY_MS)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO interview_sessions (id, user_id, mode, started_at, finished_at, status, question_count)
-         SELECT id, user_id, 'practice', started_at, started_at + 600000, 'finished', ?1 FROM bench_sessions",
-    )
-    .bind(ANSWERS_PER_SESSION)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "CREATE TEMP TABLE bench_questions AS
-         SELECT row_number() OVER (ORDER BY id) - 1 AS idx, id, level, topic_id FROM questions",
-    )
-    .execute(&mut *tx)
-    .await?;
-    // Answers: a minute apart, 20 s to 5 min spent against a 5 min limit,
-    // grades 1-4, one in 50 flagged.
-    sqlx::query(
-        "WITH RECURSIVE p(pos) AS (SELECT 0 UNION ALL SELECT pos + 1 FROM p WHERE pos < ?1 - 1),
-         a AS (
-             SELECT s.id AS session_id, p.pos, s.user_id, s.idx, s.started_at + p.pos * 60000 AS t0,
-                    20000 + (s.idx * 7919 + p.pos * 104729) % 280000 AS spent,
-                    (s.idx * 7 + p.pos * 13) % (SELECT count(*) FROM bench_questions) AS q
-             FROM bench_sessions s, p)
-         INSERT INTO session_answers (session_id, position, user_id, question_id, level, topic_id, answer,
-             started_at, deadline_at, submitted_at, time_spent_ms, self_grade, graded_at, flagged)
-         SELECT a.session_id, a.pos, a.user_id, q.id, q.level, q.topic_id, 'benchmark answer',
-                a.t0, a.t0 + 300000, a.t0 + a.spent, a.spent, 1 + (a.idx * 31 + a.pos * 17) % 4,
-                a.t0 + a.spent, (a.idx + a.pos) % 50 = 0
-         FROM a JOIN bench_questions q ON q.idx = a.q",
-    )
-    .bind(ANSWERS_PER_SESSION)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(heavy)
 }
 
 /// 20,000 questions of the heavy user's own and a review card on each:

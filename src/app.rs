@@ -5,7 +5,7 @@
 //! read-mostly, so the browser downloads code only for what is interactive.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <meta name="description" content="Rehearse: practise backend interviews with a timer, reference answers and honest self-grading."/>
-                <link rel="stylesheet" href="/pkg/rehearse.css"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <link rel="icon" href="/favicon.ico"/>
                 <HydrationScripts options islands=true/>
                 <leptos_meta::MetaTags/>

@@ -118,40 +118,28 @@ fn closed_choice(detail: &str) -> Option<String> {
     Some(expected.trim_end_matches(['.', ' ']).to_owned())
 }
 
-/// Wraps a server function's result so that an error also sets the HTTP
-/// status that fits it (server functions otherwise answer 500 for every
-/// error). Every server function body goes through this.
-#[cfg(feature = "ssr")]
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    // A plain HTML form post (no JavaScript) is answered by Leptos with a
-    // redirect back to the form; an error status would replace that
-    // redirect with a bare JSON body, so leave those alone.
-    let plain_form_post = leptos::prelude::use_context::<http::request::Parts>().is_some_and(|p| {
-        p.headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if let (Err(error), false) = (&result, plain_form_post) {
-        if let (Some(response), Ok(status)) = (
-            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(error.status_code()),
-        ) {
-            response.set_status(status);
-            if let AppError::RateLimited { retry_after_secs } = error {
-                response.insert_header(
-                    http::header::RETRY_AFTER,
-                    http::HeaderValue::from(*retry_after_secs),
-                );
-            }
-        }
-    }
-    result
-}
-
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::AppError;
+
+    /// An error answered by a plain axum handler (the downloads): the
+    /// status from `status_code`, the message as text, never cached.
+    /// Server functions get theirs in `server_fn_error_status` and pages
+    /// in `pages::error::set_status`: one rule, three edges.
+    impl axum::response::IntoResponse for AppError {
+        fn into_response(self) -> axum::response::Response {
+            use axum::http::{header, HeaderValue, StatusCode};
+            let status = StatusCode::from_u16(self.status_code())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut res = (status, self.to_string()).into_response();
+            let headers = res.headers_mut();
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Self::RateLimited { retry_after_secs } = self {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            }
+            res
+        }
+    }
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {

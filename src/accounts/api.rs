@@ -10,9 +10,7 @@ use crate::error::AppError;
 /// Who is logged in, if anyone. Guests count.
 #[server(endpoint = "accounts/whoami")]
 pub async fn whoami() -> Result<Option<UserInfo>, AppError> {
-    crate::error::respond(
-        async move { Ok(super::authz::current_user().await?.map(|u| u.info())) }.await,
-    )
+    Ok(super::authz::current_user().await?.map(|u| u.info()))
 }
 
 /// Creates an account (or upgrades the caller's guest account, keeping its
@@ -24,234 +22,204 @@ pub async fn register(
     role: String,
     next: String,
 ) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            use super::{authz, db, password, session, throttle};
-            use crate::server::db::now_ms;
-            let username = username.trim().to_owned();
-            if let Some(problem) = username_problem(&username) {
-                return Err(AppError::invalid("username", problem));
-            }
-            if let Some(problem) = password::password_problem(&password, &username) {
-                return Err(AppError::invalid("password", problem));
-            }
-            let role = match Role::parse(&role) {
-                Some(r @ (Role::Candidate | Role::Recruiter)) => r,
-                _ => return Err(AppError::invalid("role", "Choose candidate or recruiter.")),
-            };
-            let state = crate::server::app_state()?;
-            let address = authz::client_address(&state);
-            let limit = throttle::registrations(state.config.registrations_per_hour);
-            let key = throttle::register_key(&address);
-            if let Err(t) = throttle::reserve(&state.pool, &[(&key, limit)], now_ms()).await? {
-                tracing::warn!(target: "security", event = "registration_throttled", request_id = %super::authz::request_id(), %address);
-                return Err(t.into());
-            }
-            let hash = state
-                .hashing
-                .run(move || password::hash(&password))
-                .await?
-                .map_err(|e| {
-                    tracing::error!(error = %e, "password hashing failed");
-                    AppError::Internal
-                })?;
-            let caller = authz::current_user().await?;
-            let created = match caller.filter(|u| u.is_guest) {
-                Some(guest) => {
-                    db::upgrade_guest(&state.pool, guest.id, &username, &hash, role).await?
-                }
-                None => db::create_user(&state.pool, &username, &hash, role).await?,
-            };
-            let id = match created {
-                db::Created::Ok(id) => id,
-                db::Created::UsernameTaken => {
-                    return Err(AppError::invalid(
-                        "username",
-                        "That username is taken. Try another.",
-                    ))
-                }
-            };
-            // A new token on every login: whatever token the browser held before
-            // (a guest's, or one planted by an attacker) stops working.
-            if let Some(old) = authz::request_token(&state) {
-                session::delete(&state.pool, &old).await?;
-            }
-            let token = session::create(&state.pool, id).await?;
-            authz::set_session_cookie(&state, Some(&token));
-            tracing::info!(target: "security", event = "registered", request_id = %super::authz::request_id(), ?username);
-            Ok(safe_next(&next))
+    use super::{authz, db, password, session, throttle};
+    use crate::server::db::now_ms;
+    let username = username.trim().to_owned();
+    if let Some(problem) = username_problem(&username) {
+        return Err(AppError::invalid("username", problem));
+    }
+    if let Some(problem) = password::password_problem(&password, &username) {
+        return Err(AppError::invalid("password", problem));
+    }
+    let role = match Role::parse(&role) {
+        Some(r @ (Role::Candidate | Role::Recruiter)) => r,
+        _ => return Err(AppError::invalid("role", "Choose candidate or recruiter.")),
+    };
+    let state = crate::server::app_state()?;
+    let address = authz::client_address(&state);
+    let limit = throttle::registrations(state.config.registrations_per_hour);
+    let key = throttle::register_key(&address);
+    if let Err(t) = throttle::reserve(&state.pool, &[(&key, limit)], now_ms()).await? {
+        tracing::warn!(target: "security", event = "registration_throttled", request_id = %super::authz::request_id(), %address);
+        return Err(t.into());
+    }
+    let hash = state
+        .hashing
+        .run(move || password::hash(&password))
+        .await?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })?;
+    let caller = authz::current_user().await?;
+    let created = match caller.filter(|u| u.is_guest) {
+        Some(guest) => db::upgrade_guest(&state.pool, guest.id, &username, &hash, role).await?,
+        None => db::create_user(&state.pool, &username, &hash, role).await?,
+    };
+    let id = match created {
+        db::Created::Ok(id) => id,
+        db::Created::UsernameTaken => {
+            return Err(AppError::invalid(
+                "username",
+                "That username is taken. Try another.",
+            ))
         }
-        .await,
-    )
+    };
+    // A new token on every login: whatever token the browser held before
+    // (a guest's, or one planted by an attacker) stops working.
+    if let Some(old) = authz::request_token(&state) {
+        session::delete(&state.pool, &old).await?;
+    }
+    let token = session::create(&state.pool, id).await?;
+    authz::set_session_cookie(&state, Some(&token));
+    tracing::info!(target: "security", event = "registered", request_id = %super::authz::request_id(), ?username);
+    Ok(safe_next(&next))
 }
 
 #[server(endpoint = "accounts/login")]
 pub async fn login(username: String, password: String, next: String) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            use super::{authz, db, password as pw, session, throttle};
-            use crate::server::db::now_ms;
-            let username = username.trim().to_owned();
-            if username.is_empty() || password.is_empty() {
-                return Err(AppError::invalid(
-                    "username",
-                    "Enter your username and password.",
-                ));
-            }
-            // Longer than any username or password can be: no such account,
-            // and not worth a hash.
-            if username.len() > USERNAME_MAX * 4 || password.len() > PASSWORD_MAX * 4 {
-                return Err(AppError::invalid("password", "Wrong username or password."));
-            }
-            let state = crate::server::app_state()?;
-            let address = authz::client_address(&state);
-            // The attempt is counted before the password is checked, in one
-            // transaction with the check, so parallel guesses can't all pass.
-            let user_key = throttle::login_user_key(&username);
-            let address_key = throttle::login_address_key(&address);
-            let keys = [
-                (user_key.as_str(), throttle::LOGIN_PER_USERNAME),
-                (address_key.as_str(), throttle::LOGIN_PER_ADDRESS),
-            ];
-            let reservation = match throttle::reserve(&state.pool, &keys, now_ms()).await? {
-                Ok(r) => r,
-                Err(t) => {
-                    tracing::warn!(target: "security", event = "login_throttled", request_id = %super::authz::request_id(), ?username, %address);
-                    return Err(t.into());
-                }
-            };
-            let found = db::find_login(&state.pool, &username).await?;
-            // Exactly one hash either way, so timing can't tell a wrong
-            // password from an unknown user.
-            let found = found.map(|row| (row.id, row.password_hash));
-            let user_id = state
-                .hashing
-                .run(move || pw::check_login(found, &password))
-                .await?;
-            let Some(user_id) = user_id else {
-                tracing::warn!(target: "security", event = "login_failed", request_id = %super::authz::request_id(), ?username, %address);
-                // One message for "no such user" and "wrong password".
-                return Err(AppError::invalid("password", "Wrong username or password."));
-            };
-            throttle::clear(&state.pool, &user_key).await?;
-            throttle::refund(&state.pool, reservation).await?;
-            if let Some(old) = authz::request_token(&state) {
-                session::delete(&state.pool, &old).await?;
-            }
-            let token = session::create(&state.pool, user_id).await?;
-            authz::set_session_cookie(&state, Some(&token));
-            tracing::info!(target: "security", event = "login", request_id = %super::authz::request_id(), ?username);
-            Ok(safe_next(&next))
+    use super::{authz, db, password as pw, session, throttle};
+    use crate::server::db::now_ms;
+    let username = username.trim().to_owned();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::invalid(
+            "username",
+            "Enter your username and password.",
+        ));
+    }
+    // Longer than any username or password can be: no such account,
+    // and not worth a hash.
+    if username.len() > USERNAME_MAX * 4 || password.len() > PASSWORD_MAX * 4 {
+        return Err(AppError::invalid("password", "Wrong username or password."));
+    }
+    let state = crate::server::app_state()?;
+    let address = authz::client_address(&state);
+    // The attempt is counted before the password is checked, in one
+    // transaction with the check, so parallel guesses can't all pass.
+    let user_key = throttle::login_user_key(&username);
+    let address_key = throttle::login_address_key(&address);
+    let keys = [
+        (user_key.as_str(), throttle::LOGIN_PER_USERNAME),
+        (address_key.as_str(), throttle::LOGIN_PER_ADDRESS),
+    ];
+    let reservation = match throttle::reserve(&state.pool, &keys, now_ms()).await? {
+        Ok(r) => r,
+        Err(t) => {
+            tracing::warn!(target: "security", event = "login_throttled", request_id = %super::authz::request_id(), ?username, %address);
+            return Err(t.into());
         }
-        .await,
-    )
+    };
+    let found = db::find_login(&state.pool, &username).await?;
+    // Exactly one hash either way, so timing can't tell a wrong
+    // password from an unknown user.
+    let found = found.map(|row| (row.id, row.password_hash));
+    let user_id = state
+        .hashing
+        .run(move || pw::check_login(found, &password))
+        .await?;
+    let Some(user_id) = user_id else {
+        tracing::warn!(target: "security", event = "login_failed", request_id = %super::authz::request_id(), ?username, %address);
+        // One message for "no such user" and "wrong password".
+        return Err(AppError::invalid("password", "Wrong username or password."));
+    };
+    throttle::clear(&state.pool, &user_key).await?;
+    throttle::refund(&state.pool, reservation).await?;
+    if let Some(old) = authz::request_token(&state) {
+        session::delete(&state.pool, &old).await?;
+    }
+    let token = session::create(&state.pool, user_id).await?;
+    authz::set_session_cookie(&state, Some(&token));
+    tracing::info!(target: "security", event = "login", request_id = %super::authz::request_id(), ?username);
+    Ok(safe_next(&next))
 }
 
 /// Ends this session on the server and clears the cookie.
 #[server(endpoint = "accounts/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            use super::{authz, session};
-            let state = crate::server::app_state()?;
-            authz::require_user().await?;
-            if let Some(token) = authz::request_token(&state) {
-                session::delete(&state.pool, &token).await?;
-            }
-            authz::set_session_cookie(&state, None);
-            Ok(())
-        }
-        .await,
-    )
+    use super::{authz, session};
+    let state = crate::server::app_state()?;
+    authz::require_user().await?;
+    if let Some(token) = authz::request_token(&state) {
+        session::delete(&state.pool, &token).await?;
+    }
+    authz::set_session_cookie(&state, None);
+    Ok(())
 }
 
 /// Changes the password; every other session of the account ends.
 #[server(endpoint = "accounts/password")]
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            use super::{authz, db, password, session};
-            let user = authz::require_account().await?;
-            let state = crate::server::app_state()?;
-            if let Some(problem) = password::password_problem(&new_password, &user.username) {
-                return Err(AppError::invalid("new_password", problem));
+    use super::{authz, db, password, session};
+    let user = authz::require_account().await?;
+    let state = crate::server::app_state()?;
+    if let Some(problem) = password::password_problem(&new_password, &user.username) {
+        return Err(AppError::invalid("new_password", problem));
+    }
+    let reservation = reserve_account_change(&state, &user, "password_change").await?;
+    let stored = db::password_hash(&state.pool, user.id)
+        .await?
+        .unwrap_or_default();
+    let hash = state
+        .hashing
+        .run(move || {
+            if password::verify(&current, &stored) {
+                password::hash(&new_password).map(Some)
+            } else {
+                Ok(None)
             }
-            let reservation = reserve_account_change(&state, &user, "password_change").await?;
-            let stored = db::password_hash(&state.pool, user.id)
-                .await?
-                .unwrap_or_default();
-            let hash = state
-                .hashing
-                .run(move || {
-                    if password::verify(&current, &stored) {
-                        password::hash(&new_password).map(Some)
-                    } else {
-                        Ok(None)
-                    }
-                })
-                .await?
-                .map_err(|e| {
-                    tracing::error!(error = %e, "password hashing failed");
-                    AppError::Internal
-                })?;
-            let Some(hash) = hash else {
-                tracing::warn!(target: "security", event = "password_change_refused", request_id = %super::authz::request_id(), username = %user.username);
-                return Err(AppError::invalid(
-                    "current",
-                    "Your current password is not right.",
-                ));
-            };
-            let keep = authz::request_token(&state);
-            let mut tx = crate::server::db::begin_write(&state.pool).await?;
-            db::set_password(&mut tx, user.id, &hash).await?;
-            session::delete_others(&mut tx, user.id, keep.as_deref()).await?;
-            tx.commit().await?;
-            super::throttle::refund(&state.pool, reservation).await?;
-            tracing::info!(target: "security", event = "password_changed", request_id = %super::authz::request_id(), username = %user.username);
-            Ok(())
-        }
-        .await,
-    )
+        })
+        .await?
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Internal
+        })?;
+    let Some(hash) = hash else {
+        tracing::warn!(target: "security", event = "password_change_refused", request_id = %super::authz::request_id(), username = %user.username);
+        return Err(AppError::invalid(
+            "current",
+            "Your current password is not right.",
+        ));
+    };
+    let keep = authz::request_token(&state);
+    let mut tx = crate::server::db::begin_write(&state.pool).await?;
+    db::set_password(&mut tx, user.id, &hash).await?;
+    session::delete_others(&mut tx, user.id, keep.as_deref()).await?;
+    tx.commit().await?;
+    super::throttle::refund(&state.pool, reservation).await?;
+    tracing::info!(target: "security", event = "password_changed", request_id = %super::authz::request_id(), username = %user.username);
+    Ok(())
 }
 
 /// Deletes the account and everything in it. The current password is
 /// required: a session left open on a shared computer must not be enough.
 #[server(endpoint = "accounts/delete")]
 pub async fn delete_account(password: String) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            use super::{authz, db, password as pw};
-            let user = authz::require_account().await?;
-            let state = crate::server::app_state()?;
-            if password.is_empty() || password.len() > PASSWORD_MAX * 4 {
-                return Err(AppError::invalid(
-                    "password",
-                    "Enter your password to confirm.",
-                ));
-            }
-            let reservation = reserve_account_change(&state, &user, "account_delete").await?;
-            let stored = db::password_hash(&state.pool, user.id)
-                .await?
-                .unwrap_or_default();
-            let ok = state
-                .hashing
-                .run(move || pw::verify(&password, &stored))
-                .await?;
-            if !ok {
-                tracing::warn!(target: "security", event = "account_delete_refused", request_id = %super::authz::request_id(), username = %user.username);
-                return Err(AppError::invalid(
-                    "password",
-                    "That password is not right.",
-                ));
-            }
-            super::throttle::refund(&state.pool, reservation).await?;
-            db::delete_user(&state.pool, user.id).await?;
-            authz::set_session_cookie(&state, None);
-            tracing::info!(target: "security", event = "account_deleted", request_id = %super::authz::request_id(), username = %user.username);
-            Ok(())
-        }
-        .await,
-    )
+    use super::{authz, db, password as pw};
+    let user = authz::require_account().await?;
+    let state = crate::server::app_state()?;
+    if password.is_empty() || password.len() > PASSWORD_MAX * 4 {
+        return Err(AppError::invalid(
+            "password",
+            "Enter your password to confirm.",
+        ));
+    }
+    let reservation = reserve_account_change(&state, &user, "account_delete").await?;
+    let stored = db::password_hash(&state.pool, user.id)
+        .await?
+        .unwrap_or_default();
+    let ok = state
+        .hashing
+        .run(move || pw::verify(&password, &stored))
+        .await?;
+    if !ok {
+        tracing::warn!(target: "security", event = "account_delete_refused", request_id = %super::authz::request_id(), username = %user.username);
+        return Err(AppError::invalid("password", "That password is not right."));
+    }
+    super::throttle::refund(&state.pool, reservation).await?;
+    db::delete_user(&state.pool, user.id).await?;
+    authz::set_session_cookie(&state, None);
+    tracing::info!(target: "security", event = "account_deleted", request_id = %super::authz::request_id(), username = %user.username);
+    Ok(())
 }
 
 /// Counts a password-checking change against the account's limit.
@@ -284,19 +252,13 @@ pub struct Settings {
 
 #[server(endpoint = "accounts/settings")]
 pub async fn account_settings() -> Result<Settings, AppError> {
-    crate::error::respond(
-        async move {
-            let c = super::authz::caller().await?;
-            let (time_zone, hide_streaks) =
-                crate::dashboard::db::settings(&c.pool, c.user.id).await?;
-            Ok(Settings {
-                time_zone,
-                hide_streaks,
-                zones: crate::dashboard::days::zone_names().to_vec(),
-            })
-        }
-        .await,
-    )
+    let c = super::authz::caller().await?;
+    let (time_zone, hide_streaks) = crate::dashboard::db::settings(&c.pool, c.user.id).await?;
+    Ok(Settings {
+        time_zone,
+        hide_streaks,
+        zones: crate::dashboard::days::zone_names().to_vec(),
+    })
 }
 
 /// Saves the time zone (days, streaks and dates follow it) and whether
@@ -306,26 +268,20 @@ pub async fn save_settings(
     time_zone: String,
     hide_streaks: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let c = super::authz::caller().await?;
-            if time_zone.len() > 64 || !crate::dashboard::days::is_known_zone(&time_zone) {
-                return Err(AppError::invalid(
-                    "time_zone",
-                    "Pick a time zone from the list, such as Europe/Paris.",
-                ));
-            }
-            let mut tx = crate::server::db::begin_write(&c.pool).await?;
-            let changed =
-                super::db::save_settings(&mut tx, c.user.id, &time_zone, hide_streaks.is_some())
-                    .await?;
-            if changed {
-                // Days are counted in the user's zone: recount them.
-                crate::dashboard::rollup::rebuild_days(&mut tx, c.user.id, &time_zone).await?;
-            }
-            tx.commit().await?;
-            Ok(())
-        }
-        .await,
-    )
+    let c = super::authz::caller().await?;
+    if time_zone.len() > 64 || !crate::dashboard::days::is_known_zone(&time_zone) {
+        return Err(AppError::invalid(
+            "time_zone",
+            "Pick a time zone from the list, such as Europe/Paris.",
+        ));
+    }
+    let mut tx = crate::server::db::begin_write(&c.pool).await?;
+    let changed =
+        super::db::save_settings(&mut tx, c.user.id, &time_zone, hide_streaks.is_some()).await?;
+    if changed {
+        // Days are counted in the user's zone: recount them.
+        crate::dashboard::rollup::rebuild_days(&mut tx, c.user.id, &time_zone).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

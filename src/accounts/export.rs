@@ -9,7 +9,7 @@
 use axum::{
     body::Body,
     extract::State,
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     response::{IntoResponse, Response},
 };
 
@@ -17,33 +17,27 @@ use super::{db, session};
 
 /// The longest an export may take, download included.
 const EXPORT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+use crate::error::AppError;
 use crate::server::{db::now_ms, AppState};
 
 pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(token) = session::token_from_headers(&headers, state.config.session_cookie_name())
     else {
-        return (StatusCode::UNAUTHORIZED, "Log in to download your data.").into_response();
+        return AppError::Unauthorized.into_response();
     };
     let user = match session::lookup(&state.pool, &token, now_ms()).await {
         Ok(Some(user)) => user,
-        Ok(None) => {
-            return (StatusCode::UNAUTHORIZED, "Log in to download your data.").into_response()
-        }
-        Err(error) => {
-            tracing::error!(%error, "export: session lookup failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
-        }
+        Ok(None) => return AppError::Unauthorized.into_response(),
+        Err(error) => return AppError::from(error).into_response(),
     };
     // An export holds a database connection and a read snapshot while the
     // client downloads: a few at a time, each with a time limit, so slow or
     // stalled downloads can't take the pool.
     let Ok(permit) = std::sync::Arc::clone(&state.exports).try_acquire_owned() else {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, "10")],
-            "Other downloads are running. Try again in a few seconds.",
-        )
-            .into_response();
+        return AppError::RateLimited {
+            retry_after_secs: 10,
+        }
+        .into_response();
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(32);
     let pool = state.pool.clone();

@@ -9,20 +9,15 @@ use crate::error::AppError;
 /// never practised (no account, not even a guest one).
 #[server(endpoint = "dashboard/get")]
 pub async fn get_dashboard(range: RangeQuery) -> Result<Option<Dashboard>, AppError> {
-    crate::error::respond(
-        async move {
-            let Some(user) = crate::accounts::authz::current_user().await? else {
-                return Ok(None);
-            };
-            if range.preset.len() > 16 || range.from.len() > 32 || range.to.len() > 32 {
-                return Err(AppError::invalid("range", "That date range is too long."));
-            }
-            let pool = crate::server::pool()?;
-            let now = crate::server::db::now_ms();
-            Ok(Some(
-                super::db::dashboard(&pool, user.id, &range, now).await?,
-            ))
-        }
-        .await,
-    )
+    let Some(user) = crate::accounts::authz::current_user().await? else {
+        return Ok(None);
+    };
+    if range.preset.len() > 16 || range.from.len() > 32 || range.to.len() > 32 {
+        return Err(AppError::invalid("range", "That date range is too long."));
+    }
+    let pool = crate::server::pool()?;
+    let now = crate::server::db::now_ms();
+    Ok(Some(
+        super::db::dashboard(&pool, user.id, &range, now).await?,
+    ))
 }

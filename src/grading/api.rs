@@ -21,61 +21,41 @@ pub struct ReviewPage {
 
 #[server(endpoint = "review/page")]
 pub async fn load_review_page() -> Result<ReviewPage, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            let id = c.user.id;
-            Ok(ReviewPage {
-                queue: super::db::queue(&c.pool, id, c.now).await?,
-                forecast: super::db::forecast(&c.pool, id, c.now, 30).await?,
-                plan: super::db::plan(&c.pool, id).await?,
-                topics: crate::questions::db::topics(&c.pool).await?,
-            })
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    let id = c.user.id;
+    Ok(ReviewPage {
+        queue: super::db::queue(&c.pool, id, c.now).await?,
+        forecast: super::db::forecast(&c.pool, id, c.now, 30).await?,
+        plan: super::db::plan(&c.pool, id).await?,
+        topics: crate::questions::db::topics(&c.pool).await?,
+    })
 }
 
 /// Starts a review session with today's queue; returns its id.
 #[server(endpoint = "review/start")]
 pub async fn start_review() -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            match super::db::start(&c.pool, c.user.id, c.now).await? {
-                Some(id) => Ok(id.to_string()),
-                None => Err(AppError::Conflict(
-                    "Nothing is due for review right now.".into(),
-                )),
-            }
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    match super::db::start(&c.pool, c.user.id, c.now).await? {
+        Some(id) => Ok(id.to_string()),
+        None => Err(AppError::Conflict(
+            "Nothing is due for review right now.".into(),
+        )),
+    }
 }
 
 /// The start page's "N reviews due today"; `None` for a visitor.
 #[server(endpoint = "review/home")]
 pub async fn review_on_home() -> Result<Option<HomeReview>, AppError> {
-    crate::error::respond(
-        async move {
-            let Some(c) = crate::accounts::authz::visitor().await? else {
-                return Ok(None);
-            };
-            Ok(Some(super::db::home(&c.pool, c.user.id, c.now).await?))
-        }
-        .await,
-    )
+    let Some(c) = crate::accounts::authz::visitor().await? else {
+        return Ok(None);
+    };
+    Ok(Some(super::db::home(&c.pool, c.user.id, c.now).await?))
 }
 
 #[server(endpoint = "review/settings")]
 pub async fn get_review_settings() -> Result<ReviewSettings, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::settings(&c.pool, c.user.id).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::settings(&c.pool, c.user.id).await
 }
 
 /// Saves the review settings. `per_question_minutes` 0 means untimed; the
@@ -88,20 +68,15 @@ pub async fn save_review_settings(
     per_question_minutes: u32,
     practice_without_schedule: Option<String>,
 ) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let settings = parse_settings(
-                desired_retention,
-                new_per_day,
-                reviews_per_day,
-                per_question_minutes,
-                practice_without_schedule.is_some(),
-            )?;
-            let c = crate::accounts::authz::caller().await?;
-            super::db::save_settings(&c.pool, c.user.id, &settings).await
-        }
-        .await,
-    )
+    let settings = parse_settings(
+        desired_retention,
+        new_per_day,
+        reviews_per_day,
+        per_question_minutes,
+        practice_without_schedule.is_some(),
+    )?;
+    let c = crate::accounts::authz::caller().await?;
+    super::db::save_settings(&c.pool, c.user.id, &settings).await
 }
 
 /// Checks settings where they enter, with messages that say what to change.
@@ -165,24 +140,19 @@ pub async fn save_plan(
     #[server(default)] levels: Vec<Level>,
     #[server(default)] topics: Vec<String>,
 ) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            let tz = crate::dashboard::db::user_zone(&c.pool, c.user.id).await?;
-            let today = crate::dashboard::days::local_date(c.now, &tz);
-            let form = parse_plan(interview_on, minutes_per_day, levels, topics, today)?;
-            let known = crate::questions::db::topics(&c.pool).await?;
-            if form
-                .topics
-                .iter()
-                .any(|t| !known.iter().any(|k| &k.slug == t))
-            {
-                return Err(AppError::invalid("topics", "Unknown topic."));
-            }
-            super::db::save_plan(&c.pool, c.user.id, &form, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    let tz = crate::dashboard::db::user_zone(&c.pool, c.user.id).await?;
+    let today = crate::dashboard::days::local_date(c.now, &tz);
+    let form = parse_plan(interview_on, minutes_per_day, levels, topics, today)?;
+    let known = crate::questions::db::topics(&c.pool).await?;
+    if form
+        .topics
+        .iter()
+        .any(|t| !known.iter().any(|k| &k.slug == t))
+    {
+        return Err(AppError::invalid("topics", "Unknown topic."));
+    }
+    super::db::save_plan(&c.pool, c.user.id, &form, c.now).await
 }
 
 /// Longest plan: a year ahead.
@@ -236,41 +206,26 @@ fn parse_plan(
 
 #[server(endpoint = "review/plan/clear")]
 pub async fn clear_plan() -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::clear_plan(&c.pool, c.user.id).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::clear_plan(&c.pool, c.user.id).await
 }
 
 /// The caller's schedule for one question; `None` for a visitor.
 #[server(endpoint = "review/card")]
 pub async fn get_card_status(slug: String) -> Result<Option<CardStatus>, AppError> {
-    crate::error::respond(
-        async move {
-            let Some(c) = crate::accounts::authz::visitor().await? else {
-                return Ok(None);
-            };
-            Ok(Some(
-                super::db::card_status(&c.pool, c.user.id, &slug, c.now).await?,
-            ))
-        }
-        .await,
-    )
+    let Some(c) = crate::accounts::authz::visitor().await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        super::db::card_status(&c.pool, c.user.id, &slug, c.now).await?,
+    ))
 }
 
 /// Buries, suspends, unsuspends or resets the caller's card; returns the
 /// card as it is now.
 #[server(endpoint = "review/card/action")]
 pub async fn change_card(slug: String, action: CardAction) -> Result<CardStatus, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::card_action(&c.pool, c.user.id, &slug, action, c.now).await?;
-            super::db::card_status(&c.pool, c.user.id, &slug, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::card_action(&c.pool, c.user.id, &slug, action, c.now).await?;
+    super::db::card_status(&c.pool, c.user.id, &slug, c.now).await
 }

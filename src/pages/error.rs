@@ -6,14 +6,24 @@ use leptos_meta::Title;
 
 use crate::error::AppError;
 
+/// Sets the HTTP status of the page being rendered: the one way a page
+/// says it is a 404, a 403 or an error (codes from `AppError::status_code`
+/// or a closed share link's own).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
-            response.set_status(status);
-        }
-    }
+    set_status(error.status_code());
     let (title, hint) = match &error {
         AppError::NotFound(_) => ("Not found", "Check the address, or find it from the list."),
         AppError::Unauthorized => ("Please log in", "Log in, then try again."),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::error::ErrorPanel;
+use super::error::{set_status, ErrorPanel};
 use crate::components::markdown::SanitizedHtml;
 use crate::components::review_panel::{
     PrintButton, RecommendationForm, ReviewAnswerPanel, ReviewKeys,
@@ -23,18 +23,6 @@ fn param(name: &str) -> String {
         .get_untracked()
         .get(name)
         .unwrap_or_default()
-}
-
-fn set_status(code: u16) {
-    #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(code),
-    ) {
-        response.set_status(status);
-    }
-    #[cfg(not(feature = "ssr"))]
-    let _ = code;
 }
 
 #[component]

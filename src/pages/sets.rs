@@ -35,10 +35,7 @@ fn refused(error: AppError, here: &str) -> AnyView {
             view! { <p>"Please "<a href=to>"log in"</a>" as a recruiter."</p> }.into_any()
         }
         AppError::Forbidden => {
-            #[cfg(feature = "ssr")]
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(http::StatusCode::FORBIDDEN);
-            }
+            super::error::set_status(AppError::Forbidden.status_code());
             view! {
                 <Title text="For recruiters"/>
                 <section class="panel empty-state" role="alert" data-testid="sets-forbidden">

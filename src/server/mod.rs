@@ -1,10 +1,12 @@
 //! Everything that only exists on the server: configuration, the database
 //! pool, shared state, the router and its middleware, and start-up.
 
+mod assets;
 pub mod config;
 pub mod db;
 pub mod listen;
 pub mod net;
+pub mod page_cache;
 mod router;
 mod state;
 
@@ -65,7 +67,8 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
         tracing::info!(cards, "review cards built from earlier grades");
     }
 
-    let leptos_options = get_configuration(None)?.leptos_options;
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    assets::detect_hashed_names(&mut leptos_options);
     let addr = config.addr;
     let limits = listen::Limits {
         header_read_timeout: config.header_read_timeout,

@@ -20,6 +20,7 @@ use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     timeout::TimeoutLayer,
     trace::TraceLayer,
+    CompressionLevel,
 };
 
 use super::{config::Config, state::AppState};
@@ -43,6 +44,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .route("/healthz", get(healthz))
+        .nest_service("/pkg", super::assets::service(&state.leptos_options))
         .route("/account/export", get(crate::accounts::export::download))
         .route("/sets/{id}/export/{format}", get(crate::sets::export::set))
         .route(
@@ -78,7 +80,11 @@ pub fn app(state: AppState) -> Router {
                     }),
                 )
                 .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-                .layer(CompressionLayer::new())
+                // Pages are compressed as they are sent: brotli's default
+                // (quality 11) costs milliseconds per page; 4 is about as
+                // fast as gzip and still smaller. Built assets come
+                // precompressed at the highest level and pass through.
+                .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
                 .layer(TimeoutLayer::with_status_code(
                     StatusCode::REQUEST_TIMEOUT,
                     config.request_timeout,
@@ -97,6 +103,10 @@ pub fn app(state: AppState) -> Router {
                 .layer(middleware::from_fn_with_state(
                     Arc::clone(&config),
                     same_origin_writes,
+                ))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    super::page_cache::serve,
                 ))
                 .layer(middleware::from_fn(server_fn_error_status)),
         )
@@ -158,10 +168,15 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Server-function errors raised before our code runs (arguments that do
-/// not decode) come back from the framework as 500 whatever they are. Our
-/// bodies say what the error is, so give those the status that fits it:
-/// a malformed request is the caller's mistake (422), not ours.
+/// The one place a server function's error gets its HTTP status.
+///
+/// The framework answers every server-function error with 500 and the
+/// error, JSON-encoded, as the body (ours, or one it raised before our code
+/// ran, such as arguments that do not decode). The body says which
+/// `AppError` it is, so the status is `AppError::status_code`'s: 401, 403,
+/// 404, 409, 422 (a malformed request is the caller's mistake), 429 with
+/// `Retry-After`, and 500 only for `Internal`. A plain HTML form post is
+/// answered with a redirect back to the form, not a 500, and is left alone.
 async fn server_fn_error_status(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR
@@ -179,6 +194,11 @@ async fn server_fn_error_status(req: Request, next: Next) -> Response {
     if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
         if let Ok(status) = StatusCode::from_u16(error.status_code()) {
             parts.status = status;
+        }
+        if let crate::error::AppError::RateLimited { retry_after_secs } = error {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
     }
     Response::from_parts(parts, Body::from(bytes))
@@ -231,13 +251,18 @@ async fn security_headers(
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+    // A 304 has no body for a policy to govern, and a browser merges its
+    // headers into the stored response: a new nonce there would no longer
+    // match the stored page's scripts (see `page_cache`).
+    let csp = (res.status() != StatusCode::NOT_MODIFIED).then(|| {
+        format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    );
+        )
+    });
     let headers = res.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&csp) {
+    if let Some(Ok(value)) = csp.map(|csp| HeaderValue::from_str(&csp)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     headers.insert(
@@ -322,7 +347,88 @@ fn is_same_origin(parts: &http::request::Parts, config: &Config) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::loggable_uri;
+    use super::{loggable_uri, server_fn_error_status};
+    use crate::error::AppError;
+    use axum::{
+        body::Body,
+        http::{header, Request, StatusCode},
+        response::IntoResponse,
+        Router,
+    };
+    use tower::ServiceExt;
+
+    /// What the framework sends for an error: 500, the error header, the
+    /// error as JSON (`status` lets a test send a redirect instead).
+    fn framework_reply(error: &AppError, status: StatusCode) -> axum::response::Response {
+        let body = serde_json::to_string(error).unwrap_or_default();
+        (
+            status,
+            [(
+                leptos::server_fn::error::SERVER_FN_ERROR_HEADER,
+                "/api/x".to_owned(),
+            )],
+            body,
+        )
+            .into_response()
+    }
+
+    async fn status_through_middleware(
+        error: AppError,
+        status: StatusCode,
+    ) -> (StatusCode, Option<String>) {
+        let app = Router::new()
+            .route(
+                "/api/x",
+                axum::routing::post(move || {
+                    let error = error.clone();
+                    async move { framework_reply(&error, status) }
+                }),
+            )
+            .layer(axum::middleware::from_fn(server_fn_error_status));
+        let req = Request::post("/api/x").body(Body::empty());
+        let Ok(req) = req else {
+            return (StatusCode::IM_A_TEAPOT, None);
+        };
+        match app.oneshot(req).await {
+            Ok(res) => (
+                res.status(),
+                res.headers()
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            ),
+            Err(never) => match never {},
+        }
+    }
+
+    #[tokio::test]
+    async fn every_server_function_error_gets_its_status_in_one_place() {
+        let cases = [
+            (AppError::Unauthorized, 401),
+            (AppError::Forbidden, 403),
+            (AppError::NotFound("That session".into()), 404),
+            (AppError::Conflict("Taken.".into()), 409),
+            (AppError::invalid("name", "Too long."), 422),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 7,
+                },
+                429,
+            ),
+            (AppError::Internal, 500),
+        ];
+        for (error, want) in cases {
+            let limited = matches!(error, AppError::RateLimited { .. });
+            let (status, retry) =
+                status_through_middleware(error, StatusCode::INTERNAL_SERVER_ERROR).await;
+            assert_eq!(status.as_u16(), want);
+            assert_eq!(retry.as_deref(), limited.then_some("7"));
+        }
+        // A plain form post's redirect back to the form is left alone.
+        let (status, _) =
+            status_through_middleware(AppError::Unauthorized, StatusCode::FOUND).await;
+        assert_eq!(status, StatusCode::FOUND);
+    }
 
     #[test]
     fn share_codes_never_reach_the_log() {

@@ -20,6 +20,8 @@ pub struct AppState {
     /// Bounds how many data exports stream at once (each holds a database
     /// connection while the client downloads).
     pub exports: Arc<tokio::sync::Semaphore>,
+    /// Rendered bank pages for anonymous visitors.
+    pub pages: Arc<super::page_cache::PageCache>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
             config: Arc::new(config),
             hashing: Arc::new(HashGate::per_core()),
             exports: Arc::new(tokio::sync::Semaphore::new(2)),
+            pages: Arc::default(),
         }
     }
 }

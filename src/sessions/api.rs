@@ -25,40 +25,30 @@ pub async fn start_session(
     #[server(default)]
     question: String,
 ) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            let new = super::db::NewSession::parse(
-                mode,
-                levels,
-                topics,
-                count,
-                per_question_secs,
-                total_secs,
-                question,
-            )?;
-            let user = crate::accounts::authz::ensure_user().await?;
-            let pool = crate::server::pool()?;
-            match super::db::create(&pool, user.id, &new, crate::server::db::now_ms()).await? {
-                Some(id) => Ok(id.to_string()),
-                None => Err(AppError::invalid(
-                    "topics",
-                    "No questions match those levels and topics. Choose more of them.",
-                )),
-            }
-        }
-        .await,
-    )
+    let new = super::db::NewSession::parse(
+        mode,
+        levels,
+        topics,
+        count,
+        per_question_secs,
+        total_secs,
+        question,
+    )?;
+    let user = crate::accounts::authz::ensure_user().await?;
+    let pool = crate::server::pool()?;
+    match super::db::create(&pool, user.id, &new, crate::server::db::now_ms()).await? {
+        Some(id) => Ok(id.to_string()),
+        None => Err(AppError::invalid(
+            "topics",
+            "No questions match those levels and topics. Choose more of them.",
+        )),
+    }
 }
 
 #[server(endpoint = "sessions/state")]
 pub async fn session_state(id: String) -> Result<RunnerState, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::state(&c.pool, session_id(&id)?, c.user.id, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::state(&c.pool, session_id(&id)?, c.user.id, c.now).await
 }
 
 /// Autosaves a draft. `rev` goes up with every save a tab makes; `editor`
@@ -73,24 +63,18 @@ pub async fn save_draft(
     #[server(default)] editor: String,
     #[server(default)] base: u32,
 ) -> Result<SaveAck, AppError> {
-    crate::error::respond(
-        async move {
-            check_answer_length(&text)?;
-            if editor.len() > MAX_EDITOR_ID {
-                return Err(AppError::invalid("editor", "Malformed editor id."));
-            }
-            let c = crate::accounts::authz::caller().await?;
-            let draft = super::db::Draft {
-                text: &text,
-                rev: i64::from(rev),
-                editor: &editor,
-                base: i64::from(base),
-            };
-            super::db::save_draft(&c.pool, session_id(&id)?, c.user.id, position, draft, c.now)
-                .await
-        }
-        .await,
-    )
+    check_answer_length(&text)?;
+    if editor.len() > MAX_EDITOR_ID {
+        return Err(AppError::invalid("editor", "Malformed editor id."));
+    }
+    let c = crate::accounts::authz::caller().await?;
+    let draft = super::db::Draft {
+        text: &text,
+        rev: i64::from(rev),
+        editor: &editor,
+        base: i64::from(base),
+    };
+    super::db::save_draft(&c.pool, session_id(&id)?, c.user.id, position, draft, c.now).await
 }
 
 #[cfg(feature = "ssr")]
@@ -114,20 +98,14 @@ pub async fn submit_answer(
     #[server(default)] editor: String,
     #[server(default)] base: u32,
 ) -> Result<RunnerState, AppError> {
-    crate::error::respond(
-        async move {
-            check_answer_length(&text)?;
-            if editor.len() > MAX_EDITOR_ID {
-                return Err(AppError::invalid("editor", "Malformed editor id."));
-            }
-            let c = crate::accounts::authz::caller().await?;
-            let id = session_id(&id)?;
-            super::db::check_editor(&c.pool, id, c.user.id, position, &editor, i64::from(base))
-                .await?;
-            super::db::submit(&c.pool, id, c.user.id, position, &text, c.now).await
-        }
-        .await,
-    )
+    check_answer_length(&text)?;
+    if editor.len() > MAX_EDITOR_ID {
+        return Err(AppError::invalid("editor", "Malformed editor id."));
+    }
+    let c = crate::accounts::authz::caller().await?;
+    let id = session_id(&id)?;
+    super::db::check_editor(&c.pool, id, c.user.id, position, &editor, i64::from(base)).await?;
+    super::db::submit(&c.pool, id, c.user.id, position, &text, c.now).await
 }
 
 #[server(endpoint = "sessions/grade")]
@@ -139,131 +117,88 @@ pub async fn grade_answer(
     #[server(default)] flagged: bool,
     #[server(default)] note: String,
 ) -> Result<RunnerState, AppError> {
-    crate::error::respond(
-        async move {
-            if !(1..=4).contains(&grade) {
-                return Err(AppError::invalid(
-                    "grade",
-                    "Grades go from 1 (Missed) to 4 (Excellent).",
-                ));
-            }
-            if note.chars().count() > MAX_NOTE_CHARS {
-                return Err(AppError::invalid(
-                    "note",
-                    format!("Notes are limited to {MAX_NOTE_CHARS} characters."),
-                ));
-            }
-            if key_points_hit.len() > 16 {
-                return Err(AppError::invalid("key_points_hit", "Too many key points."));
-            }
-            let c = crate::accounts::authz::caller().await?;
-            super::db::grade(
-                &c.pool,
-                session_id(&id)?,
-                c.user.id,
-                position,
-                grade,
-                &key_points_hit,
-                flagged,
-                &note,
-                c.now,
-            )
-            .await
-        }
-        .await,
+    if !(1..=4).contains(&grade) {
+        return Err(AppError::invalid(
+            "grade",
+            "Grades go from 1 (Missed) to 4 (Excellent).",
+        ));
+    }
+    if note.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::invalid(
+            "note",
+            format!("Notes are limited to {MAX_NOTE_CHARS} characters."),
+        ));
+    }
+    if key_points_hit.len() > 16 {
+        return Err(AppError::invalid("key_points_hit", "Too many key points."));
+    }
+    let c = crate::accounts::authz::caller().await?;
+    super::db::grade(
+        &c.pool,
+        session_id(&id)?,
+        c.user.id,
+        position,
+        grade,
+        &key_points_hit,
+        flagged,
+        &note,
+        c.now,
     )
+    .await
 }
 
 #[server(endpoint = "sessions/next")]
 pub async fn next_question(id: String, position: u32) -> Result<RunnerState, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::next(&c.pool, session_id(&id)?, c.user.id, position, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::next(&c.pool, session_id(&id)?, c.user.id, position, c.now).await
 }
 
 /// "The interviewer asks next": puts a follow-up of the current question
 /// right after it.
 #[server(endpoint = "sessions/follow-up")]
 pub async fn ask_follow_up(id: String, position: u32, index: u32) -> Result<RunnerState, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::ask_follow_up(&c.pool, session_id(&id)?, c.user.id, position, index, c.now)
-                .await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::ask_follow_up(&c.pool, session_id(&id)?, c.user.id, position, index, c.now).await
 }
 
 /// Pause, resume, +1 minute, timer off or on (practice mode only).
 #[server(endpoint = "sessions/timer")]
 pub async fn adjust_timer(id: String, action: TimerAction) -> Result<RunnerState, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::adjust_timer(&c.pool, session_id(&id)?, c.user.id, action, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::adjust_timer(&c.pool, session_id(&id)?, c.user.id, action, c.now).await
 }
 
 #[server(endpoint = "sessions/end")]
 pub async fn end_session(id: String) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::end(&c.pool, session_id(&id)?, c.user.id, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::end(&c.pool, session_id(&id)?, c.user.id, c.now).await
 }
 
 #[server(endpoint = "sessions/summary")]
 pub async fn get_session_summary(id: String) -> Result<SessionSummary, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            super::db::summary(&c.pool, session_id(&id)?, c.user.id, c.now).await
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    super::db::summary(&c.pool, session_id(&id)?, c.user.id, c.now).await
 }
 
 /// The caller's unfinished session, if any (for "resume" on the start page).
 #[server(endpoint = "sessions/active")]
 pub async fn find_active_session() -> Result<Option<ActiveSession>, AppError> {
-    crate::error::respond(
-        async move {
-            let Some(user) = crate::accounts::authz::current_user().await? else {
-                return Ok(None);
-            };
-            let pool = crate::server::pool()?;
-            Ok(super::db::active_for(&pool, user.id).await?)
-        }
-        .await,
-    )
+    let Some(user) = crate::accounts::authz::current_user().await? else {
+        return Ok(None);
+    };
+    let pool = crate::server::pool()?;
+    Ok(super::db::active_for(&pool, user.id).await?)
 }
 
 /// Starts a practice session with the questions graded Missed or Partial in
 /// session `id`, and returns the new session's id.
 #[server(endpoint = "sessions/retry")]
 pub async fn retry_weak(id: String) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            let c = crate::accounts::authz::caller().await?;
-            match super::db::retry_weak(&c.pool, session_id(&id)?, c.user.id, Some(300), c.now)
-                .await?
-            {
-                Some(new) => Ok(new.to_string()),
-                None => Err(AppError::Conflict(
-                    "No answer in this session was graded Missed or Partial.".into(),
-                )),
-            }
-        }
-        .await,
-    )
+    let c = crate::accounts::authz::caller().await?;
+    match super::db::retry_weak(&c.pool, session_id(&id)?, c.user.id, Some(300), c.now).await? {
+        Some(new) => Ok(new.to_string()),
+        None => Err(AppError::Conflict(
+            "No answer in this session was graded Missed or Partial.".into(),
+        )),
+    }
 }

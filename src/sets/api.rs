@@ -28,173 +28,113 @@ fn check(problems: Vec<crate::error::FieldError>) -> Result<(), AppError> {
 /// The caller's sets (every set, for an admin), live ones first.
 #[server(endpoint = "sets/list")]
 pub async fn list_sets() -> Result<Vec<SetSummary>, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
-            Ok(super::db::list_sets(&r.pool, r.viewer(), &tz).await?)
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+    Ok(super::db::list_sets(&r.pool, r.viewer(), &tz).await?)
 }
 
 /// Makes an empty set and returns its id.
 #[server(endpoint = "sets/create")]
 pub async fn create_set(title: String) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            let title = title.trim();
-            let title = if title.is_empty() {
-                "Untitled set"
-            } else {
-                title
-            };
-            if title.chars().count() > TITLE_MAX {
-                return Err(AppError::invalid(
-                    "title",
-                    format!("Keep the title under {TITLE_MAX} characters."),
-                ));
-            }
-            let id = super::db::create_set(&r.pool, r.id, title, r.now).await?;
-            Ok(id.to_string())
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    let title = title.trim();
+    let title = if title.is_empty() {
+        "Untitled set"
+    } else {
+        title
+    };
+    if title.chars().count() > TITLE_MAX {
+        return Err(AppError::invalid(
+            "title",
+            format!("Keep the title under {TITLE_MAX} characters."),
+        ));
+    }
+    let id = super::db::create_set(&r.pool, r.id, title, r.now).await?;
+    Ok(id.to_string())
 }
 
 #[server(endpoint = "sets/get")]
 pub async fn get_set(id: String) -> Result<SetDetail, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            super::db::set_detail(&r.pool, set_id(&id)?, r.viewer()).await
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    super::db::set_detail(&r.pool, set_id(&id)?, r.viewer()).await
 }
 
 /// The editor's autosave: the whole draft, with a revision that must be
 /// newer than the stored one. Returns the set as now stored.
 #[server(endpoint = "sets/save")]
 pub async fn save_set(id: String, draft: SetDraft, rev: u32) -> Result<SetDetail, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            check(draft.problems())?;
-            let id = set_id(&id)?;
-            super::db::save_set(&r.pool, id, r.id, &draft, rev, r.now).await?;
-            super::db::set_detail(&r.pool, id, r.viewer()).await
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    check(draft.problems())?;
+    let id = set_id(&id)?;
+    super::db::save_set(&r.pool, id, r.id, &draft, rev, r.now).await?;
+    super::db::set_detail(&r.pool, id, r.viewer()).await
 }
 
 #[server(endpoint = "sets/duplicate")]
 pub async fn duplicate_set(id: String) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            let copy = super::db::duplicate_set(&r.pool, set_id(&id)?, r.id, r.now).await?;
-            Ok(copy.to_string())
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    let copy = super::db::duplicate_set(&r.pool, set_id(&id)?, r.id, r.now).await?;
+    Ok(copy.to_string())
 }
 
 /// Archives a set (or restores it). Sets are never deleted.
 #[server(endpoint = "sets/archive")]
 pub async fn archive_set(id: String, archived: bool) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            super::db::archive_set(&r.pool, set_id(&id)?, r.id, archived, r.now).await
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    super::db::archive_set(&r.pool, set_id(&id)?, r.id, archived, r.now).await
 }
 
 /// The caller's own live questions, searched as the bank is.
 #[server(endpoint = "sets/questions/search")]
 pub async fn search_own_questions(filter: QuestionFilter) -> Result<QuestionList, AppError> {
-    crate::error::respond(
-        async move {
-            use crate::questions::db::{list_in, Scope};
-            let r = recruiter().await?;
-            Ok(list_in(&r.pool, &filter, Scope::Own(r.id)).await?)
-        }
-        .await,
-    )
+    use crate::questions::db::{list_in, Scope};
+    let r = recruiter().await?;
+    Ok(list_in(&r.pool, &filter, Scope::Own(r.id)).await?)
 }
 
 /// What the set editor's picker offers: the bank and the caller's own
 /// questions, with the bank's filters and search.
 #[server(endpoint = "sets/pick")]
 pub async fn pick_questions(filter: QuestionFilter) -> Result<QuestionList, AppError> {
-    crate::error::respond(
-        async move {
-            use crate::questions::db::{list_in, Scope};
-            let r = recruiter().await?;
-            Ok(list_in(&r.pool, &filter, Scope::BankAndOwn(r.id)).await?)
-        }
-        .await,
-    )
+    use crate::questions::db::{list_in, Scope};
+    let r = recruiter().await?;
+    Ok(list_in(&r.pool, &filter, Scope::BankAndOwn(r.id)).await?)
 }
 
 /// Every question the caller wrote, archived ones last.
 #[server(endpoint = "sets/questions/all")]
 pub async fn all_own_questions() -> Result<Vec<OwnQuestion>, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            Ok(super::db::all_own_questions(&r.pool, r.id).await?)
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    Ok(super::db::all_own_questions(&r.pool, r.id).await?)
 }
 
 #[server(endpoint = "sets/questions/get")]
 pub async fn get_own_question(slug: String) -> Result<OwnQuestion, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            super::db::own_question(&r.pool, r.id, &slug)
-                .await?
-                .ok_or_else(|| AppError::NotFound("That question".into()))
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    super::db::own_question(&r.pool, r.id, &slug)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That question".into()))
 }
 
 /// Creates a question (empty `slug`) or saves an edit; returns its slug.
 #[server(endpoint = "sets/questions/save")]
 pub async fn save_own_question(slug: String, input: QuestionInput) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            let input = input.tidy();
-            check(input.problems())?;
-            if slug.is_empty() {
-                let mut conn = r.pool.acquire().await?;
-                super::db::create_question(&mut conn, r.id, &input, r.now).await
-            } else {
-                super::db::update_question(&r.pool, r.id, &slug, &input, r.now).await?;
-                Ok(slug)
-            }
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    let input = input.tidy();
+    check(input.problems())?;
+    if slug.is_empty() {
+        let mut conn = r.pool.acquire().await?;
+        super::db::create_question(&mut conn, r.id, &input, r.now).await
+    } else {
+        super::db::update_question(&r.pool, r.id, &slug, &input, r.now).await?;
+        Ok(slug)
+    }
 }
 
 #[server(endpoint = "sets/questions/archive")]
 pub async fn archive_own_question(slug: String, archived: bool) -> Result<(), AppError> {
-    crate::error::respond(
-        async move {
-            let r = recruiter().await?;
-            super::db::archive_question(&r.pool, r.id, &slug, archived, r.now).await
-        }
-        .await,
-    )
+    let r = recruiter().await?;
+    super::db::archive_question(&r.pool, r.id, &slug, archived, r.now).await
 }
 
 /// The reference answer as candidates will see it: rendered and sanitized
@@ -202,19 +142,14 @@ pub async fn archive_own_question(slug: String, archived: bool) -> Result<(), Ap
 /// code of its own.
 #[server(endpoint = "sets/preview")]
 pub async fn preview_markdown(text: String) -> Result<String, AppError> {
-    crate::error::respond(
-        async move {
-            recruiter().await?;
-            if text.chars().count() > ANSWER_MAX.max(INSTRUCTIONS_MAX) {
-                return Err(AppError::invalid(
-                    "text",
-                    "That text is too long to preview.",
-                ));
-            }
-            Ok(crate::questions::markdown::render(&text))
-        }
-        .await,
-    )
+    recruiter().await?;
+    if text.chars().count() > ANSWER_MAX.max(INSTRUCTIONS_MAX) {
+        return Err(AppError::invalid(
+            "text",
+            "That text is too long to preview.",
+        ));
+    }
+    Ok(crate::questions::markdown::render(&text))
 }
 
 /// An import file's format.
@@ -246,54 +181,49 @@ pub async fn import_file(
     content: String,
     commit: bool,
 ) -> Result<ImportReport, AppError> {
-    crate::error::respond(
-        async move {
-            use super::transfer;
-            let r = recruiter().await?;
-            let parsed = match format {
-                ImportFormat::Json => transfer::from_json(&content),
-                ImportFormat::Csv => transfer::from_csv(&content),
-            };
-            let t = match parsed {
-                Ok(t) => t,
-                Err(errors) => {
-                    return Ok(ImportReport {
-                        set_title: None,
-                        questions: Vec::new(),
-                        errors: errors
-                            .into_iter()
-                            .map(|e| (e.location, e.message))
-                            .collect(),
-                        set_id: None,
-                        committed: false,
-                    })
-                }
-            };
-            let mut report = ImportReport {
-                set_title: t.set.as_ref().map(|s| s.title.clone()),
-                questions: t
-                    .questions
-                    .iter()
-                    .map(|q| {
-                        (
-                            q.question.prompt.clone(),
-                            q.question.level.map_or("?", |l| l.label()).to_owned(),
-                            q.question.topic.clone(),
-                            q.source == Source::Bank && q.slug.is_some(),
-                        )
-                    })
+    use super::transfer;
+    let r = recruiter().await?;
+    let parsed = match format {
+        ImportFormat::Json => transfer::from_json(&content),
+        ImportFormat::Csv => transfer::from_csv(&content),
+    };
+    let t = match parsed {
+        Ok(t) => t,
+        Err(errors) => {
+            return Ok(ImportReport {
+                set_title: None,
+                questions: Vec::new(),
+                errors: errors
+                    .into_iter()
+                    .map(|e| (e.location, e.message))
                     .collect(),
-                errors: Vec::new(),
                 set_id: None,
                 committed: false,
-            };
-            if commit {
-                let imported = super::db::import(&r.pool, r.id, &t, r.now).await?;
-                report.set_id = imported.set_id;
-                report.committed = true;
-            }
-            Ok(report)
+            })
         }
-        .await,
-    )
+    };
+    let mut report = ImportReport {
+        set_title: t.set.as_ref().map(|s| s.title.clone()),
+        questions: t
+            .questions
+            .iter()
+            .map(|q| {
+                (
+                    q.question.prompt.clone(),
+                    q.question.level.map_or("?", |l| l.label()).to_owned(),
+                    q.question.topic.clone(),
+                    q.source == Source::Bank && q.slug.is_some(),
+                )
+            })
+            .collect(),
+        errors: Vec::new(),
+        set_id: None,
+        committed: false,
+    };
+    if commit {
+        let imported = super::db::import(&r.pool, r.id, &t, r.now).await?;
+        report.set_id = imported.set_id;
+        report.committed = true;
+    }
+    Ok(report)
 }

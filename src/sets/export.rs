@@ -5,7 +5,7 @@
 
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     response::{IntoResponse, Response},
 };
 use uuid::Uuid;
@@ -47,13 +47,7 @@ impl Format {
 }
 
 pub(crate) fn refuse(error: &AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::NOT_FOUND);
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        error.to_string(),
-    )
-        .into_response()
+    error.clone().into_response()
 }
 
 /// The logged-in recruiter (or admin) this request comes from.

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod bank;
+mod caching;
 mod chaos;
 mod dashboard;
 mod database;
