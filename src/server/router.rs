@@ -44,7 +44,7 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .route("/healthz", get(healthz))
-        .nest_service("/pkg", super::assets::service(&state.leptos_options))
+        .merge(super::assets::router(&state.leptos_options))
         .route("/account/export", get(crate::accounts::export::download))
         .route("/sets/{id}/export/{format}", get(crate::sets::export::set))
         .route(
