@@ -11,12 +11,18 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::components::{nav::Nav, theme::Theme};
+use crate::components::{
+    nav::Nav,
+    page_script::{page_needs_wasm, PageScript, Wasm},
+    theme::Theme,
+};
 use crate::pages;
 
 /// The document around every page. Runs on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let theme = Theme::from_request();
+    let wasm = needs_wasm();
+    provide_context(Wasm(wasm));
     view! {
         <!DOCTYPE html>
         <html lang="en" data-theme=theme.as_str()>
@@ -27,13 +33,38 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Rehearse: practise backend interviews with a timer, reference answers and honest self-grading."/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <link rel="icon" href="/favicon.ico"/>
-                <HydrationScripts options islands=true/>
+                {wasm.then(|| view! { <HydrationScripts options islands=true/> })}
                 <leptos_meta::MetaTags/>
             </head>
-            <body>
+            // Without WASM the page is as live as it will get once loaded.
+            <body data-hydrated=(!wasm).then_some("true")>
                 <App/>
+                <PageScript/>
             </body>
         </html>
+    }
+}
+
+/// Whether the request being rendered gets the WASM (server side).
+fn needs_wasm() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        let Some(parts) = use_context::<http::request::Parts>() else {
+            return true;
+        };
+        let logged_in = use_context::<crate::server::AppState>().is_none_or(|state| {
+            crate::accounts::session::token_from_headers(
+                &parts.headers,
+                state.config.session_cookie_name(),
+            )
+            .is_some()
+        });
+        page_needs_wasm(parts.uri.path(), logged_in)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = page_needs_wasm;
+        true
     }
 }
 

@@ -63,3 +63,31 @@ test("review explains itself to a visitor", async ({ page }) => {
   await expect(page.getByTestId("review-visitor")).toContainText("just before you would forget them");
   await expect(page.getByRole("link", { name: "Start practising" })).toHaveAttribute("href", "/practice/new");
 });
+
+test("reading the bank downloads no WASM, and its page script still works", async ({ page }) => {
+  const scripts: string[] = [];
+  page.on("request", (r) => {
+    if (/\.(wasm|js)(\?|$)/.test(r.url())) scripts.push(r.url());
+  });
+  await page.goto("/questions");
+  await hydrated(page);
+  // Filters apply as soon as a box is ticked (page.js, not an island).
+  await page.getByRole("checkbox", { name: /Beginner/ }).check();
+  await expect(page).toHaveURL(/level=beginner/);
+  await page.locator(".question-link").first().click();
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  // The theme toggle too, and it is remembered.
+  const html = page.locator("html");
+  await page.getByRole("button", { name: /Theme:/ }).click();
+  await expect(html).toHaveAttribute("data-theme", "light");
+  await page.reload();
+  await expect(html).toHaveAttribute("data-theme", "light");
+  expect(scripts, "no script or WASM fetched while reading the bank").toEqual([]);
+
+  // "Practise this question" is a plain form: it lands in a live session.
+  await page.getByRole("button", { name: /Practise this question/ }).click();
+  await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  await hydrated(page);
+  await expect(page.getByRole("textbox")).toBeVisible();
+  expect(scripts.some((u) => u.endsWith(".wasm")), "the runner loads the WASM").toBe(true);
+});

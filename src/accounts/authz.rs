@@ -69,6 +69,13 @@ pub fn request_id() -> String {
         .unwrap_or_else(|| "-".to_owned())
 }
 
+/// The caller of one page render, looked up once: the nav and every part
+/// of a page ask who is calling, and each lookup is a hash and a query.
+/// Provided for page renders only; a server-function request (which may
+/// log someone in or out) looks the caller up when asked.
+#[derive(Clone, Default)]
+pub struct CallerOnce(std::sync::Arc<tokio::sync::OnceCell<Option<AuthUser>>>);
+
 /// The caller, if logged in (guests included).
 pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
     // No request at all (the router lists routes by rendering the app once
@@ -76,6 +83,13 @@ pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
     if use_context::<Parts>().is_none() {
         return Ok(None);
     }
+    match use_context::<CallerOnce>() {
+        Some(once) => once.0.get_or_try_init(look_up_caller).await.cloned(),
+        None => look_up_caller().await,
+    }
+}
+
+async fn look_up_caller() -> Result<Option<AuthUser>, AppError> {
     let state = app_state()?;
     let Some(token) = request_token(&state) else {
         return Ok(None);

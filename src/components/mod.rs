@@ -7,6 +7,7 @@ pub mod hydration;
 pub mod markdown;
 pub mod nav;
 pub mod navigate;
+pub mod page_script;
 pub mod question_editor;
 pub mod regrade;
 pub mod review;

@@ -63,7 +63,7 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                     <ThemeToggle initial=theme/>
                 </div>
             </nav>
-            <HydrationMarker/>
+            {super::page_script::wasm().then(|| view! { <HydrationMarker/> })}
         </header>
     }
 }

@@ -120,27 +120,19 @@ pub fn SessionSetup(topics: Vec<TopicInfo>) -> impl IntoView {
 }
 
 /// "Practise this question": a one-question practice session, five minutes.
-#[island]
+/// A plain form post (the question page has no island for a visitor):
+/// `start_session` answers it with a redirect to the new session.
+#[component]
 pub fn PractiseThis(slug: String) -> impl IntoView {
-    let action = ServerAction::<StartSession>::new();
-    let value = action.value();
-    open_session_when_started(value);
-    let start = move |_| {
-        action.dispatch(StartSession {
-            mode: Mode::Practice,
-            levels: vec![],
-            topics: vec![],
-            count: 1,
-            per_question_secs: 300,
-            total_secs: 0,
-            question: slug.clone(),
-        });
-    };
     view! {
-        <button type="button" class="button" on:click=start disabled=move || action.pending().get()>
-            "Practise this question (5 min)"
-        </button>
-        {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+        <form method="post" action={<StartSession as leptos::server_fn::ServerFn>::PATH} class="practise-this">
+            <input type="hidden" name="mode" value=Mode::Practice.as_str()/>
+            <input type="hidden" name="count" value="1"/>
+            <input type="hidden" name="per_question_secs" value="300"/>
+            <input type="hidden" name="total_secs" value="0"/>
+            <input type="hidden" name="question" value=slug/>
+            <button type="submit" class="button">"Practise this question (5 min)"</button>
+        </form>
     }
 }
 

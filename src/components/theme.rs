@@ -1,6 +1,7 @@
 //! Light and dark themes. The choice lives in a cookie so the server renders
-//! the right theme on the first byte: no flash, and no inline script for the
-//! CSP to allow. "System" follows `prefers-color-scheme` in CSS.
+//! the right theme on the first byte: no flash. The toggle is a few lines of
+//! `page.js`, so pages without islands need no WASM for it. "System"
+//! follows `prefers-color-scheme` in CSS.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -41,7 +42,7 @@ impl Theme {
         }
     }
 
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Self::System => "Theme: system",
             Self::Light => "Theme: light",
@@ -73,41 +74,18 @@ impl Theme {
     }
 }
 
-#[island]
+/// The toggle's button. `page.js` (inlined in every page, no WASM) cycles
+/// the theme when it is pressed.
+#[component]
 pub fn ThemeToggle(initial: Theme) -> impl IntoView {
-    let theme = RwSignal::new(initial);
-    let toggle = move |_| {
-        let next = theme.get_untracked().next();
-        theme.set(next);
-        apply(next);
-    };
     view! {
-        <button type="button" class="theme-toggle" on:click=toggle
+        <button type="button" class="theme-toggle"
             title="Switch between system, light and dark themes"
-            data-theme-choice=move || theme.get().as_str()>
-            {move || theme.get().label()}
+            data-theme-choice=initial.as_str()>
+            {initial.label()}
         </button>
     }
 }
-
-/// Sets the attribute the CSS keys on and remembers the choice for a year.
-#[cfg(feature = "hydrate")]
-fn apply(theme: Theme) {
-    use wasm_bindgen::JsCast;
-    let doc = document();
-    if let Some(root) = doc.document_element() {
-        let _ = root.set_attribute("data-theme", theme.as_str());
-    }
-    if let Ok(html_doc) = doc.dyn_into::<web_sys::HtmlDocument>() {
-        let _ = html_doc.set_cookie(&format!(
-            "{THEME_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            theme.as_str()
-        ));
-    }
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn apply(_theme: Theme) {}
 
 #[cfg(test)]
 mod tests {
@@ -120,5 +98,23 @@ mod tests {
         assert_eq!(t.next().next(), Theme::Dark);
         assert_eq!(t.next().next().next(), Theme::System);
         assert_eq!(Theme::parse("nonsense"), Theme::System);
+    }
+
+    /// The page script cycles the same way, with the same labels, cookie
+    /// and attribute values as the server renders.
+    #[test]
+    fn the_page_script_agrees_with_the_server() {
+        let js = crate::components::page_script::PAGE_JS;
+        for t in [Theme::System, Theme::Light, Theme::Dark] {
+            assert!(
+                js.contains(&format!("{}: \"{}\"", t.as_str(), t.next().as_str())),
+                "{t:?}"
+            );
+            assert!(
+                js.contains(&format!("{}: \"{}\"", t.as_str(), t.label())),
+                "{t:?}"
+            );
+        }
+        assert!(js.contains(&format!("\"{}=\"", super::THEME_COOKIE)));
     }
 }

@@ -87,7 +87,7 @@ fn QuestionView(q: QuestionDetail, filter: QuestionFilter) -> impl IntoView {
             </p>
             <h1 class="prompt">{q.prompt.clone()}</h1>
             <p class="muted">"Think it through, or say your answer out loud, before you reveal."</p>
-            {(!q.archived).then(|| view! { <p><PractiseThis slug=q.slug.clone()/></p> })}
+            {(!q.archived).then(|| view! { <PractiseThis slug=q.slug.clone()/> })}
             <details class="reveal" data-testid="reveal">
                 <summary>{reveal_label}</summary>
                 <section aria-label=answer_title>

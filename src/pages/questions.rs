@@ -1,6 +1,6 @@
 //! `/questions`: the bank, filtered by level and topic and searched by text.
 //! A plain GET form drives it, so it works without JavaScript and every view
-//! has a URL; the `AutoApply` island applies checkbox changes at once.
+//! has a URL; `page.js` applies checkbox changes at once (no WASM here).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -100,7 +100,7 @@ fn QuestionBrowser(filter: QuestionFilter, list: QuestionList) -> impl IntoView 
     };
     view! {
         <div class="bank-layout">
-            <AutoApply>
+            <div class="auto-apply">
                 <form class="filters panel" method="get" action="/questions" role="search" aria-label="Filter questions">
                     <label class="search-label" for="q">"Search"</label>
                     <div class="search-row">
@@ -121,7 +121,7 @@ fn QuestionBrowser(filter: QuestionFilter, list: QuestionList) -> impl IntoView 
                         <a href="/questions">"Clear all"</a>
                     </p>
                 </form>
-            </AutoApply>
+            </div>
             <section class="results" aria-labelledby="results-heading">
                 <h1 id="results-heading">"Question bank"</h1>
                 <p class="muted" data-testid="result-count" aria-live="polite">{summary}</p>
@@ -182,46 +182,4 @@ fn pagination(filter: &QuestionFilter, list: &QuestionList) -> impl IntoView {
             {(page + 1 < pages).then(|| view! { <a rel="next" href=link(page + 1)>"Next →"</a> })}
         </nav>
     })
-}
-
-/// Submits the filter form as soon as a checkbox changes, so the list
-/// follows the filters without a separate "apply" step.
-#[island]
-fn AutoApply(children: Children) -> impl IntoView {
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let input = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
-            if let Some(input) = input.filter(|i| i.type_() == "checkbox") {
-                if let Some(form) = input.form() {
-                    let _ = form.request_submit();
-                }
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    // An empty search box would put a bare `q=` in every URL; leave it out.
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let form = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok());
-            if let Some(Ok(Some(search))) = form.map(|f| f.query_selector("input[name=q]")) {
-                if let Ok(input) = search.dyn_into::<web_sys::HtmlInputElement>() {
-                    if input.value().trim().is_empty() {
-                        let _ = input.remove_attribute("name");
-                    }
-                }
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    view! { <div class="auto-apply" on:change=on_change on:submit=on_submit>{children()}</div> }
 }

@@ -18,6 +18,21 @@ use tracing_subscriber::EnvFilter;
 
 use config::Config;
 
+/// Redirects a plain HTML form post (no JavaScript) to `path` once its
+/// server function succeeds; calls from islands are left to navigate
+/// themselves.
+pub fn redirect_form_post(path: &str) {
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+        p.headers
+            .get(http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if plain_form {
+        leptos_axum::redirect(path);
+    }
+}
+
 /// What `main` runs: parse the command line, then serve or run a command.
 pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

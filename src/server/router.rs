@@ -136,6 +136,9 @@ fn provide_request_context(state: &AppState) {
         if let Some(nonce) = parts.extensions.get::<leptos::nonce::Nonce>() {
             provide_context(nonce.clone());
         }
+        if !parts.uri.path().starts_with("/api/") {
+            provide_context(crate::accounts::authz::CallerOnce::default());
+        }
     }
 }
 

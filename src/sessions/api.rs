@@ -37,7 +37,12 @@ pub async fn start_session(
     let user = crate::accounts::authz::ensure_user().await?;
     let pool = crate::server::pool()?;
     match super::db::create(&pool, user.id, &new, crate::server::db::now_ms()).await? {
-        Some(id) => Ok(id.to_string()),
+        Some(id) => {
+            // A plain form post ("Practise this question") goes straight
+            // to the session; the islands open it themselves.
+            crate::server::redirect_form_post(&format!("/practice/{id}"));
+            Ok(id.to_string())
+        }
         None => Err(AppError::invalid(
             "topics",
             "No questions match those levels and topics. Choose more of them.",

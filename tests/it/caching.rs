@@ -162,3 +162,97 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
     assert_eq!(plain.headers["cache-control"], "no-cache");
     let _ = std::fs::remove_dir_all(&site);
 }
+
+/// A visitor reading the bank gets no WASM: those pages have no island
+/// (an island there would silently never wake up), only the page script.
+#[sqlx::test]
+async fn a_visitor_reading_the_bank_downloads_no_wasm(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let slug: String = sqlx::query_scalar(
+        "SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a question");
+    for path in [
+        "/questions",
+        "/questions?q=cache&level=beginner",
+        &format!("/questions/{slug}"),
+    ] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(!r.body.contains("<leptos-island"), "{path} has an island");
+        assert!(!r.body.contains(".wasm"), "{path} loads WASM");
+        assert!(!r.body.contains("hydrateIslands"), "{path} hydrates");
+        assert!(r.body.contains("data-hydrated=\"true\""), "{path}");
+        assert!(
+            r.body.contains("button.theme-toggle"),
+            "{path} lacks page.js"
+        );
+        assert!(r.body.contains("class=\"theme-toggle\""), "{path}");
+    }
+    // The question page starts a session with a plain form.
+    let q = get(&app, &format!("/questions/{slug}")).await;
+    assert!(
+        q.body.contains("action=\"/api/sessions/start\""),
+        "{}",
+        q.body
+    );
+
+    // Pages with islands load it, and so does everything for someone
+    // logged in (their nav has a log-out island).
+    let home = get(&app, "/").await;
+    assert!(home.body.contains("<leptos-island") && home.body.contains(".wasm"));
+    assert!(!home.body.contains("data-hydrated=\"true\""));
+    let mut alice = account(&app, "alice", "candidate").await;
+    let mine = alice.get("/questions").await;
+    assert!(mine.body.contains(".wasm"));
+}
+
+/// "Practise this question" without JavaScript: the form post makes a
+/// guest, starts the session and lands on it.
+#[sqlx::test]
+async fn practise_this_as_a_plain_form_lands_on_the_session(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let slug: String = sqlx::query_scalar(
+        "SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a question");
+    let req = Request::post("/api/sessions/start")
+        .header("host", "localhost")
+        .header("origin", "http://localhost")
+        .header("accept", "text/html,application/xhtml+xml")
+        .header("referer", format!("http://localhost/questions/{slug}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "mode=practice&count=1&per_question_secs=300&total_secs=0&question={slug}"
+        )))
+        .expect("request");
+    let r = send(&app, req).await;
+    assert_eq!(r.status, 302, "{}", r.body);
+    let to = r.headers["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(to.starts_with("/practice/"), "{to}");
+    assert!(r.headers.contains_key("set-cookie"), "a guest was made");
+    let cookie = r.headers["set-cookie"]
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let session = get_with(&app, &to, &[("cookie", &cookie)]).await;
+    assert_eq!(session.status, 200);
+    let asked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM session_answers a JOIN questions q ON q.id = a.question_id WHERE q.slug = ?1",
+    )
+    .bind(&slug)
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(asked, 1);
+}

@@ -1,0 +1,50 @@
+//! Which browser code a page gets.
+//!
+//! Every page gets `page.js`, a few hundred bytes inlined with the CSP
+//! nonce: the theme toggle and self-applying filter forms. Only pages with
+//! islands get the WASM. A visitor reading the bank (`/questions` and a
+//! question, not logged in) downloads no WASM at all: those pages have no
+//! island, which a test checks.
+
+use leptos::prelude::*;
+
+/// The script, also read by tests that check it agrees with the server.
+pub const PAGE_JS: &str = include_str!("page.js");
+
+/// Whether this page loads the WASM and hydrates islands, decided once in
+/// the shell and read by the nav (which marks hydration only then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Wasm(pub bool);
+
+/// The bank read by someone not logged in: no island on these pages.
+pub fn page_needs_wasm(path: &str, logged_in: bool) -> bool {
+    let bank_reading = path == "/questions" || path.starts_with("/questions/");
+    logged_in || !bank_reading
+}
+
+/// Whether the page being rendered loads the WASM (`true` outside a
+/// request, and in the browser, where only WASM pages run code at all).
+pub fn wasm() -> bool {
+    use_context::<Wasm>().is_none_or(|w| w.0)
+}
+
+/// `page.js`, inline, allowed by this response's nonce.
+#[component]
+pub fn PageScript() -> impl IntoView {
+    view! { <script nonce=leptos::nonce::use_nonce() inner_html=PAGE_JS></script> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_needs_wasm;
+
+    #[test]
+    fn only_anonymous_bank_reading_goes_without() {
+        assert!(!page_needs_wasm("/questions", false));
+        assert!(!page_needs_wasm("/questions/what-is-a-cache", false));
+        assert!(page_needs_wasm("/questions", true));
+        assert!(page_needs_wasm("/", false));
+        assert!(page_needs_wasm("/questionsx", false));
+        assert!(page_needs_wasm("/practice/new", false));
+    }
+}
