@@ -311,7 +311,7 @@ pub async fn export(
 
 /// Saves the settings; says whether the time zone changed.
 pub async fn save_settings(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut crate::server::db::WriteTx,
     id: Uuid,
     time_zone: &str,
     hide_streaks: bool,

@@ -2,7 +2,7 @@
 //! answers. Every grade change calls [`grade_changed`] inside the
 //! transaction that makes it, so the rollups are never out of date.
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::SqlitePool;
 use uuid::Uuid;
 
 use super::days;
@@ -23,7 +23,7 @@ struct Answer {
 /// `old_grade` to `new_grade`. Call after the answer row is updated (its
 /// `graded_at` must be set).
 pub async fn grade_changed(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut crate::server::db::WriteTx,
     session: Uuid,
     position: u32,
     old_grade: Option<u8>,
@@ -146,7 +146,7 @@ pub async fn grade_changed(
 /// Recomputes a user's per-day rollup in their (new) time zone: one
 /// statement over the day bounds, as the calendar used to be counted.
 pub async fn rebuild_days(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut crate::server::db::WriteTx,
     user: Uuid,
     time_zone: &str,
 ) -> Result<(), AppError> {

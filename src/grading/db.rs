@@ -4,7 +4,7 @@
 //! transaction.
 
 use jiff::{civil::Date, tz::TimeZone};
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
 use super::plan::{self, Area};
@@ -54,7 +54,10 @@ struct Graded {
 /// Stores a grade. Returns whether anything changed (nothing is written,
 /// and nothing recorded, when grade, note, ticks and flag are as stored).
 /// The caller has checked ownership and that the answer was submitted.
-pub async fn write(tx: &mut Transaction<'_, Sqlite>, w: &GradeWrite<'_>) -> Result<bool, AppError> {
+pub async fn write(
+    tx: &mut crate::server::db::WriteTx,
+    w: &GradeWrite<'_>,
+) -> Result<bool, AppError> {
     let position = i64::from(w.position);
     let a: Option<Graded> = sqlx::query_as(
         "SELECT a.user_id, a.question_id, a.self_grade, a.note, a.key_points_hit, a.flagged,
@@ -247,7 +250,7 @@ async fn zone_of(conn: &mut SqliteConnection, user: Uuid) -> Result<TimeZone, sq
 /// grade older than the card's last review, a card not built yet) replays
 /// the card from its log.
 async fn schedule_grade(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut crate::server::db::WriteTx,
     e: &LogEntry<'_>,
     now: i64,
 ) -> Result<(), AppError> {

@@ -482,7 +482,7 @@ pub fn follow_up_slug(parent: &str, index: usize) -> String {
 /// set, no key points), so a session can ask them. Same rules as the
 /// questions: added, updated, or archived when gone from the file.
 async fn sync_follow_ups(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut crate::server::db::WriteTx,
     q: &BankQuestion,
     now: i64,
     report: &mut SyncReport,

@@ -257,7 +257,7 @@ pub enum Kind {
 /// interviews and reviews always do, practice unless the person said not.
 #[allow(clippy::too_many_arguments)]
 pub async fn insert_session(
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    mut tx: crate::server::db::WriteTx,
     user_id: Uuid,
     new: &NewSession,
     kind: Kind,
