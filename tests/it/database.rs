@@ -1,6 +1,7 @@
 //! The database as the server opens it: migrations and pragmas.
 
 use rehearse::server::db;
+use sqlx::Connection;
 
 #[tokio::test]
 async fn migrations_apply_to_a_fresh_file_with_the_pragmas_in_force() {
@@ -80,5 +81,90 @@ async fn migrations_apply_to_a_fresh_file_with_the_pragmas_in_force() {
     // Migrating again is a no-op.
     db::migrate(&pool).await.expect("second migrate");
     pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A write whose caller goes away while its `BEGIN` waits for the lock (a
+/// client hanging up under load) must not leave a transaction open on a
+/// pooled connection: that connection would hold the write lock for good
+/// and every later write would fail after the busy timeout.
+#[tokio::test]
+async fn a_write_abandoned_while_waiting_leaves_no_transaction_open() {
+    let dir = std::env::temp_dir().join(format!("rehearse-cancel-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}/cancel.db", dir.display());
+    let pool = db::connect(&url).await.expect("connects");
+    sqlx::query("CREATE TABLE t (x INTEGER)")
+        .execute(&pool)
+        .await
+        .expect("table");
+
+    // Another writer (outside this process's queue, like a second process)
+    // holds the lock, so each BEGIN below waits in SQLite's busy handler...
+    let mut holder = sqlx::SqliteConnection::connect(&url).await.expect("holder");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut holder)
+        .await
+        .expect("lock");
+    // ...and its caller gives up while it waits.
+    for _ in 0..4 {
+        let gave_up =
+            tokio::time::timeout(std::time::Duration::from_millis(50), db::begin_write(&pool))
+                .await;
+        assert!(gave_up.is_err(), "BEGIN should still be waiting");
+    }
+    sqlx::query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .expect("unlock");
+    // And callers that give up at every moment of a write's start, many at
+    // once, as when wrk stops mid-load: the window that leaked was between
+    // BEGIN's answer and the transaction's creation.
+    for round in 0..40_u64 {
+        let tries = (0..16_u64).map(|i| {
+            let pool = pool.clone();
+            tokio::spawn(async move {
+                let wait = std::time::Duration::from_micros((round * 16 + i) * 7 % 600);
+                let _ = tokio::time::timeout(wait, async {
+                    let mut tx = db::begin_write(&pool).await?;
+                    sqlx::query("INSERT INTO t (x) VALUES (-1)")
+                        .execute(&mut *tx)
+                        .await?;
+                    tx.rollback().await
+                })
+                .await;
+            })
+        });
+        for t in tries {
+            let _ = t.await;
+        }
+    }
+
+    // Writes work at once, on every pooled connection, well inside the
+    // busy timeout.
+    let started = std::time::Instant::now();
+    for i in 0..12 {
+        let mut tx = db::begin_write(&pool).await.expect("begins");
+        sqlx::query("INSERT INTO t (x) VALUES (?1)")
+            .bind(i)
+            .execute(&mut *tx)
+            .await
+            .expect("writes");
+        tx.commit().await.expect("commits");
+    }
+    sqlx::query("INSERT INTO t (x) VALUES (99)")
+        .execute(&mut holder)
+        .await
+        .expect("another writer gets the lock");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "writes waited {:?}",
+        started.elapsed()
+    );
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM t")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 13);
     let _ = std::fs::remove_dir_all(&dir);
 }
