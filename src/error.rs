@@ -33,6 +33,9 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// The database cannot grow (its disk is full): nothing was saved.
+    #[error("The server's storage is full, so this was not saved. Nothing else changed; please try again later.")]
+    StorageFull,
     /// The request never reached our code properly (network down, bad
     /// arguments). The text comes from the server-fn layer, not from us.
     #[error("Could not reach the server: {0}")]
@@ -70,6 +73,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
+            Self::StorageFull => 503,
             Self::Transport(_) => 502,
         }
     }
@@ -141,10 +145,29 @@ mod ssr {
         }
     }
 
+    /// SQLite's "database or disk is full" (SQLITE_FULL): the disk, or a
+    /// quota on it, leaves the file no room to grow.
+    fn is_storage_full(error: &sqlx::Error) -> bool {
+        let sqlx::Error::Database(db) = error else {
+            return false;
+        };
+        db.code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| code & 0xff == 13)
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
             match &error {
                 sqlx::Error::RowNotFound => Self::NotFound("The record".to_owned()),
+                _ if is_storage_full(&error) => {
+                    // SQLite rolled the write back; the file is intact.
+                    tracing::error!(
+                        %error,
+                        "the database cannot grow: its disk is full; writes fail (503) until space is freed"
+                    );
+                    Self::StorageFull
+                }
                 _ => {
                     tracing::error!(%error, "database error");
                     Self::Internal

@@ -33,6 +33,10 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             "Fix the highlighted problem and try again.",
         ),
         AppError::RateLimited { .. } => ("Slow down", "Wait a moment, then try again."),
+        AppError::StorageFull => (
+            "Can't save right now",
+            "The server's operator needs to free some disk space. What you saved before is safe.",
+        ),
         _ => (
             "Something went wrong",
             "Reload the page in a moment. If it keeps happening, the server log has the details.",

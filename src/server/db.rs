@@ -10,7 +10,13 @@ use sqlx::{
 /// Opens (creating if missing) the database and applies every migration.
 /// Fails fast: a server that can't migrate must not start.
 pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(database_url)?
+    connect_with(options(database_url)?).await
+}
+
+/// How every connection is set up; tests add to it (a page limit that
+/// stands in for a full disk).
+pub fn options(database_url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str(database_url)?
         .create_if_missing(true)
         // WAL lets readers run while one writer writes.
         .journal_mode(SqliteJournalMode::Wal)
@@ -23,7 +29,11 @@ pub async fn connect(database_url: &str) -> Result<SqlitePool, sqlx::Error> {
         // Writers queue for the lock instead of failing with SQLITE_BUSY.
         .busy_timeout(Duration::from_secs(5))
         .pragma("temp_store", "memory")
-        .pragma("cache_size", "-16000"); // ~16 MB page cache per connection
+        .pragma("cache_size", "-16000")) // ~16 MB page cache per connection
+}
+
+/// Opens the pool with `options` and applies every migration.
+pub async fn connect_with(options: SqliteConnectOptions) -> Result<SqlitePool, sqlx::Error> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .min_connections(1)

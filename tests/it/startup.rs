@@ -98,3 +98,88 @@ fn a_read_only_database_stops_the_start_and_is_left_alone() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A full disk, stood in for by a page limit on every connection (a small
+/// tmpfs or loop file needs mounting, which this machine cannot do): once
+/// the file cannot grow, writes are refused with 503 and a message saying
+/// nothing was saved; everything acknowledged before is still there, reads
+/// still work, and the file passes SQLite's integrity check.
+#[tokio::test]
+async fn a_full_disk_refuses_writes_with_503_and_loses_nothing() {
+    use rehearse::server::db;
+    let dir = std::env::temp_dir().join(format!("rehearse-full-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let url = format!("sqlite://{}/full.db", dir.display());
+    let pool = db::connect(&url).await.expect("connects");
+    rehearse::questions::sync_builtin_bank(&pool)
+        .await
+        .expect("bank");
+    let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+        .fetch_one(&pool)
+        .await
+        .expect("pages");
+    pool.close().await;
+
+    let options = db::options(&url)
+        .expect("options")
+        .pragma("max_page_count", (pages + 6).to_string());
+    let pool = db::connect_with(options).await.expect("reopens");
+    let app = rehearse::server::app(crate::common::state(pool.clone()));
+    let mut guest = crate::common::Client::new(&app);
+    let mut started: Vec<String> = Vec::new();
+    let mut refused = None;
+    for _ in 0..500 {
+        let r = guest
+            .call(
+                "sessions/start",
+                &[
+                    ("mode", "practice"),
+                    ("count", "10"),
+                    ("per_question_secs", "300"),
+                    ("total_secs", "0"),
+                ],
+            )
+            .await;
+        match r.status {
+            200 => started.push(r.body.trim_matches('"').to_owned()),
+            503 => {
+                refused = Some(r);
+                break;
+            }
+            other => panic!("unexpected {other}: {}", r.body),
+        }
+    }
+    let refused = refused.expect("the file reached its limit");
+    // The error the page shows: it says what happened and that nothing
+    // was saved.
+    let error: rehearse::error::AppError =
+        serde_json::from_str(&refused.body).expect("an AppError");
+    assert_eq!(error, rehearse::error::AppError::StorageFull);
+    let message = error.to_string();
+    assert!(
+        message.contains("storage is full") && message.contains("not saved"),
+        "{message}"
+    );
+    assert!(!started.is_empty(), "some sessions fitted before the limit");
+
+    for id in &started {
+        let r = guest.call("sessions/state", &[("id", id)]).await;
+        assert_eq!(
+            r.status, 200,
+            "acknowledged session {id} is readable: {}",
+            r.body
+        );
+    }
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM interview_sessions")
+        .fetch_one(&pool)
+        .await
+        .expect("count");
+    assert_eq!(kept, started.len() as i64, "nothing half-written");
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .expect("check");
+    assert_eq!(check, "ok");
+    pool.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
