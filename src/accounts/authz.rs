@@ -71,10 +71,27 @@ pub fn request_id() -> String {
 
 /// The caller of one page render, looked up once: the nav and every part
 /// of a page ask who is calling, and each lookup is a hash and a query.
-/// Provided for page renders only; a server-function request (which may
-/// log someone in or out) looks the caller up when asked.
-#[derive(Clone, Default)]
-pub struct CallerOnce(std::sync::Arc<tokio::sync::OnceCell<Option<AuthUser>>>);
+///
+/// Every request gets its own (`router::provide_request_context`), and
+/// must: a context not provided for a request can be found on another
+/// request's reactive owner running at the same moment, and then one
+/// person's server function would act as someone else
+/// (`tests/it/accounts.rs` checks). A server-function request (which may
+/// log someone in or out) gets one that remembers nothing.
+#[derive(Clone)]
+pub struct CallerOnce(Option<std::sync::Arc<tokio::sync::OnceCell<Option<AuthUser>>>>);
+
+impl CallerOnce {
+    /// For a page render: the first lookup is kept for the render.
+    pub fn for_render() -> Self {
+        Self(Some(std::sync::Arc::default()))
+    }
+
+    /// For a server-function request: every lookup goes to the database.
+    pub fn never() -> Self {
+        Self(None)
+    }
+}
 
 /// The caller, if logged in (guests included).
 pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
@@ -83,8 +100,8 @@ pub async fn current_user() -> Result<Option<AuthUser>, AppError> {
     if use_context::<Parts>().is_none() {
         return Ok(None);
     }
-    match use_context::<CallerOnce>() {
-        Some(once) => once.0.get_or_try_init(look_up_caller).await.cloned(),
+    match use_context::<CallerOnce>().and_then(|once| once.0) {
+        Some(once) => once.get_or_try_init(look_up_caller).await.cloned(),
         None => look_up_caller().await,
     }
 }

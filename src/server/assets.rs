@@ -112,7 +112,7 @@ fn content_type(name: &str) -> HeaderValue {
 }
 
 /// Which encodings the client accepts (`q=0` refuses one).
-fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
+pub(super) fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
     headers
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -127,7 +127,8 @@ fn accepts(headers: &HeaderMap, encoding: &str) -> bool {
         })
 }
 
-/// `GET /pkg/{file}`.
+/// `GET /pkg/{file}`. Served outside the router's middleware (see
+/// `router::app`), so every header it needs is set here.
 pub async fn serve(
     State(assets): State<Arc<Assets>>,
     Path(name): Path<String>,
@@ -145,6 +146,10 @@ pub async fn serve(
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, asset.content_type.clone());
     h.insert(header::CACHE_CONTROL, assets.cache_control.clone());
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if asset.br.is_some() || asset.gzip.is_some() {
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }

@@ -5,23 +5,26 @@
 //! which changes only when the server starts (`sync_builtin_bank` runs
 //! before the first request, and this cache starts empty). So the first
 //! render of a page is kept, keyed by path, query and theme cookie, and
-//! later visitors get those bytes without a render or a query.
+//! later visitors get those bytes without a render or a query: as they
+//! are, or brotli- or gzip-compressed once when the page was kept.
 //!
 //! Two things make a kept page safe to reuse:
-//! - The CSP nonce. Every response must carry a fresh one, and the page's
-//!   inline hydration loader must match it. A kept page is stored cut at
-//!   each place its nonce appeared; every response joins the pieces with
-//!   that response's own nonce, the one `security_headers` puts in the CSP.
-//! - Revalidation. Each kept page has a strong ETag over its bytes minus
-//!   the nonce; `If-None-Match` with it gets `304 Not Modified` and no
-//!   body. A 304 carries no CSP (`security_headers` leaves it out), so the
-//!   browser keeps the policy stored with the body it already has, whose
-//!   nonce matches it.
+//! - The CSP. Other pages allow their inline scripts by a fresh nonce per
+//!   response, which would make every copy of a kept page different (and
+//!   compress it per response). A kept page is sent instead with a policy
+//!   that allows exactly its own inline scripts by their SHA-256 hashes
+//!   (computed when it is kept); the nonce attributes its first render left
+//!   in it match nothing in that policy and so allow nothing. Injected
+//!   script text would have to hash to one of our own scripts to run.
+//! - Revalidation. Each kept page has a strong ETag per encoding;
+//!   `If-None-Match` with one of them gets `304 Not Modified` and no body.
+//!   A 304 carries no CSP (`security_headers` leaves it out), so the
+//!   browser keeps the policy stored with the body it already has.
 //!
 //! Anything personal bypasses the cache: a request with a session cookie,
 //! a response that sets a cookie, any status but 200.
 
-use std::sync::Arc;
+use std::{io::Write, sync::Arc};
 
 use axum::{
     body::{Body, Bytes},
@@ -30,38 +33,53 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use super::state::AppState;
 use crate::components::theme::THEME_COOKIE;
 
-/// Memory the cache may hold, in bytes of HTML (a bank page is 20–60 KB).
+/// Memory the cache may hold, in bytes (a bank page is 20–60 KB, and its
+/// compressed copies a fifth of that).
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
 /// A page larger than this is served but not kept.
 const LARGEST_PAGE: usize = 2 * 1024 * 1024;
+/// Compression when a page is kept: a few milliseconds, once per page
+/// (11, brotli's best, would take tens, and a visitor asking for many
+/// different searches would pay for each).
+const BROTLI_QUALITY: u32 = 6;
+const GZIP_LEVEL: u32 = 6;
+
+/// One representation of a kept page.
+struct Variant {
+    body: Bytes,
+    etag: HeaderValue,
+}
 
 /// One kept page.
 pub struct Page {
-    /// The HTML cut at each place the nonce appeared.
-    pieces: Vec<Bytes>,
-    etag: HeaderValue,
+    plain: Variant,
+    br: Option<Variant>,
+    gzip: Option<Variant>,
     content_type: HeaderValue,
+    /// The policy allowing this page's inline scripts by hash.
+    csp: HeaderValue,
 }
 
 impl Page {
     fn size(&self) -> u64 {
-        self.pieces.iter().map(|p| p.len() as u64).sum::<u64>() + 64
+        [Some(&self.plain), self.br.as_ref(), self.gzip.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|v| v.body.len() as u64 + 64)
+            .sum::<u64>()
+            + self.csp.len() as u64
     }
 
-    fn body(&self, nonce: &str) -> Body {
-        let mut html = Vec::with_capacity(self.size() as usize + nonce.len() * self.pieces.len());
-        for (i, piece) in self.pieces.iter().enumerate() {
-            if i > 0 {
-                html.extend_from_slice(nonce.as_bytes());
-            }
-            html.extend_from_slice(piece);
-        }
-        Body::from(html)
+    fn variants(&self) -> impl Iterator<Item = &Variant> {
+        [Some(&self.plain), self.br.as_ref(), self.gzip.as_ref()]
+            .into_iter()
+            .flatten()
     }
 }
 
@@ -135,19 +153,13 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(key) = key(&req, state.config.session_cookie_name()) else {
         return next.run(req).await;
     };
-    let Some(nonce) = req
-        .extensions()
-        .get::<leptos::nonce::Nonce>()
-        .map(ToString::to_string)
-    else {
-        return next.run(req).await;
-    };
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let accept = req.headers().clone();
     let page = match state.pages.pages.get(&key) {
         Some(page) => page,
         None => {
             let res = next.run(req).await;
-            match keep(res, &nonce).await {
+            match keep(res).await {
                 Ok(page) => {
                     let page = Arc::new(page);
                     state.pages.pages.insert(key, Arc::clone(&page));
@@ -157,12 +169,12 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
             }
         }
     };
-    respond(&page, &nonce, if_none_match.as_ref())
+    respond(&page, &accept, if_none_match.as_ref())
 }
 
 /// Reads a fresh response into a `Page`, or hands it back untouched when
 /// it must not be kept.
-async fn keep(res: Response, nonce: &str) -> Result<Page, Response> {
+async fn keep(res: Response) -> Result<Page, Response> {
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -186,71 +198,130 @@ async fn keep(res: Response, nonce: &str) -> Result<Page, Response> {
     if bytes.len() > LARGEST_PAGE {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     }
-    let mut pieces = Vec::new();
-    let mut hash = Sha256::new();
-    let mut rest = bytes.clone();
-    while let Some(at) = find(&rest, nonce.as_bytes()) {
-        pieces.push(rest.slice(..at));
-        hash.update(&rest[..at]);
-        hash.update(b"\0nonce\0");
-        rest = rest.slice(at + nonce.len()..);
-    }
-    hash.update(&rest);
-    pieces.push(rest);
-    let digest = hash.finalize();
-    let etag = digest[..12].iter().fold(String::from("\""), |mut s, b| {
-        s.push_str(&format!("{b:02x}"));
-        s
-    }) + "\"";
-    let etag = HeaderValue::from_str(&etag)
-        .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+    let policy = super::router::content_security_policy(&script_hashes(&bytes));
+    let Ok(csp) = HeaderValue::from_str(&policy) else {
+        return Err(Response::from_parts(parts, Body::from(bytes)));
+    };
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .cloned()
         .unwrap_or_else(|| HeaderValue::from_static("text/html; charset=utf-8"));
+    let digest = Sha256::digest(&bytes);
+    let tag = |suffix: &str| {
+        let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        HeaderValue::from_str(&format!("\"{hex}{suffix}\"")).ok()
+    };
+    let variant = |body: Option<Vec<u8>>, suffix: &str| {
+        Some(Variant {
+            body: body?.into(),
+            etag: tag(suffix)?,
+        })
+    };
+    let Some(plain) = variant(Some(bytes.to_vec()), "") else {
+        return Err(Response::from_parts(parts, Body::from(bytes)));
+    };
     Ok(Page {
-        pieces,
-        etag,
+        br: variant(brotli(&bytes), "-br"),
+        gzip: variant(gzip(&bytes), "-gz"),
+        plain,
         content_type,
+        csp,
     })
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() {
-        return None;
+fn brotli(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, BROTLI_QUALITY, 22);
+        writer.write_all(bytes).ok()?;
+        writer.flush().ok()?;
     }
+    Some(out)
+}
+
+fn gzip(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(bytes.len() / 3),
+        flate2::Compression::new(GZIP_LEVEL),
+    );
+    encoder.write_all(bytes).ok()?;
+    encoder.finish().ok()
+}
+
+/// `'sha256-…'` for the text of each inline `<script>` (one without `src`)
+/// in the page: exactly the scripts the page's policy lets run.
+pub fn script_hashes(html: &[u8]) -> String {
+    let mut hashes: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(start) = find(rest, b"<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = find(rest, b">") else {
+            break;
+        };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(len) = find(&rest[body_start..], b"</script>") else {
+            break;
+        };
+        if find(tag, b" src=").is_none() {
+            let hash = base64::engine::general_purpose::STANDARD
+                .encode(Sha256::digest(&rest[body_start..body_start + len]));
+            let source = format!("'sha256-{hash}'");
+            if !hashes.contains(&source) {
+                hashes.push(source);
+            }
+        }
+        rest = &rest[body_start + len..];
+    }
+    hashes.join(" ")
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// `If-None-Match` names this ETag (or `*`), by weak comparison as RFC 9110
-/// asks for this header.
-fn matches(if_none_match: Option<&HeaderValue>, etag: &HeaderValue) -> bool {
-    let (Some(wanted), Ok(etag)) = (if_none_match.and_then(|v| v.to_str().ok()), etag.to_str())
-    else {
+/// `If-None-Match` names one of the page's ETags (or `*`), by weak
+/// comparison as RFC 9110 asks for this header.
+fn matches(if_none_match: Option<&HeaderValue>, page: &Page) -> bool {
+    let Some(wanted) = if_none_match.and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    wanted
-        .split(',')
-        .map(str::trim)
-        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+    wanted.split(',').map(str::trim).any(|tag| {
+        let tag = tag.strip_prefix("W/").unwrap_or(tag);
+        tag == "*" || page.variants().any(|v| v.etag.as_bytes() == tag.as_bytes())
+    })
 }
 
-fn respond(page: &Page, nonce: &str, if_none_match: Option<&HeaderValue>) -> Response {
-    let mut res = if matches(if_none_match, &page.etag) {
+fn respond(page: &Page, request: &HeaderMap, if_none_match: Option<&HeaderValue>) -> Response {
+    use super::assets::accepts;
+    let (variant, encoding) = match (&page.br, &page.gzip) {
+        (Some(br), _) if accepts(request, "br") => (br, Some("br")),
+        (_, Some(gz)) if accepts(request, "gzip") => (gz, Some("gzip")),
+        _ => (&page.plain, None),
+    };
+    let mut res = if matches(if_none_match, page) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let mut res = Response::new(page.body(nonce));
-        res.headers_mut()
-            .insert(header::CONTENT_TYPE, page.content_type.clone());
+        let mut res = Response::new(Body::from(variant.body.clone()));
+        let headers = res.headers_mut();
+        headers.insert(header::CONTENT_TYPE, page.content_type.clone());
+        headers.insert(header::CONTENT_SECURITY_POLICY, page.csp.clone());
+        if let Some(encoding) = encoding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
         res
     };
     let headers = res.headers_mut();
-    headers.insert(header::ETAG, page.etag.clone());
+    headers.insert(header::ETAG, variant.etag.clone());
     // Revalidate every time (a 304 is cheap); a shared cache must keep
-    // one copy per theme cookie and never give one to a logged-in person.
+    // one copy per theme cookie and encoding, and never give one to a
+    // logged-in person.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(header::VARY, HeaderValue::from_static("cookie"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("cookie, accept-encoding"),
+    );
     res
 }
 
@@ -258,38 +329,43 @@ fn respond(page: &Page, nonce: &str, if_none_match: Option<&HeaderValue>) -> Res
 mod tests {
     use super::*;
 
+    fn page() -> Page {
+        let variant = |tag: &'static str| Variant {
+            body: Bytes::from_static(b"x"),
+            etag: HeaderValue::from_static(tag),
+        };
+        Page {
+            plain: variant("\"abc\""),
+            br: Some(variant("\"abc-br\"")),
+            gzip: None,
+            content_type: HeaderValue::from_static("text/html"),
+            csp: HeaderValue::from_static("default-src 'self'"),
+        }
+    }
+
     #[test]
     fn if_none_match_forms() {
-        let etag = HeaderValue::from_static("\"abc\"");
-        let m = |v: &'static str| matches(Some(&HeaderValue::from_static(v)), &etag);
+        let page = page();
+        let m = |v: &'static str| matches(Some(&HeaderValue::from_static(v)), &page);
         assert!(m("\"abc\""));
+        assert!(m("\"abc-br\""));
         assert!(m("W/\"abc\""));
         assert!(m("\"x\", \"abc\""));
         assert!(m("*"));
         assert!(!m("\"abcd\""));
         assert!(!m("abc"));
-        assert!(!matches(None, &etag));
+        assert!(!matches(None, &page));
     }
 
     #[test]
-    fn a_kept_page_takes_each_responses_nonce() {
-        let page = Page {
-            pieces: vec![
-                Bytes::from_static(b"<script nonce=\""),
-                Bytes::from_static(b"\">x</script><link nonce=\""),
-                Bytes::from_static(b"\">"),
-            ],
-            etag: HeaderValue::from_static("\"e\""),
-            content_type: HeaderValue::from_static("text/html"),
-        };
-        let body =
-            futures_util::FutureExt::now_or_never(axum::body::to_bytes(page.body("N1"), 1024));
-        let Some(Ok(body)) = body else {
-            panic!("body not ready");
-        };
-        assert_eq!(
-            &body[..],
-            b"<script nonce=\"N1\">x</script><link nonce=\"N1\">"
-        );
+    fn each_inline_script_is_hashed_once_and_external_ones_not_at_all() {
+        let html = b"<head><script nonce=\"n\">alert(1)</script>\
+            <script type=\"module\" src=\"/pkg/a.js\"></script></head>\
+            <body><script>alert(1)</script><script>x()</script></body>";
+        let hashes = script_hashes(html);
+        let one = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"alert(1)"));
+        let two = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"x()"));
+        assert_eq!(hashes, format!("'sha256-{one}' 'sha256-{two}'"));
+        assert_eq!(script_hashes(b"<p>no scripts</p>"), "");
     }
 }

@@ -44,7 +44,6 @@ pub fn app(state: AppState) -> Router {
     }
     router
         .route("/healthz", get(healthz))
-        .merge(super::assets::router(&state.leptos_options))
         .route("/account/export", get(crate::accounts::export::download))
         .route("/sets/{id}/export/{format}", get(crate::sets::export::set))
         .route(
@@ -110,6 +109,11 @@ pub fn app(state: AppState) -> Router {
                 ))
                 .layer(middleware::from_fn(server_fn_error_status)),
         )
+        // The built files are merged after the layers above, so they skip
+        // them: a fresh CSP nonce, a request id, a trace span, compression
+        // and the body checks all cost time and mean nothing for an
+        // immutable file read from memory (`assets` sets its own headers).
+        .merge(super::assets::router(&state.leptos_options))
         .with_state(state)
 }
 
@@ -136,9 +140,13 @@ fn provide_request_context(state: &AppState) {
         if let Some(nonce) = parts.extensions.get::<leptos::nonce::Nonce>() {
             provide_context(nonce.clone());
         }
-        if !parts.uri.path().starts_with("/api/") {
-            provide_context(crate::accounts::authz::CallerOnce::default());
-        }
+        // Always provided, never left to be found further up (see
+        // `CallerOnce`).
+        provide_context(if parts.uri.path().starts_with("/api/") {
+            crate::accounts::authz::CallerOnce::never()
+        } else {
+            crate::accounts::authz::CallerOnce::for_render()
+        });
     }
 }
 
@@ -257,13 +265,10 @@ async fn security_headers(
     // A 304 has no body for a policy to govern, and a browser merges its
     // headers into the stored response: a new nonce there would no longer
     // match the stored page's scripts (see `page_cache`).
-    let csp = (res.status() != StatusCode::NOT_MODIFIED).then(|| {
-        format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-        )
-    });
+    // A kept page brings its own policy, allowing its scripts by hash.
+    let csp = (res.status() != StatusCode::NOT_MODIFIED
+        && !res.headers().contains_key(header::CONTENT_SECURITY_POLICY))
+    .then(|| content_security_policy(&format!("'nonce-{nonce}'")));
     let headers = res.headers_mut();
     if let Some(Ok(value)) = csp.map(|csp| HeaderValue::from_str(&csp)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
@@ -282,6 +287,16 @@ async fn security_headers(
         HeaderValue::from_static("same-origin"),
     );
     res
+}
+
+/// The one policy, with the sources that allow inline scripts: this
+/// response's nonce, or a kept page's script hashes (`page_cache`).
+pub(super) fn content_security_policy(inline_scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 }
 
 /// Server functions, the data export, and any page requested with a

@@ -354,3 +354,61 @@ async fn every_server_function_refuses_a_foreign_origin(pool: SqlitePool) {
         .expect("n");
     assert_eq!(n, 0);
 }
+
+/// Requests running at once never see each other's caller: a page render
+/// remembers its caller for the render, and a server function called at
+/// the same moment by someone else must still look up its own (found by
+/// the browser tests, where a grade answered 404 and an end 401).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_never_share_a_caller() {
+    let dir = std::env::temp_dir().join(format!("rehearse-callers-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let pool = rehearse::server::db::connect(&format!("sqlite://{}/c.db", dir.display()))
+        .await
+        .expect("db");
+    let app = crate::common::app_with_bank(pool).await;
+    let alice = crate::common::account(&app, "alice", "candidate").await;
+    let bob = crate::common::account(&app, "bobby", "candidate").await;
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let (mut page_client, mut api_client, name) = if i % 2 == 0 {
+            (
+                crate::common::Client {
+                    app: app.clone(),
+                    cookie: alice.cookie.clone(),
+                },
+                crate::common::Client {
+                    app: app.clone(),
+                    cookie: bob.cookie.clone(),
+                },
+                "bobby",
+            )
+        } else {
+            (
+                crate::common::Client {
+                    app: app.clone(),
+                    cookie: bob.cookie.clone(),
+                },
+                crate::common::Client {
+                    app: app.clone(),
+                    cookie: alice.cookie.clone(),
+                },
+                "alice",
+            )
+        };
+        tasks.push(tokio::spawn(async move {
+            let page = async { page_client.get("/dashboard").await.status };
+            let api = async { api_client.call("accounts/whoami", &[]).await.body };
+            let (status, who) = tokio::join!(page, api);
+            assert_eq!(status, 200);
+            assert!(
+                who.contains(&format!("\"username\":\"{name}\"")),
+                "{name} got {who}"
+            );
+        }));
+    }
+    for t in tasks {
+        t.await.expect("no task saw another's caller");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
