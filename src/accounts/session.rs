@@ -2,7 +2,7 @@
 //! server-side only as its SHA-256 hash, with idle and absolute expiry.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use http::{header, HeaderValue};
+use http::HeaderValue;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -144,14 +144,9 @@ pub fn cookie(state: &AppState, token: Option<&str>) -> Option<HeaderValue> {
 
 /// The session token in the request's cookies, if any.
 pub fn token_from_headers(headers: &http::HeaderMap, cookie_name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == cookie_name && !value.is_empty() && value.len() <= 64)
-        .map(|(_, value)| value.to_owned())
+    crate::server::net::cookies(headers, cookie_name)
+        .find(|value| !value.is_empty() && value.len() <= 64)
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -173,7 +168,7 @@ mod tests {
     fn finds_the_cookie_among_others() {
         let mut headers = http::HeaderMap::new();
         headers.insert(
-            header::COOKIE,
+            http::header::COOKIE,
             HeaderValue::from_static("a=1; rehearse_session=tok; b=2"),
         );
         assert_eq!(

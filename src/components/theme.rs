@@ -55,15 +55,9 @@ impl Theme {
     pub fn from_request() -> Self {
         use_context::<http::request::Parts>()
             .and_then(|parts| {
-                parts
-                    .headers
-                    .get_all(http::header::COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok())
-                    .flat_map(|v| v.split(';'))
-                    .filter_map(|pair| pair.trim().split_once('='))
-                    .find(|(name, _)| *name == THEME_COOKIE)
-                    .map(|(_, value)| Self::parse(value))
+                crate::server::net::cookies(&parts.headers, THEME_COOKIE)
+                    .next()
+                    .map(Self::parse)
             })
             .unwrap_or_default()
     }

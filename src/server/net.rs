@@ -53,6 +53,19 @@ fn parse_node(raw: &str) -> Option<IpAddr> {
     inner.parse::<IpAddr>().ok().map(canonical)
 }
 
+/// The values of every cookie called `name` the request carries, in order:
+/// the one cookie reader (session token, theme, the page cache's key).
+pub fn cookies<'a>(headers: &'a HeaderMap, name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(move |(n, _)| *n == name)
+        .map(|(_, value)| value)
+}
+
 /// The `key=value` pairs of each element of a `Forwarded` header, in order.
 fn forwarded_elements(headers: &HeaderMap) -> Vec<Vec<(String, String)>> {
     headers

@@ -106,21 +106,6 @@ impl Default for PageCache {
     }
 }
 
-impl PageCache {
-    /// Forgets every page (for a bank that changed under a running server).
-    pub fn clear(&self) {
-        self.pages.clear();
-    }
-
-    pub fn len(&self) -> usize {
-        self.pages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
-    }
-}
-
 /// The key for a request that may be served from the cache, or `None`.
 fn key(req: &Request, cookie_name: &str) -> Option<String> {
     if req.method() != Method::GET {
@@ -132,20 +117,11 @@ fn key(req: &Request, cookie_name: &str) -> Option<String> {
     {
         return None;
     }
-    let theme = cookie(req.headers(), THEME_COOKIE).unwrap_or("");
+    let theme = super::net::cookies(req.headers(), THEME_COOKIE)
+        .next()
+        .unwrap_or("");
     let query = req.uri().query().unwrap_or("");
     Some(format!("{theme}\n{path}?{query}"))
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value)
 }
 
 /// The middleware: serves kept pages, keeps new ones.

@@ -25,6 +25,15 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         .collect()
 }
 
+async fn any_bank_slug(pool: &SqlitePool) -> String {
+    sqlx::query_scalar(
+        "SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("a question")
+}
+
 async fn get_with(app: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> crate::common::Reply {
     let mut req = Request::get(uri).header("host", "localhost");
     for (name, value) in headers {
@@ -234,12 +243,7 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
 #[sqlx::test]
 async fn a_visitor_reading_the_bank_downloads_no_wasm(pool: SqlitePool) {
     let app = app_with_bank(pool.clone()).await;
-    let slug: String = sqlx::query_scalar(
-        "SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL LIMIT 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("a question");
+    let slug = any_bank_slug(&pool).await;
     for path in [
         "/questions",
         "/questions?q=cache&level=beginner",
@@ -280,12 +284,7 @@ async fn a_visitor_reading_the_bank_downloads_no_wasm(pool: SqlitePool) {
 #[sqlx::test]
 async fn practise_this_as_a_plain_form_lands_on_the_session(pool: SqlitePool) {
     let app = app_with_bank(pool.clone()).await;
-    let slug: String = sqlx::query_scalar(
-        "SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL LIMIT 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("a question");
+    let slug = any_bank_slug(&pool).await;
     let req = Request::post("/api/sessions/start")
         .header("host", "localhost")
         .header("origin", "http://localhost")
