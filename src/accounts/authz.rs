@@ -15,16 +15,20 @@ pub struct AuthUser {
     pub username: String,
     pub role: Role,
     pub is_guest: bool,
+    /// The version of everything this person's own pages show.
+    pub data_version: i64,
 }
 
 impl From<db::UserRow> for AuthUser {
     fn from(row: db::UserRow) -> Self {
+        let data_version = row.data_version;
         let info = row.into_info();
         Self {
             id: Uuid::parse_str(&info.id).unwrap_or_default(),
             username: info.username,
             role: info.role,
             is_guest: info.is_guest,
+            data_version,
         }
     }
 }
@@ -87,11 +91,24 @@ impl CallerOnce {
         Self(Some(std::sync::Arc::default()))
     }
 
+    /// For a page render whose caller the page cache already looked up
+    /// (`page_cache::serve`): no second lookup.
+    pub fn known(caller: Option<AuthUser>) -> Self {
+        Self(Some(std::sync::Arc::new(tokio::sync::OnceCell::new_with(
+            Some(caller),
+        ))))
+    }
+
     /// For a server-function request: every lookup goes to the database.
     pub fn never() -> Self {
         Self(None)
     }
 }
+
+/// The caller a middleware already looked up for this request, handed to
+/// the render through the request's extensions.
+#[derive(Clone, Debug)]
+pub struct KnownCaller(pub Option<AuthUser>);
 
 /// The caller, if logged in (guests included).
 pub async fn current_user() -> Result<Option<AuthUser>, AppError> {

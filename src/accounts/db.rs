@@ -12,6 +12,9 @@ pub struct UserRow {
     pub username: String,
     pub role: String,
     pub is_guest: bool,
+    /// Bumped by the database on any change to what this person's own
+    /// pages show (see the `data_version` migration).
+    pub data_version: i64,
 }
 
 impl UserRow {
@@ -150,7 +153,7 @@ pub async fn set_password(
 }
 
 pub async fn user_by_id(pool: &SqlitePool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, username, role, is_guest FROM users WHERE id = ?1")
+    sqlx::query_as("SELECT id, username, role, is_guest, data_version FROM users WHERE id = ?1")
         .bind(id)
         .fetch_optional(pool)
         .await

@@ -55,8 +55,14 @@ pub async fn lookup(
     now: i64,
 ) -> Result<Option<UserRow>, sqlx::Error> {
     let hash = hash_token(token);
-    let row: Option<(Uuid, String, String, bool, i64)> = sqlx::query_as(
-        "SELECT u.id, u.username, u.role, u.is_guest, s.last_seen_at
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        #[sqlx(flatten)]
+        user: UserRow,
+        last_seen_at: i64,
+    }
+    let row: Option<Live> = sqlx::query_as(
+        "SELECT u.id, u.username, u.role, u.is_guest, u.data_version, s.last_seen_at
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3",
     )
@@ -65,7 +71,11 @@ pub async fn lookup(
     .bind(now - IDLE_MS)
     .fetch_optional(pool)
     .await?;
-    let Some((id, username, role, is_guest, last_seen)) = row else {
+    let Some(Live {
+        user,
+        last_seen_at: last_seen,
+    }) = row
+    else {
         return Ok(None);
     };
     if now - last_seen > TOUCH_EVERY_MS {
@@ -76,18 +86,13 @@ pub async fn lookup(
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")
-            .bind(id)
+            .bind(user.id)
             .bind(now)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
     }
-    Ok(Some(UserRow {
-        id,
-        username,
-        role,
-        is_guest,
-    }))
+    Ok(Some(user))
 }
 
 pub async fn delete(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {

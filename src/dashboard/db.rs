@@ -422,6 +422,7 @@ pub async fn dashboard(
     // "Latest grade" rollups hold the latest grade overall: exact for any
     // range that runs to today, which every preset does.
     let runs_to_today = to >= today;
+    let fresh_until = days::day_start(days::next_day(today)?, &tz)?;
     let (mastery, weakest) = if runs_to_today {
         (
             mastery(pool, user, start).await?,
@@ -452,5 +453,6 @@ pub async fn dashboard(
         flagged: flagged(pool, user, start, end, &tz).await?,
         review: crate::grading::db::stats(pool, user, start, end, now).await?,
         time_zone,
+        fresh_until,
     })
 }

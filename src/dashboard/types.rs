@@ -53,6 +53,10 @@ pub struct Dashboard {
     pub flagged: Vec<QuestionGrade>,
     /// Spaced review: the forecast, true retention in the range, leeches.
     pub review: crate::grading::types::ReviewStats,
+    /// Unix ms when this view goes stale by the clock alone: the next
+    /// local midnight, when "today" (and with it the presets, the streak
+    /// and the review forecast) moves on.
+    pub fresh_until: i64,
 }
 
 /// One topic × level: the mean of the latest grade of each question.

@@ -24,7 +24,10 @@ pub fn DashboardPage() -> impl IntoView {
             let range = range.clone();
             Suspend::new(async move {
                 match get_dashboard(range.clone()).await {
-                    Ok(Some(d)) => view! { {range_form(&d.preset, &d.from, &d.to)} {dashboard(d)} }.into_any(),
+                    Ok(Some(d)) => {
+                        super::keep::keep_until(d.fresh_until);
+                        view! { {range_form(&d.preset, &d.from, &d.to)} {dashboard(d)} }.into_any()
+                    }
                     Ok(None) => empty_state("No practice yet", "Your progress appears here once you have graded a few answers.").into_any(),
                     Err(error) => view! { {range_form(&range.preset, &range.from, &range.to)} <ErrorPanel error/> }.into_any(),
                 }

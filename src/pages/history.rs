@@ -36,7 +36,12 @@ pub fn HistoryPage() -> impl IntoView {
             Suspend::new(async move {
                 let topics = list_topics().await.unwrap_or_default();
                 let form = filter_form(&filter, topics);
-                let body = match list_history(filter.clone()).await {
+                let list = list_history(filter.clone()).await;
+                if list.is_ok() {
+                    // Nothing on it moves with the clock.
+                    super::keep::keep_until(i64::MAX);
+                }
+                let body = match list {
                     Ok(items) if items.is_empty() && filter.page == 1 && !filter.is_filtered() => view! {
                         <section class="panel empty-state" data-testid="history-empty">
                             <h2>"No sessions yet"</h2>

@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod error;
 pub mod history;
 pub mod home;
+pub mod keep;
 pub mod login;
 pub mod not_found;
 pub mod practice;

@@ -125,14 +125,30 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx, sqlx::Error> {
     let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, write_turn(pool).lock_owned())
         .await
         .map_err(|_| sqlx::Error::PoolTimedOut)?;
+    let tx = begin_apart(pool, "BEGIN IMMEDIATE").await?;
+    Ok(WriteTx { tx, _turn: turn })
+}
+
+/// A read transaction: several queries see one snapshot (from the first
+/// read on), taken beside the writers as WAL allows, with no turn in their
+/// queue. Its `BEGIN` runs apart for the same reason as `begin_write`'s.
+pub async fn begin_read(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    begin_apart(pool, "BEGIN").await
+}
+
+async fn begin_apart(
+    pool: &SqlitePool,
+    statement: &'static str,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
     let pool = pool.clone();
-    let tx = tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+    tokio::spawn(async move { pool.begin_with(statement).await })
         .await
         .map_err(|error| {
-            tracing::error!(%error, "the task beginning a write transaction failed");
+            tracing::error!(%error, "the task beginning a transaction failed");
             sqlx::Error::WorkerCrashed
-        })??;
-    Ok(WriteTx { tx, _turn: turn })
+        })?
 }
 
 /// How far the test clock is moved ahead (only `/__test/clock`, which

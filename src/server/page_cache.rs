@@ -21,8 +21,21 @@
 //!   A 304 carries no CSP (`security_headers` leaves it out), so the
 //!   browser keeps the policy stored with the body it already has.
 //!
-//! Anything personal bypasses the cache: a request with a session cookie,
-//! a response that sets a cookie, any status but 200.
+//! Personal pages are kept too, when the page asks for it (`keep_until`,
+//! set by the dashboard and the history list): per person, keyed by their
+//! `data_version`, which the database bumps in the same transaction as any
+//! change to what their pages show (the `data_version` migration's
+//! triggers), and only until the moment the page names (the dashboard's
+//! next local midnight, when "today" moves). The person is looked up here,
+//! once, and handed to the render (`KnownCaller`), so a kept page costs
+//! one indexed query and a miss costs nothing extra. A copy kept under a
+//! version is never served once the version moved on, whoever made the
+//! change and through whichever instance. Those responses still say
+//! `Cache-Control: no-store`, as every personal response does: kept on the
+//! server, never in a browser or a proxy.
+//!
+//! Nothing else is kept: a response that sets a cookie, any status but
+//! 200, a page that did not ask.
 
 use std::{io::Write, sync::Arc};
 
@@ -37,11 +50,22 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use super::state::AppState;
+use crate::accounts::authz::{AuthUser, KnownCaller};
 use crate::components::theme::THEME_COOKIE;
+
+/// Set by a personal page's render to say it may be kept for its person
+/// until this Unix time in ms (`pages::keep::keep_until`); never sent.
+pub const KEEP_UNTIL: header::HeaderName = header::HeaderName::from_static("x-rehearse-keep-until");
 
 /// Memory the cache may hold, in bytes (a bank page is 20–60 KB, and its
 /// compressed copies a fifth of that).
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
+/// Memory for people's own pages (a dashboard is ~40 KB plus one
+/// compressed copy): the most recently used few hundred people.
+const PERSONAL_CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
+/// However long a page asks for, a personal copy is rendered afresh at
+/// least this often (ms).
+const PERSONAL_MAX_AGE_MS: i64 = 60 * 60 * 1000;
 /// A page larger than this is served but not kept.
 const LARGEST_PAGE: usize = 2 * 1024 * 1024;
 /// Compression when a page is kept: a few milliseconds, once per page
@@ -64,6 +88,8 @@ pub struct Page {
     content_type: HeaderValue,
     /// The policy allowing this page's inline scripts by hash.
     csp: HeaderValue,
+    /// Unix ms after which the copy is stale (personal pages only).
+    valid_until: i64,
 }
 
 impl Page {
@@ -95,6 +121,7 @@ impl quick_cache::Weighter<String, Arc<Page>> for BySize {
 /// The kept pages, shared by every request.
 pub struct PageCache {
     pages: quick_cache::sync::Cache<String, Arc<Page>, BySize>,
+    personal: quick_cache::sync::Cache<String, Arc<Page>, BySize>,
 }
 
 impl Default for PageCache {
@@ -102,7 +129,42 @@ impl Default for PageCache {
         Self {
             // The item estimate only sizes the table; the weight bounds it.
             pages: quick_cache::sync::Cache::with_weighter(4_096, CAPACITY_BYTES, BySize),
+            personal: quick_cache::sync::Cache::with_weighter(
+                1_024,
+                PERSONAL_CAPACITY_BYTES,
+                BySize,
+            ),
         }
+    }
+}
+
+/// Which compressed copies to make when a page is kept.
+#[derive(Clone, Copy)]
+enum Copies {
+    /// Both: a public page is asked for by every kind of client.
+    All,
+    /// Only the one this client takes: a person mostly uses one browser.
+    For(Option<&'static str>),
+}
+
+impl Copies {
+    fn wants(self, encoding: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::For(chosen) => chosen == Some(encoding),
+        }
+    }
+}
+
+/// The encoding a response to these request headers will use.
+fn preferred_encoding(request: &HeaderMap) -> Option<&'static str> {
+    use super::assets::accepts;
+    if accepts(request, "br") {
+        Some("br")
+    } else if accepts(request, "gzip") {
+        Some("gzip")
+    } else {
+        None
     }
 }
 
@@ -126,8 +188,9 @@ fn key(req: &Request, cookie_name: &str) -> Option<String> {
 
 /// The middleware: serves kept pages, keeps new ones.
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(key) = key(&req, state.config.session_cookie_name()) else {
-        return next.run(req).await;
+    let cookie_name = state.config.session_cookie_name();
+    let Some(key) = key(&req, cookie_name) else {
+        return personal(&state, req, next).await;
     };
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept = req.headers().clone();
@@ -135,7 +198,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         Some(page) => page,
         None => {
             let res = next.run(req).await;
-            match keep(res).await {
+            match keep(res, Copies::All, i64::MAX).await {
                 Ok(page) => {
                     let page = Arc::new(page);
                     state.pages.pages.insert(key, Arc::clone(&page));
@@ -145,12 +208,76 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
             }
         }
     };
-    respond(&page, &accept, if_none_match.as_ref())
+    respond(&page, &accept, if_none_match.as_ref(), "no-cache")
+}
+
+/// A page request with a session cookie: the caller is looked up once
+/// here, then their kept copy is served, or the page is rendered (with
+/// the caller handed on) and kept if it asks to be.
+async fn personal(state: &AppState, mut req: Request, next: Next) -> Response {
+    let token = crate::accounts::session::token_from_headers(
+        req.headers(),
+        state.config.session_cookie_name(),
+    );
+    let page_request = req.method() == Method::GET && !req.uri().path().starts_with("/api/");
+    let Some(token) = token.filter(|_| page_request) else {
+        return without_keep_header(next.run(req).await);
+    };
+    let now = super::db::now_ms();
+    // A failed lookup is left to the render, which reports it.
+    let Ok(caller) = crate::accounts::session::lookup(&state.pool, &token, now).await else {
+        return without_keep_header(next.run(req).await);
+    };
+    let caller = caller.map(AuthUser::from);
+    req.extensions_mut().insert(KnownCaller(caller.clone()));
+    let Some(user) = caller else {
+        return without_keep_header(next.run(req).await);
+    };
+    let theme = super::net::cookies(req.headers(), THEME_COOKIE)
+        .next()
+        .unwrap_or("");
+    let key = format!(
+        "{}\n{}\n{theme}\n{}?{}",
+        user.id,
+        user.data_version,
+        req.uri().path(),
+        req.uri().query().unwrap_or("")
+    );
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let accept = req.headers().clone();
+    if let Some(page) = state.pages.personal.get(&key) {
+        if page.valid_until > now {
+            return respond(&page, &accept, if_none_match.as_ref(), "no-store");
+        }
+    }
+    let res = next.run(req).await;
+    let Some(until) = res
+        .headers()
+        .get(&KEEP_UNTIL)
+        .and_then(|v| v.to_str().ok()?.parse::<i64>().ok())
+    else {
+        return without_keep_header(res);
+    };
+    let until = until.min(now.saturating_add(PERSONAL_MAX_AGE_MS));
+    match keep(res, Copies::For(preferred_encoding(&accept)), until).await {
+        Ok(page) => {
+            let page = Arc::new(page);
+            state.pages.personal.insert(key, Arc::clone(&page));
+            respond(&page, &accept, if_none_match.as_ref(), "no-store")
+        }
+        Err(res) => res,
+    }
+}
+
+fn without_keep_header(mut res: Response) -> Response {
+    res.headers_mut().remove(&KEEP_UNTIL);
+    res
 }
 
 /// Reads a fresh response into a `Page`, or hands it back untouched when
 /// it must not be kept.
-async fn keep(res: Response) -> Result<Page, Response> {
+async fn keep(res: Response, copies: Copies, valid_until: i64) -> Result<Page, Response> {
+    let res = without_keep_header(res);
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -198,11 +325,12 @@ async fn keep(res: Response) -> Result<Page, Response> {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     };
     Ok(Page {
-        br: variant(brotli(&bytes), "-br"),
-        gzip: variant(gzip(&bytes), "-gz"),
+        br: variant(copies.wants("br").then(|| brotli(&bytes)).flatten(), "-br"),
+        gzip: variant(copies.wants("gzip").then(|| gzip(&bytes)).flatten(), "-gz"),
         plain,
         content_type,
         csp,
+        valid_until,
     })
 }
 
@@ -269,7 +397,12 @@ fn matches(if_none_match: Option<&HeaderValue>, page: &Page) -> bool {
     })
 }
 
-fn respond(page: &Page, request: &HeaderMap, if_none_match: Option<&HeaderValue>) -> Response {
+fn respond(
+    page: &Page,
+    request: &HeaderMap,
+    if_none_match: Option<&HeaderValue>,
+    cache_control: &'static str,
+) -> Response {
     use super::assets::accepts;
     let (variant, encoding) = match (&page.br, &page.gzip) {
         (Some(br), _) if accepts(request, "br") => (br, Some("br")),
@@ -291,9 +424,12 @@ fn respond(page: &Page, request: &HeaderMap, if_none_match: Option<&HeaderValue>
     let headers = res.headers_mut();
     headers.insert(header::ETAG, variant.etag.clone());
     // Revalidate every time (a 304 is cheap); a shared cache must keep
-    // one copy per theme cookie and encoding, and never give one to a
-    // logged-in person.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // one copy per theme cookie and encoding and never give one to a
+    // logged-in person; a personal page is never stored (`no-store`).
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
     headers.insert(
         header::VARY,
         HeaderValue::from_static("cookie, accept-encoding"),
@@ -316,6 +452,7 @@ mod tests {
             gzip: None,
             content_type: HeaderValue::from_static("text/html"),
             csp: HeaderValue::from_static("default-src 'self'"),
+            valid_until: i64::MAX,
         }
     }
 

@@ -142,10 +142,13 @@ fn provide_request_context(state: &AppState) {
         }
         // Always provided, never left to be found further up (see
         // `CallerOnce`).
+        use crate::accounts::authz::{CallerOnce, KnownCaller};
         provide_context(if parts.uri.path().starts_with("/api/") {
-            crate::accounts::authz::CallerOnce::never()
+            CallerOnce::never()
+        } else if let Some(KnownCaller(caller)) = parts.extensions.get::<KnownCaller>() {
+            CallerOnce::known(caller.clone())
         } else {
-            crate::accounts::authz::CallerOnce::for_render()
+            CallerOnce::for_render()
         });
     }
 }

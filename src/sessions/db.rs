@@ -456,13 +456,29 @@ async fn load_answer(
 /// Applies what the clock has decided since the last request, in interview
 /// mode: a question past its deadline is submitted with its last saved
 /// draft, and a session past its overall deadline finishes. Idempotent.
-async fn settle(
+/// What the clock has decided by `now` that is not stored yet.
+#[derive(Debug, Default)]
+struct Overdue {
+    /// The current answer's time ran out: when it started, when it was due.
+    answer: Option<(i64, i64)>,
+    /// The whole session's time ran out, at this moment.
+    session: Option<i64>,
+}
+
+impl Overdue {
+    fn is_nothing(&self) -> bool {
+        self.answer.is_none() && self.session.is_none()
+    }
+}
+
+/// Reads (never writes) what `settle` would store.
+async fn overdue(
     conn: &mut SqliteConnection,
-    s: &mut SessionRow,
+    s: &SessionRow,
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<Overdue, sqlx::Error> {
     if !s.is_active() || s.mode() != Mode::Interview {
-        return Ok(());
+        return Ok(Overdue::default());
     }
     let answer: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT started_at, deadline_at, submitted_at FROM session_answers
@@ -472,24 +488,42 @@ async fn settle(
     .bind(s.current_position)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some((Some(started), deadline, None)) = answer {
-        if timer::is_past(now, deadline, timer::GRACE_MS) {
-            let due = deadline.unwrap_or(now);
-            sqlx::query(
-                "UPDATE session_answers SET answer = draft, submitted_at = ?3, time_spent_ms = ?4,
-                     timed_out = 1
-                 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL",
-            )
-            .bind(s.id)
-            .bind(s.current_position)
-            .bind(due)
-            .bind(timer::time_spent_ms(started, due))
-            .execute(&mut *conn)
-            .await?;
-        }
+    Ok(Overdue {
+        answer: match answer {
+            Some((Some(started), deadline, None))
+                if timer::is_past(now, deadline, timer::GRACE_MS) =>
+            {
+                Some((started, deadline.unwrap_or(now)))
+            }
+            _ => None,
+        },
+        session: timer::is_past(now, s.deadline_at, timer::GRACE_MS)
+            .then(|| s.deadline_at.unwrap_or(now)),
+    })
+}
+
+/// Stores what the clock has decided: an answer whose time ran out is
+/// submitted as it stood, a session whose time ran out is finished.
+async fn settle(
+    conn: &mut SqliteConnection,
+    s: &mut SessionRow,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let overdue = overdue(conn, s, now).await?;
+    if let Some((started, due)) = overdue.answer {
+        sqlx::query(
+            "UPDATE session_answers SET answer = draft, submitted_at = ?3, time_spent_ms = ?4,
+                 timed_out = 1
+             WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL",
+        )
+        .bind(s.id)
+        .bind(s.current_position)
+        .bind(due)
+        .bind(timer::time_spent_ms(started, due))
+        .execute(&mut *conn)
+        .await?;
     }
-    if timer::is_past(now, s.deadline_at, timer::GRACE_MS) {
-        let at = s.deadline_at.unwrap_or(now);
+    if let Some(at) = overdue.session {
         sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = ?2 WHERE id = ?1 AND status = 'active'")
             .bind(s.id)
             .bind(at)
@@ -502,12 +536,24 @@ async fn settle(
 }
 
 /// The runner's view of the session now, after settling the clock.
+///
+/// Most reads find nothing to settle: those read one snapshot beside the
+/// writers instead of queueing for the write lock behind every autosave.
 pub async fn state(
     pool: &SqlitePool,
     id: Uuid,
     user: Uuid,
     now: i64,
 ) -> Result<RunnerState, AppError> {
+    {
+        let mut tx = crate::server::db::begin_read(pool).await?;
+        let s = owned(&mut tx, id, user).await?;
+        if overdue(&mut tx, &s, now).await?.is_nothing() {
+            let state = build_state(&mut tx, &s, now).await?;
+            tx.commit().await?;
+            return Ok(state);
+        }
+    }
     let mut tx = begin_write(pool).await?;
     let mut s = owned(&mut tx, id, user).await?;
     settle(&mut tx, &mut s, now).await?;

@@ -321,3 +321,139 @@ async fn practise_this_as_a_plain_form_lands_on_the_session(pool: SqlitePool) {
     .expect("count");
     assert_eq!(asked, 1);
 }
+
+fn graded_count(html: &str) -> String {
+    html.split("data-testid=\"graded-count\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split('<').next())
+        .unwrap_or("?")
+        .to_owned()
+}
+
+/// One practice question, answered and graded through the app.
+async fn grade_one(client: &mut crate::common::Client, grade: &str) {
+    let r = client
+        .call(
+            "sessions/start",
+            &[
+                ("mode", "practice"),
+                ("count", "1"),
+                ("per_question_secs", "0"),
+                ("total_secs", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: String = serde_json::from_str(&r.body).expect("id");
+    let r = client
+        .call(
+            "sessions/submit",
+            &[("id", &id), ("position", "0"), ("text", "my answer")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = client
+        .call(
+            "sessions/grade",
+            &[("id", &id), ("position", "0"), ("grade", grade)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}
+
+#[sqlx::test]
+async fn a_persons_dashboard_is_kept_until_their_data_changes(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let mut alice = account(&app, "alice", "candidate").await;
+    grade_one(&mut alice, "3").await;
+    let first = alice.get("/dashboard").await;
+    assert_eq!(first.status, 200);
+    assert_eq!(graded_count(&first.body), "1", "{}", first.body);
+    assert_eq!(
+        first.headers["cache-control"], "no-store",
+        "as for every personal page"
+    );
+    assert!(
+        !first.headers.contains_key("x-rehearse-keep-until"),
+        "never sent"
+    );
+    let etag = first.headers["etag"].clone();
+
+    // Kept: a change the person's version does not cover (the bank's
+    // topic names, fixed while the server runs) does not show...
+    sqlx::query("UPDATE topics SET name = name || ' (renamed)'")
+        .execute(&pool)
+        .await
+        .expect("rename");
+    let second = alice.get("/dashboard").await;
+    assert_eq!(second.body, first.body, "the very same bytes");
+    assert_eq!(second.headers["etag"], etag);
+    // ...and the copy answers If-None-Match with a 304.
+    let mut req = Request::get("/dashboard")
+        .header("host", "localhost")
+        .header("if-none-match", etag.clone());
+    if let Some(cookie) = &alice.cookie {
+        req = req.header("cookie", cookie.clone());
+    }
+    let revalidated = send(&app, req.body(Body::empty()).expect("request")).await;
+    assert_eq!(revalidated.status, 304);
+
+    // Her next grade, through the app, shows at once.
+    grade_one(&mut alice, "2").await;
+    let third = alice.get("/dashboard").await;
+    assert_eq!(graded_count(&third.body), "2");
+    assert_ne!(third.headers["etag"], etag);
+
+    // A change written behind the app's back (straight SQL, as another
+    // instance or an admin script would) shows at once too: the version
+    // is the database's own.
+    sqlx::query("UPDATE users SET time_zone = 'Asia/Tokyo' WHERE username = 'alice'")
+        .execute(&pool)
+        .await
+        .expect("zone");
+    let fourth = alice.get("/dashboard").await;
+    assert!(
+        fourth.body.contains("days in Asia/Tokyo"),
+        "fresh, not kept"
+    );
+
+    // Somebody else never gets her copy, on the same address.
+    let mut bob = account(&app, "bob", "candidate").await;
+    let theirs = bob.get("/dashboard").await;
+    assert_eq!(theirs.status, 200);
+    assert!(theirs.body.contains("bob") && !theirs.body.contains("alice"));
+    assert_ne!(theirs.headers.get("etag"), fourth.headers.get("etag"));
+
+    // Logged out, her old cookie finds no session: the kept page is gone
+    // with it.
+    let old_cookie = alice.cookie.clone().expect("logged in");
+    let r = alice.call("accounts/logout", &[]).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = get_with(&app, "/dashboard", &[("cookie", &old_cookie)]).await;
+    assert!(!after.body.contains("alice"), "{}", after.body);
+    assert!(!after.body.contains("graded-count"));
+}
+
+#[sqlx::test]
+async fn the_history_list_is_kept_per_person_and_query(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let mut alice = account(&app, "alice", "candidate").await;
+    grade_one(&mut alice, "4").await;
+    let all = alice.get("/history").await;
+    assert_eq!(all.status, 200);
+    assert_eq!(
+        all.headers["cache-control"], "no-store",
+        "as for every personal page"
+    );
+    let interviews = alice.get("/history?mode=interview").await;
+    assert_ne!(interviews.headers["etag"], all.headers["etag"], "per query");
+    assert!(interviews.body.contains("history-none-match"));
+    // A session deleted behind the app's back is gone from the next view.
+    sqlx::query("DELETE FROM interview_sessions")
+        .execute(&pool)
+        .await
+        .expect("delete");
+    let after = alice.get("/history").await;
+    assert!(after.body.contains("history-empty"), "{}", after.body);
+}

@@ -624,3 +624,38 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
         .expect("log");
     assert_eq!(logged, 2);
 }
+
+/// Reading the runner's state takes no turn in the writers' queue when
+/// the clock has nothing to settle: a long write (another person's import,
+/// a queue of autosaves) does not hold it up. When the clock has run out
+/// it still settles, in a write of its own.
+#[sqlx::test]
+async fn reading_the_runner_does_not_wait_for_writers(pool: SqlitePool) {
+    seeded(&pool).await;
+    let u = user(&pool).await;
+    let s = start(&pool, u, Mode::Interview, 2, Some(60), None).await;
+    let writer = rehearse::server::db::begin_write(&pool)
+        .await
+        .expect("a writer holds the lock");
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        db::state(&pool, s, u, T0 + 1_000),
+    )
+    .await
+    .expect("answered while the writer holds the lock")
+    .expect("state");
+    assert_eq!(read.phase, Phase::Answering);
+    // Past the deadline the same read must write, so it waits its turn.
+    let late = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        db::state(&pool, s, u, T0 + 61_000 + GRACE_MS),
+    )
+    .await;
+    assert!(late.is_err(), "settling waits for the writer ahead of it");
+    writer.rollback().await.expect("release");
+    let settled = db::state(&pool, s, u, T0 + 61_000 + GRACE_MS)
+        .await
+        .expect("state");
+    assert_eq!(settled.phase, Phase::Reviewing);
+    assert!(settled.timed_out);
+}
