@@ -48,7 +48,21 @@ struct Row {
     connections: u32,
     /// The status the path answers with (the 404 page is measured too).
     status: u16,
+    /// Every request asks for a different address (`&n=1`, `&n=2`, ...,
+    /// which the page ignores), so no kept copy can answer: the cost of
+    /// the first view after a change.
+    fresh_each_time: bool,
 }
+
+/// wrk's request generator for `fresh_each_time` rows.
+const FRESH_EACH_TIME_LUA: &str = r#"
+local n = 0
+request = function()
+  n = n + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "n=" .. n)
+end
+"#;
 
 fn main() -> Result<(), BoxError> {
     if let Ok(dir) = std::env::var(CEILING_ENV) {
@@ -160,6 +174,7 @@ async fn run() -> Result<(), BoxError> {
         accept_encoding: None,
         connections: CONNECTIONS,
         status: 200,
+        fresh_each_time: false,
     };
     let personal = |label: &str, path: &str, cookie: &str| Row {
         cookie: Some(cookie.to_owned()),
@@ -181,13 +196,25 @@ async fn run() -> Result<(), BoxError> {
             ..anon("/questions, br", "/questions")
         },
         personal("/dashboard, 1k answers", "/dashboard", &light_cookie),
+        Row {
+            fresh_each_time: true,
+            ..personal("  rendered each time", "/dashboard", &light_cookie)
+        },
         personal("/history, 1k answers", "/history", &light_cookie),
+        Row {
+            fresh_each_time: true,
+            ..personal("  rendered each time", "/history", &light_cookie)
+        },
         personal(
             "/practice/:id (runner)",
             &format!("/practice/{running}"),
             &light_cookie,
         ),
         personal("/dashboard, 100k answers", "/dashboard", &heavy_cookie),
+        Row {
+            fresh_each_time: true,
+            ..personal("  rendered each time", "/dashboard", &heavy_cookie)
+        },
         anon("stylesheet", &css),
         Row {
             accept_encoding: Some("br, gzip"),
@@ -243,6 +270,8 @@ async fn run() -> Result<(), BoxError> {
             .spawn()?,
     );
     let ceiling_base = format!("http://{ceiling_addr}");
+    let fresh_script = dir.join("fresh_each_time.lua");
+    std::fs::write(&fresh_script, FRESH_EACH_TIME_LUA)?;
     wait_until_up(&client, &ceiling_base).await?;
 
     println!(
@@ -251,9 +280,10 @@ async fn run() -> Result<(), BoxError> {
     );
     for (i, row) in rows.iter().enumerate() {
         // A short warm-up, then the ceiling and Rehearse back to back.
-        wrk(&format!("{base}{}", row.path), row, 1)?;
-        let top = wrk(&format!("{ceiling_base}/{i}"), row, SECONDS)?;
-        let ours = wrk(&format!("{base}{}", row.path), row, SECONDS)?;
+        let script = row.fresh_each_time.then_some(fresh_script.as_path());
+        wrk(&format!("{base}{}", row.path), row, 1, script)?;
+        let top = wrk(&format!("{ceiling_base}/{i}"), row, SECONDS, None)?;
+        let ours = wrk(&format!("{base}{}", row.path), row, SECONDS, script)?;
         println!(
             "  {:<30} {:>11.0} {:>9} {:>9}   {:>11.0} {:>9} {:>9}   {:>6.1}%{}",
             row.label,
@@ -427,11 +457,14 @@ struct Measured {
 /// Runs wrk (one thread: the other core is the server's) and reads its
 /// summary: requests/s, the 50th and 99th latency percentiles in ms, and
 /// how many answers were not 2xx/3xx.
-fn wrk(url: &str, row: &Row, seconds: u32) -> Result<Measured, BoxError> {
+fn wrk(url: &str, row: &Row, seconds: u32, script: Option<&Path>) -> Result<Measured, BoxError> {
     let mut cmd = Command::new("wrk");
     cmd.args(["-t1", "--latency", "--timeout", "10s"])
         .arg(format!("-c{}", row.connections))
         .arg(format!("-d{seconds}s"));
+    if let Some(script) = script {
+        cmd.arg("-s").arg(script);
+    }
     if let Some(cookie) = &row.cookie {
         cmd.arg("-H").arg(format!("Cookie: {cookie}"));
     }

@@ -20,7 +20,7 @@ pub struct AppState {
     /// Bounds how many data exports stream at once (each holds a database
     /// connection while the client downloads).
     pub exports: Arc<tokio::sync::Semaphore>,
-    /// Rendered bank pages for anonymous visitors.
+    /// Kept pages: the bank for visitors, and personal pages per person.
     pub pages: Arc<super::page_cache::PageCache>,
 }
 
