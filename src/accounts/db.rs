@@ -50,7 +50,7 @@ pub async fn create_user(
     let id = Uuid::now_v7();
     let result = sqlx::query(
         "INSERT INTO users (id, username, password_hash, role, is_guest, created_at, last_seen_at)
-         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)",
+         VALUES ($1, $2, $3, $4, 0, $5, $5)",
     )
     .bind(id)
     .bind(username)
@@ -76,8 +76,8 @@ pub async fn upgrade_guest(
     role: Role,
 ) -> Result<Created, sqlx::Error> {
     let result = sqlx::query(
-        "UPDATE users SET username = ?2, password_hash = ?3, role = ?4, is_guest = 0
-         WHERE id = ?1 AND is_guest = 1",
+        "UPDATE users SET username = $2, password_hash = $3, role = $4, is_guest = 0
+         WHERE id = $1 AND is_guest = 1",
     )
     .bind(guest_id)
     .bind(username)
@@ -111,7 +111,7 @@ pub async fn create_guest(pool: &SqlitePool) -> Result<Uuid, sqlx::Error> {
     let name = format!("guest-{}", id.simple());
     sqlx::query(
         "INSERT INTO users (id, username, password_hash, role, is_guest, created_at, last_seen_at)
-         VALUES (?1, ?2, NULL, 'candidate', 1, ?3, ?3)",
+         VALUES ($1, $2, NULL, 'candidate', 1, $3, $3)",
     )
     .bind(id)
     .bind(name)
@@ -125,14 +125,14 @@ pub async fn find_login(
     pool: &SqlitePool,
     username: &str,
 ) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?1 AND is_guest = 0")
+    sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1 AND is_guest = 0")
         .bind(username)
         .fetch_optional(pool)
         .await
 }
 
 pub async fn password_hash(pool: &SqlitePool, id: Uuid) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -144,7 +144,7 @@ pub async fn set_password(
     id: Uuid,
     hash: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(id)
         .bind(hash)
         .execute(conn)
@@ -153,7 +153,7 @@ pub async fn set_password(
 }
 
 pub async fn user_by_id(pool: &SqlitePool, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, username, role, is_guest, data_version FROM users WHERE id = ?1")
+    sqlx::query_as("SELECT id, username, role, is_guest, data_version FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await
@@ -163,7 +163,7 @@ pub async fn user_by_id(pool: &SqlitePool, id: Uuid) -> Result<Option<UserRow>, 
 pub async fn delete_user(pool: &SqlitePool, id: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     // Questions the user wrote stay for others' history, without an author.
-    let done = sqlx::query("DELETE FROM users WHERE id = ?1")
+    let done = sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?
@@ -184,8 +184,8 @@ pub async fn purge_idle_guests(pool: &SqlitePool, cutoff: i64) -> Result<u64, sq
         let gone = sqlx::query(
             "DELETE FROM users WHERE id IN (
                  SELECT id FROM users
-                 WHERE is_guest = 1 AND last_seen_at < ?1
-                 LIMIT ?2)",
+                 WHERE is_guest = 1 AND last_seen_at < $1
+                 LIMIT $2)",
         )
         .bind(cutoff)
         .bind(BATCH)
@@ -206,7 +206,7 @@ pub async fn grant_admin(
     username: &str,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let changed =
-        sqlx::query("UPDATE users SET role = 'admin' WHERE username = ?1 AND is_guest = 0")
+        sqlx::query("UPDATE users SET role = 'admin' WHERE username = $1 AND is_guest = 0")
             .bind(username)
             .execute(pool)
             .await?
@@ -218,7 +218,7 @@ pub async fn grant_admin(
 }
 
 /// The parts of "download my data", in order: each section's name and the
-/// query that yields one JSON object per row for user `?1`.
+/// query that yields one JSON object per row for user `$1`.
 const EXPORT_SECTIONS: [(&str, &str); 4] = [
     (
         "sessions",
@@ -226,7 +226,7 @@ const EXPORT_SECTIONS: [(&str, &str); 4] = [
                 'topics', json(topics), 'per_question_secs', per_question_secs,
                 'total_secs', total_secs, 'started_at', started_at, 'deadline_at', deadline_at,
                 'finished_at', finished_at, 'status', status)
-         FROM interview_sessions WHERE user_id = ?1 ORDER BY started_at",
+         FROM interview_sessions WHERE user_id = $1 ORDER BY started_at",
     ),
     (
         "answers",
@@ -237,7 +237,7 @@ const EXPORT_SECTIONS: [(&str, &str); 4] = [
                 'self_grade', a.self_grade, 'key_points_hit', json(a.key_points_hit),
                 'flagged', a.flagged, 'note', a.note, 'graded_at', a.graded_at)
          FROM session_answers a JOIN questions q ON q.id = a.question_id
-         WHERE a.user_id = ?1 ORDER BY a.session_id, a.position",
+         WHERE a.user_id = $1 ORDER BY a.session_id, a.position",
     ),
     (
         "answer_revisions",
@@ -245,13 +245,13 @@ const EXPORT_SECTIONS: [(&str, &str); 4] = [
                 'changed_at', r.changed_at, 'old_grade', r.old_grade, 'new_grade', r.new_grade,
                 'old_note', r.old_note, 'new_note', r.new_note)
          FROM answer_revisions r JOIN interview_sessions s ON s.id = r.session_id
-         WHERE s.user_id = ?1 ORDER BY r.session_id, r.position, r.changed_at",
+         WHERE s.user_id = $1 ORDER BY r.session_id, r.position, r.changed_at",
     ),
     (
         "question_sets",
         "SELECT json_object('id', lower(hex(id)), 'title', title, 'description', description,
                 'mode', mode, 'created_at', created_at)
-         FROM question_sets WHERE owner_id = ?1 ORDER BY created_at",
+         FROM question_sets WHERE owner_id = $1 ORDER BY created_at",
     ),
 ];
 
@@ -272,7 +272,7 @@ pub async fn export(
                 'is_guest', json(CASE is_guest WHEN 1 THEN 'true' ELSE 'false' END),
                 'created_at', created_at, 'time_zone', time_zone,
                 'hide_streaks', json(CASE hide_streaks WHEN 1 THEN 'true' ELSE 'false' END))
-         FROM users WHERE id = ?1",
+         FROM users WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut *tx)
@@ -319,11 +319,11 @@ pub async fn save_settings(
     time_zone: &str,
     hide_streaks: bool,
 ) -> Result<bool, sqlx::Error> {
-    let before: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?1")
+    let before: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut **tx)
         .await?;
-    sqlx::query("UPDATE users SET time_zone = ?2, hide_streaks = ?3 WHERE id = ?1")
+    sqlx::query("UPDATE users SET time_zone = $2, hide_streaks = $3 WHERE id = $1")
         .bind(id)
         .bind(time_zone)
         .bind(hide_streaks)

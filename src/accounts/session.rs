@@ -37,7 +37,7 @@ pub async fn create(pool: &SqlitePool, user_id: Uuid) -> Result<String, crate::e
     let now = now_ms();
     sqlx::query(
         "INSERT INTO auth_sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-         VALUES (?1, ?2, ?3, ?3, ?4)",
+         VALUES ($1, $2, $3, $3, $4)",
     )
     .bind(hash_token(&token))
     .bind(user_id)
@@ -64,7 +64,7 @@ pub async fn lookup(
     let row: Option<Live> = sqlx::query_as(
         "SELECT u.id, u.username, u.role, u.is_guest, u.data_version, s.last_seen_at
          FROM auth_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3",
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(&hash)
     .bind(now)
@@ -80,12 +80,12 @@ pub async fn lookup(
     };
     if now - last_seen > TOUCH_EVERY_MS {
         let mut tx = crate::server::db::begin_write(pool).await?;
-        sqlx::query("UPDATE auth_sessions SET last_seen_at = ?2 WHERE token_hash = ?1")
+        sqlx::query("UPDATE auth_sessions SET last_seen_at = $2 WHERE token_hash = $1")
             .bind(&hash)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE users SET last_seen_at = $2 WHERE id = $1")
             .bind(user.id)
             .bind(now)
             .execute(&mut *tx)
@@ -96,7 +96,7 @@ pub async fn lookup(
 }
 
 pub async fn delete(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_sessions WHERE token_hash = ?1")
+    sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
         .bind(hash_token(token))
         .execute(pool)
         .await
@@ -109,7 +109,7 @@ pub async fn delete_others(
     user_id: Uuid,
     keep: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_sessions WHERE user_id = ?1 AND token_hash IS NOT ?2")
+    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash IS NOT $2")
         .bind(user_id)
         .bind(keep.map(hash_token))
         .execute(conn)
@@ -120,7 +120,7 @@ pub async fn delete_others(
 /// Removes expired sessions; run periodically by the server.
 pub async fn purge_expired(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
     Ok(
-        sqlx::query("DELETE FROM auth_sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2")
+        sqlx::query("DELETE FROM auth_sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
             .bind(now)
             .bind(now - IDLE_MS)
             .execute(pool)

@@ -117,7 +117,7 @@ pub async fn reserve(
         // The events still in the window, newest first; the one at index
         // max-1 is the one that must age out before there is room.
         let times: Vec<i64> = sqlx::query_scalar(
-            "SELECT at FROM throttle_events WHERE key = ?1 AND at > ?2 ORDER BY at DESC LIMIT ?3",
+            "SELECT at FROM throttle_events WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
         )
         .bind(key)
         .bind(since)
@@ -141,7 +141,7 @@ pub async fn reserve(
     let mut ids = Vec::with_capacity(keys.len());
     for (key, _) in keys {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO throttle_events (key, at) VALUES (?1, ?2) RETURNING id",
+            "INSERT INTO throttle_events (key, at) VALUES ($1, $2) RETURNING id",
         )
         .bind(key)
         .bind(now)
@@ -156,7 +156,7 @@ pub async fn reserve(
 /// Gives back what a reservation counted (the attempt turned out fine).
 pub async fn refund(pool: &SqlitePool, reservation: Reservation) -> Result<(), sqlx::Error> {
     for id in reservation.ids {
-        sqlx::query("DELETE FROM throttle_events WHERE id = ?1")
+        sqlx::query("DELETE FROM throttle_events WHERE id = $1")
             .bind(id)
             .execute(pool)
             .await?;
@@ -167,7 +167,7 @@ pub async fn refund(pool: &SqlitePool, reservation: Reservation) -> Result<(), s
 /// Forgets every event under `key` (a successful login clears its
 /// username's failures).
 pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM throttle_events WHERE key = ?1")
+    sqlx::query("DELETE FROM throttle_events WHERE key = $1")
         .bind(key)
         .execute(pool)
         .await
@@ -177,7 +177,7 @@ pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
 /// Deletes events older than every window.
 pub async fn purge(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
     let cutoff = now - i64::try_from(LONGEST_WINDOW.as_millis()).unwrap_or(i64::MAX);
-    Ok(sqlx::query("DELETE FROM throttle_events WHERE at <= ?1")
+    Ok(sqlx::query("DELETE FROM throttle_events WHERE at <= $1")
         .bind(cutoff)
         .execute(pool)
         .await?

@@ -17,14 +17,14 @@ use crate::sessions::types::score_percent;
 /// Kept in one place so every query uses the covering index the same way.
 macro_rules! graded_in_range {
     () => {
-        "user_id = ?1 AND self_grade IS NOT NULL AND graded_at >= ?2 AND graded_at < ?3"
+        "user_id = $1 AND self_grade IS NOT NULL AND graded_at >= $2 AND graded_at < $3"
     };
 }
 
 /// The user's time zone and whether streaks are hidden.
 pub async fn settings(pool: &SqlitePool, user: Uuid) -> Result<(String, bool), AppError> {
     let row: Option<(String, bool)> =
-        sqlx::query_as("SELECT time_zone, hide_streaks FROM users WHERE id = ?1")
+        sqlx::query_as("SELECT time_zone, hide_streaks FROM users WHERE id = $1")
             .bind(user)
             .fetch_optional(pool)
             .await?;
@@ -39,7 +39,7 @@ pub async fn user_zone(pool: &SqlitePool, user: Uuid) -> Result<TimeZone, AppErr
 /// When the user's first graded answer was, if ever.
 pub async fn first_graded_at(pool: &SqlitePool, user: Uuid) -> Result<Option<i64>, AppError> {
     Ok(sqlx::query_scalar(
-        "SELECT min(graded_at) FROM session_answers WHERE user_id = ?1 AND self_grade IS NOT NULL",
+        "SELECT min(graded_at) FROM session_answers WHERE user_id = $1 AND self_grade IS NOT NULL",
     )
     .bind(user)
     .fetch_one(pool)
@@ -67,7 +67,7 @@ pub async fn mastery(
                 CAST(round(avg(p.last_grade) * 100) AS INTEGER) AS mean_x100,
                 count(*) AS questions
          FROM question_progress p JOIN topics t ON t.id = p.topic_id
-         WHERE p.user_id = ?1 AND p.last_graded_at >= ?2
+         WHERE p.user_id = $1 AND p.last_graded_at >= $2
          GROUP BY p.topic_id, p.level
          ORDER BY t.position, t.name",
     )
@@ -145,10 +145,10 @@ pub async fn trend(
         "WITH per_session AS (
              SELECT first_graded_at AS at, grade_sum * 100.0 / graded_count AS mean_x100
              FROM interview_sessions
-             WHERE user_id = ?1 AND first_graded_at >= ?2 AND first_graded_at < ?3 AND graded_count > 0
-             ORDER BY first_graded_at DESC LIMIT ?4)
+             WHERE user_id = $1 AND first_graded_at >= $2 AND first_graded_at < $3 AND graded_count > 0
+             ORDER BY first_graded_at DESC LIMIT $4)
          SELECT at, CAST(round(mean_x100) AS INTEGER) AS mean_x100,
-                CAST(round(avg(mean_x100) OVER (ORDER BY at ROWS ?5 PRECEDING)) AS INTEGER)
+                CAST(round(avg(mean_x100) OVER (ORDER BY at ROWS $5 PRECEDING)) AS INTEGER)
                     AS average_x100
          FROM per_session ORDER BY at",
     )
@@ -192,7 +192,7 @@ pub async fn levels(
                 CAST(round(sum(spent_ms) * 1.0 / sum(answers)) AS INTEGER) AS mean_spent,
                 CAST(round(sum(limit_ms) * 1.0 / nullif(sum(timed), 0)) AS INTEGER) AS mean_limit,
                 sum(timed) AS timed, sum(over_limit) AS over_limit
-         FROM daily_progress WHERE user_id = ?1 AND day >= ?2 AND day <= ?3
+         FROM daily_progress WHERE user_id = $1 AND day >= $2 AND day <= $3
          GROUP BY level",
     )
     .bind(user)
@@ -227,7 +227,7 @@ pub async fn calendar(
 ) -> Result<Vec<DayCount>, AppError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT day, sum(answers) FROM daily_progress
-         WHERE user_id = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day ORDER BY day",
+         WHERE user_id = $1 AND day >= $2 AND day <= $3 GROUP BY day ORDER BY day",
     )
     .bind(user)
     .bind(from.to_string())
@@ -263,7 +263,7 @@ pub async fn calendar(
 pub async fn streak(pool: &SqlitePool, user: Uuid, today: Date) -> Result<Streak, AppError> {
     let earliest = today.checked_sub(jiff::Span::new().days(days::MAX_RANGE_DAYS - 1))?;
     let active: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT day FROM daily_progress WHERE user_id = ?1 AND day >= ?2 AND day <= ?3
+        "SELECT DISTINCT day FROM daily_progress WHERE user_id = $1 AND day >= $2 AND day <= $3
          ORDER BY day",
     )
     .bind(user)
@@ -329,8 +329,8 @@ pub async fn weakest(
         "WITH worst AS (
              SELECT question_id, last_grade AS grade, last_graded_at AS at, attempts
              FROM question_progress
-             WHERE user_id = ?1 AND last_graded_at >= ?2 AND last_grade <= 3
-             ORDER BY last_grade, last_graded_at LIMIT ?3)
+             WHERE user_id = $1 AND last_graded_at >= $2 AND last_grade <= 3
+             ORDER BY last_grade, last_graded_at LIMIT $3)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, w.grade, w.at, w.attempts
          FROM worst w JOIN questions q ON q.id = w.question_id JOIN topics t ON t.id = q.topic_id
          ORDER BY w.grade, w.at",
@@ -357,7 +357,7 @@ pub async fn weakest_between(
              FROM session_answers WHERE ",
         graded_in_range!(),
         " GROUP BY question_id),
-         worst AS (SELECT * FROM latest WHERE grade <= 3 ORDER BY grade, at LIMIT ?4)
+         worst AS (SELECT * FROM latest WHERE grade <= 3 ORDER BY grade, at LIMIT $4)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, w.grade, w.at, w.attempts
          FROM worst w JOIN questions q ON q.id = w.question_id JOIN topics t ON t.id = q.topic_id
          ORDER BY w.grade, w.at"
@@ -384,7 +384,7 @@ pub async fn flagged(
              SELECT question_id, self_grade AS grade, max(graded_at) AS at, count(*) AS attempts
              FROM session_answers INDEXED BY session_answers_flagged WHERE ",
         graded_in_range!(),
-        " AND flagged = 1 GROUP BY question_id ORDER BY at DESC LIMIT ?4)
+        " AND flagged = 1 GROUP BY question_id ORDER BY at DESC LIMIT $4)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, m.grade, m.at, m.attempts
          FROM marked m JOIN questions q ON q.id = m.question_id JOIN topics t ON t.id = q.topic_id
          ORDER BY m.at DESC"

@@ -35,13 +35,13 @@ pub async fn grade_changed(
     let a: Answer = sqlx::query_as(
         "SELECT user_id, question_id, level, topic_id, graded_at, time_spent_ms,
                 deadline_at - started_at AS limit_ms
-         FROM session_answers WHERE session_id = ?1 AND position = ?2 AND graded_at IS NOT NULL",
+         FROM session_answers WHERE session_id = $1 AND position = $2 AND graded_at IS NOT NULL",
     )
     .bind(session)
     .bind(i64::from(position))
     .fetch_one(&mut **tx)
     .await?;
-    let time_zone: String = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?1")
+    let time_zone: String = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(a.user_id)
         .fetch_one(&mut **tx)
         .await?;
@@ -54,7 +54,7 @@ pub async fn grade_changed(
             sqlx::query(
                 "INSERT INTO daily_progress
                      (user_id, day, level, answers, grade_sum, spent_ms, limit_ms, timed, over_limit)
-                 VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, ?7, ?8)
+                 VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
                  ON CONFLICT (user_id, day, level) DO UPDATE SET
                      answers = answers + 1, grade_sum = grade_sum + excluded.grade_sum,
                      spent_ms = spent_ms + excluded.spent_ms, limit_ms = limit_ms + excluded.limit_ms,
@@ -72,8 +72,8 @@ pub async fn grade_changed(
             .await?;
             sqlx::query(
                 "UPDATE interview_sessions SET graded_count = graded_count + 1,
-                     grade_sum = grade_sum + ?2, first_graded_at = min(coalesce(first_graded_at, ?3), ?3)
-                 WHERE id = ?1",
+                     grade_sum = grade_sum + $2, first_graded_at = min(coalesce(first_graded_at, $3), $3)
+                 WHERE id = $1",
             )
             .bind(session)
             .bind(new)
@@ -83,7 +83,7 @@ pub async fn grade_changed(
             sqlx::query(
                 "INSERT INTO question_progress
                      (user_id, question_id, level, topic_id, attempts, last_grade, last_graded_at)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6)
                  ON CONFLICT (user_id, question_id) DO UPDATE SET
                      attempts = attempts + 1,
                      last_grade = CASE WHEN excluded.last_graded_at >= last_graded_at
@@ -107,8 +107,8 @@ pub async fn grade_changed(
         Some(old) => {
             let delta = new - i64::from(old);
             let updated = sqlx::query(
-                "UPDATE daily_progress SET grade_sum = grade_sum + ?4
-                 WHERE user_id = ?1 AND day = ?2 AND level = ?3",
+                "UPDATE daily_progress SET grade_sum = grade_sum + $4
+                 WHERE user_id = $1 AND day = $2 AND level = $3",
             )
             .bind(a.user_id)
             .bind(&day)
@@ -122,15 +122,15 @@ pub async fn grade_changed(
                 // user's days rather than let the sums drift.
                 rebuild_days(tx, a.user_id, &time_zone).await?;
             }
-            sqlx::query("UPDATE interview_sessions SET grade_sum = grade_sum + ?2 WHERE id = ?1")
+            sqlx::query("UPDATE interview_sessions SET grade_sum = grade_sum + $2 WHERE id = $1")
                 .bind(session)
                 .bind(delta)
                 .execute(&mut **tx)
                 .await?;
             // Only the question's latest answer decides its latest grade.
             sqlx::query(
-                "UPDATE question_progress SET last_grade = ?3
-                 WHERE user_id = ?1 AND question_id = ?2 AND last_graded_at = ?4",
+                "UPDATE question_progress SET last_grade = $3
+                 WHERE user_id = $1 AND question_id = $2 AND last_graded_at = $4",
             )
             .bind(a.user_id)
             .bind(a.question_id)
@@ -151,13 +151,13 @@ pub async fn rebuild_days(
     time_zone: &str,
 ) -> Result<(), AppError> {
     let tz = days::zone(time_zone);
-    sqlx::query("DELETE FROM daily_progress WHERE user_id = ?1")
+    sqlx::query("DELETE FROM daily_progress WHERE user_id = $1")
         .bind(user)
         .execute(&mut **tx)
         .await?;
     let range: (Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT min(graded_at), max(graded_at) FROM session_answers
-         WHERE user_id = ?1 AND self_grade IS NOT NULL",
+         WHERE user_id = $1 AND self_grade IS NOT NULL",
     )
     .bind(user)
     .fetch_one(&mut **tx)
@@ -179,13 +179,13 @@ pub async fn rebuild_days(
         // compared with every day.
         sqlx::query(
             "INSERT INTO daily_progress
-             SELECT ?1, b.value ->> 2, a.level, count(*), sum(a.self_grade),
+             SELECT $1, b.value ->> 2, a.level, count(*), sum(a.self_grade),
                     sum(coalesce(a.time_spent_ms, 0)), sum(coalesce(a.deadline_at - a.started_at, 0)),
                     count(a.deadline_at - a.started_at),
                     coalesce(sum(coalesce(a.time_spent_ms, 0) > a.deadline_at - a.started_at), 0)
-             FROM json_each(?2) b
+             FROM json_each($2) b
              CROSS JOIN session_answers a
-             WHERE a.user_id = ?1 AND a.self_grade IS NOT NULL
+             WHERE a.user_id = $1 AND a.self_grade IS NOT NULL
                AND a.graded_at >= b.value ->> 0 AND a.graded_at < b.value ->> 1
              GROUP BY b.key, a.level",
         )

@@ -63,7 +63,7 @@ pub async fn write(
         "SELECT a.user_id, a.question_id, a.self_grade, a.note, a.key_points_hit, a.flagged,
                 s.schedules, s.mode, s.purpose
          FROM session_answers a JOIN interview_sessions s ON s.id = a.session_id
-         WHERE a.session_id = ?1 AND a.position = ?2 AND a.submitted_at IS NOT NULL",
+         WHERE a.session_id = $1 AND a.position = $2 AND a.submitted_at IS NOT NULL",
     )
     .bind(w.session)
     .bind(position)
@@ -85,9 +85,9 @@ pub async fn write(
         return Ok(false);
     }
     sqlx::query(
-        "UPDATE session_answers SET self_grade = ?3, key_points_hit = ?4, flagged = ?5, note = ?6,
-                graded_at = coalesce(graded_at, ?7)
-         WHERE session_id = ?1 AND position = ?2",
+        "UPDATE session_answers SET self_grade = $3, key_points_hit = $4, flagged = $5, note = $6,
+                graded_at = coalesce(graded_at, $7)
+         WHERE session_id = $1 AND position = $2",
     )
     .bind(w.session)
     .bind(position)
@@ -101,7 +101,7 @@ pub async fn write(
     if w.keep_revision && a.self_grade.is_some() && (grade_changed || a.note != w.note) {
         sqlx::query(
             "INSERT INTO answer_revisions (session_id, position, changed_at, old_grade, new_grade, old_note, new_note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(w.session)
         .bind(position)
@@ -121,7 +121,7 @@ pub async fn write(
             _ => a.mode.as_str(),
         };
         let graded_at: i64 = sqlx::query_scalar(
-            "SELECT graded_at FROM session_answers WHERE session_id = ?1 AND position = ?2",
+            "SELECT graded_at FROM session_answers WHERE session_id = $1 AND position = $2",
         )
         .bind(w.session)
         .bind(position)
@@ -191,7 +191,7 @@ async fn load_card(
     sqlx::query_as(
         "SELECT state, due_at, stability, difficulty, reps, lapses, last_grade, last_review_at,
                 leech, suspended, buried_until, reset_at
-         FROM review_cards WHERE user_id = ?1 AND question_id = ?2",
+         FROM review_cards WHERE user_id = $1 AND question_id = $2",
     )
     .bind(user)
     .bind(question)
@@ -209,7 +209,7 @@ async fn store_card(
     sqlx::query(
         "INSERT INTO review_cards (user_id, question_id, state, due_at, stability, difficulty, reps,
                                    lapses, last_grade, last_review_at, leech)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (user_id, question_id) DO UPDATE SET
              state = excluded.state, due_at = excluded.due_at, stability = excluded.stability,
              difficulty = excluded.difficulty, reps = excluded.reps, lapses = excluded.lapses,
@@ -238,7 +238,7 @@ fn day_number(ms: i64, tz: &TimeZone) -> i64 {
 }
 
 async fn zone_of(conn: &mut SqliteConnection, user: Uuid) -> Result<TimeZone, sqlx::Error> {
-    let name: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = ?1")
+    let name: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(user)
         .fetch_optional(conn)
         .await?;
@@ -257,13 +257,13 @@ async fn schedule_grade(
     let settings = settings_in(tx, e.user).await?;
     let tz = zone_of(tx, e.user).await?;
     let logged: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM review_log WHERE session_id = ?1 AND position = ?2")
+        sqlx::query_scalar("SELECT id FROM review_log WHERE session_id = $1 AND position = $2")
             .bind(e.session)
             .bind(e.position)
             .fetch_optional(&mut **tx)
             .await?;
     if let Some(id) = logged {
-        sqlx::query("UPDATE review_log SET grade = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE review_log SET grade = $2 WHERE id = $1")
             .bind(id)
             .bind(e.grade)
             .execute(&mut **tx)
@@ -276,7 +276,7 @@ async fn schedule_grade(
         .is_some_and(|c| e.at > c.reset_at && c.last_review_at.is_none_or(|last| last <= e.at));
     let log_id: i64 = sqlx::query_scalar(
         "INSERT INTO review_log (user_id, question_id, session_id, position, grade, reviewed_at, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(e.user)
     .bind(e.question)
@@ -316,9 +316,9 @@ async fn write_log_states(
 ) -> Result<(), sqlx::Error> {
     let was_new = before.reps == 0;
     sqlx::query(
-        "UPDATE review_log SET elapsed_days = ?2, state_before = ?3, stability_before = ?4,
-                difficulty_before = ?5, stability_after = ?6, difficulty_after = ?7, due_after = ?8
-         WHERE id = ?1",
+        "UPDATE review_log SET elapsed_days = $2, state_before = $3, stability_before = $4,
+                difficulty_before = $5, stability_after = $6, difficulty_after = $7, due_after = $8
+         WHERE id = $1",
     )
     .bind(id)
     .bind((!was_new).then_some(elapsed))
@@ -351,7 +351,7 @@ pub async fn replay_card(
     now: i64,
 ) -> Result<(), AppError> {
     let reset_at: i64 = sqlx::query_scalar(
-        "SELECT reset_at FROM review_cards WHERE user_id = ?1 AND question_id = ?2",
+        "SELECT reset_at FROM review_cards WHERE user_id = $1 AND question_id = $2",
     )
     .bind(user)
     .bind(question)
@@ -360,7 +360,7 @@ pub async fn replay_card(
     .unwrap_or(0);
     let logs: Vec<LogRow> = sqlx::query_as(
         "SELECT id, reviewed_at, grade FROM review_log
-         WHERE user_id = ?1 AND question_id = ?2 AND reviewed_at > ?3
+         WHERE user_id = $1 AND question_id = $2 AND reviewed_at > $3
          ORDER BY reviewed_at, id",
     )
     .bind(user)
@@ -437,7 +437,7 @@ async fn settings_in(
 ) -> Result<ReviewSettings, sqlx::Error> {
     let row: Option<SettingsRow> = sqlx::query_as(
         "SELECT desired_retention, new_per_day, reviews_per_day, practice_schedules, per_question_secs
-         FROM review_settings WHERE user_id = ?1",
+         FROM review_settings WHERE user_id = $1",
     )
     .bind(user)
     .fetch_optional(conn)
@@ -476,9 +476,9 @@ pub async fn save_settings(
     sqlx::query(
         "INSERT INTO review_settings (user_id, desired_retention, new_per_day, reviews_per_day,
                                       practice_schedules, per_question_secs)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (user_id) DO UPDATE SET desired_retention = ?2, new_per_day = ?3,
-             reviews_per_day = ?4, practice_schedules = ?5, per_question_secs = ?6",
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (user_id) DO UPDATE SET desired_retention = $2, new_per_day = $3,
+             reviews_per_day = $4, practice_schedules = $5, per_question_secs = $6",
     )
     .bind(user)
     .bind(s.desired_retention)
@@ -558,7 +558,7 @@ impl PlanRow {
 async fn plan_row(conn: &mut SqliteConnection, user: Uuid) -> Result<Option<PlanRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT starts_on, interview_on, minutes_per_day, levels, topics
-         FROM interview_plans WHERE user_id = ?1",
+         FROM interview_plans WHERE user_id = $1",
     )
     .bind(user)
     .fetch_optional(conn)
@@ -583,9 +583,9 @@ pub async fn save_plan(
     let levels: Vec<&str> = form.levels.iter().map(|l| l.as_str()).collect();
     sqlx::query(
         "INSERT INTO interview_plans (user_id, starts_on, interview_on, minutes_per_day, levels, topics, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (user_id) DO UPDATE SET interview_on = ?3, minutes_per_day = ?4,
-             levels = ?5, topics = ?6",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (user_id) DO UPDATE SET interview_on = $3, minutes_per_day = $4,
+             levels = $5, topics = $6",
     )
     .bind(user)
     .bind(&today)
@@ -600,7 +600,7 @@ pub async fn save_plan(
 }
 
 pub async fn clear_plan(pool: &SqlitePool, user: Uuid) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM interview_plans WHERE user_id = ?1")
+    sqlx::query("DELETE FROM interview_plans WHERE user_id = $1")
         .bind(user)
         .execute(pool)
         .await?;
@@ -679,11 +679,11 @@ async fn bank_rows(conn: &mut SqliteConnection, user: Uuid) -> Result<Vec<BankRo
     sqlx::query_as(
         "SELECT q.id, q.slug, q.prompt, t.name AS topic, t.slug AS topic_slug, q.level,
                 coalesce(c.state <> 'new', 0) AS seen,
-                coalesce(c.suspended OR (c.buried_until IS NOT NULL AND c.buried_until > ?2), 0) AS skip,
+                coalesce(c.suspended OR (c.buried_until IS NOT NULL AND c.buried_until > $2), 0) AS skip,
                 p.last_grade
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         LEFT JOIN review_cards c ON c.user_id = ?1 AND c.question_id = q.id
-         LEFT JOIN question_progress p ON p.user_id = ?1 AND p.question_id = q.id
+         LEFT JOIN review_cards c ON c.user_id = $1 AND c.question_id = q.id
+         LEFT JOIN question_progress p ON p.user_id = $1 AND p.question_id = q.id
          WHERE q.source = 'builtin' AND q.archived = 0 AND q.parent_id IS NULL
          ORDER BY t.position, t.slug, q.id",
     )
@@ -701,7 +701,7 @@ async fn mean_answer_ms(
     sqlx::query_scalar(
         "SELECT CAST(avg(time_spent_ms) AS INTEGER) FROM (
              SELECT time_spent_ms FROM session_answers
-             WHERE user_id = ?1 AND submitted_at IS NOT NULL AND time_spent_ms IS NOT NULL
+             WHERE user_id = $1 AND submitted_at IS NOT NULL AND time_spent_ms IS NOT NULL
              ORDER BY submitted_at DESC LIMIT 50)",
     )
     .bind(user)
@@ -727,7 +727,7 @@ async fn planned(conn: &mut SqliteConnection, user: Uuid, now: i64) -> Result<Pl
     let (new_done, reviews_done): (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE state_before IS NULL OR state_before = 'new'),
                 count(*) FILTER (WHERE state_before IS NOT NULL AND state_before <> 'new')
-         FROM review_log WHERE user_id = ?1 AND reviewed_at >= ?2 AND source = 'review'",
+         FROM review_log WHERE user_id = $1 AND reviewed_at >= $2 AND source = 'review'",
     )
     .bind(user)
     .bind(today.start)
@@ -736,8 +736,8 @@ async fn planned(conn: &mut SqliteConnection, user: Uuid, now: i64) -> Result<Pl
     let review_room = i64::from(settings.reviews_per_day) - reviews_done;
     let due_total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM review_cards
-         WHERE user_id = ?1 AND state <> 'new' AND leech = 0 AND suspended = 0 AND due_at < ?2
-           AND (buried_until IS NULL OR buried_until <= ?3)",
+         WHERE user_id = $1 AND state <> 'new' AND leech = 0 AND suspended = 0 AND due_at < $2
+           AND (buried_until IS NULL OR buried_until <= $3)",
     )
     .bind(user)
     .bind(today.end)
@@ -787,14 +787,14 @@ async fn planned(conn: &mut SqliteConnection, user: Uuid, now: i64) -> Result<Pl
     let reviews: Vec<DueRow> = sqlx::query_as(
         "SELECT c.question_id, q.slug, q.prompt, t.name AS topic, q.level, c.due_at
          FROM (SELECT question_id, due_at, last_review_at, stability FROM review_cards
-               WHERE user_id = ?1 AND state <> 'new' AND leech = 0 AND suspended = 0
-                 AND due_at < ?2 AND (buried_until IS NULL OR buried_until <= ?3)
-               ORDER BY due_at < ?4 DESC, (?3 - last_review_at) / stability DESC, question_id
-               LIMIT ?5 + 32) c
+               WHERE user_id = $1 AND state <> 'new' AND leech = 0 AND suspended = 0
+                 AND due_at < $2 AND (buried_until IS NULL OR buried_until <= $3)
+               ORDER BY due_at < $4 DESC, ($3 - last_review_at) / stability DESC, question_id
+               LIMIT $5 + 32) c
          JOIN questions q ON q.id = c.question_id JOIN topics t ON t.id = q.topic_id
          WHERE q.archived = 0
-         ORDER BY c.due_at < ?4 DESC, (?3 - c.last_review_at) / c.stability DESC, c.question_id
-         LIMIT ?5",
+         ORDER BY c.due_at < $4 DESC, ($3 - c.last_review_at) / c.stability DESC, c.question_id
+         LIMIT $5",
     )
     .bind(user)
     .bind(today.end)
@@ -873,7 +873,7 @@ pub async fn queue(pool: &SqlitePool, user: Uuid, now: i64) -> Result<ReviewQueu
     };
     let active: Option<Uuid> = sqlx::query_scalar(
         "SELECT id FROM interview_sessions
-         WHERE user_id = ?1 AND status = 'active' AND purpose = 'review'
+         WHERE user_id = $1 AND status = 'active' AND purpose = 'review'
          ORDER BY started_at DESC LIMIT 1",
     )
     .bind(user)
@@ -899,7 +899,7 @@ async fn next_due(
 ) -> Result<Option<String>, AppError> {
     let at: Option<i64> = sqlx::query_scalar(
         "SELECT min(due_at) FROM review_cards
-         WHERE user_id = ?1 AND state <> 'new' AND leech = 0 AND suspended = 0 AND due_at >= ?2",
+         WHERE user_id = $1 AND state <> 'new' AND leech = 0 AND suspended = 0 AND due_at >= $2",
     )
     .bind(user)
     .bind(today.start.min(now))
@@ -973,9 +973,9 @@ pub async fn forecast(
     let counts: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT CAST(r.key AS INTEGER),
                 (SELECT count(*) FROM review_cards c
-                 WHERE c.user_id = ?1 AND c.state <> 'new' AND c.leech = 0 AND c.suspended = 0
+                 WHERE c.user_id = $1 AND c.state <> 'new' AND c.leech = 0 AND c.suspended = 0
                    AND c.due_at >= r.value ->> 0 AND c.due_at < r.value ->> 1)
-         FROM json_each(?2) r ORDER BY r.key",
+         FROM json_each($2) r ORDER BY r.key",
     )
     .bind(user)
     .bind(json)
@@ -1003,7 +1003,7 @@ pub async fn stats(
     let settings = settings(pool, user).await?;
     let (passed, total): (i64, i64) = sqlx::query_as(
         "SELECT count(*) FILTER (WHERE grade >= 2), count(*) FROM review_log
-         WHERE user_id = ?1 AND reviewed_at >= ?2 AND reviewed_at < ?3
+         WHERE user_id = $1 AND reviewed_at >= $2 AND reviewed_at < $3
            AND state_before = 'review'",
     )
     .bind(user)
@@ -1013,7 +1013,7 @@ pub async fn stats(
     .await?;
     let leeches: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT q.slug, q.prompt, c.lapses FROM review_cards c JOIN questions q ON q.id = c.question_id
-         WHERE c.user_id = ?1 AND c.leech = 1 ORDER BY c.lapses DESC, q.id LIMIT 8",
+         WHERE c.user_id = $1 AND c.leech = 1 ORDER BY c.lapses DESC, q.id LIMIT 8",
     )
     .bind(user)
     .fetch_all(pool)
@@ -1052,7 +1052,7 @@ async fn visible_question(
     slug: &str,
 ) -> Result<i64, AppError> {
     let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM questions WHERE slug = ?1 AND (source = 'builtin' OR author_id = ?2)",
+        "SELECT id FROM questions WHERE slug = $1 AND (source = 'builtin' OR author_id = $2)",
     )
     .bind(slug)
     .bind(user)
@@ -1119,7 +1119,7 @@ pub async fn card_action(
     // A question never graded gets a new card, so it can be suspended or
     // buried before it ever comes up as new.
     sqlx::query(
-        "INSERT INTO review_cards (user_id, question_id, due_at) VALUES (?1, ?2, ?3)
+        "INSERT INTO review_cards (user_id, question_id, due_at) VALUES ($1, $2, $3)
          ON CONFLICT (user_id, question_id) DO NOTHING",
     )
     .bind(user)
@@ -1129,19 +1129,19 @@ pub async fn card_action(
     .await?;
     let sql = match action {
         CardAction::Bury => {
-            "UPDATE review_cards SET buried_until = ?3 WHERE user_id = ?1 AND question_id = ?2"
+            "UPDATE review_cards SET buried_until = $3 WHERE user_id = $1 AND question_id = $2"
         }
         CardAction::Suspend => {
-            "UPDATE review_cards SET suspended = 1 WHERE user_id = ?1 AND question_id = ?2"
+            "UPDATE review_cards SET suspended = 1 WHERE user_id = $1 AND question_id = $2"
         }
         CardAction::Unsuspend => {
-            "UPDATE review_cards SET suspended = 0 WHERE user_id = ?1 AND question_id = ?2"
+            "UPDATE review_cards SET suspended = 0 WHERE user_id = $1 AND question_id = $2"
         }
         CardAction::Reset => {
-            "UPDATE review_cards SET state = 'new', due_at = ?4, stability = 0, difficulty = 0,
+            "UPDATE review_cards SET state = 'new', due_at = $4, stability = 0, difficulty = 0,
                     reps = 0, lapses = 0, last_grade = NULL, last_review_at = NULL, leech = 0,
-                    buried_until = NULL, reset_at = ?4
-             WHERE user_id = ?1 AND question_id = ?2"
+                    buried_until = NULL, reset_at = $4
+             WHERE user_id = $1 AND question_id = $2"
         }
     };
     sqlx::query(sql)

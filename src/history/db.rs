@@ -48,15 +48,15 @@ pub async fn list(
                 coalesce(sum(a.time_spent_ms), 0) AS time_used
          FROM interview_sessions s
          LEFT JOIN session_answers a ON a.session_id = s.id
-         WHERE s.user_id = ?1 AND (?2 IS NULL OR s.mode = ?2)
-           AND (?5 IS NULL OR s.started_at >= ?5) AND (?6 IS NULL OR s.started_at < ?6)
-           AND ((?7 IS NULL AND ?8 IS NULL) OR EXISTS (
+         WHERE s.user_id = $1 AND ($2 IS NULL OR s.mode = $2)
+           AND ($5 IS NULL OR s.started_at >= $5) AND ($6 IS NULL OR s.started_at < $6)
+           AND (($7 IS NULL AND $8 IS NULL) OR EXISTS (
                 SELECT 1 FROM session_answers f
-                WHERE f.session_id = s.id AND (?7 IS NULL OR f.level = ?7)
-                  AND (?8 IS NULL OR f.topic_id = (SELECT id FROM topics WHERE slug = ?8))))
+                WHERE f.session_id = s.id AND ($7 IS NULL OR f.level = $7)
+                  AND ($8 IS NULL OR f.topic_id = (SELECT id FROM topics WHERE slug = $8))))
          GROUP BY s.id
          ORDER BY s.started_at DESC
-         LIMIT ?3 OFFSET ?4",
+         LIMIT $3 OFFSET $4",
     )
     .bind(user)
     .bind(filter.mode.map(Mode::as_str))
@@ -120,7 +120,7 @@ pub async fn review(
     user: Uuid,
 ) -> Result<Vec<ReviewedAnswer>, AppError> {
     let owner: Option<Uuid> =
-        sqlx::query_scalar("SELECT user_id FROM interview_sessions WHERE id = ?1")
+        sqlx::query_scalar("SELECT user_id FROM interview_sessions WHERE id = $1")
             .bind(id)
             .fetch_optional(pool)
             .await?;
@@ -142,7 +142,7 @@ pub async fn review(
          -- What the candidate saw, whatever the question says today.
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
          JOIN topics t ON t.id = v.topic_id
-         WHERE a.session_id = ?1 ORDER BY a.position",
+         WHERE a.session_id = $1 ORDER BY a.position",
     )
     .bind(id)
     .fetch_all(pool)
@@ -205,7 +205,7 @@ struct RevisionRow {
 pub async fn revisions(pool: &SqlitePool, id: Uuid) -> Result<Vec<(u32, i64, Revision)>, AppError> {
     let rows: Vec<RevisionRow> = sqlx::query_as(
         "SELECT position, changed_at, old_grade, new_grade, old_note, new_note
-         FROM answer_revisions WHERE session_id = ?1 ORDER BY position, changed_at, id",
+         FROM answer_revisions WHERE session_id = $1 ORDER BY position, changed_at, id",
     )
     .bind(id)
     .fetch_all(pool)
@@ -243,7 +243,7 @@ pub async fn regrade(
 ) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
     let session: Option<(Uuid, String)> =
-        sqlx::query_as("SELECT user_id, status FROM interview_sessions WHERE id = ?1")
+        sqlx::query_as("SELECT user_id, status FROM interview_sessions WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -260,7 +260,7 @@ pub async fn regrade(
     }
     let current: Option<(Option<i64>, String)> = sqlx::query_as(
         "SELECT self_grade, note FROM session_answers
-         WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NOT NULL",
+         WHERE session_id = $1 AND position = $2 AND submitted_at IS NOT NULL",
     )
     .bind(id)
     .bind(i64::from(position))
@@ -310,9 +310,9 @@ pub async fn past_answers(
     let mut rows: Vec<PastRow> = sqlx::query_as(
         "SELECT a.session_id, a.submitted_at, a.self_grade, a.time_spent_ms, coalesce(a.answer, '') AS answer
          FROM session_answers a
-         WHERE a.user_id = ?1 AND a.question_id = (SELECT id FROM questions WHERE slug = ?2)
+         WHERE a.user_id = $1 AND a.question_id = (SELECT id FROM questions WHERE slug = $2)
            AND a.submitted_at IS NOT NULL
-         ORDER BY a.submitted_at DESC LIMIT ?3",
+         ORDER BY a.submitted_at DESC LIMIT $3",
     )
     .bind(user)
     .bind(slug)

@@ -355,8 +355,8 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
     let mut slugs = Vec::new();
     for topic in topics {
         let topic_id: i64 = sqlx::query_scalar(
-            "INSERT INTO topics (slug, name, position, behavioral) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (slug) DO UPDATE SET name = ?2, position = ?3, behavioral = ?4
+            "INSERT INTO topics (slug, name, position, behavioral) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (slug) DO UPDATE SET name = $2, position = $3, behavioral = $4
              RETURNING id",
         )
         .bind(&topic.slug)
@@ -373,7 +373,7 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
             let existing: Option<StoredQuestion> = sqlx::query_as(
                 "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
                         mistakes, follow_ups, archived
-                     FROM questions WHERE slug = ?1",
+                     FROM questions WHERE slug = $1",
             )
             .bind(&q.slug)
             .fetch_optional(&mut *tx)
@@ -383,7 +383,7 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                     sqlx::query(
                         "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
                              answer_html, key_points, source, created_at, updated_at, mistakes, follow_ups)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'builtin', ?8, ?8, ?9, ?10)",
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $8, $9, $10)",
                     )
                     .bind(&q.slug)
                     .bind(topic_id)
@@ -418,10 +418,10 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
                         continue;
                     }
                     sqlx::query(
-                        "UPDATE questions SET topic_id = ?2, level = ?3, prompt = ?4,
-                             reference_answer = ?5, answer_html = ?6, key_points = ?7,
-                             archived = 0, updated_at = ?8, mistakes = ?9, follow_ups = ?10
-                         WHERE id = ?1",
+                        "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
+                             reference_answer = $5, answer_html = $6, key_points = $7,
+                             archived = 0, updated_at = $8, mistakes = $9, follow_ups = $10
+                         WHERE id = $1",
                     )
                     .bind(stored.id)
                     .bind(topic_id)
@@ -447,9 +447,9 @@ pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport,
     }
     let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
     report.archived = sqlx::query(
-        "UPDATE questions SET archived = 1, updated_at = ?2
+        "UPDATE questions SET archived = 1, updated_at = $2
          WHERE source = 'builtin' AND archived = 0
-           AND slug NOT IN (SELECT value FROM json_each(?1))",
+           AND slug NOT IN (SELECT value FROM json_each($1))",
     )
     .bind(&slugs_json)
     .bind(now)
@@ -492,7 +492,7 @@ async fn sync_follow_ups(
         return Ok(());
     }
     let parent: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, topic_id FROM questions WHERE slug = ?1 AND source = 'builtin'")
+        sqlx::query_as("SELECT id, topic_id FROM questions WHERE slug = $1 AND source = 'builtin'")
             .bind(&q.slug)
             .fetch_optional(&mut **tx)
             .await?;
@@ -507,7 +507,7 @@ async fn sync_follow_ups(
         let stored: Option<StoredFollowUpRow> = sqlx::query_as(
             "SELECT id, parent_id, follow_up_index, topic_id, level, prompt, reference_answer,
                     answer_html, archived
-             FROM questions WHERE slug = ?1 AND source = 'builtin'",
+             FROM questions WHERE slug = $1 AND source = 'builtin'",
         )
         .bind(&slug)
         .fetch_optional(&mut **tx)
@@ -518,7 +518,7 @@ async fn sync_follow_ups(
                     "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
                          answer_html, key_points, source, created_at, updated_at, parent_id,
                          follow_up_index)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, '[]', 'builtin', ?7, ?7, ?8, ?9)",
+                     VALUES ($1, $2, $3, $4, $5, $6, '[]', 'builtin', $7, $7, $8, $9)",
                 )
                 .bind(&slug)
                 .bind(topic_id)
@@ -547,10 +547,10 @@ async fn sync_follow_ups(
             }
             Some(s) => {
                 sqlx::query(
-                    "UPDATE questions SET topic_id = ?2, level = ?3, prompt = ?4,
-                         reference_answer = ?5, answer_html = ?6, archived = 0, updated_at = ?7,
-                         parent_id = ?8, follow_up_index = ?9
-                     WHERE id = ?1",
+                    "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
+                         reference_answer = $5, answer_html = $6, archived = 0, updated_at = $7,
+                         parent_id = $8, follow_up_index = $9
+                     WHERE id = $1",
                 )
                 .bind(s.id)
                 .bind(topic_id)

@@ -49,9 +49,9 @@ fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
     }
 }
 
-// One WHERE clause for the list and both facet counts. `?1` levels, `?2`
-// topics, `?3` FTS query (NULL = no text search), `?6` whether the bank is
-// in scope, `?7` the author whose own questions are (NULL: nobody's). An
+// One WHERE clause for the list and both facet counts. `$1` levels, `$2`
+// topics, `$3` FTS query (NULL = no text search), `$6` whether the bank is
+// in scope, `$7` the author whose own questions are (NULL: nobody's). An
 // empty JSON array means "no restriction"; the facet queries pass '[]' for
 // their own dimension. Authored questions are only ever seen by their author.
 // A macro rather than a `const` so that `concat!` builds every query at
@@ -62,10 +62,10 @@ macro_rules! filtered {
     FROM questions q
     JOIN topics t ON t.id = q.topic_id
     WHERE q.archived = 0
-      AND ((?6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = ?7))
-      AND (?1 = '[]' OR q.level IN (SELECT value FROM json_each(?1)))
-      AND (?2 = '[]' OR t.slug IN (SELECT value FROM json_each(?2)))
-      AND (?3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH ?3)) "
+      AND (($6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = $7))
+      AND ($1 = '[]' OR q.level IN (SELECT value FROM json_each($1)))
+      AND ($2 = '[]' OR t.slug IN (SELECT value FROM json_each($2)))
+      AND ($3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH $3)) "
     };
 }
 
@@ -104,17 +104,17 @@ pub async fn list_in(
              FROM questions_fts
              JOIN questions q ON q.id = questions_fts.rowid
              JOIN topics t ON t.id = q.topic_id
-             WHERE questions_fts MATCH ?3
+             WHERE questions_fts MATCH $3
                AND questions_fts.rowid IN (
                    SELECT f.rowid FROM questions_fts f
                    JOIN questions q2 ON q2.id = f.rowid
                    JOIN topics t2 ON t2.id = q2.topic_id
-                   WHERE f.questions_fts MATCH ?3 AND q2.archived = 0
-                     AND ((?6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = ?7))
-                     AND (?1 = '[]' OR q2.level IN (SELECT value FROM json_each(?1)))
-                     AND (?2 = '[]' OR t2.slug IN (SELECT value FROM json_each(?2)))
+                   WHERE f.questions_fts MATCH $3 AND q2.archived = 0
+                     AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = $7))
+                     AND ($1 = '[]' OR q2.level IN (SELECT value FROM json_each($1)))
+                     AND ($2 = '[]' OR t2.slug IN (SELECT value FROM json_each($2)))
                    ORDER BY f.rank, f.rowid
-                   LIMIT ?4 OFFSET ?5)
+                   LIMIT $4 OFFSET $5)
              ORDER BY questions_fts.rank, q.id",
         )
         .bind(&b.levels)
@@ -135,7 +135,7 @@ pub async fn list_in(
             "
              ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
                  WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
-             LIMIT ?4 OFFSET ?5"
+             LIMIT $4 OFFSET $5"
         ))
         .bind(&b.levels)
         .bind(&b.topics)
@@ -285,7 +285,7 @@ pub async fn detail(
         "SELECT q.id, q.slug, t.slug AS topic_slug, t.name AS topic_name, t.behavioral,
                 q.level, q.prompt, q.answer_html, q.key_points, q.mistakes, q.follow_ups, q.archived
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.slug = ?1 AND q.source = 'builtin' AND q.parent_id IS NULL",
+         WHERE q.slug = $1 AND q.source = 'builtin' AND q.parent_id IS NULL",
     )
     .bind(slug)
     .fetch_optional(pool)
@@ -339,13 +339,13 @@ async fn neighbours(
                 " WINDOW w AS (ORDER BY ",
                 $order,
                 "))
-                 SELECT prev, next, n, total FROM ordered WHERE id = ?4"
+                 SELECT prev, next, n, total FROM ordered WHERE id = $4"
             )
         };
     }
     let sql = if b.fts.is_some() {
         around!(
-            "(SELECT rank FROM questions_fts WHERE questions_fts MATCH ?3 AND rowid = q.id), q.id"
+            "(SELECT rank FROM questions_fts WHERE questions_fts MATCH $3 AND rowid = q.id), q.id"
         )
     } else {
         around!(

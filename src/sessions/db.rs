@@ -182,8 +182,8 @@ pub async fn create(
             // A bank question, or one of the caller's own: never another
             // author's private question.
             sqlx::query_scalar(
-                "SELECT id FROM questions WHERE slug = ?1 AND archived = 0
-                   AND ((source = 'builtin' AND parent_id IS NULL) OR author_id = ?2)",
+                "SELECT id FROM questions WHERE slug = $1 AND archived = 0
+                   AND ((source = 'builtin' AND parent_id IS NULL) OR author_id = $2)",
             )
             .bind(slug)
             .bind(user_id)
@@ -196,13 +196,13 @@ pub async fn create(
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT q.id FROM questions q JOIN topics t ON t.id = q.topic_id
          LEFT JOIN (SELECT question_id, max(coalesce(submitted_at, started_at)) AS last
-                    FROM session_answers WHERE user_id = ?1 GROUP BY question_id) h
+                    FROM session_answers WHERE user_id = $1 GROUP BY question_id) h
            ON h.question_id = q.id
          WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL
-           AND (?2 = '[]' OR q.level IN (SELECT value FROM json_each(?2)))
-           AND (?3 = '[]' OR t.slug IN (SELECT value FROM json_each(?3)))
+           AND ($2 = '[]' OR q.level IN (SELECT value FROM json_each($2)))
+           AND ($3 = '[]' OR t.slug IN (SELECT value FROM json_each($3)))
          ORDER BY coalesce(h.last, 0) / 86400000, random()
-         LIMIT ?4",
+         LIMIT $4",
     )
     .bind(user_id)
     .bind(&levels)
@@ -226,7 +226,7 @@ pub async fn retry_weak(
     owned(&mut tx, from, user).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT question_id FROM session_answers
-         WHERE session_id = ?1 AND self_grade IN (1, 2) ORDER BY position",
+         WHERE session_id = $1 AND self_grade IN (1, 2) ORDER BY position",
     )
     .bind(from)
     .fetch_all(&mut *tx)
@@ -284,7 +284,7 @@ pub async fn insert_session(
         "INSERT INTO interview_sessions (id, user_id, mode, levels, topics, per_question_secs,
              total_secs, started_at, deadline_at, status, question_count, current_position,
              schedules, purpose)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0, ?11, ?12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, 0, $11, $12)",
     )
     .bind(id)
     .bind(user_id)
@@ -307,8 +307,8 @@ pub async fn insert_session(
             "INSERT INTO session_answers
                  (session_id, position, user_id, question_id, started_at, deadline_at, level,
                   topic_id, question_revision)
-             SELECT ?1, ?2, ?3, q.id, ?5, ?6, q.level, q.topic_id, q.revision
-             FROM questions q WHERE q.id = ?4",
+             SELECT $1, $2, $3, q.id, $5, $6, q.level, q.topic_id, q.revision
+             FROM questions q WHERE q.id = $4",
         )
         .bind(id)
         .bind(position as i64)
@@ -358,7 +358,7 @@ pub async fn insert_set_session(
         "INSERT INTO interview_sessions (id, user_id, set_id, set_version, mode, per_question_secs,
              total_secs, started_at, deadline_at, status, question_count, current_position,
              schedules)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'active', ?10, 0, 0)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, 0, 0)",
     )
     .bind(id)
     .bind(user_id)
@@ -382,8 +382,8 @@ pub async fn insert_set_session(
             "INSERT INTO session_answers
                  (session_id, position, user_id, question_id, started_at, deadline_at, level,
                   topic_id, question_revision, limit_secs)
-             SELECT ?1, ?2, ?3, v.question_id, ?5, ?6, v.level, v.topic_id, v.revision, ?7
-             FROM question_versions v WHERE v.question_id = ?4 AND v.revision = ?8",
+             SELECT $1, $2, $3, v.question_id, $5, $6, v.level, v.topic_id, v.revision, $7
+             FROM question_versions v WHERE v.question_id = $4 AND v.revision = $8",
         )
         .bind(id)
         .bind(position as i64)
@@ -414,7 +414,7 @@ async fn load_session(
                 coalesce((SELECT v.hide_reference FROM set_versions v
                           WHERE v.set_id = interview_sessions.set_id
                             AND v.version = interview_sessions.set_version), 0) AS hide_reference
-         FROM interview_sessions WHERE id = ?1",
+         FROM interview_sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -445,7 +445,7 @@ async fn load_answer(
          JOIN questions q ON q.id = a.question_id
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
          JOIN topics t ON t.id = v.topic_id
-         WHERE a.session_id = ?1 AND a.position = ?2",
+         WHERE a.session_id = $1 AND a.position = $2",
     )
     .bind(id)
     .bind(position)
@@ -482,7 +482,7 @@ async fn overdue(
     }
     let answer: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
         "SELECT started_at, deadline_at, submitted_at FROM session_answers
-         WHERE session_id = ?1 AND position = ?2",
+         WHERE session_id = $1 AND position = $2",
     )
     .bind(s.id)
     .bind(s.current_position)
@@ -512,9 +512,9 @@ async fn settle(
     let overdue = overdue(conn, s, now).await?;
     if let Some((started, due)) = overdue.answer {
         sqlx::query(
-            "UPDATE session_answers SET answer = draft, submitted_at = ?3, time_spent_ms = ?4,
+            "UPDATE session_answers SET answer = draft, submitted_at = $3, time_spent_ms = $4,
                  timed_out = 1
-             WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL",
+             WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL",
         )
         .bind(s.id)
         .bind(s.current_position)
@@ -524,7 +524,7 @@ async fn settle(
         .await?;
     }
     if let Some(at) = overdue.session {
-        sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = ?2 WHERE id = ?1 AND status = 'active'")
+        sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = $2 WHERE id = $1 AND status = 'active'")
             .bind(s.id)
             .bind(at)
             .execute(&mut *conn)
@@ -589,7 +589,7 @@ async fn build_state(
             // Which follow-ups this session has already been asked.
             let asked: Vec<i64> = sqlx::query_scalar(
                 "SELECT q.follow_up_index FROM session_answers a JOIN questions q ON q.id = a.question_id
-                 WHERE a.session_id = ?1 AND q.parent_id = ?2",
+                 WHERE a.session_id = $1 AND q.parent_id = $2",
             )
             .bind(s.id)
             .bind(a.question_id)
@@ -661,13 +661,13 @@ pub async fn save_draft(
     now: i64,
 ) -> Result<SaveAck, AppError> {
     let changed = sqlx::query(
-        "UPDATE session_answers SET draft = ?4, draft_saved_at = ?5, draft_rev = ?7, draft_editor = ?8
-         WHERE session_id = ?1 AND position = ?2 AND user_id = ?3 AND submitted_at IS NULL
-           AND draft_rev < ?7 AND (draft_editor = ?8 OR draft_rev = ?9)
+        "UPDATE session_answers SET draft = $4, draft_saved_at = $5, draft_rev = $7, draft_editor = $8
+         WHERE session_id = $1 AND position = $2 AND user_id = $3 AND submitted_at IS NULL
+           AND draft_rev < $7 AND (draft_editor = $8 OR draft_rev = $9)
            AND EXISTS (SELECT 1 FROM interview_sessions s
-                       WHERE s.id = ?1 AND s.status = 'active' AND s.current_position = ?2
+                       WHERE s.id = $1 AND s.status = 'active' AND s.current_position = $2
                          AND (s.mode = 'practice' OR session_answers.deadline_at IS NULL
-                              OR ?5 <= session_answers.deadline_at + ?6))",
+                              OR $5 <= session_answers.deadline_at + $6))",
     )
     .bind(id)
     .bind(i64::from(position))
@@ -692,7 +692,7 @@ pub async fn save_draft(
     let s = owned(&mut conn, id, user).await?;
     let stored: Option<StoredDraft> = sqlx::query_as(
         "SELECT draft_rev, draft_editor, answer, submitted_at
-         FROM session_answers WHERE session_id = ?1 AND position = ?2",
+         FROM session_answers WHERE session_id = $1 AND position = $2",
     )
     .bind(id)
     .bind(i64::from(position))
@@ -747,7 +747,7 @@ pub async fn check_editor(
 ) -> Result<(), AppError> {
     let stored: Option<(String, i64)> = sqlx::query_as(
         "SELECT draft_editor, draft_rev FROM session_answers
-         WHERE session_id = ?1 AND position = ?2 AND user_id = ?3 AND submitted_at IS NULL",
+         WHERE session_id = $1 AND position = $2 AND user_id = $3 AND submitted_at IS NULL",
     )
     .bind(id)
     .bind(i64::from(position))
@@ -798,7 +798,7 @@ pub async fn submit(
     let current = i64::from(position) == s.current_position;
     if s.is_active() && current {
         let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
-            "SELECT started_at, deadline_at, submitted_at FROM session_answers WHERE session_id = ?1 AND position = ?2",
+            "SELECT started_at, deadline_at, submitted_at FROM session_answers WHERE session_id = $1 AND position = $2",
         )
         .bind(id)
         .bind(i64::from(position))
@@ -821,9 +821,9 @@ pub async fn submit(
             };
             let timed_out = timed && s.mode() == Mode::Interview && overtime > 0;
             sqlx::query(
-                "UPDATE session_answers SET draft = ?3, answer = ?3, submitted_at = ?4,
-                     time_spent_ms = ?5, overtime_ms = ?6, timed_out = ?7
-                 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL",
+                "UPDATE session_answers SET draft = $3, answer = $3, submitted_at = $4,
+                     time_spent_ms = $5, overtime_ms = $6, timed_out = $7
+                 WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL",
             )
             .bind(id)
             .bind(i64::from(position))
@@ -867,7 +867,7 @@ pub async fn grade(
     let key_point_count: Option<i64> = sqlx::query_scalar(
         "SELECT json_array_length(v.key_points) FROM session_answers a
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
-         WHERE a.session_id = ?1 AND a.position = ?2 AND a.submitted_at IS NOT NULL",
+         WHERE a.session_id = $1 AND a.position = $2 AND a.submitted_at IS NOT NULL",
     )
     .bind(id)
     .bind(i64::from(position))
@@ -930,8 +930,8 @@ pub async fn ask_follow_up(
     let child: Option<(i64, i64, String, i64)> = sqlx::query_as(
         "SELECT c.id, c.topic_id, c.level, c.revision
          FROM session_answers a JOIN questions c ON c.parent_id = a.question_id
-         WHERE a.session_id = ?1 AND a.position = ?2 AND a.submitted_at IS NOT NULL
-           AND c.follow_up_index = ?3 AND c.archived = 0",
+         WHERE a.session_id = $1 AND a.position = $2 AND a.submitted_at IS NOT NULL
+           AND c.follow_up_index = $3 AND c.archived = 0",
     )
     .bind(id)
     .bind(position)
@@ -942,7 +942,7 @@ pub async fn ask_follow_up(
         return Err(AppError::NotFound("That follow-up".into()));
     };
     let asked: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM session_answers WHERE session_id = ?1 AND question_id = ?2)",
+        "SELECT EXISTS (SELECT 1 FROM session_answers WHERE session_id = $1 AND question_id = $2)",
     )
     .bind(id)
     .bind(child)
@@ -952,8 +952,8 @@ pub async fn ask_follow_up(
         // Make room after the current question: move the later ones down
         // (through negative positions, so no two rows share one midway).
         for sql in [
-            "UPDATE session_answers SET position = -(position + 1) WHERE session_id = ?1 AND position > ?2",
-            "UPDATE session_answers SET position = -position WHERE session_id = ?1 AND position < 0",
+            "UPDATE session_answers SET position = -(position + 1) WHERE session_id = $1 AND position > $2",
+            "UPDATE session_answers SET position = -position WHERE session_id = $1 AND position < 0",
         ] {
             sqlx::query(sql)
                 .bind(id)
@@ -964,7 +964,7 @@ pub async fn ask_follow_up(
         sqlx::query(
             "INSERT INTO session_answers (session_id, position, user_id, question_id, level,
                  topic_id, question_revision)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(id)
         .bind(position + 1)
@@ -976,7 +976,7 @@ pub async fn ask_follow_up(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE interview_sessions SET question_count = question_count + 1 WHERE id = ?1",
+            "UPDATE interview_sessions SET question_count = question_count + 1 WHERE id = $1",
         )
         .bind(id)
         .execute(&mut *tx)
@@ -1003,7 +1003,7 @@ pub async fn next(
     settle(&mut tx, &mut s, now).await?;
     if s.is_active() && i64::from(position) == s.current_position {
         let graded: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT self_grade FROM session_answers WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NOT NULL",
+            "SELECT self_grade FROM session_answers WHERE session_id = $1 AND position = $2 AND submitted_at IS NOT NULL",
         )
         .bind(id)
         .bind(i64::from(position))
@@ -1022,7 +1022,7 @@ pub async fn next(
             if let Some(paused_at) = s.paused_at {
                 s.deadline_at = timer::resume_deadline(s.deadline_at, paused_at, now);
                 s.paused_at = None;
-                sqlx::query("UPDATE interview_sessions SET paused_at = NULL, deadline_at = ?2 WHERE id = ?1")
+                sqlx::query("UPDATE interview_sessions SET paused_at = NULL, deadline_at = $2 WHERE id = $1")
                     .bind(id)
                     .bind(s.deadline_at)
                     .execute(&mut *tx)
@@ -1030,7 +1030,7 @@ pub async fn next(
             }
             // A question of a shared set may have its own limit.
             let own_limit: Option<i64> = sqlx::query_scalar(
-                "SELECT limit_secs FROM session_answers WHERE session_id = ?1 AND position = ?2",
+                "SELECT limit_secs FROM session_answers WHERE session_id = $1 AND position = $2",
             )
             .bind(id)
             .bind(next)
@@ -1039,14 +1039,14 @@ pub async fn next(
             .flatten();
             let limit_ms = own_limit.map(|s| s * 1000).or(s.per_question_ms());
             let deadline = timer::question_deadline(now, limit_ms, s.deadline_at);
-            sqlx::query("UPDATE session_answers SET started_at = ?3, deadline_at = ?4 WHERE session_id = ?1 AND position = ?2")
+            sqlx::query("UPDATE session_answers SET started_at = $3, deadline_at = $4 WHERE session_id = $1 AND position = $2")
                 .bind(id)
                 .bind(next)
                 .bind(now)
                 .bind(deadline)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE interview_sessions SET current_position = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE interview_sessions SET current_position = $2 WHERE id = $1")
                 .bind(id)
                 .bind(next)
                 .execute(&mut *tx)
@@ -1064,7 +1064,7 @@ async fn finish(
     s: &mut SessionRow,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = ?2 WHERE id = ?1 AND status = 'active'")
+    sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = $2 WHERE id = $1 AND status = 'active'")
         .bind(s.id)
         .bind(now)
         .execute(conn)
@@ -1082,9 +1082,9 @@ pub async fn end(pool: &SqlitePool, id: Uuid, user: Uuid, now: i64) -> Result<()
     if s.is_active() {
         // Keep whatever was typed on the current question.
         sqlx::query(
-            "UPDATE session_answers SET answer = draft, submitted_at = ?3,
-                 time_spent_ms = max(0, ?3 - coalesce(started_at, ?3))
-             WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL AND started_at IS NOT NULL
+            "UPDATE session_answers SET answer = draft, submitted_at = $3,
+                 time_spent_ms = max(0, $3 - coalesce(started_at, $3))
+             WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL AND started_at IS NOT NULL
                AND draft <> ''",
         )
         .bind(id)
@@ -1124,7 +1124,7 @@ pub async fn adjust_timer(
     let pos = s.current_position;
     match action {
         TimerAction::Pause if s.paused_at.is_none() => {
-            sqlx::query("UPDATE interview_sessions SET paused_at = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE interview_sessions SET paused_at = $2 WHERE id = $1")
                 .bind(id)
                 .bind(now)
                 .execute(&mut *tx)
@@ -1134,12 +1134,12 @@ pub async fn adjust_timer(
         TimerAction::Resume => {
             if let Some(paused_at) = s.paused_at {
                 let shift = (now - paused_at).max(0);
-                sqlx::query("UPDATE interview_sessions SET paused_at = NULL, deadline_at = deadline_at + ?2 WHERE id = ?1")
+                sqlx::query("UPDATE interview_sessions SET paused_at = NULL, deadline_at = deadline_at + $2 WHERE id = $1")
                     .bind(id)
                     .bind(shift)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE session_answers SET deadline_at = deadline_at + ?3 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL")
+                sqlx::query("UPDATE session_answers SET deadline_at = deadline_at + $3 WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL")
                     .bind(id)
                     .bind(pos)
                     .bind(shift)
@@ -1150,14 +1150,14 @@ pub async fn adjust_timer(
             }
         }
         TimerAction::Extend => {
-            sqlx::query("UPDATE session_answers SET deadline_at = deadline_at + ?3 WHERE session_id = ?1 AND position = ?2 AND submitted_at IS NULL")
+            sqlx::query("UPDATE session_answers SET deadline_at = deadline_at + $3 WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL")
                 .bind(id)
                 .bind(pos)
                 .bind(EXTEND_MS)
                 .execute(&mut *tx)
                 .await?;
             sqlx::query(
-                "UPDATE interview_sessions SET deadline_at = deadline_at + ?2 WHERE id = ?1",
+                "UPDATE interview_sessions SET deadline_at = deadline_at + $2 WHERE id = $1",
             )
             .bind(id)
             .bind(EXTEND_MS)
@@ -1167,7 +1167,7 @@ pub async fn adjust_timer(
         }
         TimerAction::Off | TimerAction::On => {
             let off = action == TimerAction::Off;
-            sqlx::query("UPDATE interview_sessions SET timer_off = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE interview_sessions SET timer_off = $2 WHERE id = $1")
                 .bind(id)
                 .bind(off)
                 .execute(&mut *tx)
@@ -1198,7 +1198,7 @@ pub async fn summary(
                     a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.submitted_at
              FROM session_answers a JOIN questions q ON q.id = a.question_id
              JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
-             WHERE a.session_id = ?1 ORDER BY a.position",
+             WHERE a.session_id = $1 ORDER BY a.position",
         )
         .bind(id)
         .fetch_all(&mut *tx)
@@ -1252,7 +1252,7 @@ pub async fn active_for(
 ) -> Result<Option<ActiveSession>, sqlx::Error> {
     let row: Option<(Uuid, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT id, mode, current_position, question_count, started_at FROM interview_sessions
-         WHERE user_id = ?1 AND status = 'active' ORDER BY started_at DESC LIMIT 1",
+         WHERE user_id = $1 AND status = 'active' ORDER BY started_at DESC LIMIT 1",
     )
     .bind(user)
     .fetch_optional(pool)

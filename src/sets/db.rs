@@ -20,7 +20,7 @@ fn new_question_slug() -> String {
 }
 
 async fn topic_id(conn: &mut SqliteConnection, slug: &str) -> Result<i64, AppError> {
-    sqlx::query_scalar("SELECT id FROM topics WHERE slug = ?1")
+    sqlx::query_scalar("SELECT id FROM topics WHERE slug = $1")
         .bind(slug)
         .fetch_optional(conn)
         .await?
@@ -39,7 +39,7 @@ pub async fn create_question(
     sqlx::query(
         "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
              key_points, source, author_id, reviewer_note, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'author', ?8, ?9, ?10, ?10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'author', $8, $9, $10, $10)",
     )
     .bind(&slug)
     .bind(topic)
@@ -69,9 +69,9 @@ pub async fn update_question(
     let mut tx = begin_write(pool).await?;
     let topic = topic_id(&mut tx, &q.topic).await?;
     let changed = sqlx::query(
-        "UPDATE questions SET topic_id = ?3, level = ?4, prompt = ?5, reference_answer = ?6,
-             answer_html = ?7, key_points = ?8, reviewer_note = ?9, updated_at = ?10
-         WHERE slug = ?1 AND source = 'author' AND author_id = ?2",
+        "UPDATE questions SET topic_id = $3, level = $4, prompt = $5, reference_answer = $6,
+             answer_html = $7, key_points = $8, reviewer_note = $9, updated_at = $10
+         WHERE slug = $1 AND source = 'author' AND author_id = $2",
     )
     .bind(slug)
     .bind(owner)
@@ -139,7 +139,7 @@ macro_rules! own_question_select {
                  JOIN question_sets s ON s.id = i.set_id
                  WHERE i.question_id = q.id AND s.archived = 0) AS used_in_sets
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.source = 'author' AND q.author_id = ?1 "
+         WHERE q.source = 'author' AND q.author_id = $1 "
     };
 }
 
@@ -149,7 +149,7 @@ pub async fn own_question(
     owner: Uuid,
     slug: &str,
 ) -> Result<Option<OwnQuestion>, sqlx::Error> {
-    let row: Option<OwnRow> = sqlx::query_as(concat!(own_question_select!(), "AND q.slug = ?2"))
+    let row: Option<OwnRow> = sqlx::query_as(concat!(own_question_select!(), "AND q.slug = $2"))
         .bind(owner)
         .bind(slug)
         .fetch_optional(pool)
@@ -182,8 +182,8 @@ pub async fn archive_question(
     now: i64,
 ) -> Result<(), AppError> {
     let changed = sqlx::query(
-        "UPDATE questions SET archived = ?3, updated_at = ?4
-         WHERE slug = ?1 AND source = 'author' AND author_id = ?2",
+        "UPDATE questions SET archived = $3, updated_at = $4
+         WHERE slug = $1 AND source = 'author' AND author_id = $2",
     )
     .bind(slug)
     .bind(owner)
@@ -228,7 +228,7 @@ async fn load_set(conn: &mut SqliteConnection, id: Uuid) -> Result<Option<SetRow
         "SELECT s.id, s.owner_id, u.username AS owner_name, s.title, s.description, s.mode,
                 s.per_question_secs, s.total_secs, s.shuffle, s.hide_reference, s.share_feedback,
                 s.archived, s.edit_rev, s.version
-         FROM question_sets s JOIN users u ON u.id = s.owner_id WHERE s.id = ?1",
+         FROM question_sets s JOIN users u ON u.id = s.owner_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -253,7 +253,7 @@ pub async fn create_set(
     sqlx::query(
         "INSERT INTO question_sets (id, owner_id, title, description, mode, per_question_secs,
              total_secs, share_code, created_at, updated_at)
-         VALUES (?1, ?2, ?3, '', 'interview', 300, NULL, ?4, ?5, ?5)",
+         VALUES ($1, $2, $3, '', 'interview', 300, NULL, $4, $5, $5)",
     )
     .bind(id)
     .bind(owner)
@@ -296,7 +296,7 @@ pub async fn list_sets(
                 (SELECT count(*) FROM candidate_attempts a JOIN share_links l ON l.id = a.link_id
                  WHERE l.set_id = s.id) AS candidates
          FROM question_sets s JOIN users u ON u.id = s.owner_id
-         WHERE s.owner_id = ?1 OR ?2
+         WHERE s.owner_id = $1 OR $2
          ORDER BY s.archived, s.updated_at DESC",
     )
     .bind(viewer.id)
@@ -338,7 +338,7 @@ async fn items(conn: &mut SqliteConnection, id: Uuid) -> Result<Vec<SetItem>, sq
          FROM question_set_items i
          JOIN questions q ON q.id = i.question_id
          JOIN topics t ON t.id = q.topic_id
-         WHERE i.set_id = ?1 ORDER BY i.position",
+         WHERE i.set_id = $1 ORDER BY i.position",
     )
     .bind(id)
     .fetch_all(conn)
@@ -426,10 +426,10 @@ pub async fn save_set(
     }
     let ids = question_ids(&mut tx, owner, draft.items.iter().map(|i| i.slug.as_str())).await?;
     sqlx::query(
-        "UPDATE question_sets SET title = ?2, description = ?3, mode = ?4,
-             per_question_secs = ?5, total_secs = ?6, shuffle = ?7, edit_rev = ?8, updated_at = ?9,
-             hide_reference = ?10, share_feedback = ?11
-         WHERE id = ?1",
+        "UPDATE question_sets SET title = $2, description = $3, mode = $4,
+             per_question_secs = $5, total_secs = $6, shuffle = $7, edit_rev = $8, updated_at = $9,
+             hide_reference = $10, share_feedback = $11
+         WHERE id = $1",
     )
     .bind(id)
     .bind(draft.title.trim())
@@ -466,7 +466,7 @@ async fn question_ids<'a>(
     for (i, slug) in slugs.enumerate() {
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM questions
-             WHERE slug = ?1 AND ((source = 'builtin' AND parent_id IS NULL) OR (source = 'author' AND author_id = ?2))",
+             WHERE slug = $1 AND ((source = 'builtin' AND parent_id IS NULL) OR (source = 'author' AND author_id = $2))",
         )
         .bind(slug)
         .bind(owner)
@@ -491,14 +491,14 @@ async fn write_items(
     ids: &[i64],
     per_item: impl Iterator<Item = Option<u32>>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM question_set_items WHERE set_id = ?1")
+    sqlx::query("DELETE FROM question_set_items WHERE set_id = $1")
         .bind(id)
         .execute(&mut *conn)
         .await?;
     for (position, (question, secs)) in ids.iter().zip(per_item).enumerate() {
         sqlx::query(
             "INSERT INTO question_set_items (set_id, position, question_id, per_question_secs)
-             VALUES (?1, ?2, ?3, ?4)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(id)
         .bind(position as i64)
@@ -534,9 +534,9 @@ pub async fn duplicate_set(
     sqlx::query(
         "INSERT INTO question_sets (id, owner_id, title, description, mode, per_question_secs,
              total_secs, shuffle, hide_reference, share_feedback, share_code, created_at, updated_at)
-         SELECT ?2, owner_id, ?3, description, mode, per_question_secs, total_secs, shuffle,
-                hide_reference, share_feedback, ?4, ?5, ?5
-         FROM question_sets WHERE id = ?1",
+         SELECT $2, owner_id, $3, description, mode, per_question_secs, total_secs, shuffle,
+                hide_reference, share_feedback, $4, $5, $5
+         FROM question_sets WHERE id = $1",
     )
     .bind(id)
     .bind(copy)
@@ -547,7 +547,7 @@ pub async fn duplicate_set(
     .await?;
     sqlx::query(
         "INSERT INTO question_set_items (set_id, position, question_id, per_question_secs)
-         SELECT ?2, position, question_id, per_question_secs FROM question_set_items WHERE set_id = ?1",
+         SELECT $2, position, question_id, per_question_secs FROM question_set_items WHERE set_id = $1",
     )
     .bind(id)
     .bind(copy)
@@ -565,7 +565,7 @@ pub async fn archive_set(
     now: i64,
 ) -> Result<(), AppError> {
     let changed = sqlx::query(
-        "UPDATE question_sets SET archived = ?3, updated_at = ?4 WHERE id = ?1 AND owner_id = ?2",
+        "UPDATE question_sets SET archived = $3, updated_at = $4 WHERE id = $1 AND owner_id = $2",
     )
     .bind(id)
     .bind(owner)
@@ -593,14 +593,14 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
     let frozen: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
         "SELECT i.question_id, q.revision, i.per_question_secs
          FROM question_set_items i JOIN questions q ON q.id = i.question_id
-         WHERE i.set_id = ?1 ORDER BY i.position",
+         WHERE i.set_id = $1 ORDER BY i.position",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     let hash = content_hash(&row, &frozen);
     let latest: Option<(i64, String)> = sqlx::query_as(
-        "SELECT version, content_hash FROM set_versions WHERE set_id = ?1
+        "SELECT version, content_hash FROM set_versions WHERE set_id = $1
          ORDER BY version DESC LIMIT 1",
     )
     .bind(id)
@@ -615,7 +615,7 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
     sqlx::query(
         "INSERT INTO set_versions (set_id, version, title, instructions, mode, per_question_secs,
              total_secs, shuffle, content_hash, created_at, hide_reference, share_feedback)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(version)
@@ -635,7 +635,7 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
         sqlx::query(
             "INSERT INTO set_version_items (set_id, version, position, question_id,
                  question_revision, per_question_secs)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id)
         .bind(version)
@@ -646,7 +646,7 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
         .execute(&mut *conn)
         .await?;
     }
-    sqlx::query("UPDATE question_sets SET version = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE question_sets SET version = $2 WHERE id = $1")
         .bind(id)
         .bind(version)
         .execute(&mut *conn)
@@ -677,7 +677,7 @@ pub async fn version_questions(
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT v.prompt, v.key_points FROM set_version_items i
          JOIN question_versions v ON v.question_id = i.question_id AND v.revision = i.question_revision
-         WHERE i.set_id = ?1 AND i.version = ?2 ORDER BY i.position",
+         WHERE i.set_id = $1 AND i.version = $2 ORDER BY i.position",
     )
     .bind(id)
     .bind(i64::from(version))
@@ -735,7 +735,7 @@ pub async fn export_set(pool: &SqlitePool, id: Uuid, viewer: Viewer) -> Result<T
                 q.key_points, q.reviewer_note, i.per_question_secs
          FROM question_set_items i
          JOIN questions q ON q.id = i.question_id JOIN topics t ON t.id = q.topic_id
-         WHERE i.set_id = ?1 ORDER BY i.position",
+         WHERE i.set_id = $1 ORDER BY i.position",
     )
     .bind(id)
     .fetch_all(pool)
@@ -762,7 +762,7 @@ pub async fn export_questions(pool: &SqlitePool, owner: Uuid) -> Result<Transfer
         "SELECT q.slug, q.source, q.prompt, q.level, t.slug AS topic_slug, q.reference_answer,
                 q.key_points, q.reviewer_note, NULL AS per_question_secs
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.source = 'author' AND q.author_id = ?1 AND q.archived = 0
+         WHERE q.source = 'author' AND q.author_id = $1 AND q.archived = 0
          ORDER BY q.id",
     )
     .bind(owner)
@@ -800,7 +800,7 @@ pub async fn import(
         let bank: Option<i64> = match (&q.source, &q.slug) {
             (Source::Bank, Some(slug)) => {
                 sqlx::query_scalar(
-                    "SELECT id FROM questions WHERE slug = ?1 AND source = 'builtin' AND parent_id IS NULL",
+                    "SELECT id FROM questions WHERE slug = $1 AND source = 'builtin' AND parent_id IS NULL",
                 )
                 .bind(slug)
                 .fetch_optional(&mut *tx)
@@ -828,7 +828,7 @@ pub async fn import(
                         other => other,
                     })?;
                 created += 1;
-                sqlx::query_scalar("SELECT id FROM questions WHERE slug = ?1")
+                sqlx::query_scalar("SELECT id FROM questions WHERE slug = $1")
                     .bind(slug)
                     .fetch_one(&mut *tx)
                     .await?
@@ -850,7 +850,7 @@ pub async fn import(
                 "INSERT INTO question_sets (id, owner_id, title, description, mode,
                      per_question_secs, total_secs, shuffle, share_code, created_at, updated_at,
                      hide_reference, share_feedback)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)",
             )
             .bind(id)
             .bind(owner)

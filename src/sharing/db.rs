@@ -35,7 +35,7 @@ async fn readable_set(
     viewer: Viewer,
 ) -> Result<Uuid, AppError> {
     let owner: Option<Uuid> =
-        sqlx::query_scalar("SELECT owner_id FROM question_sets WHERE id = ?1")
+        sqlx::query_scalar("SELECT owner_id FROM question_sets WHERE id = $1")
             .bind(set)
             .fetch_optional(conn)
             .await?;
@@ -69,7 +69,7 @@ pub async fn create_link(
         return Err(AppError::NotFound("That set".into()));
     }
     let questions: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM question_set_items WHERE set_id = ?1")
+        sqlx::query_scalar("SELECT count(*) FROM question_set_items WHERE set_id = $1")
             .bind(set)
             .fetch_one(&mut *tx)
             .await?;
@@ -85,7 +85,7 @@ pub async fn create_link(
     sqlx::query(
         "INSERT INTO share_links (id, set_id, set_version, code, code_hash, label, expires_at,
              max_candidates, state, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'active', ?9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9)",
     )
     .bind(id)
     .bind(set)
@@ -144,7 +144,7 @@ async fn find_link(
     if code.is_empty() || code.len() > 64 {
         return Ok(None);
     }
-    let row: Option<LinkRow> = sqlx::query_as(concat!(link_select!(), "WHERE l.code_hash = ?1"))
+    let row: Option<LinkRow> = sqlx::query_as(concat!(link_select!(), "WHERE l.code_hash = $1"))
         .bind(code_hash(code))
         .fetch_optional(conn)
         .await?;
@@ -163,7 +163,7 @@ pub async fn links(
     readable_set(&mut conn, set, viewer).await?;
     let rows: Vec<LinkRow> = sqlx::query_as(concat!(
         link_select!(),
-        "WHERE l.set_id = ?1 ORDER BY l.created_at DESC"
+        "WHERE l.set_id = $1 ORDER BY l.created_at DESC"
     ))
     .bind(set)
     .fetch_all(&mut *conn)
@@ -195,9 +195,9 @@ pub async fn set_link_state(
     state: LinkState,
 ) -> Result<(), AppError> {
     let changed = sqlx::query(
-        "UPDATE share_links SET state = ?3
-         WHERE id = ?1 AND state <> 'revoked'
-           AND set_id IN (SELECT id FROM question_sets WHERE owner_id = ?2)",
+        "UPDATE share_links SET state = $3
+         WHERE id = $1 AND state <> 'revoked'
+           AND set_id IN (SELECT id FROM question_sets WHERE owner_id = $2)",
     )
     .bind(link)
     .bind(owner)
@@ -230,7 +230,7 @@ async fn version(conn: &mut SqliteConnection, link: &LinkRow) -> Result<VersionR
                 (SELECT count(*) FROM set_version_items i
                  WHERE i.set_id = v.set_id AND i.version = v.version) AS questions
          FROM set_versions v JOIN question_sets s ON s.id = v.set_id JOIN users u ON u.id = s.owner_id
-         WHERE v.set_id = ?1 AND v.version = ?2",
+         WHERE v.set_id = $1 AND v.version = $2",
     )
     .bind(link.set_id)
     .bind(link.set_version)
@@ -256,7 +256,7 @@ pub async fn landing(
     let v = version(&mut conn, &link).await?;
     let resume = match &caller {
         Some((user, _)) => sqlx::query_scalar::<_, Option<Uuid>>(
-            "SELECT session_id FROM candidate_attempts WHERE link_id = ?1 AND user_id = ?2",
+            "SELECT session_id FROM candidate_attempts WHERE link_id = $1 AND user_id = $2",
         )
         .bind(link.id)
         .bind(user)
@@ -300,7 +300,7 @@ pub async fn start(
         .await?
         .ok_or_else(|| AppError::NotFound("That link".into()))?;
     let existing: Option<Option<Uuid>> = sqlx::query_scalar(
-        "SELECT session_id FROM candidate_attempts WHERE link_id = ?1 AND user_id = ?2",
+        "SELECT session_id FROM candidate_attempts WHERE link_id = $1 AND user_id = $2",
     )
     .bind(link.id)
     .bind(user)
@@ -318,10 +318,10 @@ pub async fn start(
     // Two fixed queries rather than one assembled from the order.
     let sql = if v.shuffle {
         "SELECT question_id, question_revision, per_question_secs FROM set_version_items
-         WHERE set_id = ?1 AND version = ?2 ORDER BY random()"
+         WHERE set_id = $1 AND version = $2 ORDER BY random()"
     } else {
         "SELECT question_id, question_revision, per_question_secs FROM set_version_items
-         WHERE set_id = ?1 AND version = ?2 ORDER BY position"
+         WHERE set_id = $1 AND version = $2 ORDER BY position"
     };
     let items: Vec<FrozenItem> = sqlx::query_as(sql)
         .bind(link.set_id)
@@ -339,7 +339,7 @@ pub async fn start(
     let session = insert_set_session(&mut tx, user, &run, now).await?;
     sqlx::query(
         "INSERT INTO candidate_attempts (id, link_id, session_id, user_id, display_name, started_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(Uuid::now_v7())
     .bind(link.id)
@@ -365,9 +365,9 @@ pub async fn record_signal(
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE candidate_attempts SET
-             hidden_count = hidden_count + (?3 > 0), hidden_ms = hidden_ms + ?3,
-             paste_count = paste_count + (?4 > 0), paste_chars = paste_chars + ?4
-         WHERE session_id = ?1 AND user_id = ?2",
+             hidden_count = hidden_count + ($3 > 0), hidden_ms = hidden_ms + $3,
+             paste_count = paste_count + ($4 > 0), paste_chars = paste_chars + $4
+         WHERE session_id = $1 AND user_id = $2",
     )
     .bind(session)
     .bind(user)
@@ -433,7 +433,7 @@ pub async fn results(
          LEFT JOIN (SELECT session_id, CAST(round(avg(grade) * 100) AS INTEGER) AS reviewer_mean
                     FROM answer_reviews WHERE grade IS NOT NULL GROUP BY session_id) r
                 ON r.session_id = a.session_id
-         WHERE l.set_id = ?1
+         WHERE l.set_id = $1
          ORDER BY a.started_at, a.id",
     )
     .bind(set)
@@ -482,7 +482,7 @@ pub async fn question_means(
          JOIN session_answers a ON a.session_id = ca.session_id
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
          LEFT JOIN answer_reviews r ON r.session_id = a.session_id AND r.position = a.position
-         WHERE l.set_id = ?1 AND a.submitted_at IS NOT NULL
+         WHERE l.set_id = $1 AND a.submitted_at IS NOT NULL
          GROUP BY a.question_id
          ORDER BY min(a.position), a.question_id",
     )
@@ -526,7 +526,7 @@ pub async fn report(
         .position(|r| r.attempt_id == attempt.to_string())
         .ok_or_else(|| AppError::NotFound("That candidate".into()))?;
     let session: Option<Uuid> =
-        sqlx::query_scalar("SELECT session_id FROM candidate_attempts WHERE id = ?1")
+        sqlx::query_scalar("SELECT session_id FROM candidate_attempts WHERE id = $1")
             .bind(attempt)
             .fetch_one(pool)
             .await?;
@@ -543,7 +543,7 @@ pub async fn report(
                  JOIN interview_sessions s ON s.id = a.session_id
                  JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
                  LEFT JOIN answer_reviews r ON r.session_id = a.session_id AND r.position = a.position
-                 WHERE a.session_id = ?1 ORDER BY a.position",
+                 WHERE a.session_id = $1 ORDER BY a.position",
             )
             .bind(session)
             .fetch_all(pool)
@@ -553,7 +553,7 @@ pub async fn report(
     let (title, note): (String, String) = sqlx::query_as(
         "SELECT s.title, a.recommendation_note FROM candidate_attempts a
          JOIN share_links l ON l.id = a.link_id JOIN question_sets s ON s.id = l.set_id
-         WHERE a.id = ?1",
+         WHERE a.id = $1",
     )
     .bind(attempt)
     .fetch_one(pool)
@@ -605,7 +605,7 @@ async fn owned_attempt(
     let row: Option<Option<Uuid>> = sqlx::query_scalar(
         "SELECT a.session_id FROM candidate_attempts a
          JOIN share_links l ON l.id = a.link_id JOIN question_sets s ON s.id = l.set_id
-         WHERE a.id = ?1 AND s.owner_id = ?2",
+         WHERE a.id = $1 AND s.owner_id = $2",
     )
     .bind(attempt)
     .bind(owner)
@@ -635,7 +635,7 @@ pub async fn save_review(
     let key_points: Option<i64> = sqlx::query_scalar(
         "SELECT json_array_length(v.key_points) FROM session_answers a
          JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
-         WHERE a.session_id = ?1 AND a.position = ?2",
+         WHERE a.session_id = $1 AND a.position = $2",
     )
     .bind(session)
     .bind(i64::from(position))
@@ -655,9 +655,9 @@ pub async fn save_review(
     ticks.dedup();
     sqlx::query(
         "INSERT INTO answer_reviews (session_id, position, reviewer_id, key_points_hit, grade, comment, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (session_id, position) DO UPDATE SET reviewer_id = ?3, key_points_hit = ?4,
-             grade = ?5, comment = ?6, updated_at = ?7",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (session_id, position) DO UPDATE SET reviewer_id = $3, key_points_hit = $4,
+             grade = $5, comment = $6, updated_at = $7",
     )
     .bind(session)
     .bind(i64::from(position))
@@ -671,7 +671,7 @@ pub async fn save_review(
     let ungraded: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM session_answers a
          LEFT JOIN answer_reviews r ON r.session_id = a.session_id AND r.position = a.position
-         WHERE a.session_id = ?1 AND a.submitted_at IS NOT NULL AND r.grade IS NULL",
+         WHERE a.session_id = $1 AND a.submitted_at IS NOT NULL AND r.grade IS NULL",
     )
     .bind(session)
     .fetch_one(&mut *tx)
@@ -681,7 +681,7 @@ pub async fn save_review(
     } else {
         ReviewStatus::InReview
     };
-    sqlx::query("UPDATE candidate_attempts SET review_status = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE candidate_attempts SET review_status = $2 WHERE id = $1")
         .bind(attempt)
         .bind(match status {
             ReviewStatus::Reviewed => "reviewed",
@@ -704,7 +704,7 @@ pub async fn save_recommendation(
     let mut tx = begin_write(pool).await?;
     owned_attempt(&mut tx, attempt, owner).await?;
     sqlx::query(
-        "UPDATE candidate_attempts SET recommendation = ?2, recommendation_note = ?3 WHERE id = ?1",
+        "UPDATE candidate_attempts SET recommendation = $2, recommendation_note = $3 WHERE id = $1",
     )
     .bind(attempt)
     .bind(recommendation.map(Recommendation::as_str))
