@@ -10,7 +10,7 @@ use crate::server::db::{begin_write, now_ms};
 pub struct UserRow {
     pub id: Uuid,
     pub username: String,
-    pub role: String,
+    pub role: Role,
     pub is_guest: bool,
     /// Bumped by the database on any change to what this person's own
     /// pages show (see the `data_version` migration).
@@ -22,7 +22,7 @@ impl UserRow {
         UserInfo {
             id: self.id.to_string(),
             username: self.username,
-            role: Role::parse(&self.role).unwrap_or(Role::Candidate),
+            role: self.role,
             is_guest: self.is_guest,
         }
     }

@@ -49,7 +49,7 @@ pub async fn first_graded_at(pool: &SqlitePool, user: Uuid) -> Result<Option<i64
 #[derive(sqlx::FromRow)]
 struct MasteryRow {
     topic: String,
-    level: String,
+    level: Level,
     mean_x100: i64,
     questions: i64,
 }
@@ -80,13 +80,11 @@ pub async fn mastery(
 
 fn mastery_cells(rows: Vec<MasteryRow>) -> Vec<MasteryCell> {
     rows.into_iter()
-        .filter_map(|r| {
-            Some(MasteryCell {
-                topic: r.topic,
-                level: Level::parse(&r.level)?,
-                mean_x100: r.mean_x100,
-                questions: u32::try_from(r.questions).unwrap_or(0),
-            })
+        .map(|r| MasteryCell {
+            topic: r.topic,
+            level: r.level,
+            mean_x100: r.mean_x100,
+            questions: u32::try_from(r.questions).unwrap_or(0),
         })
         .collect()
 }
@@ -171,7 +169,7 @@ pub async fn trend(
 
 #[derive(sqlx::FromRow)]
 struct LevelRow {
-    level: String,
+    level: Level,
     answers: i64,
     mean_spent: Option<i64>,
     mean_limit: Option<i64>,
@@ -202,15 +200,13 @@ pub async fn levels(
     .await?;
     let mut stats: Vec<LevelStats> = rows
         .into_iter()
-        .filter_map(|r| {
-            Some(LevelStats {
-                level: Level::parse(&r.level)?,
-                answers: u32::try_from(r.answers).unwrap_or(0),
-                mean_spent_ms: r.mean_spent.unwrap_or(0),
-                mean_limit_ms: r.mean_limit,
-                timed: u32::try_from(r.timed).unwrap_or(0),
-                over_limit: u32::try_from(r.over_limit).unwrap_or(0),
-            })
+        .map(|r| LevelStats {
+            level: r.level,
+            answers: u32::try_from(r.answers).unwrap_or(0),
+            mean_spent_ms: r.mean_spent.unwrap_or(0),
+            mean_limit_ms: r.mean_limit,
+            timed: u32::try_from(r.timed).unwrap_or(0),
+            over_limit: u32::try_from(r.over_limit).unwrap_or(0),
         })
         .collect();
     stats.sort_by_key(|s| s.level);
@@ -293,7 +289,7 @@ pub async fn streak(pool: &SqlitePool, user: Uuid, today: Date) -> Result<Streak
 struct QuestionRow {
     slug: String,
     prompt: String,
-    level: String,
+    level: Level,
     topic: String,
     grade: i64,
     at: i64,
@@ -306,7 +302,7 @@ fn question_grades(rows: Vec<QuestionRow>, tz: &TimeZone) -> Vec<QuestionGrade> 
             Some(QuestionGrade {
                 slug: r.slug,
                 prompt: r.prompt,
-                level: Level::parse(&r.level)?,
+                level: r.level,
                 topic: r.topic,
                 grade: u8::try_from(r.grade).ok()?,
                 date: days::local_date(r.at, tz).to_string(),

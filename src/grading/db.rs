@@ -13,6 +13,7 @@ use super::types::*;
 use crate::dashboard::days;
 use crate::error::AppError;
 use crate::questions::types::Level;
+use crate::sessions::types::Mode;
 
 impl From<schedule::ScheduleError> for AppError {
     fn from(error: schedule::ScheduleError) -> Self {
@@ -47,7 +48,7 @@ struct Graded {
     key_points_hit: String,
     flagged: bool,
     schedules: bool,
-    mode: String,
+    mode: Mode,
     purpose: Option<String>,
 }
 
@@ -153,7 +154,7 @@ struct LogEntry<'a> {
 
 #[derive(sqlx::FromRow)]
 struct CardRow {
-    state: String,
+    state: CardState,
     due_at: i64,
     stability: f64,
     difficulty: f64,
@@ -170,7 +171,7 @@ struct CardRow {
 impl CardRow {
     fn card(&self) -> Card {
         Card {
-            state: CardState::parse(&self.state).unwrap_or(CardState::New),
+            state: self.state,
             due_at: self.due_at,
             stability: self.stability,
             difficulty: self.difficulty,
@@ -513,7 +514,7 @@ struct DueRow {
     slug: String,
     prompt: String,
     topic: String,
-    level: String,
+    level: Level,
     due_at: i64,
 }
 
@@ -524,7 +525,7 @@ struct BankRow {
     prompt: String,
     topic: String,
     topic_slug: String,
-    level: String,
+    level: Level,
     seen: bool,
     skip: bool,
     last_grade: Option<i64>,
@@ -624,7 +625,7 @@ fn when_label(due_at: i64, today: &Today, tz: &TimeZone) -> String {
 fn areas(bank: &[BankRow], plan: Option<&PlanForm>) -> Vec<Area> {
     let chosen = |r: &BankRow| match plan {
         Some(p) => {
-            (p.levels.is_empty() || Level::parse(&r.level).is_some_and(|l| p.levels.contains(&l)))
+            (p.levels.is_empty() || p.levels.contains(&r.level))
                 && (p.topics.is_empty() || p.topics.contains(&r.topic_slug))
         }
         None => true,
@@ -632,7 +633,7 @@ fn areas(bank: &[BankRow], plan: Option<&PlanForm>) -> Vec<Area> {
     let mut out: Vec<Area> = Vec::new();
     let mut grades: Vec<(i64, i64)> = Vec::new();
     for r in bank.iter().filter(|r| chosen(r)) {
-        let key = (r.topic_slug.clone(), r.level.clone());
+        let key = (r.topic_slug.clone(), r.level.as_str().to_owned());
         let i = match out.iter().position(|a| a.key == key) {
             Some(i) => i,
             None => {
@@ -830,7 +831,7 @@ fn bank_rows_take(bank: &[BankRow], i: usize) -> BankRow {
         prompt: r.prompt.clone(),
         topic: r.topic.clone(),
         topic_slug: r.topic_slug.clone(),
-        level: r.level.clone(),
+        level: r.level,
         seen: r.seen,
         skip: r.skip,
         last_grade: r.last_grade,
@@ -841,11 +842,11 @@ fn bank_rows_take(bank: &[BankRow], i: usize) -> BankRow {
 pub async fn queue(pool: &SqlitePool, user: Uuid, now: i64) -> Result<ReviewQueue, AppError> {
     let mut conn = pool.acquire().await?;
     let p = planned(&mut conn, user, now).await?;
-    let item = |slug: &str, prompt: &str, topic: &str, level: &str, when: String| QueueItem {
+    let item = |slug: &str, prompt: &str, topic: &str, level: Level, when: String| QueueItem {
         slug: slug.to_owned(),
         prompt: prompt.to_owned(),
         topic: topic.to_owned(),
-        level: Level::parse(level).unwrap_or(Level::Beginner),
+        level,
         when,
     };
     let reviews: Vec<QueueItem> = p
@@ -856,7 +857,7 @@ pub async fn queue(pool: &SqlitePool, user: Uuid, now: i64) -> Result<ReviewQueu
                 &r.slug,
                 &r.prompt,
                 &r.topic,
-                &r.level,
+                r.level,
                 when_label(r.due_at, &p.today, &p.tz),
             )
         })
@@ -864,7 +865,7 @@ pub async fn queue(pool: &SqlitePool, user: Uuid, now: i64) -> Result<ReviewQueu
     let new: Vec<QueueItem> = p
         .new
         .iter()
-        .map(|r| item(&r.slug, &r.prompt, &r.topic, &r.level, "new".into()))
+        .map(|r| item(&r.slug, &r.prompt, &r.topic, r.level, "new".into()))
         .collect();
     let next_due = if reviews.is_empty() && new.is_empty() {
         next_due(&mut conn, user, now, &p.today, &p.tz).await?

@@ -9,6 +9,11 @@ use crate::questions::types::Level;
 /// or being relearnt after a lapse.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "lowercase")
+)]
 pub enum CardState {
     New,
     Learning,

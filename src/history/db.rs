@@ -6,14 +6,14 @@ use uuid::Uuid;
 use super::types::*;
 use crate::error::AppError;
 use crate::questions::types::Level;
-use crate::sessions::types::Mode;
+use crate::sessions::{db::SessionStatus, types::Mode};
 
 #[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
-    mode: String,
+    mode: Mode,
     started_at: i64,
-    status: String,
+    status: SessionStatus,
     question_count: i64,
     answered: i64,
     graded: i64,
@@ -72,10 +72,10 @@ pub async fn list(
         .into_iter()
         .map(|r| HistoryItem {
             session_id: r.id.to_string(),
-            mode: Mode::parse(&r.mode).unwrap_or(Mode::Practice),
+            mode: r.mode,
             started_at: r.started_at,
             started_label: String::new(),
-            finished: r.status != "active",
+            finished: r.status != SessionStatus::Active,
             count: u32::try_from(r.question_count).unwrap_or(0),
             answered: u32::try_from(r.answered).unwrap_or(0),
             graded: u32::try_from(r.graded).unwrap_or(0),
@@ -90,7 +90,7 @@ struct AnswerRow {
     position: i64,
     slug: String,
     prompt: String,
-    level: String,
+    level: Level,
     topic_name: String,
     answer: Option<String>,
     answer_html: String,
@@ -153,7 +153,7 @@ pub async fn review(
             position: u32::try_from(r.position).unwrap_or(0),
             slug: r.slug,
             prompt: r.prompt,
-            level: Level::parse(&r.level).unwrap_or(Level::Beginner),
+            level: r.level,
             topic_name: r.topic_name,
             answer_rendered: r
                 .answer
@@ -242,14 +242,14 @@ pub async fn regrade(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = crate::server::db::begin_write(pool).await?;
-    let session: Option<(Uuid, String)> =
+    let session: Option<(Uuid, SessionStatus)> =
         sqlx::query_as("SELECT user_id, status FROM interview_sessions WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
     match session {
         Some((owner, status)) if owner == user => {
-            if status == "active" {
+            if status == SessionStatus::Active {
                 return Err(AppError::Conflict(
                     "Finish the session first; until then grade answers in the session itself."
                         .into(),

@@ -74,7 +74,7 @@ struct SummaryRow {
     slug: String,
     topic_slug: String,
     topic_name: String,
-    level: String,
+    level: Level,
     prompt: String,
     snippet: Option<String>,
 }
@@ -249,7 +249,7 @@ impl<'a> Facets<'a> {
 impl SummaryRow {
     fn into_summary(self) -> Option<QuestionSummary> {
         Some(QuestionSummary {
-            level: Level::parse(&self.level)?,
+            level: self.level,
             slug: self.slug,
             topic_slug: self.topic_slug,
             topic_name: self.topic_name,
@@ -266,7 +266,7 @@ struct DetailRow {
     topic_slug: String,
     topic_name: String,
     behavioral: bool,
-    level: String,
+    level: Level,
     prompt: String,
     answer_html: String,
     key_points: String,
@@ -291,9 +291,7 @@ pub async fn detail(
     .fetch_optional(pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let Some(level) = Level::parse(&row.level) else {
-        return Ok(None);
-    };
+    let level = row.level;
     let (prev, next, position) = neighbours(pool, row.id, filter, Scope::Bank).await?;
     Ok(Some(QuestionDetail {
         slug: row.slug,

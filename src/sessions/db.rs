@@ -103,17 +103,26 @@ impl NewSession {
     }
 }
 
+/// A session's `status` column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "lowercase")]
+pub enum SessionStatus {
+    Active,
+    Finished,
+    Abandoned,
+}
+
 #[derive(sqlx::FromRow, Clone, Debug)]
 pub struct SessionRow {
     pub id: Uuid,
     pub user_id: Uuid,
-    pub mode: String,
+    pub mode: Mode,
     pub per_question_secs: Option<i64>,
     pub total_secs: Option<i64>,
     pub started_at: i64,
     pub deadline_at: Option<i64>,
     pub finished_at: Option<i64>,
-    pub status: String,
+    pub status: SessionStatus,
     pub question_count: i64,
     pub paused_at: Option<i64>,
     pub timer_off: bool,
@@ -126,13 +135,13 @@ pub struct SessionRow {
 
 impl SessionRow {
     fn mode(&self) -> Mode {
-        Mode::parse(&self.mode).unwrap_or(Mode::Practice)
+        self.mode
     }
     fn per_question_ms(&self) -> Option<i64> {
         self.per_question_secs.map(|s| s * 1000)
     }
     fn is_active(&self) -> bool {
-        self.status == "active"
+        self.status == SessionStatus::Active
     }
 }
 
@@ -152,7 +161,7 @@ struct AnswerRow {
     overtime_ms: i64,
     slug: String,
     prompt: String,
-    level: String,
+    level: Level,
     topic_name: String,
     answer_html: String,
     key_points: String,
@@ -529,7 +538,7 @@ async fn settle(
             .bind(at)
             .execute(&mut *conn)
             .await?;
-        s.status = "finished".into();
+        s.status = SessionStatus::Finished;
         s.finished_at = Some(at);
     }
     Ok(())
@@ -611,7 +620,7 @@ async fn build_state(
         slug: a.slug,
         prompt: a.prompt,
         follow_up: a.follow_up,
-        level: Level::parse(&a.level).unwrap_or(Level::Beginner),
+        level: a.level,
         topic_name: a.topic_name,
         answer_html: match (&phase, &a.answer) {
             (Phase::Answering, _) | (_, None) => String::new(),
@@ -1069,7 +1078,7 @@ async fn finish(
         .bind(now)
         .execute(conn)
         .await?;
-    s.status = "finished".into();
+    s.status = SessionStatus::Finished;
     s.finished_at = Some(now);
     Ok(())
 }
@@ -1191,8 +1200,22 @@ pub async fn summary(
     let mut tx = begin_write(pool).await?;
     let mut s = owned(&mut tx, id, user).await?;
     settle(&mut tx, &mut s, now).await?;
-    #[allow(clippy::type_complexity)]
-    let rows: Vec<(i64, String, String, String, Option<i64>, Option<i64>, Option<i64>, Option<i64>, bool, i64, bool, Option<i64>)> =
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        position: i64,
+        slug: String,
+        prompt: String,
+        level: Level,
+        self_grade: Option<i64>,
+        time_spent_ms: Option<i64>,
+        started_at: Option<i64>,
+        deadline_at: Option<i64>,
+        timed_out: bool,
+        overtime_ms: i64,
+        flagged: bool,
+        submitted_at: Option<i64>,
+    }
+    let rows: Vec<Row> =
         sqlx::query_as(
             "SELECT a.position, q.slug, v.prompt, v.level, a.self_grade, a.time_spent_ms,
                     a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.submitted_at
@@ -1213,34 +1236,19 @@ pub async fn summary(
         total_secs: s.total_secs,
         rows: rows
             .into_iter()
-            .map(
-                |(
-                    position,
-                    slug,
-                    prompt,
-                    level,
-                    grade,
-                    spent,
-                    started,
-                    deadline,
-                    timed_out,
-                    overtime,
-                    flagged,
-                    submitted,
-                )| SummaryRow {
-                    position: u32::try_from(position).unwrap_or(0),
-                    slug,
-                    prompt,
-                    level: Level::parse(&level).unwrap_or(Level::Beginner),
-                    grade: grade.and_then(|g| u8::try_from(g).ok()),
-                    time_spent_ms: spent,
-                    limit_ms: started.zip(deadline).map(|(a, b)| b - a),
-                    timed_out,
-                    overtime_ms: overtime,
-                    flagged,
-                    answered: submitted.is_some(),
-                },
-            )
+            .map(|r| SummaryRow {
+                position: u32::try_from(r.position).unwrap_or(0),
+                slug: r.slug,
+                prompt: r.prompt,
+                level: r.level,
+                grade: r.self_grade.and_then(|g| u8::try_from(g).ok()),
+                time_spent_ms: r.time_spent_ms,
+                limit_ms: r.started_at.zip(r.deadline_at).map(|(a, b)| b - a),
+                timed_out: r.timed_out,
+                overtime_ms: r.overtime_ms,
+                flagged: r.flagged,
+                answered: r.submitted_at.is_some(),
+            })
             .collect(),
     })
 }
@@ -1250,20 +1258,26 @@ pub async fn active_for(
     pool: &SqlitePool,
     user: Uuid,
 ) -> Result<Option<ActiveSession>, sqlx::Error> {
-    let row: Option<(Uuid, String, i64, i64, i64)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: Uuid,
+        mode: Mode,
+        current_position: i64,
+        question_count: i64,
+        started_at: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
         "SELECT id, mode, current_position, question_count, started_at FROM interview_sessions
          WHERE user_id = $1 AND status = 'active' ORDER BY started_at DESC LIMIT 1",
     )
     .bind(user)
     .fetch_optional(pool)
     .await?;
-    Ok(
-        row.map(|(id, mode, position, count, started_at)| ActiveSession {
-            session_id: id.to_string(),
-            mode: Mode::parse(&mode).unwrap_or(Mode::Practice),
-            position: u32::try_from(position).unwrap_or(0),
-            count: u32::try_from(count).unwrap_or(0),
-            started_at,
-        }),
-    )
+    Ok(row.map(|r| ActiveSession {
+        session_id: r.id.to_string(),
+        mode: r.mode,
+        position: u32::try_from(r.current_position).unwrap_or(0),
+        count: u32::try_from(r.question_count).unwrap_or(0),
+        started_at: r.started_at,
+    }))
 }

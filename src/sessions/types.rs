@@ -6,6 +6,11 @@ use crate::questions::types::Level;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "lowercase")
+)]
 pub enum Mode {
     /// The timer is a guide: pause, extend or switch it off; overtime is
     /// recorded, never enforced.

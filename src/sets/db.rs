@@ -97,7 +97,7 @@ pub async fn update_question(
 struct OwnRow {
     slug: String,
     prompt: String,
-    level: String,
+    level: Level,
     topic_slug: String,
     topic_name: String,
     reference_answer: String,
@@ -114,7 +114,7 @@ impl OwnRow {
         OwnQuestion {
             input: QuestionInput {
                 prompt: self.prompt,
-                level: Level::parse(&self.level),
+                level: Some(self.level),
                 topic: self.topic_slug,
                 reference_answer: self.reference_answer,
                 key_points: serde_json::from_str(&self.key_points).unwrap_or_default(),
@@ -207,7 +207,7 @@ struct SetRow {
     owner_name: String,
     title: String,
     description: String,
-    mode: String,
+    mode: Mode,
     per_question_secs: Option<i64>,
     total_secs: Option<i64>,
     shuffle: bool,
@@ -326,7 +326,7 @@ pub async fn list_sets(
 struct ItemRow {
     slug: String,
     prompt: String,
-    level: String,
+    level: Level,
     topic_name: String,
     source: String,
     per_question_secs: Option<i64>,
@@ -345,19 +345,17 @@ async fn items(conn: &mut SqliteConnection, id: Uuid) -> Result<Vec<SetItem>, sq
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(SetItem {
-                level: Level::parse(&r.level)?,
-                slug: r.slug,
-                prompt: r.prompt,
-                topic_name: r.topic_name,
-                source: if r.source == "builtin" {
-                    Source::Bank
-                } else {
-                    Source::Own
-                },
-                per_question_secs: secs(r.per_question_secs),
-            })
+        .map(|r| SetItem {
+            level: r.level,
+            slug: r.slug,
+            prompt: r.prompt,
+            topic_name: r.topic_name,
+            source: if r.source == "builtin" {
+                Source::Bank
+            } else {
+                Source::Own
+            },
+            per_question_secs: secs(r.per_question_secs),
         })
         .collect())
 }
@@ -382,7 +380,7 @@ pub async fn set_detail(
         draft: SetDraft {
             title: row.title,
             instructions: row.description,
-            mode: Mode::parse(&row.mode),
+            mode: Some(row.mode),
             per_question_secs: secs(row.per_question_secs),
             total_secs: secs(row.total_secs),
             shuffle: row.shuffle,
@@ -621,7 +619,7 @@ pub async fn freeze(conn: &mut SqliteConnection, id: Uuid, now: i64) -> Result<u
     .bind(version)
     .bind(&row.title)
     .bind(&row.description)
-    .bind(&row.mode)
+    .bind(row.mode)
     .bind(row.per_question_secs)
     .bind(row.total_secs)
     .bind(row.shuffle)
@@ -696,7 +694,7 @@ struct TransferRow {
     slug: String,
     source: String,
     prompt: String,
-    level: String,
+    level: Level,
     topic_slug: String,
     reference_answer: String,
     key_points: String,
@@ -712,7 +710,7 @@ impl TransferRow {
             slug: bank.then_some(self.slug),
             question: QuestionInput {
                 prompt: self.prompt,
-                level: Level::parse(&self.level),
+                level: Some(self.level),
                 topic: self.topic_slug,
                 reference_answer: self.reference_answer,
                 key_points: serde_json::from_str(&self.key_points).unwrap_or_default(),

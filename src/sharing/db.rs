@@ -111,14 +111,14 @@ struct LinkRow {
     label: String,
     expires_at: Option<i64>,
     max_candidates: Option<i64>,
-    state: String,
+    state: LinkState,
     taken: i64,
 }
 
 impl LinkRow {
     fn status(&self, now: i64) -> LinkStatus {
         LinkStatus::of(
-            LinkState::parse(&self.state).unwrap_or(LinkState::Revoked),
+            self.state,
             self.expires_at,
             self.max_candidates.and_then(|m| u32::try_from(m).ok()),
             u32::try_from(self.taken).unwrap_or(u32::MAX),
@@ -181,7 +181,7 @@ pub async fn links(
             expires_at: r.expires_at,
             max_candidates: r.max_candidates.and_then(|m| u32::try_from(m).ok()),
             candidates: u32::try_from(r.taken).unwrap_or(0),
-            state: LinkState::parse(&r.state).unwrap_or(LinkState::Revoked),
+            state: r.state,
             version: u32::try_from(r.set_version).unwrap_or(0),
         })
         .collect())
@@ -215,7 +215,7 @@ pub async fn set_link_state(
 struct VersionRow {
     title: String,
     instructions: String,
-    mode: String,
+    mode: Mode,
     per_question_secs: Option<i64>,
     total_secs: Option<i64>,
     shuffle: bool,
@@ -269,7 +269,7 @@ pub async fn landing(
     let questions = u32::try_from(v.questions).unwrap_or(0);
     Ok(Landing {
         rules: rules_in_words(
-            Mode::parse(&v.mode).unwrap_or(Mode::Interview),
+            v.mode,
             questions,
             secs(v.per_question_secs),
             secs(v.total_secs),
@@ -331,7 +331,7 @@ pub async fn start(
     let run = SetRun {
         set_id: link.set_id,
         version: link.set_version,
-        mode: Mode::parse(&v.mode).unwrap_or(Mode::Interview),
+        mode: v.mode,
         per_question_secs: v.per_question_secs,
         total_secs: v.total_secs,
         items: &items,
@@ -496,7 +496,7 @@ pub async fn question_means(
 struct AnswerSql {
     position: i64,
     prompt: String,
-    level: String,
+    level: Level,
     answer: Option<String>,
     submitted: bool,
     reference_html: String,
@@ -572,7 +572,7 @@ pub async fn report(
             .map(|a| ReviewAnswer {
                 position: u32::try_from(a.position).unwrap_or(0),
                 prompt: a.prompt,
-                level: Level::parse(&a.level).unwrap_or(Level::Beginner),
+                level: a.level,
                 answer_html: a
                     .answer
                     .as_deref()

@@ -9,6 +9,11 @@ use crate::sessions::types::{format_duration, Mode};
 /// What the owner set a link to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "lowercase")
+)]
 pub enum LinkState {
     Active,
     Paused,
