@@ -20,7 +20,7 @@ export LEPTOS_OUTPUT_NAME := rehearse
 export SQLX_OFFLINE := true
 
 .PHONY: help run test chaos tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
-        chromium wrk e2e-deps lint unit e2e build-release bench clean-e2e
+        chromium wrk postgres e2e-deps lint unit e2e build-release bench clean-e2e
 
 help:
 	@echo "make run    build and serve Rehearse on http://127.0.0.1:3000"
@@ -66,6 +66,13 @@ wrk:
 	  echo ">> installing Debian's wrk for the HTTP load benchmark"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 
+# The PostgreSQL backend's tests start a private cluster of their own
+# (scripts/postgres.sh); only the server's programs are needed.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo ">> installing Debian's PostgreSQL for the backend tests"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 chromium:
 	@command -v chromium >/dev/null || { \
 	  echo ">> installing Debian's chromium for the browser tests"; \
@@ -89,7 +96,7 @@ run: build-release
 
 ## ---- test ------------------------------------------------------------------
 
-test: tools chromium e2e-deps lint unit e2e
+test: tools chromium postgres e2e-deps lint unit e2e
 	@echo ">> all checks passed"
 
 lint:

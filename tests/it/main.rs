@@ -12,6 +12,7 @@ mod database;
 mod hardening;
 mod history;
 mod hostile;
+mod postgres;
 mod review;
 mod router;
 mod sessions;

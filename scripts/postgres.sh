@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# A private PostgreSQL for the tests: a new cluster in a temporary
+# directory, on a free loopback port, run by an unprivileged user (root
+# runs it as `nobody`), no system service. Tuned for throwaway data
+# (no fsync).
+#
+#   scripts/postgres.sh start DIR   starts one, prints its URL (also in DIR/url)
+#   scripts/postgres.sh stop DIR    stops it and removes DIR
+set -euo pipefail
+cmd=${1:?start or stop}
+dir=${2:?a directory}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed (make postgres installs it)" >&2; exit 1; }
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+}
+case $cmd in
+start)
+  rm -rf "$dir" && mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown nobody "$dir"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  as_owner "$bin/initdb" -D "$dir/data" -U rehearse --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
+    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  echo "postgres://rehearse@127.0.0.1:$port/postgres" | tee "$dir/url"
+  ;;
+stop)
+  if [ -d "$dir/data" ]; then
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+  ;;
+*)
+  echo "usage: $0 start|stop DIR" >&2
+  exit 2
+  ;;
+esac
