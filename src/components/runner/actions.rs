@@ -1,0 +1,126 @@
+//! What the person does: submit, grade and go on, work the timer, take a
+//! follow-up, end the session. Each asks the server and adopts its answer.
+
+use leptos::prelude::*;
+
+use super::{go_to, Runner};
+use crate::sessions::api::{
+    adjust_timer, ask_follow_up, end_session, grade_answer, next_question, submit_answer,
+};
+use crate::sessions::types::*;
+
+impl Runner {
+    pub(super) fn submit(self) {
+        if self.busy.get_untracked() || self.state.get_untracked().phase != Phase::Answering {
+            return;
+        }
+        self.busy.set(true);
+        // The submit carries the text: a pending autosave would only race it.
+        self.cancel_pending_save();
+        let (id, position, body) = (
+            self.id(),
+            self.state.get_untracked().position,
+            self.text.get_untracked(),
+        );
+        let (tab, known) = (self.editor.get_value(), self.base.get_value());
+        leptos::task::spawn_local(async move {
+            match submit_answer(id, position, body, tab, known).await {
+                Ok(s) => {
+                    self.save_state.set(super::SaveState::Saved);
+                    self.error.set(None);
+                    self.adopt(s);
+                }
+                Err(e) => {
+                    self.show_error(e);
+                    // The autosave this submit cancelled: schedule it again.
+                    self.schedule_save();
+                }
+            }
+            self.busy.set(false);
+        });
+    }
+
+    /// Stores the grade, ticks, flag and note, then moves to the next
+    /// question (or the summary).
+    pub(super) fn go_next(self) {
+        let s = self.state.get_untracked();
+        if self.busy.get_untracked() || s.phase != Phase::Reviewing {
+            return;
+        }
+        let Some(g) = self.grade.get_untracked() else {
+            self.show_error("Pick a grade first (keys 1 to 4).");
+            return;
+        };
+        self.busy.set(true);
+        let id = self.id();
+        let (ticks, flag, memo) = (
+            self.ticked.get_untracked(),
+            self.flagged.get_untracked(),
+            self.note.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            let result = match grade_answer(id.clone(), s.position, g, ticks, flag, memo).await {
+                Ok(_) => next_question(id, s.position).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(s) => {
+                    self.error.set(None);
+                    self.adopt(s);
+                }
+                Err(e) => self.show_error(e),
+            }
+            self.busy.set(false);
+        });
+    }
+
+    pub(super) fn timer(self, action: TimerAction) {
+        let id = self.id();
+        leptos::task::spawn_local(async move {
+            match adjust_timer(id, action).await {
+                Ok(s) => self.adopt(s),
+                Err(e) => self.show_error(e),
+            }
+        });
+    }
+
+    /// "Answer it next": the follow-up becomes the next question.
+    pub(super) fn ask_follow_up(self, index: usize) {
+        let id = self.id();
+        let position = self.state.get_untracked().position;
+        leptos::task::spawn_local(async move {
+            match ask_follow_up(id, position, u32::try_from(index).unwrap_or(0)).await {
+                Ok(s) => {
+                    self.error.set(None);
+                    self.adopt(s);
+                }
+                Err(e) => self.show_error(e),
+            }
+        });
+    }
+
+    pub(super) fn end(self) {
+        let id = self.id();
+        let summary = format!("/practice/{id}/summary");
+        self.cancel_pending_save();
+        let last_save = self.next_save();
+        leptos::task::spawn_local(async move {
+            // The draft on screen is stored before the session ends; if it
+            // can't be, the session stays open and says why.
+            if let Some(args) = last_save {
+                if !self.send_save(args).await {
+                    if self.error.get_untracked().is_none() {
+                        self.show_error(
+                            "Your last words could not be saved, so the session was not ended. Check your connection and try again.",
+                        );
+                    }
+                    return;
+                }
+            }
+            match end_session(id).await {
+                Ok(()) => go_to(&summary),
+                Err(e) => self.show_error(e),
+            }
+        });
+    }
+}

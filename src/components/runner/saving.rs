@@ -1,0 +1,223 @@
+//! Keeping the draft stored: a save after typing pauses, on leaving the
+//! editor, when the tab hides (by beacon), and again after going offline.
+
+use leptos::prelude::*;
+
+use super::Runner;
+use crate::error::AppError;
+use crate::sessions::api::{save_draft, SaveDraft};
+use crate::sessions::types::*;
+
+/// How long typing must pause before a draft is saved.
+const SAVE_DEBOUNCE_MS: u64 = 1_200;
+/// How often a save that failed for want of a connection is tried again.
+const OFFLINE_RETRY: std::time::Duration = std::time::Duration::from_secs(3);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum SaveState {
+    Saved,
+    Unsaved,
+    Saving,
+    Offline,
+    /// Another tab saved this answer since: this one stops saving.
+    Elsewhere,
+}
+
+impl SaveState {
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Self::Saved => "Saved",
+            Self::Unsaved => "Unsaved changes",
+            Self::Saving => "Saving…",
+            Self::Offline => "Offline — will retry",
+            Self::Elsewhere => "Not saved: open in another tab",
+        }
+    }
+}
+
+/// A name for this tab, so the server can tell its saves from another
+/// tab's. Random is enough: it is no secret, only a label.
+pub(super) fn editor_id() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        format!("{:x}", (js_sys::Math::random() * 9.0e15) as u64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        String::new()
+    }
+}
+
+impl Runner {
+    /// The next save: what to send, with a fresh revision. `None` when
+    /// there is nothing to save, or a submit is carrying the text already.
+    pub(super) fn next_save(self) -> Option<SaveDraft> {
+        let s = self.state.get_untracked();
+        if matches!(
+            self.save_state.get_untracked(),
+            SaveState::Saved | SaveState::Elsewhere
+        ) || s.phase != Phase::Answering
+            || self.busy.get_untracked()
+        {
+            return None;
+        }
+        self.rev.update_value(|r| *r += 1);
+        Some(SaveDraft {
+            id: self.id(),
+            position: s.position,
+            text: self.text.get_untracked(),
+            rev: self.rev.get_value(),
+            editor: self.editor.get_value(),
+            base: self.base.get_value(),
+        })
+    }
+
+    /// Sends one save and records what its answer means. "Saved" only when
+    /// the newest text is the one stored. True when the text is safe
+    /// (stored, or overtaken by a newer save of this tab).
+    pub(super) async fn send_save(self, args: SaveDraft) -> bool {
+        self.save_state.set(SaveState::Saving);
+        let body = args.text.clone();
+        let sent = args.rev;
+        match save_draft(
+            args.id,
+            args.position,
+            args.text,
+            args.rev,
+            args.editor,
+            args.base,
+        )
+        .await
+        {
+            // Stored, or overtaken by a newer save of this tab (the ack then
+            // names the newer revision): either way nothing is lost.
+            Ok(ack) => {
+                self.base.update_value(|b| *b = (*b).max(ack.rev));
+                if self.text.get_untracked() == body && self.rev.get_value() == sent {
+                    self.save_state.set(SaveState::Saved);
+                } else if self.save_state.get_untracked() == SaveState::Saving {
+                    self.save_state.set(SaveState::Unsaved);
+                }
+                true
+            }
+            Err(AppError::Conflict(m)) if m == OTHER_EDITOR => {
+                self.save_state.set(SaveState::Elsewhere);
+                self.error.set(Some(m));
+                false
+            }
+            Err(AppError::Transport(_)) | Err(AppError::Internal) => {
+                self.save_state.set(SaveState::Offline);
+                false
+            }
+            // A save overtaken by a submit is refused harmlessly; only
+            // tell the person when they are still answering.
+            Err(e) if self.state.get_untracked().phase == Phase::Answering => {
+                self.save_state.set(SaveState::Unsaved);
+                self.show_error(e);
+                false
+            }
+            Err(_) => {
+                self.save_state.set(SaveState::Saved);
+                true
+            }
+        }
+    }
+
+    pub(super) fn save_now(self) {
+        if let Some(args) = self.next_save() {
+            leptos::task::spawn_local(async move {
+                self.send_save(args).await;
+            });
+        }
+    }
+
+    /// On page hide a normal request may be cancelled with the page; a
+    /// beacon is delivered even after the tab is gone.
+    #[cfg(feature = "hydrate")]
+    pub(super) fn save_on_hide(self) {
+        // visibilitychange and pagehide both come: send the text once.
+        let text = self.text.get_untracked();
+        if self
+            .beaconed
+            .with_value(|b| b.as_deref() == Some(text.as_str()))
+        {
+            return;
+        }
+        if let Some(args) = self.next_save() {
+            self.beaconed.set_value(Some(args.text.clone()));
+            if send_beacon(&args) {
+                // No reply comes back: unconfirmed until a normal save.
+                self.save_state.set(SaveState::Unsaved);
+            } else {
+                // Refused (too large for a beacon): try a normal request.
+                leptos::task::spawn_local(async move {
+                    self.send_save(args).await;
+                });
+            }
+        }
+    }
+
+    /// After an edit: a save once typing pauses.
+    pub(super) fn schedule_save(self) {
+        // Another tab owns this answer now; this one saves nothing more.
+        if self.save_state.get_untracked() == SaveState::Elsewhere {
+            return;
+        }
+        self.save_state.set(SaveState::Unsaved);
+        self.cancel_pending_save();
+        if let Ok(handle) = set_timeout_with_handle(
+            move || self.save_now(),
+            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
+        ) {
+            self.pending_save.set_value(Some(handle));
+        }
+    }
+
+    /// Drops the save waiting for typing to pause (a submit or the end of
+    /// the session carries the text instead).
+    pub(super) fn cancel_pending_save(self) {
+        self.pending_save.update_value(|h| {
+            if let Some(h) = h.take() {
+                h.clear();
+            }
+        });
+    }
+}
+
+/// Tries an offline save again every few seconds.
+pub(super) fn retry_when_offline(r: Runner) {
+    Effect::new(move |_| {
+        if r.save_state.get() == SaveState::Offline {
+            let _ = set_timeout_with_handle(
+                move || {
+                    if r.save_state.get_untracked() == SaveState::Offline {
+                        r.save_state.set(SaveState::Unsaved);
+                        r.save_now();
+                    }
+                },
+                OFFLINE_RETRY,
+            );
+        }
+    });
+}
+
+/// Sends a save with `navigator.sendBeacon`, which the browser delivers
+/// even when the page is going away. False when the browser refused it
+/// (beacons are limited to about 64 KiB in flight).
+#[cfg(feature = "hydrate")]
+fn send_beacon(args: &SaveDraft) -> bool {
+    let Ok(params) = web_sys::UrlSearchParams::new() else {
+        return false;
+    };
+    params.append("id", &args.id);
+    params.append("position", &args.position.to_string());
+    params.append("text", &args.text);
+    params.append("rev", &args.rev.to_string());
+    params.append("editor", &args.editor);
+    params.append("base", &args.base.to_string());
+    let url = <SaveDraft as leptos::server_fn::ServerFn>::PATH;
+    window()
+        .navigator()
+        .send_beacon_with_opt_url_search_params(url, Some(&params))
+        .unwrap_or(false)
+}
