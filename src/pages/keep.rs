@@ -15,3 +15,12 @@ pub fn keep_until(until: i64) {
     #[cfg(not(feature = "ssr"))]
     let _ = until;
 }
+
+/// Lets the page being rendered be kept for at most `ms` from now: for a
+/// page that moves slowly with the clock (a recall estimate).
+pub fn keep_for(ms: i64) {
+    #[cfg(feature = "ssr")]
+    keep_until(crate::server::db::now_ms().saturating_add(ms));
+    #[cfg(not(feature = "ssr"))]
+    let _ = ms;
+}

@@ -29,6 +29,13 @@ pub fn QuestionPage() -> impl IntoView {
                     Ok(q) => {
                         let card = get_card_status(slug.clone()).await.ok().flatten();
                         let past = past_answers(slug).await.unwrap_or_default();
+                        // A review card's recall estimate and "due in n days"
+                        // move with the clock: a copy with one lasts minutes.
+                        if card.is_some() {
+                            super::keep::keep_for(5 * 60 * 1000);
+                        } else {
+                            super::keep::keep_until(i64::MAX);
+                        }
                         let schedule = card.filter(|_| !q.archived).map(|status| view! {
                             <section class="panel" data-testid="schedule">
                                 <h2>"Your review schedule"</h2>

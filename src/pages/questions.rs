@@ -35,7 +35,13 @@ pub fn QuestionsPage() -> impl IntoView {
             let filter = filter.clone();
             Suspend::new(async move {
                 match list_questions(filter.clone()).await {
-                    Ok(list) => view! { <QuestionBrowser filter list/> }.into_any(),
+                    Ok(list) => {
+                        // The public bank: the same until the server restarts.
+                        // (This asks only for someone logged in: a visitor's
+                        // copy is kept by the page cache in any case.)
+                        super::keep::keep_until(i64::MAX);
+                        view! { <QuestionBrowser filter list/> }.into_any()
+                    }
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })

@@ -180,12 +180,16 @@ async fn personal_and_failed_pages_are_never_kept(pool: SqlitePool) {
     let mut alice = account(&app, "alice", "candidate").await;
     let mine = alice.get("/questions").await;
     assert_eq!(mine.status, 200);
-    assert!(!mine.headers.contains_key("etag"));
+    // Kept for her alone (see below), never by a browser or proxy...
     assert_eq!(mine.headers["cache-control"], "no-store");
     assert!(mine.body.contains("alice"), "the nav names the person");
-    // ...and the anonymous page never shows them.
+    // ...and the anonymous page never shows her.
     let anon = get(&app, "/questions").await;
     assert!(!anon.body.contains("alice"));
+    // Pages that do not ask to be kept are rendered every time.
+    let account_page = alice.get("/account").await;
+    assert_eq!(account_page.status, 200);
+    assert!(!account_page.headers.contains_key("etag"));
 
     let missing = get(&app, "/questions/no-such-question").await;
     assert_eq!(missing.status, 404);
@@ -433,6 +437,63 @@ async fn a_persons_dashboard_is_kept_until_their_data_changes(pool: SqlitePool) 
     let after = get_with(&app, "/dashboard", &[("cookie", &old_cookie)]).await;
     assert!(!after.body.contains("alice"), "{}", after.body);
     assert!(!after.body.contains("graded-count"));
+}
+
+#[sqlx::test]
+async fn a_logged_in_persons_bank_pages_are_kept_for_them_alone(pool: SqlitePool) {
+    let app = app_with_bank(pool.clone()).await;
+    let slug = any_bank_slug(&pool).await;
+    let mut alice = account(&app, "alice", "candidate").await;
+    let mut bob = account(&app, "bob", "candidate").await;
+    for path in [
+        "/questions?q=cache".to_owned(),
+        format!("/questions/{slug}"),
+    ] {
+        let first = alice.get(&path).await;
+        assert_eq!(first.status, 200, "{path}");
+        let again = alice.get(&path).await;
+        assert_eq!(again.headers["etag"], first.headers["etag"], "{path} kept");
+        assert_eq!(again.body, first.body);
+        let theirs = bob.get(&path).await;
+        assert!(
+            theirs.body.contains("bob") && !theirs.body.contains("alice"),
+            "{path}"
+        );
+    }
+    // Practising the question changes her page of it (her past answers)
+    // at once.
+    let page = format!("/questions/{slug}");
+    let before = alice.get(&page).await;
+    let r = alice
+        .call(
+            "sessions/start",
+            &[
+                ("mode", "practice"),
+                ("count", "1"),
+                ("per_question_secs", "0"),
+                ("total_secs", "0"),
+                ("question", &slug),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let id: String = serde_json::from_str(&r.body).expect("id");
+    let r = alice
+        .call(
+            "sessions/submit",
+            &[
+                ("id", &id),
+                ("position", "0"),
+                ("text", "an answer of mine"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = alice.get(&page).await;
+    assert_ne!(
+        after.headers["etag"], before.headers["etag"],
+        "fresh, not kept"
+    );
 }
 
 #[sqlx::test]
