@@ -195,6 +195,15 @@ async fn run() -> Result<(), BoxError> {
             accept_encoding: Some("br, gzip"),
             ..anon("/questions, br", "/questions")
         },
+        personal(
+            "/questions?q=data, logged in",
+            "/questions?q=data",
+            &light_cookie,
+        ),
+        Row {
+            fresh_each_time: true,
+            ..personal("  rendered each time", "/questions?q=data", &light_cookie)
+        },
         personal("/dashboard, 1k answers", "/dashboard", &light_cookie),
         Row {
             fresh_each_time: true,
