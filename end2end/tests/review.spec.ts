@@ -163,3 +163,27 @@ test("review settings are saved from the account page", async ({ page }) => {
   await expect(panel.getByLabel("New questions a day")).toHaveValue("2");
   await expect(panel.getByLabel(/Practise without touching my schedule/)).toBeChecked();
 });
+
+test("kept personal pages follow the clock: the dashboard and a question's schedule after midnight", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await clock(request, 0);
+  await practise(page, "db-what-is-a-transaction", "Missed");
+
+  // Both pages are kept for this person once seen...
+  await page.goto("/dashboard");
+  const to = page.locator("form.range-form input[name=to]");
+  const today = await to.inputValue();
+  expect(today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  await page.goto("/questions/db-what-is-a-transaction");
+  await expect(page.getByTestId("card-status")).toContainText("Next review: tomorrow");
+
+  // ...and a day later neither copy is served: "today" moved on.
+  await clock(request, 1);
+  await page.goto("/dashboard");
+  const tomorrow = await to.inputValue();
+  expect(tomorrow > today).toBe(true);
+  await page.goto("/questions/db-what-is-a-transaction");
+  await expect(page.getByTestId("card-status")).not.toContainText("tomorrow");
+  await expect(page.getByTestId("card-status")).toContainText(/Next review: (today|overdue)/);
+  await clock(request, 0);
+});
