@@ -83,8 +83,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ),
         ("/questions/:slug page render", "/questions/db-what-is-an-index?topic=databases"),
     ] {
+        // A new address each time (`n=`, which the page ignores): the page
+        // cache would otherwise answer every request after the first.
+        let n = std::sync::atomic::AtomicUsize::new(0);
         let times = time_it(RUNS, || {
             let app = app.clone();
+            let sep = if uri.contains('?') { '&' } else { '?' };
+            let uri = format!(
+                "{uri}{sep}n={}",
+                n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            );
             async move {
                 let req = Request::get(uri).header("host", "localhost").body(Body::empty());
                 let Ok(req) = req else { return -1 };
