@@ -168,30 +168,40 @@ fn preferred_encoding(request: &HeaderMap) -> Option<&'static str> {
     }
 }
 
-/// The key for a request that may be served from the cache, or `None`.
-fn key(req: &Request, cookie_name: &str) -> Option<String> {
-    if req.method() != Method::GET {
-        return None;
-    }
-    let path = req.uri().path();
-    let public = path == "/" || path == "/questions" || path.starts_with("/questions/");
-    if !public || crate::accounts::session::token_from_headers(req.headers(), cookie_name).is_some()
-    {
-        return None;
-    }
+/// The pages every visitor without a session sees alike.
+fn is_public(path: &str) -> bool {
+    path == "/" || path == "/questions" || path.starts_with("/questions/")
+}
+
+/// What makes one rendering of a page differ from another for the same
+/// viewer: the theme cookie, the path and the query.
+fn page_key(req: &Request) -> String {
     let theme = super::net::cookies(req.headers(), THEME_COOKIE)
         .next()
         .unwrap_or("");
     let query = req.uri().query().unwrap_or("");
-    Some(format!("{theme}\n{path}?{query}"))
+    format!("{theme}\n{}?{query}", req.uri().path())
 }
 
 /// The middleware: serves kept pages, keeps new ones.
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let cookie_name = state.config.session_cookie_name();
-    let Some(key) = key(&req, cookie_name) else {
-        return personal(&state, req, next).await;
-    };
+    if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
+        return without_keep_header(next.run(req).await);
+    }
+    let token = crate::accounts::session::token_from_headers(
+        req.headers(),
+        state.config.session_cookie_name(),
+    );
+    match token {
+        Some(token) => personal(&state, token, req, next).await,
+        None if is_public(req.uri().path()) => anonymous(&state, req, next).await,
+        None => without_keep_header(next.run(req).await),
+    }
+}
+
+/// A bank page for a visitor without a session: the one kept copy.
+async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
+    let key = page_key(&req);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept = req.headers().clone();
     let page = match state.pages.pages.get(&key) {
@@ -214,15 +224,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
 /// A page request with a session cookie: the caller is looked up once
 /// here, then their kept copy is served, or the page is rendered (with
 /// the caller handed on) and kept if it asks to be.
-async fn personal(state: &AppState, mut req: Request, next: Next) -> Response {
-    let token = crate::accounts::session::token_from_headers(
-        req.headers(),
-        state.config.session_cookie_name(),
-    );
-    let page_request = req.method() == Method::GET && !req.uri().path().starts_with("/api/");
-    let Some(token) = token.filter(|_| page_request) else {
-        return without_keep_header(next.run(req).await);
-    };
+async fn personal(state: &AppState, token: String, mut req: Request, next: Next) -> Response {
     let now = super::db::now_ms();
     // A failed lookup is left to the render, which reports it.
     let Ok(caller) = crate::accounts::session::lookup(&state.pool, &token, now).await else {
@@ -233,16 +235,7 @@ async fn personal(state: &AppState, mut req: Request, next: Next) -> Response {
     let Some(user) = caller else {
         return without_keep_header(next.run(req).await);
     };
-    let theme = super::net::cookies(req.headers(), THEME_COOKIE)
-        .next()
-        .unwrap_or("");
-    let key = format!(
-        "{}\n{}\n{theme}\n{}?{}",
-        user.id,
-        user.data_version,
-        req.uri().path(),
-        req.uri().query().unwrap_or("")
-    );
+    let key = format!("{}\n{}\n{}", user.id, user.data_version, page_key(&req));
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept = req.headers().clone();
     if let Some(page) = state.pages.personal.get(&key) {

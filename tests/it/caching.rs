@@ -337,19 +337,7 @@ fn graded_count(html: &str) -> String {
 
 /// One practice question, answered and graded through the app.
 async fn grade_one(client: &mut crate::common::Client, grade: &str) {
-    let r = client
-        .call(
-            "sessions/start",
-            &[
-                ("mode", "practice"),
-                ("count", "1"),
-                ("per_question_secs", "0"),
-                ("total_secs", "0"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let id: String = serde_json::from_str(&r.body).expect("id");
+    let id = client.start_practice(None).await;
     let r = client
         .call(
             "sessions/submit",
@@ -464,20 +452,7 @@ async fn a_logged_in_persons_bank_pages_are_kept_for_them_alone(pool: SqlitePool
     // at once.
     let page = format!("/questions/{slug}");
     let before = alice.get(&page).await;
-    let r = alice
-        .call(
-            "sessions/start",
-            &[
-                ("mode", "practice"),
-                ("count", "1"),
-                ("per_question_secs", "0"),
-                ("total_secs", "0"),
-                ("question", &slug),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let id: String = serde_json::from_str(&r.body).expect("id");
+    let id = alice.start_practice(Some(&slug)).await;
     let r = alice
         .call(
             "sessions/submit",

@@ -178,6 +178,23 @@ impl Client {
         }
     }
 
+    /// Starts an untimed one-question practice session (on `question`'s
+    /// slug, or a drawn question) and returns its id.
+    pub async fn start_practice(&mut self, question: Option<&str>) -> String {
+        let mut form = vec![
+            ("mode", "practice"),
+            ("count", "1"),
+            ("per_question_secs", "0"),
+            ("total_secs", "0"),
+        ];
+        if let Some(slug) = question {
+            form.push(("question", slug));
+        }
+        let r = self.call("sessions/start", &form).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        serde_json::from_str(&r.body).expect("a session id")
+    }
+
     pub async fn register(&mut self, username: &str, password: &str) -> Reply {
         self.call(
             "accounts/register",

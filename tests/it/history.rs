@@ -159,18 +159,7 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
 async fn history_functions_refuse_other_users(pool: SqlitePool) {
     let app = app_with_bank(pool).await;
     let mut alice = Client::new(&app);
-    let r = alice
-        .call(
-            "sessions/start",
-            &[
-                ("mode", "practice"),
-                ("count", "1"),
-                ("per_question_secs", "0"),
-                ("total_secs", "0"),
-            ],
-        )
-        .await;
-    let id: String = serde_json::from_str(&r.body).expect("id");
+    let id = alice.start_practice(None).await;
     assert_eq!(
         alice.call("history/review", &[("id", &id)]).await.status,
         200
@@ -462,18 +451,7 @@ async fn regrading_is_for_the_owner_only_over_http(pool: SqlitePool) {
     let app = app_with_bank(pool.clone()).await;
     let mut alice = Client::new(&app);
     alice.register("aliceregrade", "several plain words").await;
-    let r = alice
-        .call(
-            "sessions/start",
-            &[
-                ("mode", "practice"),
-                ("count", "1"),
-                ("per_question_secs", "0"),
-                ("total_secs", "0"),
-            ],
-        )
-        .await;
-    let id: String = serde_json::from_str(&r.body).expect("id");
+    let id = alice.start_practice(None).await;
     let regrade = |grade: &'static str| -> [(&'static str, String); 4] {
         [
             ("session_id", id.clone()),
