@@ -15,6 +15,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::{body::Bytes, Request};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use leptos::prelude::LeptosOptions;
+use rehearse::server::db::AsPool;
 use rehearse::server::{config::Config, db as server_db, AppState};
 
 /// Concurrency levels to measure; the last is also the number of sessions.
@@ -28,8 +29,8 @@ type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Ful
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let dir = std::env::temp_dir().join(format!("rehearse-autosave-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let pool = server_db::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
-    rehearse::questions::sync_builtin_bank(&pool).await?;
+    let pool = server_db::sqlite::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
+    rehearse::questions::sync_builtin_bank(&pool.db()).await?;
     // Every simulated client starts as a guest from this one address.
     let config = Config::from_lookup(|name| {
         (name == "REHEARSE_GUESTS_PER_HOUR").then(|| "100000".to_owned())
@@ -40,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     };
     let state = AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
-        pool.clone(),
+        pool.db(),
         config,
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

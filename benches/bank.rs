@@ -12,6 +12,7 @@ use support::{report, time_it};
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use rehearse::server::db::AsPool;
 use rehearse::{
     questions::{
         bank::{parse_bank, BANK_FILES},
@@ -30,8 +31,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("rehearse-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let pool = server_db::connect(&url).await?;
-    sync_builtin_bank(&pool).await?;
+    let pool = server_db::sqlite::connect(&url).await?;
+    sync_builtin_bank(&pool.db()).await?;
 
     let started = Instant::now();
     generate(&pool).await?;
@@ -51,7 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         page: 0,
     };
     let search = time_it(RUNS, || async {
-        db::list(&pool, &filter)
+        db::list(&pool.db(), &filter)
             .await
             .map(|l| l.total)
             .unwrap_or(-1)
@@ -64,7 +65,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..Default::default()
     };
     let broad_times = time_it(RUNS, || async {
-        db::list(&pool, &broad).await.map(|l| l.total).unwrap_or(-1)
+        db::list(&pool.db(), &broad)
+            .await
+            .map(|l| l.total)
+            .unwrap_or(-1)
     })
     .await;
     report("broad full-text search, no filters", &broad_times);
@@ -72,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_lookup(|_| None)?;
     let app = rehearse::server::app(AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
-        pool.clone(),
+        pool.db(),
         config,
     ));
     for (label, uri) in [
@@ -138,7 +142,7 @@ async fn generate(pool: &sqlx::SqlitePool) -> Result<(), Box<dyn std::error::Err
         seed ^= seed << 17;
         seed
     };
-    let mut tx = server_db::begin_write(pool).await?;
+    let mut tx = server_db::sqlite::begin_write(pool).await?;
     for i in 0..GENERATED {
         let mut pick = |n: usize| -> String {
             (0..n)

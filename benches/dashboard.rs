@@ -14,9 +14,10 @@ mod answers;
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use rehearse::server::db::AsPool;
 use rehearse::{
     accounts::session,
-    dashboard::{days, db, rollup, types::RangeQuery},
+    dashboard::{days, db, types::RangeQuery},
     questions::sync_builtin_bank,
     server::{config::Config, db as server_db, AppState},
 };
@@ -39,14 +40,14 @@ async fn main() -> Result<(), BoxError> {
     let dir = std::env::temp_dir().join(format!("rehearse-dash-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/bench.db", dir.display());
-    let pool = server_db::connect(&url).await?;
-    sync_builtin_bank(&pool).await?;
+    let pool = server_db::sqlite::connect(&url).await?;
+    sync_builtin_bank(&pool.db()).await?;
     let now = server_db::now_ms();
 
     let started = Instant::now();
     let heavy = answers::generate(&pool, now, SPEC).await?;
     let generated = started.elapsed().as_secs_f64();
-    rollup::rebuild_all(&pool).await?;
+    db::rebuild_all(&pool.db()).await?;
     let (answers, users): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM session_answers), (SELECT count(*) FROM users)",
     )
@@ -84,7 +85,7 @@ async fn main() -> Result<(), BoxError> {
         .fetch_one(&pool)
         .await?;
         println!("heavy user, {label} ({in_range} graded answers in range):");
-        let p = &pool;
+        let p = &pool.db();
         let (from_s, to_s) = (&from.to_string(), &today.to_string());
         report(
             "mastery (topic x level)",
@@ -152,7 +153,7 @@ async fn main() -> Result<(), BoxError> {
             .await,
         );
     }
-    let p = &pool;
+    let p = &pool.db();
     report(
         "streak (whole history, ~730 days)",
         &time_it(RUNS, || async move {
@@ -166,7 +167,7 @@ async fn main() -> Result<(), BoxError> {
 
     // Spaced review: the heavy user also has 20,000 review cards (on as
     // many questions of their own), a third of them due or overdue.
-    let cards = review_cards(p, heavy, now).await?;
+    let cards = review_cards(&pool, heavy, now).await?;
     println!("heavy user, spaced review ({cards} cards):");
     report(
         "review queue (/review)",
@@ -192,13 +193,13 @@ async fn main() -> Result<(), BoxError> {
     let config = Config::from_lookup(|_| None)?;
     let state = AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
-        pool.clone(),
+        pool.db(),
         config,
     );
     let cookie = format!(
         "{}={}",
         state.config.session_cookie_name(),
-        session::create(&pool, heavy).await?
+        session::create(&pool.db(), heavy).await?
     );
     let app = rehearse::server::app(state);
     println!("heavy user, whole page:");
@@ -318,7 +319,7 @@ async fn main() -> Result<(), BoxError> {
 /// one in 500 a leech. Returns the number of cards.
 async fn review_cards(pool: &sqlx::SqlitePool, user: Uuid, now: i64) -> Result<i64, BoxError> {
     const CARDS: i64 = 20_000;
-    let mut tx = server_db::begin_write(pool).await?;
+    let mut tx = server_db::sqlite::begin_write(pool).await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
          INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,

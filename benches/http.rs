@@ -25,9 +25,10 @@ mod answers;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use rehearse::server::db::AsPool;
 use rehearse::{
     accounts::session,
-    dashboard::rollup,
+    dashboard::db as dashboard_db,
     questions::sync_builtin_bank,
     server::{config::Config, db as server_db},
 };
@@ -89,8 +90,8 @@ async fn run() -> Result<(), BoxError> {
 
     // The database: the bank, a user with 1,000 answers (`bench1`) and one
     // with 100,000 (`bench0`), each logged in once.
-    let pool = server_db::connect(&db_url).await?;
-    sync_builtin_bank(&pool).await?;
+    let pool = server_db::sqlite::connect(&db_url).await?;
+    sync_builtin_bank(&pool.db()).await?;
     let now = server_db::now_ms();
     let started = Instant::now();
     let heavy = answers::generate(
@@ -103,7 +104,7 @@ async fn run() -> Result<(), BoxError> {
         },
     )
     .await?;
-    rollup::rebuild_all(&pool).await?;
+    dashboard_db::rebuild_all(&pool.db()).await?;
     // Generated users are guests created at time 0: the server's start-up
     // housekeeping would delete them as long unseen.
     sqlx::query("UPDATE users SET is_guest = 0")
@@ -120,10 +121,16 @@ async fn run() -> Result<(), BoxError> {
     let cookie_name = Config::from_lookup(|_| None)?
         .session_cookie_name()
         .to_owned();
-    let light_cookie = format!("{cookie_name}={}", session::create(&pool, light).await?);
-    let heavy_cookie = format!("{cookie_name}={}", session::create(&pool, heavy).await?);
+    let light_cookie = format!(
+        "{cookie_name}={}",
+        session::create(&pool.db(), light).await?
+    );
+    let heavy_cookie = format!(
+        "{cookie_name}={}",
+        session::create(&pool.db(), heavy).await?
+    );
     let running = rehearse::sessions::db::create(
-        &pool,
+        &pool.db(),
         light,
         &rehearse::sessions::db::NewSession {
             mode: rehearse::sessions::types::Mode::Practice,

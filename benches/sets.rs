@@ -5,6 +5,7 @@
 mod support;
 use support::{report, time_it};
 
+use rehearse::server::db::AsPool;
 use rehearse::{
     accounts::{db as accounts, types::Role},
     questions::sync_builtin_bank,
@@ -27,7 +28,7 @@ async fn results_page(
     use rehearse::server::{config::Config, AppState};
     use tower::ServiceExt;
 
-    let set = db::create_set(pool, owner, "Bench round", 0).await?;
+    let set = db::create_set(&pool.db(), owner, "Bench round", 0).await?;
     let ids: Vec<(String,)> =
         sqlx::query_as("SELECT slug FROM questions WHERE source = 'builtin' ORDER BY id LIMIT 2")
             .fetch_all(pool)
@@ -44,23 +45,31 @@ async fn results_page(
             .collect(),
         ..Default::default()
     };
-    db::save_set(pool, set, owner, &draft, 1, 0).await?;
-    rehearse::sharing::db::create_link(pool, set, owner, "bench", None, None, 0).await?;
+    db::save_set(&pool.db(), set, owner, &draft, 1, 0).await?;
+    rehearse::sharing::db::create_link(&pool.db(), set, owner, "bench", None, None, 0).await?;
     let code: String = sqlx::query_scalar("SELECT code FROM share_links")
         .fetch_one(pool)
         .await?;
     let started = std::time::Instant::now();
     for i in 0..CANDIDATES {
-        let user = accounts::create_guest(pool).await?;
+        let user = accounts::create_guest(&pool.db()).await?;
         let now = 1_800_000_000_000 + i as i64 * 1000;
         let session =
-            rehearse::sharing::db::start(pool, &code, user, &format!("Candidate {i}"), now).await?;
-        for position in 0..2u32 {
-            rehearse::sessions::db::submit(pool, session, user, position, "an answer", now + 10)
+            rehearse::sharing::db::start(&pool.db(), &code, user, &format!("Candidate {i}"), now)
                 .await?;
+        for position in 0..2u32 {
+            rehearse::sessions::db::submit(
+                &pool.db(),
+                session,
+                user,
+                position,
+                "an answer",
+                now + 10,
+            )
+            .await?;
             let grade = 1 + (i as u8 + position as u8) % 4;
             rehearse::sessions::db::grade(
-                pool,
+                &pool.db(),
                 session,
                 user,
                 position,
@@ -71,7 +80,7 @@ async fn results_page(
                 now + 20,
             )
             .await?;
-            rehearse::sessions::db::next(pool, session, user, position, now + 30).await?;
+            rehearse::sessions::db::next(&pool.db(), session, user, position, now + 30).await?;
         }
     }
     println!(
@@ -84,7 +93,7 @@ async fn results_page(
         admin: false,
     };
     let query = time_it(RUNS * 5, || async {
-        rehearse::sharing::db::results(pool, set, viewer, &tz)
+        rehearse::sharing::db::results(&pool.db(), set, viewer, &tz)
             .await
             .map(|r| r.len())
             .unwrap_or(0)
@@ -92,12 +101,12 @@ async fn results_page(
     .await;
     report("results query, 500 candidates", &query);
 
-    let token = rehearse::accounts::session::create(pool, owner)
+    let token = rehearse::accounts::session::create(&pool.db(), owner)
         .await
         .map_err(|e| e.to_string())?;
     let state = AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
-        pool.clone(),
+        pool.db(),
         Config::from_lookup(|_| None)?,
     );
     let app = rehearse::server::app(state);
@@ -130,9 +139,9 @@ async fn results_page(
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("rehearse-sets-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let pool = server_db::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
-    sync_builtin_bank(&pool).await?;
-    let owner = match accounts::create_user(&pool, "bench", "x", Role::Recruiter).await? {
+    let pool = server_db::sqlite::connect(&format!("sqlite://{}/bench.db", dir.display())).await?;
+    sync_builtin_bank(&pool.db()).await?;
+    let owner = match accounts::create_user(&pool.db(), "bench", "x", Role::Recruiter).await? {
         accounts::Created::Ok(id) => id,
         accounts::Created::UsernameTaken => return Err("fresh database expected".into()),
     };
@@ -156,7 +165,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("parse and validate 500 questions (CSV)", &parse);
     let parsed = transfer::from_csv(&csv).map_err(|e| format!("{e:?}"))?;
     let import = time_it(RUNS, || async {
-        db::import(&pool, owner, &parsed, 0)
+        db::import(&pool.db(), owner, &parsed, 0)
             .await
             .map(|r| r.questions_created)
     })

@@ -22,7 +22,7 @@ pub struct Spec {
 /// statement per table). Values are deterministic functions of the row
 /// numbers, so runs are comparable. Returns the heavy user's id.
 pub async fn generate(pool: &sqlx::SqlitePool, now: i64, spec: Spec) -> Result<Uuid, BoxError> {
-    let mut tx = server_db::begin_write(pool).await?;
+    let mut tx = server_db::sqlite::begin_write(pool).await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
          INSERT INTO users (id, username, is_guest, created_at)

@@ -181,10 +181,8 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
         ));
     };
     let keep = authz::request_token(&state);
-    let mut tx = crate::server::db::begin_write(&state.pool).await?;
-    db::set_password(&mut tx, user.id, &hash).await?;
-    session::delete_others(&mut tx, user.id, keep.as_deref()).await?;
-    tx.commit().await?;
+    let keep = keep.as_deref().map(session::hash_token);
+    db::set_password(&state.pool, user.id, &hash, keep.as_deref()).await?;
     super::throttle::refund(&state.pool, reservation).await?;
     tracing::info!(target: "security", event = "password_changed", request_id = %super::authz::request_id(), username = %user.username);
     Ok(())
@@ -275,13 +273,5 @@ pub async fn save_settings(
             "Pick a time zone from the list, such as Europe/Paris.",
         ));
     }
-    let mut tx = crate::server::db::begin_write(&c.pool).await?;
-    let changed =
-        super::db::save_settings(&mut tx, c.user.id, &time_zone, hide_streaks.is_some()).await?;
-    if changed {
-        // Days are counted in the user's zone: recount them.
-        crate::dashboard::rollup::rebuild_days(&mut tx, c.user.id, &time_zone).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    super::db::save_settings(&c.pool, c.user.id, &time_zone, hide_streaks.is_some()).await
 }

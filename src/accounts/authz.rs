@@ -142,7 +142,7 @@ pub async fn require_user() -> Result<AuthUser, AppError> {
 /// included), the pool, and the server's clock, read once.
 pub struct Caller {
     pub user: AuthUser,
-    pub pool: sqlx::SqlitePool,
+    pub pool: crate::server::db::Pool,
     pub now: i64,
 }
 
@@ -174,7 +174,7 @@ pub async fn visitor() -> Result<Option<Caller>, AppError> {
 pub struct Recruiter {
     pub id: Uuid,
     pub admin: bool,
-    pub pool: sqlx::SqlitePool,
+    pub pool: crate::server::db::Pool,
     pub now: i64,
 }
 

@@ -4,11 +4,13 @@
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use http::HeaderValue;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
 use uuid::Uuid;
 
-use super::db::UserRow;
-use crate::server::{db::now_ms, AppState};
+use super::db::{self, UserRow};
+use crate::server::{
+    db::{now_ms, Pool},
+    AppState,
+};
 
 /// A session unused for this long ends.
 pub const IDLE_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -29,104 +31,35 @@ pub fn hash_token(token: &str) -> Vec<u8> {
 }
 
 /// Stores a new session for `user_id` and returns its token.
-pub async fn create(pool: &SqlitePool, user_id: Uuid) -> Result<String, crate::error::AppError> {
+pub async fn create(pool: &Pool, user_id: Uuid) -> Result<String, crate::error::AppError> {
     let token = new_token().map_err(|e| {
         tracing::error!(error = %e, "no randomness for a session token");
         crate::error::AppError::Internal
     })?;
     let now = now_ms();
-    sqlx::query(
-        "INSERT INTO auth_sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $3, $4)",
-    )
-    .bind(hash_token(&token))
-    .bind(user_id)
-    .bind(now)
-    .bind(now + ABSOLUTE_MS)
-    .execute(pool)
-    .await?;
+    db::insert_login(pool, &hash_token(&token), user_id, now, now + ABSOLUTE_MS).await?;
     Ok(token)
 }
 
 /// The user a token belongs to, if the session is alive at `now`.
-pub async fn lookup(
-    pool: &SqlitePool,
-    token: &str,
-    now: i64,
-) -> Result<Option<UserRow>, sqlx::Error> {
+pub async fn lookup(pool: &Pool, token: &str, now: i64) -> Result<Option<UserRow>, sqlx::Error> {
     let hash = hash_token(token);
-    #[derive(sqlx::FromRow)]
-    struct Live {
-        #[sqlx(flatten)]
-        user: UserRow,
-        last_seen_at: i64,
-    }
-    let row: Option<Live> = sqlx::query_as(
-        "SELECT u.id, u.username, u.role, u.is_guest, u.data_version, s.last_seen_at
-         FROM auth_sessions s JOIN users u ON u.id = s.user_id
-         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
-    )
-    .bind(&hash)
-    .bind(now)
-    .bind(now - IDLE_MS)
-    .fetch_optional(pool)
-    .await?;
-    let Some(Live {
-        user,
-        last_seen_at: last_seen,
-    }) = row
-    else {
+    let Some((user, last_seen)) = db::live_login(pool, &hash, now, now - IDLE_MS).await? else {
         return Ok(None);
     };
     if now - last_seen > TOUCH_EVERY_MS {
-        let mut tx = crate::server::db::begin_write(pool).await?;
-        sqlx::query("UPDATE auth_sessions SET last_seen_at = $2 WHERE token_hash = $1")
-            .bind(&hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE users SET last_seen_at = $2 WHERE id = $1")
-            .bind(user.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        db::touch_login(pool, &hash, user.id, now).await?;
     }
     Ok(Some(user))
 }
 
-pub async fn delete(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_sessions WHERE token_hash = $1")
-        .bind(hash_token(token))
-        .execute(pool)
-        .await
-        .map(|_| ())
-}
-
-/// Ends every session of a user except `keep` (after a password change).
-pub async fn delete_others(
-    conn: &mut sqlx::SqliteConnection,
-    user_id: Uuid,
-    keep: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM auth_sessions WHERE user_id = $1 AND token_hash IS NOT $2")
-        .bind(user_id)
-        .bind(keep.map(hash_token))
-        .execute(conn)
-        .await
-        .map(|_| ())
+pub async fn delete(pool: &Pool, token: &str) -> Result<(), sqlx::Error> {
+    db::delete_login(pool, &hash_token(token)).await
 }
 
 /// Removes expired sessions; run periodically by the server.
-pub async fn purge_expired(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
-    Ok(
-        sqlx::query("DELETE FROM auth_sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
-            .bind(now)
-            .bind(now - IDLE_MS)
-            .execute(pool)
-            .await?
-            .rows_affected(),
-    )
+pub async fn purge_expired(pool: &Pool, now: i64) -> Result<u64, sqlx::Error> {
+    db::purge_logins(pool, now, now - IDLE_MS).await
 }
 
 /// The `Set-Cookie` value that stores `token`, or clears it when `None`.

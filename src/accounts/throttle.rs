@@ -2,7 +2,7 @@
 //! guests per address, password changes and deletions per account.
 //!
 //! Each limit is a sliding window over rows of `throttle_events`. A caller
-//! *reserves* an attempt before doing the work: in one `BEGIN IMMEDIATE`
+//! *reserves* an attempt before doing the work: in one write
 //! transaction the counts are checked and, if every limit has room, one
 //! event per key is written. Write transactions run one at a time, so N
 //! parallel guesses cannot all slip past a check that happens before any of
@@ -14,15 +14,23 @@
 
 use std::time::Duration;
 
-use sqlx::SqlitePool;
-
-use crate::server::db::begin_write;
+use crate::server::db::Pool;
 
 /// One limit: at most `max` events per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limit {
     pub max: u32,
     pub window: Duration,
+}
+
+impl Limit {
+    pub fn window_ms(self) -> i64 {
+        Self::millis(self.window)
+    }
+
+    fn millis(window: Duration) -> i64 {
+        i64::try_from(window.as_millis()).unwrap_or(i64::MAX)
+    }
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -82,13 +90,22 @@ pub fn account_key(user: uuid::Uuid) -> String {
 /// The events a successful reservation wrote, to refund later if wanted.
 #[derive(Debug, Default)]
 pub struct Reservation {
-    ids: Vec<i64>,
+    pub(crate) ids: Vec<i64>,
 }
 
 /// Why a reservation was refused: seconds until there is room again.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Throttled {
     pub retry_after_secs: u64,
+}
+
+impl Throttled {
+    /// Refused for `wait_ms`: rounded up to whole seconds, at least one.
+    pub fn for_ms(wait_ms: i64) -> Self {
+        Self {
+            retry_after_secs: u64::try_from((wait_ms.max(1000) + 999) / 1000).unwrap_or(1),
+        }
+    }
 }
 
 impl From<Throttled> for crate::error::AppError {
@@ -99,87 +116,28 @@ impl From<Throttled> for crate::error::AppError {
     }
 }
 
-fn window_ms(limit: Limit) -> i64 {
-    i64::try_from(limit.window.as_millis()).unwrap_or(i64::MAX)
+/// Gives back what a reservation counted (the attempt turned out fine).
+pub async fn refund(pool: &Pool, reservation: Reservation) -> Result<(), sqlx::Error> {
+    super::db::refund(pool, reservation).await
 }
 
 /// Records one event under each key if every key is under its limit at
 /// `now`; otherwise records nothing and says how long to wait.
 pub async fn reserve(
-    pool: &SqlitePool,
+    pool: &Pool,
     keys: &[(&str, Limit)],
     now: i64,
 ) -> Result<Result<Reservation, Throttled>, sqlx::Error> {
-    let mut tx = begin_write(pool).await?;
-    let mut wait_ms: i64 = 0;
-    for (key, limit) in keys {
-        let since = now - window_ms(*limit);
-        // The events still in the window, newest first; the one at index
-        // max-1 is the one that must age out before there is room.
-        let times: Vec<i64> = sqlx::query_scalar(
-            "SELECT at FROM throttle_events WHERE key = $1 AND at > $2 ORDER BY at DESC LIMIT $3",
-        )
-        .bind(key)
-        .bind(since)
-        .bind(i64::from(limit.max))
-        .fetch_all(&mut *tx)
-        .await?;
-        if limit.max == 0 {
-            wait_ms = wait_ms.max(window_ms(*limit));
-        } else if times.len() >= limit.max as usize {
-            let oldest = times[times.len() - 1];
-            wait_ms = wait_ms.max(oldest + window_ms(*limit) - now);
-        }
-    }
-    if wait_ms > 0 {
-        tx.rollback().await?;
-        let secs = u64::try_from((wait_ms.max(1000) + 999) / 1000).unwrap_or(1);
-        return Ok(Err(Throttled {
-            retry_after_secs: secs,
-        }));
-    }
-    let mut ids = Vec::with_capacity(keys.len());
-    for (key, _) in keys {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO throttle_events (key, at) VALUES ($1, $2) RETURNING id",
-        )
-        .bind(key)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        ids.push(id);
-    }
-    tx.commit().await?;
-    Ok(Ok(Reservation { ids }))
-}
-
-/// Gives back what a reservation counted (the attempt turned out fine).
-pub async fn refund(pool: &SqlitePool, reservation: Reservation) -> Result<(), sqlx::Error> {
-    for id in reservation.ids {
-        sqlx::query("DELETE FROM throttle_events WHERE id = $1")
-            .bind(id)
-            .execute(pool)
-            .await?;
-    }
-    Ok(())
+    super::db::reserve(pool, keys, now).await
 }
 
 /// Forgets every event under `key` (a successful login clears its
 /// username's failures).
-pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM throttle_events WHERE key = $1")
-        .bind(key)
-        .execute(pool)
-        .await
-        .map(|_| ())
+pub async fn clear(pool: &Pool, key: &str) -> Result<(), sqlx::Error> {
+    super::db::clear_throttle(pool, key).await
 }
 
 /// Deletes events older than every window.
-pub async fn purge(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
-    let cutoff = now - i64::try_from(LONGEST_WINDOW.as_millis()).unwrap_or(i64::MAX);
-    Ok(sqlx::query("DELETE FROM throttle_events WHERE at <= $1")
-        .bind(cutoff)
-        .execute(pool)
-        .await?
-        .rows_affected())
+pub async fn purge(pool: &Pool, now: i64) -> Result<u64, sqlx::Error> {
+    super::db::purge_throttle(pool, now - Limit::millis(LONGEST_WINDOW)).await
 }

@@ -9,5 +9,3 @@ pub mod types;
 pub mod days;
 #[cfg(feature = "ssr")]
 pub mod db;
-#[cfg(feature = "ssr")]
-pub mod rollup;

@@ -1,11 +1,12 @@
 //! Keeping the dashboard's rollup tables (migration 0006) in step with the
 //! answers. Every grade change calls [`grade_changed`] inside the
 //! transaction that makes it, so the rollups are never out of date.
+//! Compiled once per backend, as the domains' `queries.rs` are.
 
-use sqlx::SqlitePool;
+use super::{begin_write, Pool, WriteTx};
 use uuid::Uuid;
 
-use super::days;
+use crate::dashboard::days;
 use crate::error::AppError;
 
 #[derive(sqlx::FromRow)]
@@ -23,7 +24,7 @@ struct Answer {
 /// `old_grade` to `new_grade`. Call after the answer row is updated (its
 /// `graded_at` must be set).
 pub async fn grade_changed(
-    tx: &mut crate::server::db::WriteTx,
+    tx: &mut WriteTx,
     session: Uuid,
     position: u32,
     old_grade: Option<u8>,
@@ -145,11 +146,7 @@ pub async fn grade_changed(
 
 /// Recomputes a user's per-day rollup in their (new) time zone: one
 /// statement over the day bounds, as the calendar used to be counted.
-pub async fn rebuild_days(
-    tx: &mut crate::server::db::WriteTx,
-    user: Uuid,
-    time_zone: &str,
-) -> Result<(), AppError> {
+pub async fn rebuild_days(tx: &mut WriteTx, user: Uuid, time_zone: &str) -> Result<(), AppError> {
     let tz = days::zone(time_zone);
     sqlx::query("DELETE FROM daily_progress WHERE user_id = $1")
         .bind(user)
@@ -199,8 +196,8 @@ pub async fn rebuild_days(
 
 /// Recomputes every rollup from the answers (for bulk-loaded data such as
 /// the benchmark's, or to repair).
-pub async fn rebuild_all(pool: &SqlitePool) -> Result<(), AppError> {
-    let mut tx = crate::server::db::begin_write(pool).await?;
+pub async fn rebuild_all(pool: &Pool) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
     sqlx::query("DELETE FROM question_progress")
         .execute(&mut *tx)
         .await?;

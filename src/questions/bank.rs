@@ -4,10 +4,9 @@
 use std::collections::HashSet;
 
 use serde::Deserialize;
-use sqlx::SqlitePool;
 
 use super::{markdown, types::Level};
-use crate::server::db::{begin_write, now_ms};
+use crate::server::db::{now_ms, Pool};
 
 /// Every bank file, embedded at compile time. Adding a topic means adding a
 /// line here; the `bank_files_are_all_listed` test catches a forgotten one.
@@ -285,22 +284,6 @@ fn is_slug(s: &str) -> bool {
         })
 }
 
-/// A bank row as stored, to compare with the file's version.
-#[derive(sqlx::FromRow)]
-struct StoredQuestion {
-    id: i64,
-    source: String,
-    topic_id: i64,
-    level: String,
-    prompt: String,
-    reference_answer: String,
-    answer_html: String,
-    key_points: String,
-    mistakes: String,
-    follow_ups: String,
-    archived: bool,
-}
-
 /// A follow-up as stored: its answer also rendered, as reference answers are.
 #[derive(serde::Serialize)]
 struct StoredFollowUp<'a> {
@@ -309,7 +292,7 @@ struct StoredFollowUp<'a> {
     answer_html: String,
 }
 
-fn follow_ups_json(follow_ups: &[BankFollowUp]) -> String {
+pub(crate) fn follow_ups_json(follow_ups: &[BankFollowUp]) -> String {
     let stored: Vec<StoredFollowUp<'_>> = follow_ups
         .iter()
         .map(|f| StoredFollowUp {
@@ -319,6 +302,11 @@ fn follow_ups_json(follow_ups: &[BankFollowUp]) -> String {
         })
         .collect();
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())
+}
+
+/// Brings the built-in rows in line with `topics` (see `db::sync_bank`).
+pub async fn sync(pool: &Pool, topics: &[BankTopic]) -> Result<SyncReport, sqlx::Error> {
+    super::db::sync_bank(pool, topics, now_ms()).await
 }
 
 /// What a sync did, for the start-up log and for tests.
@@ -339,235 +327,14 @@ pub enum SyncError {
 }
 
 /// Validates the embedded bank and syncs it. Run at every start.
-pub async fn sync_builtin_bank(pool: &SqlitePool) -> Result<SyncReport, SyncError> {
+pub async fn sync_builtin_bank(pool: &Pool) -> Result<SyncReport, SyncError> {
     let topics = parse_bank(BANK_FILES).map_err(SyncError::Invalid)?;
     Ok(sync(pool, &topics).await?)
-}
-
-/// Brings the built-in rows in line with `topics`, by slug, in one
-/// transaction: new questions are added, changed ones updated, ones no
-/// longer in the files archived (answers still refer to them). Running it
-/// twice changes nothing. Questions written by users are never touched.
-pub async fn sync(pool: &SqlitePool, topics: &[BankTopic]) -> Result<SyncReport, sqlx::Error> {
-    let now = now_ms();
-    let mut report = SyncReport::default();
-    let mut tx = begin_write(pool).await?;
-    let mut slugs = Vec::new();
-    for topic in topics {
-        let topic_id: i64 = sqlx::query_scalar(
-            "INSERT INTO topics (slug, name, position, behavioral) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (slug) DO UPDATE SET name = $2, position = $3, behavioral = $4
-             RETURNING id",
-        )
-        .bind(&topic.slug)
-        .bind(&topic.name)
-        .bind(topic.position)
-        .bind(topic.behavioral)
-        .fetch_one(&mut *tx)
-        .await?;
-        for q in &topic.questions {
-            slugs.push(q.slug.clone());
-            let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
-            let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
-            let follow_ups = follow_ups_json(&q.follow_ups);
-            let existing: Option<StoredQuestion> = sqlx::query_as(
-                "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
-                        mistakes, follow_ups, archived
-                     FROM questions WHERE slug = $1",
-            )
-            .bind(&q.slug)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match existing {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
-                             answer_html, key_points, source, created_at, updated_at, mistakes, follow_ups)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $8, $9, $10)",
-                    )
-                    .bind(&q.slug)
-                    .bind(topic_id)
-                    .bind(q.level.as_str())
-                    .bind(&q.prompt)
-                    .bind(&q.answer)
-                    .bind(markdown::render(&q.answer))
-                    .bind(&key_points)
-                    .bind(now)
-                    .bind(&mistakes)
-                    .bind(&follow_ups)
-                    .execute(&mut *tx)
-                    .await?;
-                    report.added += 1;
-                }
-                Some(stored) if stored.source != "builtin" => {
-                    tracing::warn!(slug = %q.slug, "a user question holds a built-in slug; left alone");
-                }
-                Some(stored) => {
-                    let same = stored.topic_id == topic_id
-                        && stored.level == q.level.as_str()
-                        && stored.prompt == q.prompt
-                        && stored.reference_answer == q.answer
-                        // A renderer change (highlighting) refreshes stored HTML.
-                        && stored.answer_html == markdown::render(&q.answer)
-                        && stored.key_points == key_points
-                        && stored.mistakes == mistakes
-                        && stored.follow_ups == follow_ups
-                        && !stored.archived;
-                    if same {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    sqlx::query(
-                        "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
-                             reference_answer = $5, answer_html = $6, key_points = $7,
-                             archived = 0, updated_at = $8, mistakes = $9, follow_ups = $10
-                         WHERE id = $1",
-                    )
-                    .bind(stored.id)
-                    .bind(topic_id)
-                    .bind(q.level.as_str())
-                    .bind(&q.prompt)
-                    .bind(&q.answer)
-                    .bind(markdown::render(&q.answer))
-                    .bind(&key_points)
-                    .bind(now)
-                    .bind(&mistakes)
-                    .bind(&follow_ups)
-                    .execute(&mut *tx)
-                    .await?;
-                    report.updated += 1;
-                }
-            }
-        }
-    }
-    for topic in topics {
-        for q in &topic.questions {
-            sync_follow_ups(&mut tx, q, now, &mut report, &mut slugs).await?;
-        }
-    }
-    let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
-    report.archived = sqlx::query(
-        "UPDATE questions SET archived = 1, updated_at = $2
-         WHERE source = 'builtin' AND archived = 0
-           AND slug NOT IN (SELECT value FROM json_each($1))",
-    )
-    .bind(&slugs_json)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    tx.commit().await?;
-    Ok(report)
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredFollowUpRow {
-    id: i64,
-    parent_id: Option<i64>,
-    follow_up_index: Option<i64>,
-    topic_id: i64,
-    level: String,
-    prompt: String,
-    reference_answer: String,
-    answer_html: String,
-    archived: bool,
 }
 
 /// The slug of a question's `index`-th follow-up (0-based) as its own row.
 pub fn follow_up_slug(parent: &str, index: usize) -> String {
     format!("{parent}-f{}", index + 1)
-}
-
-/// Keeps a question's follow-ups as question rows of their own (parent
-/// set, no key points), so a session can ask them. Same rules as the
-/// questions: added, updated, or archived when gone from the file.
-async fn sync_follow_ups(
-    tx: &mut crate::server::db::WriteTx,
-    q: &BankQuestion,
-    now: i64,
-    report: &mut SyncReport,
-    slugs: &mut Vec<String>,
-) -> Result<(), sqlx::Error> {
-    if q.follow_ups.is_empty() {
-        return Ok(());
-    }
-    let parent: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, topic_id FROM questions WHERE slug = $1 AND source = 'builtin'")
-            .bind(&q.slug)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((parent_id, topic_id)) = parent else {
-        return Ok(());
-    };
-    for (i, f) in q.follow_ups.iter().enumerate() {
-        let slug = follow_up_slug(&q.slug, i);
-        slugs.push(slug.clone());
-        let html = markdown::render(&f.answer);
-        let index = i64::try_from(i).unwrap_or(0);
-        let stored: Option<StoredFollowUpRow> = sqlx::query_as(
-            "SELECT id, parent_id, follow_up_index, topic_id, level, prompt, reference_answer,
-                    answer_html, archived
-             FROM questions WHERE slug = $1 AND source = 'builtin'",
-        )
-        .bind(&slug)
-        .fetch_optional(&mut **tx)
-        .await?;
-        match stored {
-            None => {
-                sqlx::query(
-                    "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
-                         answer_html, key_points, source, created_at, updated_at, parent_id,
-                         follow_up_index)
-                     VALUES ($1, $2, $3, $4, $5, $6, '[]', 'builtin', $7, $7, $8, $9)",
-                )
-                .bind(&slug)
-                .bind(topic_id)
-                .bind(q.level.as_str())
-                .bind(&f.prompt)
-                .bind(&f.answer)
-                .bind(&html)
-                .bind(now)
-                .bind(parent_id)
-                .bind(index)
-                .execute(&mut **tx)
-                .await?;
-                report.added += 1;
-            }
-            Some(s)
-                if s.parent_id == Some(parent_id)
-                    && s.follow_up_index == Some(index)
-                    && s.topic_id == topic_id
-                    && s.level == q.level.as_str()
-                    && s.prompt == f.prompt
-                    && s.reference_answer == f.answer
-                    && s.answer_html == html
-                    && !s.archived =>
-            {
-                report.unchanged += 1;
-            }
-            Some(s) => {
-                sqlx::query(
-                    "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
-                         reference_answer = $5, answer_html = $6, archived = 0, updated_at = $7,
-                         parent_id = $8, follow_up_index = $9
-                     WHERE id = $1",
-                )
-                .bind(s.id)
-                .bind(topic_id)
-                .bind(q.level.as_str())
-                .bind(&f.prompt)
-                .bind(&f.answer)
-                .bind(&html)
-                .bind(now)
-                .bind(parent_id)
-                .bind(index)
-                .execute(&mut **tx)
-                .await?;
-                report.updated += 1;
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

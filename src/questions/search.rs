@@ -30,9 +30,20 @@ pub fn fts_query(text: &str) -> Option<String> {
     Some(terms.join(" "))
 }
 
+/// Snippets come from the Markdown source; drop the markup characters a
+/// reader shouldn't see (code fences, emphasis, headings) and squeeze spaces.
+pub(crate) fn plain_snippet(snippet: &str) -> String {
+    let without = snippet.replace("```", " ");
+    let cleaned: String = without
+        .chars()
+        .filter(|c| !matches!(c, '`' | '*' | '#'))
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, plain_snippet};
 
     #[test]
     fn words_become_quoted_prefix_terms() {
@@ -53,5 +64,13 @@ mod tests {
             Some("\"prompt\" \"x\" \"or\" \"near\" \"a\" \"b\"*")
         );
         assert_eq!(fts_query("  ** \"\" "), None);
+    }
+
+    #[test]
+    fn snippets_lose_markdown_syntax() {
+        assert_eq!(
+            plain_snippet("use **cache** ```sql\nSELECT `x`"),
+            "use cache sql SELECT x"
+        );
     }
 }

@@ -65,15 +65,18 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
     }
     // A file that is not a database, is read-only or is on a full disk
     // stops the start here, saying which file and why; nothing is written.
-    let pool = db::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("cannot open the database {}: {e}", config.database_url))?;
+    let pool = db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            db::redacted(&config.database_url)
+        )
+    })?;
     let report = crate::questions::sync_builtin_bank(&pool)
         .await
         .map_err(|e| {
             format!(
                 "cannot load the question bank into {}: {e}",
-                config.database_url
+                db::redacted(&config.database_url)
             )
         })?;
     tracing::info!(?report, "question bank synced");
@@ -102,7 +105,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Once an hour: expired login sessions, aged-out throttle records, and
 /// guests unseen for `guest_retention_days` (with everything they made).
-async fn housekeeping(pool: sqlx::SqlitePool, guest_retention_days: u32) {
+async fn housekeeping(pool: db::Pool, guest_retention_days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
+use crate::server::db::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
 
 use super::config::Config;
 use crate::accounts::password::HashGate;
@@ -13,7 +13,7 @@ use crate::error::AppError;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub config: Arc<Config>,
     /// Bounds how many password hashes run at once.
     pub hashing: Arc<HashGate>,
@@ -25,7 +25,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(leptos_options: LeptosOptions, pool: SqlitePool, config: Config) -> Self {
+    pub fn new(leptos_options: LeptosOptions, pool: Pool, config: Config) -> Self {
         Self {
             leptos_options,
             pool,
@@ -55,6 +55,6 @@ pub fn app_state() -> Result<AppState, AppError> {
 }
 
 /// The pool, for server functions that need nothing else.
-pub fn pool() -> Result<SqlitePool, AppError> {
+pub fn pool() -> Result<Pool, AppError> {
     app_state().map(|s| s.pool)
 }

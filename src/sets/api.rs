@@ -123,8 +123,7 @@ pub async fn save_own_question(slug: String, input: QuestionInput) -> Result<Str
     let input = input.tidy();
     check(input.problems())?;
     if slug.is_empty() {
-        let mut conn = r.pool.acquire().await?;
-        super::db::create_question(&mut conn, r.id, &input, r.now).await
+        super::db::create_own_question(&r.pool, r.id, &input, r.now).await
     } else {
         super::db::update_question(&r.pool, r.id, &slug, &input, r.now).await?;
         Ok(slug)

@@ -3,6 +3,7 @@
 
 use crate::common::{app_with_bank, Client};
 use rehearse::accounts::session;
+use rehearse::server::db::AsPool;
 use sqlx::SqlitePool;
 
 const PW: &str = "tidy orange kettle";
@@ -231,10 +232,10 @@ async fn changing_password_ends_other_sessions(pool: SqlitePool) {
 async fn guests_keep_their_id_when_they_register(pool: SqlitePool) {
     let app = app_with_bank(pool.clone()).await;
     // A guest as practice will create one (sessions call ensure_user).
-    let guest = rehearse::accounts::db::create_guest(&pool)
+    let guest = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    let token = session::create(&pool, guest).await.expect("session");
+    let token = session::create(&pool.db(), guest).await.expect("session");
     let mut c = Client {
         app: app.clone(),
         cookie: Some(format!("rehearse_session={token}")),
@@ -363,7 +364,7 @@ async fn every_server_function_refuses_a_foreign_origin(pool: SqlitePool) {
 async fn concurrent_requests_never_share_a_caller() {
     let dir = std::env::temp_dir().join(format!("rehearse-callers-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let pool = rehearse::server::db::connect(&format!("sqlite://{}/c.db", dir.display()))
+    let pool = rehearse::server::db::sqlite::connect(&format!("sqlite://{}/c.db", dir.display()))
         .await
         .expect("db");
     let app = crate::common::app_with_bank(pool).await;

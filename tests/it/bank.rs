@@ -5,6 +5,7 @@ use rehearse::questions::{
     db,
     types::{Level, QuestionFilter},
 };
+use rehearse::server::db::AsPool;
 use sqlx::SqlitePool;
 
 fn builtin() -> Vec<BankTopic> {
@@ -21,10 +22,10 @@ async fn snapshot(pool: &SqlitePool) -> Vec<(String, i64, i64, i64)> {
 #[sqlx::test]
 async fn syncing_twice_changes_nothing(pool: SqlitePool) {
     let topics = builtin();
-    let first = sync(&pool, &topics).await.expect("first sync");
+    let first = sync(&pool.db(), &topics).await.expect("first sync");
     assert!(first.added >= 150);
     let before = snapshot(&pool).await;
-    let second = sync(&pool, &topics).await.expect("second sync");
+    let second = sync(&pool.db(), &topics).await.expect("second sync");
     assert_eq!(
         second.added + second.updated + second.archived,
         0,
@@ -37,12 +38,12 @@ async fn syncing_twice_changes_nothing(pool: SqlitePool) {
 #[sqlx::test]
 async fn edits_update_and_removals_archive(pool: SqlitePool) {
     let mut topics = builtin();
-    sync(&pool, &topics).await.expect("sync");
+    sync(&pool.db(), &topics).await.expect("sync");
     let removed = topics[0].questions.remove(0);
     topics[1].questions[0].prompt.push_str(" (edited)");
     let edited = topics[1].questions[0].slug.clone();
 
-    let report = sync(&pool, &topics).await.expect("resync");
+    let report = sync(&pool.db(), &topics).await.expect("resync");
     // The removed question goes with its follow-ups' own rows.
     let gone = 1 + removed.follow_ups.len() as u64;
     assert_eq!(
@@ -64,7 +65,7 @@ async fn edits_update_and_removals_archive(pool: SqlitePool) {
 
     // The archived question leaves the list; putting it back revives it.
     let list = db::list(
-        &pool,
+        &pool.db(),
         &QuestionFilter {
             q: removed.prompt.clone(),
             ..Default::default()
@@ -74,14 +75,14 @@ async fn edits_update_and_removals_archive(pool: SqlitePool) {
     .expect("list");
     assert!(list.items.iter().all(|q| q.slug != removed.slug));
     topics[0].questions.insert(0, removed.clone());
-    let report = sync(&pool, &topics).await.expect("restore");
+    let report = sync(&pool.db(), &topics).await.expect("restore");
     assert_eq!(report.updated, gone);
 }
 
 #[sqlx::test]
 async fn user_questions_are_never_touched(pool: SqlitePool) {
     let topics = builtin();
-    sync(&pool, &topics).await.expect("sync");
+    sync(&pool.db(), &topics).await.expect("sync");
     sqlx::query(
         "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html, source, created_at, updated_at)
          VALUES ('u-mine', 1, 'beginner', 'My own question?', 'Mine.', '<p>Mine.</p>', 'author', 1, 1)",
@@ -89,7 +90,7 @@ async fn user_questions_are_never_touched(pool: SqlitePool) {
     .execute(&pool)
     .await
     .expect("insert user question");
-    sync(&pool, &topics).await.expect("resync");
+    sync(&pool.db(), &topics).await.expect("resync");
     let archived: i64 = sqlx::query_scalar("SELECT archived FROM questions WHERE slug = 'u-mine'")
         .fetch_one(&pool)
         .await
@@ -99,9 +100,9 @@ async fn user_questions_are_never_touched(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn search_ranks_prompt_matches_first_and_marks_them(pool: SqlitePool) {
-    sync(&pool, &builtin()).await.expect("sync");
+    sync(&pool.db(), &builtin()).await.expect("sync");
     let list = db::list(
-        &pool,
+        &pool.db(),
         &QuestionFilter {
             q: "idempot".into(),
             ..Default::default()
@@ -121,8 +122,8 @@ async fn search_ranks_prompt_matches_first_and_marks_them(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn filters_combine_and_facets_count(pool: SqlitePool) {
-    sync(&pool, &builtin()).await.expect("sync");
-    let all = db::list(&pool, &QuestionFilter::default())
+    sync(&pool.db(), &builtin()).await.expect("sync");
+    let all = db::list(&pool.db(), &QuestionFilter::default())
         .await
         .expect("all");
     let f = QuestionFilter {
@@ -130,7 +131,7 @@ async fn filters_combine_and_facets_count(pool: SqlitePool) {
         topics: vec!["apis".into(), "security".into()],
         ..Default::default()
     };
-    let some = db::list(&pool, &f).await.expect("filtered");
+    let some = db::list(&pool.db(), &f).await.expect("filtered");
     assert!(some.total > 0 && some.total < all.total);
     for item in &some.items {
         assert!(matches!(item.level, Level::Beginner | Level::Advanced));
@@ -139,7 +140,7 @@ async fn filters_combine_and_facets_count(pool: SqlitePool) {
     // Each level's facet counts what that level would show with the topic
     // filter kept.
     let advanced_only = db::list(
-        &pool,
+        &pool.db(),
         &QuestionFilter {
             levels: vec![Level::Advanced],
             ..f.clone()
@@ -157,7 +158,7 @@ async fn filters_combine_and_facets_count(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn hostile_search_text_is_harmless(pool: SqlitePool) {
-    sync(&pool, &builtin()).await.expect("sync");
+    sync(&pool.db(), &builtin()).await.expect("sync");
     for evil in [
         "'; DROP TABLE questions; --",
         "\" OR 1=1 --",
@@ -169,7 +170,7 @@ async fn hostile_search_text_is_harmless(pool: SqlitePool) {
         "%' UNION SELECT password_hash FROM users --",
     ] {
         let r = db::list(
-            &pool,
+            &pool.db(),
             &QuestionFilter {
                 q: evil.into(),
                 ..Default::default()
@@ -187,14 +188,14 @@ async fn hostile_search_text_is_harmless(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn neighbours_follow_the_filter(pool: SqlitePool) {
-    sync(&pool, &builtin()).await.expect("sync");
+    sync(&pool.db(), &builtin()).await.expect("sync");
     let f = QuestionFilter {
         topics: vec!["networking".into()],
         ..Default::default()
     };
-    let list = db::list(&pool, &f).await.expect("list");
+    let list = db::list(&pool.db(), &f).await.expect("list");
     let second = &list.items[1];
-    let detail = db::detail(&pool, &second.slug, &f)
+    let detail = db::detail(&pool.db(), &second.slug, &f)
         .await
         .expect("detail")
         .expect("exists");
@@ -237,7 +238,7 @@ async fn follow_ups_and_common_mistakes_are_stored_and_shown_after_the_reveal(po
             }
         }
     }
-    let report = sync(&pool, &edited).await.expect("sync");
+    let report = sync(&pool.db(), &edited).await.expect("sync");
     assert_eq!(
         report.updated, 2,
         "the question's display and the follow-up's own row"
@@ -248,5 +249,5 @@ async fn follow_ups_and_common_mistakes_are_stored_and_shown_after_the_reveal(po
         .await
         .expect("row");
     assert!(stored.contains("A rewritten follow-up question?"));
-    assert_eq!(sync(&pool, &edited).await.expect("again").updated, 0);
+    assert_eq!(sync(&pool.db(), &edited).await.expect("again").updated, 0);
 }

@@ -314,7 +314,9 @@ async fn acknowledged_writes_survive_sigkill() {
         server = start(&db, port);
         restarts.push(healthy(&client, &base).await);
     }
-    let pool = rehearse::server::db::connect(&db).await.expect("open");
+    let pool = rehearse::server::db::sqlite::connect(&db)
+        .await
+        .expect("open");
     let l = std::mem::take(&mut *ledger.lock().expect("ledger"));
     let problems = audit(&pool, &l).await;
     restarts.sort();

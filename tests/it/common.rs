@@ -3,6 +3,7 @@
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
+use rehearse::server::db::AsPool;
 use rehearse::server::{config::Config, AppState};
 use sqlx::SqlitePool;
 use tower::ServiceExt;
@@ -21,21 +22,21 @@ pub fn state_with(pool: SqlitePool, env: &[(&str, &str)]) -> AppState {
     .expect("test config is valid");
     AppState::new(
         LeptosOptions::builder().output_name("rehearse").build(),
-        pool,
+        pool.db(),
         config,
     )
 }
 
 /// The app with the bank loaded and some settings changed.
 pub async fn app_with_config(pool: SqlitePool, env: &[(&str, &str)]) -> Router {
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank syncs");
     rehearse::server::app(state_with(pool, env))
 }
 
 pub async fn app_with_bank(pool: SqlitePool) -> Router {
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank syncs");
     rehearse::server::app(state(pool))

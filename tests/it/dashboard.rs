@@ -2,8 +2,10 @@
 //! zone, and who may see them.
 
 use crate::common::{app_with_bank, Client};
-use rehearse::dashboard::{db, rollup, types::*};
+use rehearse::dashboard::{db, types::*};
 use rehearse::questions::{sync_builtin_bank, types::Level};
+use rehearse::server::db::sqlite::rollup;
+use rehearse::server::db::AsPool;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
@@ -19,7 +21,7 @@ struct Q {
 
 /// Two questions sharing a topic and level, and one at another level.
 async fn questions(pool: &SqlitePool) -> (Q, Q, Q) {
-    sync_builtin_bank(pool).await.expect("bank");
+    sync_builtin_bank(&pool.db()).await.expect("bank");
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT id, level, topic_id FROM questions WHERE level = 'beginner' AND topic_id =
              (SELECT min(topic_id) FROM questions) ORDER BY id LIMIT 2",
@@ -47,7 +49,7 @@ async fn questions(pool: &SqlitePool) -> (Q, Q, Q) {
 }
 
 async fn user(pool: &SqlitePool, tz: &str) -> Uuid {
-    let id = rehearse::accounts::db::create_guest(pool)
+    let id = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     sqlx::query("UPDATE users SET time_zone = ?2 WHERE id = ?1")
@@ -85,7 +87,9 @@ fn a(q: &Q, grade: i64, at: i64) -> A<'_> {
 async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
     let id = Uuid::now_v7();
     let started = answers.first().map_or(NOON, |a| a.at - a.spent);
-    let mut tx = rehearse::server::db::begin_write(pool).await.expect("tx");
+    let mut tx = rehearse::server::db::sqlite::begin_write(pool)
+        .await
+        .expect("tx");
     sqlx::query(
         "INSERT INTO interview_sessions (id, user_id, mode, started_at, finished_at, status, question_count)
          VALUES (?1, ?2, 'practice', ?3, ?3, 'finished', ?4)",
@@ -138,7 +142,7 @@ fn all_time() -> RangeQuery {
 async fn an_empty_history_gives_an_empty_dashboard(pool: SqlitePool) {
     questions(&pool).await;
     let u = user(&pool, "UTC").await;
-    let d = db::dashboard(&pool, u, &RangeQuery::default(), NOON)
+    let d = db::dashboard(&pool.db(), u, &RangeQuery::default(), NOON)
         .await
         .expect("dashboard");
     assert_eq!(d.graded, 0);
@@ -158,7 +162,7 @@ async fn one_answer_fills_every_part(pool: SqlitePool) {
     let (q1, _, _) = questions(&pool).await;
     let u = user(&pool, "UTC").await;
     session(&pool, u, &[a(&q1, 3, NOON - HOUR)]).await;
-    let d = db::dashboard(&pool, u, &all_time(), NOON)
+    let d = db::dashboard(&pool.db(), u, &all_time(), NOON)
         .await
         .expect("dashboard");
     assert_eq!(d.graded, 1);
@@ -211,7 +215,7 @@ async fn mastery_uses_each_questions_latest_grade(pool: SqlitePool) {
         ],
     )
     .await;
-    let d = db::dashboard(&pool, u, &all_time(), NOON)
+    let d = db::dashboard(&pool.db(), u, &all_time(), NOON)
         .await
         .expect("dashboard");
     assert_eq!(d.graded, 4);
@@ -265,7 +269,7 @@ async fn mastery_uses_each_questions_latest_grade(pool: SqlitePool) {
         from: "2026-11-21".into(),
         to: "2026-11-22".into(),
     };
-    let d = db::dashboard(&pool, u, &recent, NOON)
+    let d = db::dashboard(&pool.db(), u, &recent, NOON)
         .await
         .expect("dashboard");
     assert_eq!(d.graded, 2);
@@ -286,7 +290,7 @@ async fn ties_in_weakest_put_the_longest_waiting_first(pool: SqlitePool) {
         &[a(&q2, 2, NOON - 2 * HOUR), a(&q1, 2, NOON - HOUR)],
     )
     .await;
-    let d = db::dashboard(&pool, u, &all_time(), NOON)
+    let d = db::dashboard(&pool.db(), u, &all_time(), NOON)
         .await
         .expect("dashboard");
     let order: Vec<&str> = d.weakest.iter().map(|w| w.slug.as_str()).collect();
@@ -319,7 +323,9 @@ async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
         from: "2026-11-20".into(),
         to: "2026-11-22".into(),
     };
-    let d = db::dashboard(&pool, ny, &week, NOON).await.expect("ny");
+    let d = db::dashboard(&pool.db(), ny, &week, NOON)
+        .await
+        .expect("ny");
     let days: Vec<(&str, u32)> = d
         .calendar
         .iter()
@@ -336,7 +342,9 @@ async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
             longest: 2
         })
     );
-    let d = db::dashboard(&pool, utc, &week, NOON).await.expect("utc");
+    let d = db::dashboard(&pool.db(), utc, &week, NOON)
+        .await
+        .expect("utc");
     let days: Vec<(&str, u32)> = d
         .calendar
         .iter()
@@ -355,7 +363,7 @@ async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
     );
     // In New York at 03:00 UTC on the 23rd it is still the 22nd.
     let later = NOON + 15 * HOUR;
-    let d = db::dashboard(&pool, ny, &all_time(), later)
+    let d = db::dashboard(&pool.db(), ny, &all_time(), later)
         .await
         .expect("ny later");
     assert_eq!(d.to, "2026-11-22");
@@ -365,7 +373,7 @@ async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
         .execute(&pool)
         .await
         .expect("hide");
-    let d = db::dashboard(&pool, ny, &all_time(), NOON)
+    let d = db::dashboard(&pool.db(), ny, &all_time(), NOON)
         .await
         .expect("hidden");
     assert_eq!(d.streak, None);
@@ -450,15 +458,17 @@ async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) 
     let now_end = NOON + day;
     // The rollup answers for "up to now" exactly as the raw answers do.
     assert_eq!(
-        db::mastery(&pool, u, start).await.expect("rollup"),
-        db::mastery_between(&pool, u, start, now_end)
+        db::mastery(&pool.db(), u, start).await.expect("rollup"),
+        db::mastery_between(&pool.db(), u, start, now_end)
             .await
             .expect("raw")
     );
     let tz = jiff::tz::TimeZone::UTC;
     assert_eq!(
-        db::weakest(&pool, u, start, &tz).await.expect("rollup"),
-        db::weakest_between(&pool, u, start, now_end, &tz)
+        db::weakest(&pool.db(), u, start, &tz)
+            .await
+            .expect("rollup"),
+        db::weakest_between(&pool.db(), u, start, now_end, &tz)
             .await
             .expect("raw")
     );
@@ -487,10 +497,12 @@ async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) 
     let before = snapshot(pool.clone()).await;
     assert_eq!(before.0.len(), 3, "three (day, level) rows");
     assert_eq!(before.1.len(), 3);
-    rollup::rebuild_all(&pool).await.expect("rebuild");
+    db::rebuild_all(&pool.db()).await.expect("rebuild");
     assert_eq!(snapshot(pool.clone()).await, before);
     // Moving to another zone recounts the days.
-    let mut tx = rehearse::server::db::begin_write(&pool).await.expect("tx");
+    let mut tx = rehearse::server::db::sqlite::begin_write(&pool)
+        .await
+        .expect("tx");
     rollup::rebuild_days(&mut tx, u, "Pacific/Kiritimati")
         .await
         .expect("rebuild days");
@@ -517,10 +529,12 @@ async fn a_past_range_uses_the_grades_it_held(pool: SqlitePool) {
         from: "2026-11-10".into(),
         to: "2026-11-15".into(),
     };
-    let d = db::dashboard(&pool, u, &past, NOON).await.expect("past");
+    let d = db::dashboard(&pool.db(), u, &past, NOON)
+        .await
+        .expect("past");
     assert_eq!(d.mastery[0].mean_x100, 100, "the grade it had then");
     assert_eq!(d.weakest.len(), 1);
-    let d = db::dashboard(&pool, u, &all_time(), NOON)
+    let d = db::dashboard(&pool.db(), u, &all_time(), NOON)
         .await
         .expect("now");
     assert_eq!(d.mastery[0].mean_x100, 400, "the grade it has now");
@@ -536,7 +550,7 @@ async fn a_regrade_with_a_missing_day_row_recounts_the_days(pool: SqlitePool) {
         .execute(&pool)
         .await
         .expect("lose the day");
-    rehearse::history::db::regrade(&pool, s, u, 0, 3, "", NOON)
+    rehearse::history::db::regrade(&pool.db(), s, u, 0, 3, "", NOON)
         .await
         .expect("regrade");
     let row: (i64, i64) = sqlx::query_as("SELECT answers, grade_sum FROM daily_progress")

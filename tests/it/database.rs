@@ -11,7 +11,9 @@ async fn migrations_apply_to_a_fresh_file_with_the_pragmas_in_force() {
     let _ = std::fs::remove_file(&path);
     let url = format!("sqlite://{}", path.display());
 
-    let pool = db::connect(&url).await.expect("connects and migrates");
+    let pool = db::sqlite::connect(&url)
+        .await
+        .expect("connects and migrates");
     assert!(path.exists(), "database file was not created");
 
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -79,7 +81,7 @@ async fn migrations_apply_to_a_fresh_file_with_the_pragmas_in_force() {
     assert!(orphan.is_err(), "foreign keys should be on");
 
     // Migrating again is a no-op.
-    db::migrate(&pool).await.expect("second migrate");
+    db::sqlite::migrate(&pool).await.expect("second migrate");
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -93,7 +95,7 @@ async fn a_write_abandoned_while_waiting_leaves_no_transaction_open() {
     let dir = std::env::temp_dir().join(format!("rehearse-cancel-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/cancel.db", dir.display());
-    let pool = db::connect(&url).await.expect("connects");
+    let pool = db::sqlite::connect(&url).await.expect("connects");
     sqlx::query("CREATE TABLE t (x INTEGER)")
         .execute(&pool)
         .await
@@ -108,9 +110,11 @@ async fn a_write_abandoned_while_waiting_leaves_no_transaction_open() {
         .expect("lock");
     // ...and its caller gives up while it waits.
     for _ in 0..4 {
-        let gave_up =
-            tokio::time::timeout(std::time::Duration::from_millis(50), db::begin_write(&pool))
-                .await;
+        let gave_up = tokio::time::timeout(
+            std::time::Duration::from_millis(50),
+            db::sqlite::begin_write(&pool),
+        )
+        .await;
         assert!(gave_up.is_err(), "BEGIN should still be waiting");
     }
     sqlx::query("ROLLBACK")
@@ -126,7 +130,7 @@ async fn a_write_abandoned_while_waiting_leaves_no_transaction_open() {
             tokio::spawn(async move {
                 let wait = std::time::Duration::from_micros((round * 16 + i) * 7 % 600);
                 let _ = tokio::time::timeout(wait, async {
-                    let mut tx = db::begin_write(&pool).await?;
+                    let mut tx = db::sqlite::begin_write(&pool).await?;
                     sqlx::query("INSERT INTO t (x) VALUES (-1)")
                         .execute(&mut *tx)
                         .await?;
@@ -144,7 +148,7 @@ async fn a_write_abandoned_while_waiting_leaves_no_transaction_open() {
     // busy timeout.
     let started = std::time::Instant::now();
     for i in 0..12 {
-        let mut tx = db::begin_write(&pool).await.expect("begins");
+        let mut tx = db::sqlite::begin_write(&pool).await.expect("begins");
         sqlx::query("INSERT INTO t (x) VALUES (?1)")
             .bind(i)
             .execute(&mut *tx)

@@ -21,14 +21,15 @@ use tokio::{
 use uuid::Uuid;
 
 use crate::common::{app_with_bank, app_with_config, get, state_with, Client};
+use rehearse::server::db::AsPool;
 
 const PW: &str = "tidy orange kettle";
 const T0: i64 = 1_800_000_000_000;
 
 /// A guest with a live login cookie, made directly in the database.
 async fn guest_with_cookie(pool: &SqlitePool) -> (Uuid, String) {
-    let id = accounts_db::create_guest(pool).await.expect("guest");
-    let token = session::create(pool, id).await.expect("session");
+    let id = accounts_db::create_guest(&pool.db()).await.expect("guest");
+    let token = session::create(&pool.db(), id).await.expect("session");
     (id, format!("rehearse_session={token}"))
 }
 
@@ -42,7 +43,7 @@ async fn one_question_session(pool: &SqlitePool, user: Uuid, slug: &str, now: i6
         total_secs: None,
         only: Some(slug.to_owned()),
     };
-    sessions::create(pool, user, &new, now)
+    sessions::create(&pool.db(), user, &new, now)
         .await
         .expect("create")
         .expect("the question exists")
@@ -78,7 +79,7 @@ async fn long_unrelated_answers_do_not_stall_the_question_page(pool: SqlitePool)
     for i in 0..21_i64 {
         let s = one_question_session(&pool, user, slug, T0 + i * 1000).await;
         let text = if i % 2 == 0 { &a } else { &b };
-        sessions::submit(&pool, s, user, 0, text, T0 + i * 1000 + 500)
+        sessions::submit(&pool.db(), s, user, 0, text, T0 + i * 1000 + 500)
             .await
             .expect("submit");
     }
@@ -102,7 +103,7 @@ async fn long_unrelated_answers_do_not_stall_the_question_page(pool: SqlitePool)
 
 #[sqlx::test]
 async fn saturated_hashing_answers_429_with_retry_after(pool: SqlitePool) {
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
     let mut state = state_with(pool, &[]);
@@ -256,7 +257,7 @@ async fn guests_are_limited_per_address_and_told_how_long_they_last(pool: Sqlite
 
 #[sqlx::test]
 async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
     let day = 24 * 3600 * 1000;
@@ -264,7 +265,7 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
     let (idle, _) = guest_with_cookie(&pool).await;
     let (recent, _) = guest_with_cookie(&pool).await;
     let account = match accounts_db::create_user(
-        &pool,
+        &pool.db(),
         "keeper",
         "x",
         rehearse::accounts::types::Role::Candidate,
@@ -277,7 +278,7 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
     };
     for who in [idle, recent, account] {
         let s = one_question_session(&pool, who, "db-what-is-an-index", T0).await;
-        sessions::submit(&pool, s, who, 0, "an answer", T0 + 1000)
+        sessions::submit(&pool.db(), s, who, 0, "an answer", T0 + 1000)
             .await
             .expect("submit");
     }
@@ -293,7 +294,7 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
             .await
             .expect("age");
     }
-    let report = rehearse::accounts::housekeeping(&pool, now, 30)
+    let report = rehearse::accounts::housekeeping(&pool.db(), now, 30)
         .await
         .expect("housekeeping");
     assert_eq!(report.idle_guests, 1);
@@ -463,7 +464,7 @@ async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
     for i in 0..30 {
         let s = one_question_session(&pool, user, "db-what-is-an-index", T0 + i).await;
         sessions::submit(
-            &pool,
+            &pool.db(),
             s,
             user,
             0,
@@ -807,7 +808,7 @@ async fn personal_responses_are_not_stored_and_origins_match_scheme(pool: Sqlite
 #[sqlx::test]
 async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
     use rehearse::error::AppError::Conflict;
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
     let (u, _) = guest_with_cookie(&pool).await;
@@ -821,7 +822,7 @@ async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
                 editor,
                 base,
             };
-            sessions::save_draft(&pool, s, u, 0, d, T0 + 1000).await
+            sessions::save_draft(&pool.db(), s, u, 0, d, T0 + 1000).await
         }
     };
     assert!(save("newest words", 2, "tab-a", 0).await.is_ok());
@@ -838,15 +839,15 @@ async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
         assert_eq!(other, Err(Conflict(OTHER_EDITOR.into())), "rev {rev}");
     }
     // Nor can the stale tab submit over the newer text.
-    let submit = sessions::check_editor(&pool, s, u, 0, "tab-b", 0).await;
+    let submit = sessions::check_editor(&pool.db(), s, u, 0, "tab-b", 0).await;
     assert_eq!(submit, Err(Conflict(OTHER_EDITOR.into())));
     assert_eq!(
-        sessions::check_editor(&pool, s, u, 0, "tab-a", 0).await,
+        sessions::check_editor(&pool.db(), s, u, 0, "tab-a", 0).await,
         Ok(())
     );
     // A tab opened after rev 2 (its base) may take over.
     assert!(save("tab c words", 3, "tab-c", 2).await.is_ok());
-    let state = sessions::state(&pool, s, u, T0 + 2000)
+    let state = sessions::state(&pool.db(), s, u, T0 + 2000)
         .await
         .expect("state");
     assert_eq!(state.text, "tab c words", "nothing stale was stored");
@@ -857,7 +858,7 @@ async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn time_spent_paused_is_not_overtime(pool: SqlitePool) {
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
     let (u, _) = guest_with_cookie(&pool).await;
@@ -870,29 +871,29 @@ async fn time_spent_paused_is_not_overtime(pool: SqlitePool) {
         total_secs: None,
         only: None,
     };
-    let s = sessions::create(&pool, u, &new, T0)
+    let s = sessions::create(&pool.db(), u, &new, T0)
         .await
         .expect("create")
         .expect("questions");
     use rehearse::sessions::types::TimerAction;
-    sessions::adjust_timer(&pool, s, u, TimerAction::Pause, T0 + 10_000)
+    sessions::adjust_timer(&pool.db(), s, u, TimerAction::Pause, T0 + 10_000)
         .await
         .expect("pause");
     // Ten minutes later, still paused, the answer goes in.
-    let state = sessions::submit(&pool, s, u, 0, "answer", T0 + 610_000)
+    let state = sessions::submit(&pool.db(), s, u, 0, "answer", T0 + 610_000)
         .await
         .expect("submit");
     assert_eq!(state.overtime_ms, 0, "paused time is not overtime");
 
     // Paused after running over: only the time before the pause counts.
-    let s = sessions::create(&pool, u, &new, T0)
+    let s = sessions::create(&pool.db(), u, &new, T0)
         .await
         .expect("create")
         .expect("questions");
-    sessions::adjust_timer(&pool, s, u, TimerAction::Pause, T0 + 90_000)
+    sessions::adjust_timer(&pool.db(), s, u, TimerAction::Pause, T0 + 90_000)
         .await
         .expect("pause");
-    let state = sessions::submit(&pool, s, u, 0, "answer", T0 + 600_000)
+    let state = sessions::submit(&pool.db(), s, u, 0, "answer", T0 + 600_000)
         .await
         .expect("submit");
     assert_eq!(state.overtime_ms, 30_000);

@@ -3,6 +3,7 @@
 use crate::common::{app_with_bank, Client};
 use rehearse::history::db;
 use rehearse::questions::sync_builtin_bank;
+use rehearse::server::db::AsPool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 
@@ -13,16 +14,16 @@ async fn listed(
     user: uuid::Uuid,
     filter: db::ListFilter<'_>,
 ) -> Vec<rehearse::history::types::HistoryItem> {
-    db::list(pool, user, &filter, 0).await.expect("list")
+    db::list(&pool.db(), user, &filter, 0).await.expect("list")
 }
 
 #[sqlx::test]
 async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    assert!(db::list(&pool, u, &db::ListFilter::default(), 0)
+    assert!(db::list(&pool.db(), u, &db::ListFilter::default(), 0)
         .await
         .expect("empty")
         .is_empty());
@@ -35,34 +36,34 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
         total_secs: None,
         only: None,
     };
-    let first = sessions::create(&pool, u, &new(Mode::Practice), T0)
+    let first = sessions::create(&pool.db(), u, &new(Mode::Practice), T0)
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(&pool, first, u, 0, "a", T0 + 4_000)
+    sessions::submit(&pool.db(), first, u, 0, "a", T0 + 4_000)
         .await
         .expect("submit");
-    sessions::grade(&pool, first, u, 0, 4, &[], false, "", T0 + 5_000)
+    sessions::grade(&pool.db(), first, u, 0, 4, &[], false, "", T0 + 5_000)
         .await
         .expect("grade");
-    sessions::next(&pool, first, u, 0, T0 + 6_000)
+    sessions::next(&pool.db(), first, u, 0, T0 + 6_000)
         .await
         .expect("next");
-    sessions::submit(&pool, first, u, 1, "b", T0 + 8_000)
+    sessions::submit(&pool.db(), first, u, 1, "b", T0 + 8_000)
         .await
         .expect("submit");
-    sessions::grade(&pool, first, u, 1, 1, &[], false, "", T0 + 9_000)
+    sessions::grade(&pool.db(), first, u, 1, 1, &[], false, "", T0 + 9_000)
         .await
         .expect("grade");
-    sessions::end(&pool, first, u, T0 + 10_000)
+    sessions::end(&pool.db(), first, u, T0 + 10_000)
         .await
         .expect("end");
-    let second = sessions::create(&pool, u, &new(Mode::Interview), T0 + 60_000)
+    let second = sessions::create(&pool.db(), u, &new(Mode::Interview), T0 + 60_000)
         .await
         .expect("create")
         .expect("some");
 
-    let all = db::list(&pool, u, &db::ListFilter::default(), 0)
+    let all = db::list(&pool.db(), u, &db::ListFilter::default(), 0)
         .await
         .expect("list");
     assert_eq!(all.len(), 2);
@@ -138,21 +139,23 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     assert_eq!(before_second.len(), 1);
     assert_eq!(before_second[0].session_id, first.to_string());
 
-    let review = db::review(&pool, first, u).await.expect("review");
+    let review = db::review(&pool.db(), first, u).await.expect("review");
     assert_eq!(review.len(), 3);
     assert_eq!(review[0].answer.as_deref(), Some("a"));
     assert!(!review[0].key_points.is_empty());
-    let stranger = rehearse::accounts::db::create_guest(&pool)
+    let stranger = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     assert!(
-        db::review(&pool, first, stranger).await.is_err(),
+        db::review(&pool.db(), first, stranger).await.is_err(),
         "another user's session is not found"
     );
-    assert!(db::list(&pool, stranger, &db::ListFilter::default(), 0)
-        .await
-        .expect("list")
-        .is_empty());
+    assert!(
+        db::list(&pool.db(), stranger, &db::ListFilter::default(), 0)
+            .await
+            .expect("list")
+            .is_empty()
+    );
 }
 
 #[sqlx::test]
@@ -188,8 +191,8 @@ async fn history_functions_refuse_other_users(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let new = NewSession {
@@ -201,18 +204,18 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
         total_secs: None,
         only: None,
     };
-    let s = sessions::create(&pool, u, &new, T0)
+    let s = sessions::create(&pool.db(), u, &new, T0)
         .await
         .expect("create")
         .expect("some");
     for (pos, grade) in [(0u32, 1u8), (1, 4), (2, 2), (3, 3)] {
-        sessions::submit(&pool, s, u, pos, "x", T0 + 1)
+        sessions::submit(&pool.db(), s, u, pos, "x", T0 + 1)
             .await
             .expect("submit");
-        sessions::grade(&pool, s, u, pos, grade, &[], false, "", T0 + 2)
+        sessions::grade(&pool.db(), s, u, pos, grade, &[], false, "", T0 + 2)
             .await
             .expect("grade");
-        sessions::next(&pool, s, u, pos, T0 + 3)
+        sessions::next(&pool.db(), s, u, pos, T0 + 3)
             .await
             .expect("next");
     }
@@ -221,7 +224,7 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
         .fetch_all(&pool)
         .await
         .expect("weak");
-    let retry = sessions::retry_weak(&pool, s, u, Some(300), T0 + 10)
+    let retry = sessions::retry_weak(&pool.db(), s, u, Some(300), T0 + 10)
         .await
         .expect("retry")
         .expect("some weak");
@@ -233,11 +236,11 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
     .await
     .expect("rows");
     assert_eq!(drawn, weak);
-    let stranger = rehearse::accounts::db::create_guest(&pool)
+    let stranger = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     assert!(
-        sessions::retry_weak(&pool, s, stranger, None, T0)
+        sessions::retry_weak(&pool.db(), s, stranger, None, T0)
             .await
             .is_err(),
         "only the owner can retry"
@@ -262,17 +265,27 @@ async fn answered_once(
         total_secs: None,
         only,
     };
-    let s = sessions::create(pool, u, &new, at)
+    let s = sessions::create(&pool.db(), u, &new, at)
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(pool, s, u, 0, text, at + 1_000)
+    sessions::submit(&pool.db(), s, u, 0, text, at + 1_000)
         .await
         .expect("submit");
-    sessions::grade(pool, s, u, 0, grade, &[], false, "first note", at + 2_000)
-        .await
-        .expect("grade");
-    sessions::next(pool, s, u, 0, at + 3_000)
+    sessions::grade(
+        &pool.db(),
+        s,
+        u,
+        0,
+        grade,
+        &[],
+        false,
+        "first note",
+        at + 2_000,
+    )
+    .await
+    .expect("grade");
+    sessions::next(&pool.db(), s, u, 0, at + 3_000)
         .await
         .expect("next");
     s
@@ -280,26 +293,26 @@ async fn answered_once(
 
 #[sqlx::test]
 async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
     let mean = |pool: SqlitePool| async move {
-        rehearse::dashboard::db::mastery(&pool, u, 0)
+        rehearse::dashboard::db::mastery(&pool.db(), u, 0)
             .await
             .expect("mastery")[0]
             .mean_x100
     };
     assert_eq!(mean(pool.clone()).await, 200);
 
-    db::regrade(&pool, s, u, 0, 4, "understood it later", T0 + 60_000)
+    db::regrade(&pool.db(), s, u, 0, 4, "understood it later", T0 + 60_000)
         .await
         .expect("regrade");
-    let review = db::review(&pool, s, u).await.expect("review");
+    let review = db::review(&pool.db(), s, u).await.expect("review");
     assert_eq!(review[0].grade, Some(4));
     assert_eq!(review[0].note, "understood it later");
-    let revisions = db::revisions(&pool, s).await.expect("revisions");
+    let revisions = db::revisions(&pool.db(), s).await.expect("revisions");
     assert_eq!(revisions.len(), 1);
     let (position, at, r) = &revisions[0];
     assert_eq!((*position, *at), (0, T0 + 60_000));
@@ -323,26 +336,29 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
     assert_eq!(graded_at, T0 + 2_000);
 
     // Saving the same values records nothing.
-    db::regrade(&pool, s, u, 0, 4, "understood it later", T0 + 70_000)
+    db::regrade(&pool.db(), s, u, 0, 4, "understood it later", T0 + 70_000)
         .await
         .expect("same");
-    assert_eq!(db::revisions(&pool, s).await.expect("revisions").len(), 1);
+    assert_eq!(
+        db::revisions(&pool.db(), s).await.expect("revisions").len(),
+        1
+    );
 
     // Strangers, unanswered positions and live sessions are refused, and
     // change nothing.
-    let stranger = rehearse::accounts::db::create_guest(&pool)
+    let stranger = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     assert!(matches!(
-        db::regrade(&pool, s, stranger, 0, 1, "", T0).await,
+        db::regrade(&pool.db(), s, stranger, 0, 1, "", T0).await,
         Err(rehearse::error::AppError::NotFound(_))
     ));
     assert!(matches!(
-        db::regrade(&pool, s, u, 5, 1, "", T0).await,
+        db::regrade(&pool.db(), s, u, 5, 1, "", T0).await,
         Err(rehearse::error::AppError::Conflict(_))
     ));
     let live = sessions::create(
-        &pool,
+        &pool.db(),
         u,
         &NewSession {
             mode: Mode::Practice,
@@ -358,15 +374,15 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
     .await
     .expect("create")
     .expect("some");
-    sessions::submit(&pool, live, u, 0, "x", T0 + 1)
+    sessions::submit(&pool.db(), live, u, 0, "x", T0 + 1)
         .await
         .expect("submit");
     assert!(matches!(
-        db::regrade(&pool, live, u, 0, 3, "", T0 + 2).await,
+        db::regrade(&pool.db(), live, u, 0, 3, "", T0 + 2).await,
         Err(rehearse::error::AppError::Conflict(_))
     ));
     assert_eq!(
-        db::review(&pool, s, u).await.expect("review")[0].grade,
+        db::review(&pool.db(), s, u).await.expect("review")[0].grade,
         Some(4)
     );
 }
@@ -374,8 +390,8 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
 #[sqlx::test]
 async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
     use rehearse::history::types::{DiffKind, PAST_ANSWERS_LIMIT};
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let slug: String = sqlx::query_scalar("SELECT slug FROM questions WHERE archived = 0 LIMIT 1")
@@ -383,7 +399,7 @@ async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
         .await
         .expect("question");
     let tz = jiff::tz::TimeZone::UTC;
-    assert!(db::past_answers(&pool, u, &slug, &tz)
+    assert!(db::past_answers(&pool.db(), u, &slug, &tz)
         .await
         .expect("none")
         .is_empty());
@@ -397,7 +413,9 @@ async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
         T0 + 86_400_000,
     )
     .await;
-    let past = db::past_answers(&pool, u, &slug, &tz).await.expect("past");
+    let past = db::past_answers(&pool.db(), u, &slug, &tz)
+        .await
+        .expect("past");
     assert_eq!(past.len(), 2);
     assert_eq!(past[0].grade, Some(3), "newest first");
     let added: String = past[0]
@@ -414,10 +432,10 @@ async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
     );
     assert_eq!(past[1].diff[0].kind, DiffKind::Same);
     // Another user sees none of it.
-    let stranger = rehearse::accounts::db::create_guest(&pool)
+    let stranger = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    assert!(db::past_answers(&pool, stranger, &slug, &tz)
+    assert!(db::past_answers(&pool.db(), stranger, &slug, &tz)
         .await
         .expect("none")
         .is_empty());
@@ -434,7 +452,9 @@ async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
         )
         .await;
     }
-    let past = db::past_answers(&pool, u, &slug, &tz).await.expect("past");
+    let past = db::past_answers(&pool.db(), u, &slug, &tz)
+        .await
+        .expect("past");
     assert_eq!(past.len(), PAST_ANSWERS_LIMIT as usize);
     let oldest = past.last().expect("oldest");
     // "attempt 0" against the long sentence before it: compared, and found
@@ -502,17 +522,17 @@ async fn regrading_is_for_the_owner_only_over_http(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn grading_again_after_the_session_keeps_a_revision(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
     // The session is over; grading through the runner's function again is
     // a re-grade and must not overwrite silently.
-    sessions::grade(&pool, s, u, 0, 3, &[], false, "first note", T0 + 9_000)
+    sessions::grade(&pool.db(), s, u, 0, 3, &[], false, "first note", T0 + 9_000)
         .await
         .expect("grade again");
-    let revisions = db::revisions(&pool, s).await.expect("revisions");
+    let revisions = db::revisions(&pool.db(), s).await.expect("revisions");
     assert_eq!(revisions.len(), 1);
     assert_eq!(
         (revisions[0].2.old_grade, revisions[0].2.new_grade),

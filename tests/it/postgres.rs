@@ -85,9 +85,10 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     let (url, _cluster) = server();
     let (pg, name) = fresh_database(&url).await;
     let file = std::env::temp_dir().join(format!("rehearse-schema-{}.db", uuid::Uuid::new_v4()));
-    let sqlite: SqlitePool = rehearse::server::db::connect(&format!("sqlite://{}", file.display()))
-        .await
-        .expect("SQLite migrates");
+    let sqlite: SqlitePool =
+        rehearse::server::db::sqlite::connect(&format!("sqlite://{}", file.display()))
+            .await
+            .expect("SQLite migrates");
 
     let sqlite_columns: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT m.name, c.name, c.type FROM sqlite_master m, pragma_table_info(m.name) c

@@ -5,6 +5,7 @@
 use crate::common::{account, app_with_bank, Client};
 use rehearse::grading::{db as grading, schedule, types::*};
 use rehearse::questions::sync_builtin_bank;
+use rehearse::server::db::AsPool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -42,17 +43,19 @@ async fn question_id(pool: &SqlitePool, slug: &str) -> i64 {
 
 /// Answers `slug` once in a new session at `at` with `grade`, and ends it.
 async fn answer(pool: &SqlitePool, u: Uuid, mode: Mode, slug: &str, grade: u8, at: i64) -> Uuid {
-    let s = sessions::create(pool, u, &one(mode, slug), at)
+    let s = sessions::create(&pool.db(), u, &one(mode, slug), at)
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(pool, s, u, 0, "my answer", at + 1_000)
+    sessions::submit(&pool.db(), s, u, 0, "my answer", at + 1_000)
         .await
         .expect("submit");
-    sessions::grade(pool, s, u, 0, grade, &[0], false, "", at + 2_000)
+    sessions::grade(&pool.db(), s, u, 0, grade, &[0], false, "", at + 2_000)
         .await
         .expect("grade");
-    sessions::end(pool, s, u, at + 3_000).await.expect("end");
+    sessions::end(&pool.db(), s, u, at + 3_000)
+        .await
+        .expect("end");
     s
 }
 
@@ -123,8 +126,8 @@ async fn log_rows(pool: &SqlitePool, u: Uuid) -> Vec<(i64, String)> {
 
 #[sqlx::test]
 async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let qs = slugs(&pool, 3).await;
@@ -143,9 +146,17 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
     assert_cards_match_log(&pool, u).await;
 
     // A re-grade of the first answer rewrites its review and replays the card.
-    rehearse::history::db::regrade(&pool, first, u, 0, 1, "forgot the key idea", T0 + 5 * DAY)
-        .await
-        .expect("regrade");
+    rehearse::history::db::regrade(
+        &pool.db(),
+        first,
+        u,
+        0,
+        1,
+        "forgot the key idea",
+        T0 + 5 * DAY,
+    )
+    .await
+    .expect("regrade");
     assert_eq!(log_rows(&pool, u).await[0], (1, "practice".into()));
     let (grade, note): (i64, String) = sqlx::query_as(
         "SELECT self_grade, note FROM session_answers WHERE session_id = ?1 AND position = 0",
@@ -175,17 +186,17 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
     assert_cards_match_log(&pool, u).await;
 
     // Changing the grade while the session runs moves the same review.
-    let s = sessions::create(&pool, u, &one(Mode::Practice, &qs[2]), T0 + 6 * DAY)
+    let s = sessions::create(&pool.db(), u, &one(Mode::Practice, &qs[2]), T0 + 6 * DAY)
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(&pool, s, u, 0, "x", T0 + 6 * DAY + 1)
+    sessions::submit(&pool.db(), s, u, 0, "x", T0 + 6 * DAY + 1)
         .await
         .expect("submit");
-    sessions::grade(&pool, s, u, 0, 2, &[], false, "", T0 + 6 * DAY + 2)
+    sessions::grade(&pool.db(), s, u, 0, 2, &[], false, "", T0 + 6 * DAY + 2)
         .await
         .expect("grade");
-    sessions::grade(&pool, s, u, 0, 3, &[], true, "", T0 + 6 * DAY + 3)
+    sessions::grade(&pool.db(), s, u, 0, 3, &[], true, "", T0 + 6 * DAY + 3)
         .await
         .expect("regrade");
     assert_eq!(log_rows(&pool, u).await.len(), 4);
@@ -193,24 +204,34 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
     assert_cards_match_log(&pool, u).await;
 
     // A review session's grades are logged as reviews.
-    let review = grading::start(&pool, u, T0 + 40 * DAY)
+    let review = grading::start(&pool.db(), u, T0 + 40 * DAY)
         .await
         .expect("start")
         .expect("something due");
-    sessions::submit(&pool, review, u, 0, "y", T0 + 40 * DAY + 1)
+    sessions::submit(&pool.db(), review, u, 0, "y", T0 + 40 * DAY + 1)
         .await
         .expect("submit");
-    sessions::grade(&pool, review, u, 0, 3, &[], false, "", T0 + 40 * DAY + 2)
-        .await
-        .expect("grade");
+    sessions::grade(
+        &pool.db(),
+        review,
+        u,
+        0,
+        3,
+        &[],
+        false,
+        "",
+        T0 + 40 * DAY + 2,
+    )
+    .await
+    .expect("grade");
     assert_eq!(log_rows(&pool, u).await[4].1, "review");
     assert_cards_match_log(&pool, u).await;
 }
 
 #[sqlx::test]
 async fn practice_without_touching_the_schedule_still_counts_on_the_dashboard(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let qs = slugs(&pool, 2).await;
@@ -218,7 +239,7 @@ async fn practice_without_touching_the_schedule_still_counts_on_the_dashboard(po
         practice_schedules: false,
         ..ReviewSettings::default()
     };
-    grading::save_settings(&pool, u, &settings)
+    grading::save_settings(&pool.db(), u, &settings)
         .await
         .expect("save");
     answer(&pool, u, Mode::Practice, &qs[0], 1, T0).await;
@@ -248,8 +269,8 @@ async fn practice_without_touching_the_schedule_still_counts_on_the_dashboard(po
 async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absence(
     pool: SqlitePool,
 ) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let qs = slugs(&pool, 12).await;
@@ -262,17 +283,17 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
         reviews_per_day: 5,
         ..ReviewSettings::default()
     };
-    grading::save_settings(&pool, u, &settings)
+    grading::save_settings(&pool.db(), u, &settings)
         .await
         .expect("save");
     // The day after the last grade, nothing graded "Good" is due yet.
-    let soon = grading::queue(&pool, u, T0 + 12 * DAY)
+    let soon = grading::queue(&pool.db(), u, T0 + 12 * DAY)
         .await
         .expect("queue");
     assert!(soon.reviews.len() < 12);
     // Sixty days away: everything is due, only the cap shows, the most
     // overdue (graded first) first, and the rest are counted as waiting.
-    let back = grading::queue(&pool, u, T0 + 72 * DAY)
+    let back = grading::queue(&pool.db(), u, T0 + 72 * DAY)
         .await
         .expect("queue");
     assert_eq!(back.reviews.len(), 5);
@@ -285,30 +306,32 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
         back.reviews[0].when
     );
     // Reviewing counts against today's cap.
-    let s = grading::start(&pool, u, T0 + 72 * DAY)
+    let s = grading::start(&pool.db(), u, T0 + 72 * DAY)
         .await
         .expect("start")
         .expect("due");
     for p in 0..2u32 {
         let at = T0 + 72 * DAY + i64::from(p) * 10_000;
         if p > 0 {
-            sessions::next(&pool, s, u, p - 1, at).await.expect("next");
+            sessions::next(&pool.db(), s, u, p - 1, at)
+                .await
+                .expect("next");
         }
-        sessions::submit(&pool, s, u, p, "z", at + 1)
+        sessions::submit(&pool.db(), s, u, p, "z", at + 1)
             .await
             .expect("submit");
-        sessions::grade(&pool, s, u, p, 4, &[], false, "", at + 2)
+        sessions::grade(&pool.db(), s, u, p, 4, &[], false, "", at + 2)
             .await
             .expect("grade");
     }
-    let later = grading::queue(&pool, u, T0 + 72 * DAY + 60_000)
+    let later = grading::queue(&pool.db(), u, T0 + 72 * DAY + 60_000)
         .await
         .expect("queue");
     assert_eq!(later.done_today, 2);
     assert_eq!(later.reviews.len(), 3, "5 a day, 2 done");
     assert_eq!(later.active_session, Some(s.to_string()));
     // The forecast counts everything due today, overdue included.
-    let forecast = grading::forecast(&pool, u, T0 + 72 * DAY + 60_000, 30)
+    let forecast = grading::forecast(&pool.db(), u, T0 + 72 * DAY + 60_000, 30)
         .await
         .expect("forecast");
     assert_eq!(forecast.len(), 30);
@@ -331,24 +354,29 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
 
 #[sqlx::test]
 async fn an_empty_queue_says_when_the_next_is_due(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let settings = ReviewSettings {
         new_per_day: 0,
         ..ReviewSettings::default()
     };
-    grading::save_settings(&pool, u, &settings)
+    grading::save_settings(&pool.db(), u, &settings)
         .await
         .expect("save");
-    let empty = grading::queue(&pool, u, T0).await.expect("queue");
+    let empty = grading::queue(&pool.db(), u, T0).await.expect("queue");
     assert!(empty.is_empty());
     assert_eq!(empty.next_due, None);
-    assert!(grading::start(&pool, u, T0).await.expect("start").is_none());
+    assert!(grading::start(&pool.db(), u, T0)
+        .await
+        .expect("start")
+        .is_none());
     let qs = slugs(&pool, 1).await;
     answer(&pool, u, Mode::Practice, &qs[0], 1, T0).await;
-    let q = grading::queue(&pool, u, T0 + 60_000).await.expect("queue");
+    let q = grading::queue(&pool.db(), u, T0 + 60_000)
+        .await
+        .expect("queue");
     assert!(q.is_empty());
     assert!(
         q.next_due
@@ -361,8 +389,8 @@ async fn an_empty_queue_says_when_the_next_is_due(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let slug = slugs(&pool, 1).await.remove(0);
@@ -370,19 +398,19 @@ async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
     for i in 1..=8 {
         answer(&pool, u, Mode::Practice, &slug, 1, T0 + i * 3 * DAY).await;
     }
-    let status = grading::card_status(&pool, u, &slug, T0 + 30 * DAY)
+    let status = grading::card_status(&pool.db(), u, &slug, T0 + 30 * DAY)
         .await
         .expect("status");
     assert_eq!(status.lapses, 8);
     assert!(status.leech);
-    let q = grading::queue(&pool, u, T0 + 60 * DAY)
+    let q = grading::queue(&pool.db(), u, T0 + 60 * DAY)
         .await
         .expect("queue");
     assert!(
         q.reviews.iter().all(|r| r.slug != slug),
         "a leech is not shown again"
     );
-    let stats = grading::stats(&pool, u, T0, T0 + 60 * DAY, T0 + 60 * DAY)
+    let stats = grading::stats(&pool.db(), u, T0, T0 + 60 * DAY, T0 + 60 * DAY)
         .await
         .expect("stats");
     assert_eq!(stats.leeches.len(), 1);
@@ -393,10 +421,10 @@ async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
     // Retention: 8 of the 8 reviews of a learnt card failed... all but none passed.
     assert_eq!(stats.retention_pct, Some(0));
     // Reset: a fresh start, and older grades no longer count.
-    grading::card_action(&pool, u, &slug, CardAction::Reset, T0 + 61 * DAY)
+    grading::card_action(&pool.db(), u, &slug, CardAction::Reset, T0 + 61 * DAY)
         .await
         .expect("reset");
-    let fresh = grading::card_status(&pool, u, &slug, T0 + 61 * DAY)
+    let fresh = grading::card_status(&pool.db(), u, &slug, T0 + 61 * DAY)
         .await
         .expect("status");
     assert_eq!(
@@ -404,7 +432,7 @@ async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
         (CardState::New, 0, 0, false)
     );
     answer(&pool, u, Mode::Practice, &slug, 3, T0 + 62 * DAY).await;
-    let after = grading::card_status(&pool, u, &slug, T0 + 62 * DAY)
+    let after = grading::card_status(&pool.db(), u, &slug, T0 + 62 * DAY)
         .await
         .expect("status");
     assert_eq!((after.reps, after.lapses), (1, 0));
@@ -412,8 +440,8 @@ async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn bury_and_suspend_keep_a_question_out_of_the_queue(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let qs = slugs(&pool, 2).await;
@@ -422,33 +450,33 @@ async fn bury_and_suspend_keep_a_question_out_of_the_queue(pool: SqlitePool) {
     let due = |q: &ReviewQueue, s: &str| q.reviews.iter().any(|r| r.slug == s);
     let day2 = T0 + 2 * DAY;
     assert!(due(
-        &grading::queue(&pool, u, day2).await.expect("q"),
+        &grading::queue(&pool.db(), u, day2).await.expect("q"),
         &qs[0]
     ));
-    grading::card_action(&pool, u, &qs[0], CardAction::Bury, day2)
+    grading::card_action(&pool.db(), u, &qs[0], CardAction::Bury, day2)
         .await
         .expect("bury");
-    grading::card_action(&pool, u, &qs[1], CardAction::Suspend, day2)
+    grading::card_action(&pool.db(), u, &qs[1], CardAction::Suspend, day2)
         .await
         .expect("suspend");
-    let today = grading::queue(&pool, u, day2 + 1).await.expect("q");
+    let today = grading::queue(&pool.db(), u, day2 + 1).await.expect("q");
     assert!(!due(&today, &qs[0]) && !due(&today, &qs[1]));
-    let tomorrow = grading::queue(&pool, u, day2 + DAY).await.expect("q");
+    let tomorrow = grading::queue(&pool.db(), u, day2 + DAY).await.expect("q");
     assert!(due(&tomorrow, &qs[0]), "buried until tomorrow only");
     assert!(!due(&tomorrow, &qs[1]), "suspended until unsuspended");
-    grading::card_action(&pool, u, &qs[1], CardAction::Unsuspend, day2 + DAY)
+    grading::card_action(&pool.db(), u, &qs[1], CardAction::Unsuspend, day2 + DAY)
         .await
         .expect("unsuspend");
     assert!(due(
-        &grading::queue(&pool, u, day2 + DAY).await.expect("q"),
+        &grading::queue(&pool.db(), u, day2 + DAY).await.expect("q"),
         &qs[1]
     ));
 }
 
 #[sqlx::test]
 async fn the_plan_picks_new_questions_from_its_areas_and_reports_progress(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let form = PlanForm {
@@ -458,9 +486,14 @@ async fn the_plan_picks_new_questions_from_its_areas_and_reports_progress(pool: 
         topics: vec!["databases".into(), "security".into()],
     };
     // 2027-01-15 (T0) in UTC: the plan runs 14 days.
-    grading::save_plan(&pool, u, &form, T0).await.expect("plan");
-    assert_eq!(grading::plan(&pool, u).await.expect("plan"), Some(form));
-    let q = grading::queue(&pool, u, T0).await.expect("queue");
+    grading::save_plan(&pool.db(), u, &form, T0)
+        .await
+        .expect("plan");
+    assert_eq!(
+        grading::plan(&pool.db(), u).await.expect("plan"),
+        Some(form)
+    );
+    let q = grading::queue(&pool.db(), u, T0).await.expect("queue");
     let plan = q.plan.expect("plan status");
     assert_eq!((plan.day, plan.total_days, plan.days_left), (1, 14, 14));
     assert_eq!(plan.target, 6, "two areas, three questions each");
@@ -477,14 +510,14 @@ async fn the_plan_picks_new_questions_from_its_areas_and_reports_progress(pool: 
         q.new
     );
     // A week later with nothing done: behind, and the pace rises.
-    let late = grading::queue(&pool, u, T0 + 10 * DAY)
+    let late = grading::queue(&pool.db(), u, T0 + 10 * DAY)
         .await
         .expect("queue");
     let plan = late.plan.expect("plan");
     assert!(!plan.on_track);
     assert_eq!((plan.day, plan.new_today), (11, 2));
-    grading::clear_plan(&pool, u).await.expect("clear");
-    assert!(grading::queue(&pool, u, T0)
+    grading::clear_plan(&pool.db(), u).await.expect("clear");
+    assert!(grading::queue(&pool.db(), u, T0)
         .await
         .expect("q")
         .plan
@@ -493,8 +526,8 @@ async fn the_plan_picks_new_questions_from_its_areas_and_reports_progress(pool: 
 
 #[sqlx::test]
 async fn cards_are_rebuilt_from_grades_given_before_spaced_review(pool: SqlitePool) {
-    sync_builtin_bank(&pool).await.expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    sync_builtin_bank(&pool.db()).await.expect("bank");
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let qs = slugs(&pool, 2).await;
@@ -507,14 +540,14 @@ async fn cards_are_rebuilt_from_grades_given_before_spaced_review(pool: SqlitePo
         .await
         .expect("delete");
     assert_eq!(
-        grading::rebuild_missing(&pool, T0 + 4 * DAY)
+        grading::rebuild_missing(&pool.db(), T0 + 4 * DAY)
             .await
             .expect("rebuild"),
         2
     );
     assert_cards_match_log(&pool, u).await;
     assert_eq!(
-        grading::rebuild_missing(&pool, T0 + 4 * DAY)
+        grading::rebuild_missing(&pool.db(), T0 + 4 * DAY)
             .await
             .expect("again"),
         0

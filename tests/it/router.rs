@@ -2,6 +2,7 @@
 
 use crate::common::{app_with_bank, get, send};
 use axum::{body::Body, http::Request};
+use rehearse::server::db::AsPool;
 use sqlx::SqlitePool;
 
 #[sqlx::test]
@@ -180,7 +181,7 @@ async fn building_the_app_logs_no_error(pool: SqlitePool) {
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
     let state = crate::common::state(pool);

@@ -3,6 +3,7 @@
 
 use crate::common::{app_with_bank, Client};
 use rehearse::questions::sync_builtin_bank;
+use rehearse::server::db::AsPool;
 use rehearse::sessions::{
     db::{self, NewSession, TimerAction},
     timer::GRACE_MS,
@@ -25,7 +26,7 @@ fn draft(text: &str) -> db::Draft<'_> {
 }
 
 async fn user(pool: &SqlitePool) -> Uuid {
-    rehearse::accounts::db::create_guest(pool)
+    rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest")
 }
@@ -47,14 +48,14 @@ async fn start(
         total_secs: total,
         only: None,
     };
-    db::create(pool, who, &new, T0)
+    db::create(&pool.db(), who, &new, T0)
         .await
         .expect("create")
         .expect("questions exist")
 }
 
 async fn seeded(pool: &SqlitePool) {
-    sync_builtin_bank(pool).await.expect("bank");
+    sync_builtin_bank(&pool.db()).await.expect("bank");
 }
 
 #[sqlx::test]
@@ -62,17 +63,17 @@ async fn interview_question_is_auto_submitted_with_the_last_draft(pool: SqlitePo
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 3, Some(10), None).await;
-    db::save_draft(&pool, s, u, 0, draft("first thoughts"), T0 + 5_000)
+    db::save_draft(&pool.db(), s, u, 0, draft("first thoughts"), T0 + 5_000)
         .await
         .expect("save");
 
     // At the deadline (and within the grace) it is still answerable.
-    let at_deadline = db::state(&pool, s, u, T0 + 10_000 + GRACE_MS)
+    let at_deadline = db::state(&pool.db(), s, u, T0 + 10_000 + GRACE_MS)
         .await
         .expect("state");
     assert_eq!(at_deadline.phase, Phase::Answering);
     // One millisecond past the grace the clock submits for the person.
-    let late = db::state(&pool, s, u, T0 + 10_001 + GRACE_MS)
+    let late = db::state(&pool.db(), s, u, T0 + 10_001 + GRACE_MS)
         .await
         .expect("state");
     assert_eq!(late.phase, Phase::Reviewing);
@@ -84,9 +85,11 @@ async fn interview_question_is_auto_submitted_with_the_last_draft(pool: SqlitePo
     );
 
     // A save that arrives too late changes nothing and says why.
-    let refused = db::save_draft(&pool, s, u, 0, draft("too late"), T0 + 20_000).await;
+    let refused = db::save_draft(&pool.db(), s, u, 0, draft("too late"), T0 + 20_000).await;
     assert!(refused.is_err());
-    let again = db::state(&pool, s, u, T0 + 20_000).await.expect("state");
+    let again = db::state(&pool.db(), s, u, T0 + 20_000)
+        .await
+        .expect("state");
     assert_eq!(again.text, "first thoughts");
     let spent: i64 = sqlx::query_scalar(
         "SELECT time_spent_ms FROM session_answers WHERE session_id = ? AND position = 0",
@@ -103,10 +106,10 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, None, None).await;
-    let first = db::submit(&pool, s, u, 0, "my answer", T0 + 1_000)
+    let first = db::submit(&pool.db(), s, u, 0, "my answer", T0 + 1_000)
         .await
         .expect("submit");
-    let second = db::submit(&pool, s, u, 0, "a different text", T0 + 2_000)
+    let second = db::submit(&pool.db(), s, u, 0, "a different text", T0 + 2_000)
         .await
         .expect("resubmit");
     assert_eq!(first.text, "my answer");
@@ -115,16 +118,18 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
     // An autosave of the submitted text that arrives after the submit is
     // harmless; a different text is refused and changes nothing.
     assert!(
-        db::save_draft(&pool, s, u, 0, draft("my answer"), T0 + 2_500)
+        db::save_draft(&pool.db(), s, u, 0, draft("my answer"), T0 + 2_500)
             .await
             .is_ok()
     );
     assert!(
-        db::save_draft(&pool, s, u, 0, draft("edited later"), T0 + 3_000)
+        db::save_draft(&pool.db(), s, u, 0, draft("edited later"), T0 + 3_000)
             .await
             .is_err()
     );
-    let state = db::state(&pool, s, u, T0 + 3_000).await.expect("state");
+    let state = db::state(&pool.db(), s, u, T0 + 3_000)
+        .await
+        .expect("state");
     assert_eq!(state.text, "my answer");
 }
 
@@ -133,12 +138,14 @@ async fn practice_overtime_is_recorded_not_enforced(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 1, Some(60), None).await;
-    let late = db::state(&pool, s, u, T0 + 600_000).await.expect("state");
+    let late = db::state(&pool.db(), s, u, T0 + 600_000)
+        .await
+        .expect("state");
     assert_eq!(late.phase, Phase::Answering, "practice never auto-submits");
-    db::save_draft(&pool, s, u, 0, draft("still typing"), T0 + 600_000)
+    db::save_draft(&pool.db(), s, u, 0, draft("still typing"), T0 + 600_000)
         .await
         .expect("late saves are fine");
-    let done = db::submit(&pool, s, u, 0, "done", T0 + 90_000 + 600_000)
+    let done = db::submit(&pool.db(), s, u, 0, "done", T0 + 90_000 + 600_000)
         .await
         .expect("submit");
     assert_eq!(done.overtime_ms, 630_000);
@@ -150,21 +157,21 @@ async fn pausing_moves_the_deadline_and_extend_adds_a_minute(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, Some(60), None).await;
-    db::adjust_timer(&pool, s, u, TimerAction::Pause, T0 + 10_000)
+    db::adjust_timer(&pool.db(), s, u, TimerAction::Pause, T0 + 10_000)
         .await
         .expect("pause");
-    let resumed = db::adjust_timer(&pool, s, u, TimerAction::Resume, T0 + 40_000)
+    let resumed = db::adjust_timer(&pool.db(), s, u, TimerAction::Resume, T0 + 40_000)
         .await
         .expect("resume");
     assert_eq!(resumed.deadline_at, Some(T0 + 90_000));
-    let extended = db::adjust_timer(&pool, s, u, TimerAction::Extend, T0 + 41_000)
+    let extended = db::adjust_timer(&pool.db(), s, u, TimerAction::Extend, T0 + 41_000)
         .await
         .expect("extend");
     assert_eq!(extended.deadline_at, Some(T0 + 150_000));
 
     let interview = start(&pool, u, Mode::Interview, 1, Some(60), None).await;
     assert!(
-        db::adjust_timer(&pool, interview, u, TimerAction::Pause, T0)
+        db::adjust_timer(&pool.db(), interview, u, TimerAction::Pause, T0)
             .await
             .is_err(),
         "no pausing interviews"
@@ -177,33 +184,45 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, Some(120), None).await;
     assert!(
-        db::next(&pool, s, u, 0, T0).await.is_err(),
+        db::next(&pool.db(), s, u, 0, T0).await.is_err(),
         "can't skip before submitting"
     );
-    db::submit(&pool, s, u, 0, "a", T0 + 1_000)
+    db::submit(&pool.db(), s, u, 0, "a", T0 + 1_000)
         .await
         .expect("submit");
     assert!(
-        db::next(&pool, s, u, 0, T0 + 1_500).await.is_err(),
+        db::next(&pool.db(), s, u, 0, T0 + 1_500).await.is_err(),
         "a grade comes first"
     );
     assert!(
-        db::grade(&pool, s, u, 0, 3, &[99], false, "", T0)
+        db::grade(&pool.db(), s, u, 0, 3, &[99], false, "", T0)
             .await
             .is_err(),
         "no such key point"
     );
-    db::grade(&pool, s, u, 0, 3, &[0, 1, 1], true, "revisit", T0 + 2_000)
+    db::grade(
+        &pool.db(),
+        s,
+        u,
+        0,
+        3,
+        &[0, 1, 1],
+        true,
+        "revisit",
+        T0 + 2_000,
+    )
+    .await
+    .expect("grade");
+    let second = db::next(&pool.db(), s, u, 0, T0 + 3_000)
         .await
-        .expect("grade");
-    let second = db::next(&pool, s, u, 0, T0 + 3_000).await.expect("next");
+        .expect("next");
     assert_eq!((second.position, second.phase), (1, Phase::Answering));
     assert_eq!(
         second.deadline_at,
         Some(T0 + 3_000 + 120_000),
         "the next clock starts at Next"
     );
-    let again = db::next(&pool, s, u, 0, T0 + 4_000)
+    let again = db::next(&pool.db(), s, u, 0, T0 + 4_000)
         .await
         .expect("next twice");
     assert_eq!(
@@ -211,16 +230,20 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
         "repeating Next for an old position changes nothing"
     );
 
-    db::submit(&pool, s, u, 1, "b", T0 + 5_000)
+    db::submit(&pool.db(), s, u, 1, "b", T0 + 5_000)
         .await
         .expect("submit");
-    db::grade(&pool, s, u, 1, 1, &[], false, "", T0 + 6_000)
+    db::grade(&pool.db(), s, u, 1, 1, &[], false, "", T0 + 6_000)
         .await
         .expect("grade");
-    let end = db::next(&pool, s, u, 1, T0 + 7_000).await.expect("finish");
+    let end = db::next(&pool.db(), s, u, 1, T0 + 7_000)
+        .await
+        .expect("finish");
     assert_eq!(end.phase, Phase::Finished);
 
-    let summary = db::summary(&pool, s, u, T0 + 8_000).await.expect("summary");
+    let summary = db::summary(&pool.db(), s, u, T0 + 8_000)
+        .await
+        .expect("summary");
     assert_eq!(summary.rows.len(), 2);
     assert_eq!(summary.rows[0].grade, Some(3));
     assert!(summary.rows[0].flagged);
@@ -234,7 +257,7 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
     .expect("row");
     assert_eq!(hit, "[0,1]");
     // A finished session refuses changes.
-    assert!(db::save_draft(&pool, s, u, 1, draft("x"), T0 + 9_000)
+    assert!(db::save_draft(&pool.db(), s, u, 1, draft("x"), T0 + 9_000)
         .await
         .is_err());
 }
@@ -244,14 +267,14 @@ async fn the_total_deadline_finishes_an_interview(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 5, None, Some(60)).await;
-    db::save_draft(&pool, s, u, 0, draft("partial"), T0 + 30_000)
+    db::save_draft(&pool.db(), s, u, 0, draft("partial"), T0 + 30_000)
         .await
         .expect("save");
-    let after = db::state(&pool, s, u, T0 + 60_001 + GRACE_MS)
+    let after = db::state(&pool.db(), s, u, T0 + 60_001 + GRACE_MS)
         .await
         .expect("state");
     assert_eq!(after.phase, Phase::Finished);
-    let summary = db::summary(&pool, s, u, T0 + 70_000)
+    let summary = db::summary(&pool.db(), s, u, T0 + 70_000)
         .await
         .expect("summary");
     assert!(summary.rows[0].answered && summary.rows[0].timed_out);
@@ -272,11 +295,11 @@ async fn unseen_questions_come_first(pool: SqlitePool) {
         total_secs: None,
         only: None,
     };
-    let first = db::create(&pool, u, &new, T0)
+    let first = db::create(&pool.db(), u, &new, T0)
         .await
         .expect("create")
         .expect("some");
-    db::submit(&pool, first, u, 0, "x", T0 + 1)
+    db::submit(&pool.db(), first, u, 0, "x", T0 + 1)
         .await
         .expect("submit");
     let seen: i64 = sqlx::query_scalar(
@@ -286,7 +309,7 @@ async fn unseen_questions_come_first(pool: SqlitePool) {
     .fetch_one(&pool)
     .await
     .expect("row");
-    let second = db::create(&pool, u, &new, T0 + 10)
+    let second = db::create(&pool.db(), u, &new, T0 + 10)
         .await
         .expect("create")
         .expect("some");
@@ -318,7 +341,7 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
             let s = start(&pool, u, Mode::Practice, 2, None, None).await;
             for k in 0..10 {
                 db::save_draft(
-                    &pool,
+                    &pool.db(),
                     s,
                     u,
                     0,
@@ -328,7 +351,7 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
                 .await
                 .expect("save");
             }
-            db::submit(&pool, s, u, 0, &format!("user {i} final"), T0 + 100)
+            db::submit(&pool.db(), s, u, 0, &format!("user {i} final"), T0 + 100)
                 .await
                 .expect("submit");
             (s, i)
@@ -507,11 +530,11 @@ async fn practising_one_question_by_slug(pool: SqlitePool) {
         total_secs: None,
         only: Some("db-what-is-an-index".into()),
     };
-    let s = db::create(&pool, u, &new, T0)
+    let s = db::create(&pool.db(), u, &new, T0)
         .await
         .expect("create")
         .expect("exists");
-    let state = db::state(&pool, s, u, T0).await.expect("state");
+    let state = db::state(&pool.db(), s, u, T0).await.expect("state");
     assert_eq!(
         (state.slug.as_str(), state.count),
         ("db-what-is-an-index", 1)
@@ -520,7 +543,7 @@ async fn practising_one_question_by_slug(pool: SqlitePool) {
         only: Some("no-such-question".into()),
         ..new
     };
-    assert!(db::create(&pool, u, &missing, T0)
+    assert!(db::create(&pool.db(), u, &missing, T0)
         .await
         .expect("create")
         .is_none());
@@ -529,10 +552,10 @@ async fn practising_one_question_by_slug(pool: SqlitePool) {
 #[sqlx::test]
 async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
     use rehearse::sessions::db as s;
-    rehearse::questions::sync_builtin_bank(&pool)
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
-    let u = rehearse::accounts::db::create_guest(&pool)
+    let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let (slug, bank_before): (String, i64) = sqlx::query_as(
@@ -543,7 +566,7 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
     .await
     .expect("a question with follow-ups");
     // Follow-ups never count as bank questions.
-    let (listed, _) = rehearse::questions::db::bank_size(&pool)
+    let (listed, _) = rehearse::questions::db::bank_size(&pool.db())
         .await
         .expect("size");
     assert_eq!(listed, bank_before);
@@ -556,53 +579,55 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
         total_secs: None,
         only: Some(slug.clone()),
     };
-    let id = s::create(&pool, u, &new, T0)
+    let id = s::create(&pool.db(), u, &new, T0)
         .await
         .expect("create")
         .expect("some");
     // Not before the answer is submitted.
-    let early = s::ask_follow_up(&pool, id, u, 0, 0, T0 + 1).await;
+    let early = s::ask_follow_up(&pool.db(), id, u, 0, 0, T0 + 1).await;
     assert!(
         matches!(early, Err(rehearse::error::AppError::NotFound(_))),
         "{early:?}"
     );
-    s::submit(&pool, id, u, 0, "first answer", T0 + 1_000)
+    s::submit(&pool.db(), id, u, 0, "first answer", T0 + 1_000)
         .await
         .expect("submit");
-    let state = s::ask_follow_up(&pool, id, u, 0, 0, T0 + 2_000)
+    let state = s::ask_follow_up(&pool.db(), id, u, 0, 0, T0 + 2_000)
         .await
         .expect("ask");
     assert_eq!(state.count, 2);
     let follow = state.reveal.as_ref().expect("reveal").follow_ups[0].clone();
     assert!(follow.asked);
     // Asking again changes nothing.
-    let again = s::ask_follow_up(&pool, id, u, 0, 0, T0 + 2_500)
+    let again = s::ask_follow_up(&pool.db(), id, u, 0, 0, T0 + 2_500)
         .await
         .expect("again");
     assert_eq!(again.count, 2);
     // A follow-up that does not exist, or a position that is not current.
-    let missing = s::ask_follow_up(&pool, id, u, 0, 9, T0 + 2_600).await;
+    let missing = s::ask_follow_up(&pool.db(), id, u, 0, 9, T0 + 2_600).await;
     assert!(
         matches!(missing, Err(rehearse::error::AppError::NotFound(_))),
         "{missing:?}"
     );
-    let stranger = rehearse::accounts::db::create_guest(&pool)
+    let stranger = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    assert!(s::ask_follow_up(&pool, id, stranger, 0, 0, T0 + 2_700)
+    assert!(s::ask_follow_up(&pool.db(), id, stranger, 0, 0, T0 + 2_700)
         .await
         .is_err());
-    s::grade(&pool, id, u, 0, 3, &[], false, "", T0 + 3_000)
+    s::grade(&pool.db(), id, u, 0, 3, &[], false, "", T0 + 3_000)
         .await
         .expect("grade");
-    let next = s::next(&pool, id, u, 0, T0 + 4_000).await.expect("next");
+    let next = s::next(&pool.db(), id, u, 0, T0 + 4_000)
+        .await
+        .expect("next");
     assert_eq!(next.position, 1);
     assert!(next.follow_up);
     assert_eq!(next.prompt, follow.prompt);
-    s::submit(&pool, id, u, 1, "follow-up answer", T0 + 5_000)
+    s::submit(&pool.db(), id, u, 1, "follow-up answer", T0 + 5_000)
         .await
         .expect("submit");
-    let graded = s::grade(&pool, id, u, 1, 2, &[], false, "", T0 + 6_000)
+    let graded = s::grade(&pool.db(), id, u, 1, 2, &[], false, "", T0 + 6_000)
         .await
         .expect("grade");
     let reveal = graded.reveal.expect("reveal");
@@ -614,7 +639,9 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
         !reveal.answer_html.is_empty(),
         "its model answer is the reference"
     );
-    let done = s::next(&pool, id, u, 1, T0 + 7_000).await.expect("finish");
+    let done = s::next(&pool.db(), id, u, 1, T0 + 7_000)
+        .await
+        .expect("finish");
     assert_eq!(done.phase, rehearse::sessions::types::Phase::Finished);
     // Graded like any question: it schedules a card of its own.
     let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM review_log WHERE session_id = ?1")
@@ -634,12 +661,12 @@ async fn reading_the_runner_does_not_wait_for_writers(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 2, Some(60), None).await;
-    let writer = rehearse::server::db::begin_write(&pool)
+    let writer = rehearse::server::db::sqlite::begin_write(&pool)
         .await
         .expect("a writer holds the lock");
     let read = tokio::time::timeout(
         std::time::Duration::from_secs(2),
-        db::state(&pool, s, u, T0 + 1_000),
+        db::state(&pool.db(), s, u, T0 + 1_000),
     )
     .await
     .expect("answered while the writer holds the lock")
@@ -648,12 +675,12 @@ async fn reading_the_runner_does_not_wait_for_writers(pool: SqlitePool) {
     // Past the deadline the same read must write, so it waits its turn.
     let late = tokio::time::timeout(
         std::time::Duration::from_millis(300),
-        db::state(&pool, s, u, T0 + 61_000 + GRACE_MS),
+        db::state(&pool.db(), s, u, T0 + 61_000 + GRACE_MS),
     )
     .await;
     assert!(late.is_err(), "settling waits for the writer ahead of it");
     writer.rollback().await.expect("release");
-    let settled = db::state(&pool, s, u, T0 + 61_000 + GRACE_MS)
+    let settled = db::state(&pool.db(), s, u, T0 + 61_000 + GRACE_MS)
         .await
         .expect("state");
     assert_eq!(settled.phase, Phase::Reviewing);

@@ -3,6 +3,7 @@
 //! import and export.
 
 use crate::common::{account, app_with_bank, get, Client, Reply};
+use rehearse::server::db::AsPool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use rehearse::sets::{db, transfer};
 use sqlx::SqlitePool;
@@ -91,7 +92,7 @@ async fn who_may_do_what(pool: SqlitePool) {
     let mut other = account(&app, "other1", "recruiter").await;
     let mut candidate = account(&app, "cand1", "candidate").await;
     let mut admin = account(&app, "boss1", "candidate").await;
-    rehearse::accounts::grant_admin(&pool, "boss1")
+    rehearse::accounts::grant_admin(&pool.db(), "boss1")
         .await
         .expect("grant");
     let mut guest = Client::new(&app);
@@ -433,7 +434,7 @@ async fn authored_questions_stay_private(pool: SqlitePool) {
         .await;
     assert!(own.body.contains("\"total\":1"), "{}", own.body);
     // Never drawn into anyone's session, and nobody else may practise it.
-    let someone = rehearse::accounts::db::create_guest(&pool)
+    let someone = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let all = NewSession {
@@ -446,7 +447,7 @@ async fn authored_questions_stay_private(pool: SqlitePool) {
         only: None,
     };
     for _ in 0..4 {
-        let s = sessions::create(&pool, someone, &all, T0)
+        let s = sessions::create(&pool.db(), someone, &all, T0)
             .await
             .expect("create")
             .expect("drawn");
@@ -466,13 +467,13 @@ async fn authored_questions_stay_private(pool: SqlitePool) {
         ..all
     };
     assert_eq!(
-        sessions::create(&pool, someone, &only, T0)
+        sessions::create(&pool.db(), someone, &only, T0)
             .await
             .expect("create"),
         None
     );
     let author = user_id(&pool, "secretive").await;
-    assert!(sessions::create(&pool, author, &only, T0)
+    assert!(sessions::create(&pool.db(), author, &only, T0)
         .await
         .expect("create")
         .is_some());
@@ -496,10 +497,14 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
     let set = Uuid::parse_str(&id).expect("uuid");
 
     let mut conn = pool.acquire().await.expect("conn");
-    let v1 = db::freeze(&mut conn, set, T0).await.expect("freeze");
+    let v1 = rehearse::server::db::sqlite::sets::freeze(&mut conn, set, T0)
+        .await
+        .expect("freeze");
     assert_eq!(v1, 1);
     assert_eq!(
-        db::freeze(&mut conn, set, T0 + 1).await.expect("again"),
+        rehearse::server::db::sqlite::sets::freeze(&mut conn, set, T0 + 1)
+            .await
+            .expect("again"),
         1,
         "nothing changed"
     );
@@ -515,14 +520,14 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
         total_secs: None,
         only: Some(slug.clone()),
     };
-    let s = sessions::create(&pool, author, &only, T0)
+    let s = sessions::create(&pool.db(), author, &only, T0)
         .await
         .expect("create")
         .expect("session");
-    sessions::submit(&pool, s, author, 0, "my answer", T0 + 1000)
+    sessions::submit(&pool.db(), s, author, 0, "my answer", T0 + 1000)
         .await
         .expect("submit");
-    sessions::grade(&pool, s, author, 0, 3, &[1], false, "", T0 + 2000)
+    sessions::grade(&pool.db(), s, author, 0, 3, &[1], false, "", T0 + 2000)
         .await
         .expect("grade");
 
@@ -542,17 +547,22 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
         200
     );
     let mut conn = pool.acquire().await.expect("conn");
-    assert_eq!(db::freeze(&mut conn, set, T0 + 3).await.expect("freeze"), 2);
+    assert_eq!(
+        rehearse::server::db::sqlite::sets::freeze(&mut conn, set, T0 + 3)
+            .await
+            .expect("freeze"),
+        2
+    );
     drop(conn);
-    let old = db::version_questions(&pool, set, 1).await.expect("v1");
-    let new = db::version_questions(&pool, set, 2).await.expect("v2");
+    let old = db::version_questions(&pool.db(), set, 1).await.expect("v1");
+    let new = db::version_questions(&pool.db(), set, 2).await.expect("v2");
     assert_eq!(old[0].0, "Version one prompt");
     assert_eq!(old[0].1[0], "covering index");
     assert_eq!(new[0].0, "Version two prompt");
     assert_eq!(new[0].1[0], "a brand new first point");
 
     // History shows what the candidate saw, and what their tick meant.
-    let review = rehearse::history::db::review(&pool, s, author)
+    let review = rehearse::history::db::review(&pool.db(), s, author)
         .await
         .expect("review");
     assert_eq!(review[0].prompt, "Version one prompt");

@@ -4,6 +4,7 @@
 
 use crate::common::{account, app_with_bank, get, Client};
 use axum::Router;
+use rehearse::server::db::AsPool;
 use sqlx::SqlitePool;
 
 const PW: &str = "tidy orange kettle";
@@ -439,7 +440,7 @@ async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
         started.body
     );
     let mut admin = account(&app, "adminx", "candidate").await;
-    rehearse::accounts::grant_admin(&pool, "adminx")
+    rehearse::accounts::grant_admin(&pool.db(), "adminx")
         .await
         .expect("grant");
     let mut guest = Client::new(&app);

@@ -1,6 +1,7 @@
 //! Starting on a database that can't be used: the server refuses to start,
 //! says which file and why on one line, and leaves the file as it was.
 
+use rehearse::server::db::AsPool;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -73,7 +74,9 @@ fn a_read_only_database_stops_the_start_and_is_left_alone() {
         .build()
         .expect("runtime")
         .block_on(async {
-            let pool = rehearse::server::db::connect(&url).await.expect("create");
+            let pool = rehearse::server::db::sqlite::connect(&url)
+                .await
+                .expect("create");
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&pool)
                 .await
@@ -110,8 +113,8 @@ async fn a_full_disk_refuses_writes_with_503_and_loses_nothing() {
     let dir = std::env::temp_dir().join(format!("rehearse-full-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/full.db", dir.display());
-    let pool = db::connect(&url).await.expect("connects");
-    rehearse::questions::sync_builtin_bank(&pool)
+    let pool = db::sqlite::connect(&url).await.expect("connects");
+    rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
     let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
@@ -120,10 +123,10 @@ async fn a_full_disk_refuses_writes_with_503_and_loses_nothing() {
         .expect("pages");
     pool.close().await;
 
-    let options = db::options(&url)
+    let options = db::sqlite::options(&url)
         .expect("options")
         .pragma("max_page_count", (pages + 6).to_string());
-    let pool = db::connect_with(options).await.expect("reopens");
+    let pool = db::sqlite::connect_with(options).await.expect("reopens");
     let app = rehearse::server::app(crate::common::state(pool.clone()));
     let mut guest = crate::common::Client::new(&app);
     let mut started: Vec<String> = Vec::new();

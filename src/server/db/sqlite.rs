@@ -1,4 +1,9 @@
-//! The SQLite pool, set up on purpose, and migrations.
+//! SQLite, the embedded default: its pool, set up on purpose, its
+//! migrations, its writers' queue, and every domain's queries compiled
+//! for it.
+// Each domain's queries are loaded here and in the other backend on
+// purpose (see `db/mod.rs`).
+#![allow(clippy::duplicate_mod)]
 
 use std::{str::FromStr, time::Duration};
 
@@ -6,6 +11,33 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqlitePool,
 };
+
+pub type Db = sqlx::Sqlite;
+pub type Pool = SqlitePool;
+pub type Conn = sqlx::SqliteConnection;
+/// For the few queries whose SQL differs between the backends.
+pub const POSTGRES: bool = false;
+
+pub use super::now_ms;
+
+#[path = "../../accounts/queries.rs"]
+pub mod accounts;
+#[path = "../../dashboard/queries.rs"]
+pub mod dashboard;
+#[path = "../../grading/queries.rs"]
+pub mod grading;
+#[path = "../../history/queries.rs"]
+pub mod history;
+#[path = "../../questions/queries.rs"]
+pub mod questions;
+#[path = "../../dashboard/rollup.rs"]
+pub mod rollup;
+#[path = "../../sessions/queries.rs"]
+pub mod sessions;
+#[path = "../../sets/queries.rs"]
+pub mod sets;
+#[path = "../../sharing/queries.rs"]
+pub mod sharing;
 
 /// Opens (creating if missing) the database and applies every migration.
 /// Fails fast: a server that can't migrate must not start.
@@ -60,7 +92,7 @@ pub async fn migrate(pool: &SqlitePool) -> Result<(), sqlx::migrate::MigrateErro
 /// transaction). SQLite's busy timeout remains for writers outside it
 /// (other processes, single statements).
 pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: sqlx::Transaction<'static, Db>,
     _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
@@ -75,7 +107,7 @@ impl WriteTx {
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = sqlx::SqliteConnection;
+    type Target = Conn;
     fn deref(&self) -> &Self::Target {
         &self.tx
     }
@@ -132,16 +164,14 @@ pub async fn begin_write(pool: &SqlitePool) -> Result<WriteTx, sqlx::Error> {
 /// A read transaction: several queries see one snapshot (from the first
 /// read on), taken beside the writers as WAL allows, with no turn in their
 /// queue. Its `BEGIN` runs apart for the same reason as `begin_write`'s.
-pub async fn begin_read(
-    pool: &SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+pub async fn begin_read(pool: &SqlitePool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
     begin_apart(pool, "BEGIN").await
 }
 
 async fn begin_apart(
     pool: &SqlitePool,
     statement: &'static str,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
     let pool = pool.clone();
     tokio::spawn(async move { pool.begin_with(statement).await })
         .await
@@ -149,23 +179,4 @@ async fn begin_apart(
             tracing::error!(%error, "the task beginning a transaction failed");
             sqlx::Error::WorkerCrashed
         })?
-}
-
-/// How far the test clock is moved ahead (only `/__test/clock`, which
-/// exists only when `REHEARSE_TEST_CLOCK` is set, changes it).
-static CLOCK_OFFSET_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-
-/// Milliseconds since the Unix epoch: the one timestamp format in the schema.
-pub fn now_ms() -> i64 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-        .saturating_add(CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed))
-}
-
-/// Moves the clock `ms` ahead of the real one (tests only, see above).
-pub fn set_clock_offset(ms: i64) {
-    CLOCK_OFFSET_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
 }

@@ -1,0 +1,652 @@
+//! SQL for the bank pages. Plain async functions over the pool.
+
+use super::Pool;
+use uuid::Uuid;
+
+use super::begin_write;
+use crate::questions::bank::{
+    follow_up_slug, follow_ups_json, BankQuestion, BankTopic, SyncReport,
+};
+use crate::questions::db::Scope;
+use crate::questions::search::{fts_query, plain_snippet};
+use crate::questions::types::*;
+
+/// The filter as bound parameters: JSON arrays for the IN-lists (read with
+/// `json_each`, so the SQL text never changes with the input), the FTS
+/// query, if any, and the scope.
+struct Bound {
+    levels: String,
+    topics: String,
+    fts: Option<String>,
+    bank: bool,
+    owner: Option<Uuid>,
+}
+
+fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
+    let levels: Vec<&str> = filter.levels.iter().map(|l| l.as_str()).collect();
+    Bound {
+        levels: serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into()),
+        topics: serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into()),
+        fts: fts_query(&filter.q),
+        bank: scope.bank(),
+        owner: scope.owner(),
+    }
+}
+
+// One WHERE clause for the list and both facet counts. `$1` levels, `$2`
+// topics, `$3` FTS query (NULL = no text search), `$6` whether the bank is
+// in scope, `$7` the author whose own questions are (NULL: nobody's). An
+// empty JSON array means "no restriction"; the facet queries pass '[]' for
+// their own dimension. Authored questions are only ever seen by their author.
+// A macro rather than a `const` so that `concat!` builds every query at
+// compile time: no SQL is ever assembled at run time.
+macro_rules! filtered {
+    () => {
+        "
+    FROM questions q
+    JOIN topics t ON t.id = q.topic_id
+    WHERE q.archived = 0
+      AND (($6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = $7))
+      AND ($1 = '[]' OR q.level IN (SELECT value FROM json_each($1)))
+      AND ($2 = '[]' OR t.slug IN (SELECT value FROM json_each($2)))
+      AND ($3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH $3)) "
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    slug: String,
+    topic_slug: String,
+    topic_name: String,
+    level: Level,
+    prompt: String,
+    snippet: Option<String>,
+}
+
+/// One page of the bank's filtered list with the facet counts beside it.
+pub async fn list(pool: &Pool, filter: &QuestionFilter) -> Result<QuestionList, sqlx::Error> {
+    list_in(pool, filter, Scope::Bank).await
+}
+
+/// One page of the filtered list of `scope`, with the facet counts.
+pub async fn list_in(
+    pool: &Pool,
+    filter: &QuestionFilter,
+    scope: Scope,
+) -> Result<QuestionList, sqlx::Error> {
+    let b = bind_filter(filter, scope);
+    let offset = i64::from(filter.page) * i64::from(PAGE_SIZE);
+
+    let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
+        // Two phases: rank every match cheaply (FTS5's `rank`, configured
+        // as bm25 with the prompt weighted highest), keep one page of ids,
+        // and only then build highlights and snippets for those 20 rows.
+        sqlx::query_as(
+            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
+                    highlight(questions_fts, 0, char(1), char(2)) AS prompt,
+                    snippet(questions_fts, 1, char(1), char(2), '…', 18) AS snippet
+             FROM questions_fts
+             JOIN questions q ON q.id = questions_fts.rowid
+             JOIN topics t ON t.id = q.topic_id
+             WHERE questions_fts MATCH $3
+               AND questions_fts.rowid IN (
+                   SELECT f.rowid FROM questions_fts f
+                   JOIN questions q2 ON q2.id = f.rowid
+                   JOIN topics t2 ON t2.id = q2.topic_id
+                   WHERE f.questions_fts MATCH $3 AND q2.archived = 0
+                     AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = $7))
+                     AND ($1 = '[]' OR q2.level IN (SELECT value FROM json_each($1)))
+                     AND ($2 = '[]' OR t2.slug IN (SELECT value FROM json_each($2)))
+                   ORDER BY f.rank, f.rowid
+                   LIMIT $4 OFFSET $5)
+             ORDER BY questions_fts.rank, q.id",
+        )
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(fts)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(offset)
+        .bind(b.bank)
+        .bind(b.owner)
+        .fetch_all(pool)
+        .await?
+    } else {
+        sqlx::query_as(concat!(
+            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
+                    NULL AS snippet
+             ",
+            filtered!(),
+            "
+             ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
+                 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
+             LIMIT $4 OFFSET $5"
+        ))
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(&b.fts)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(offset)
+        .bind(b.bank)
+        .bind(b.owner)
+        .fetch_all(pool)
+        .await?
+    };
+
+    // One pass gives every count: how many questions match the text in each
+    // (level, topic) cell. The total and both facets are sums over cells.
+    let cells: Vec<(String, String, String, i64)> = sqlx::query_as(concat!(
+        "SELECT q.level, t.slug, t.name, count(*) ",
+        filtered!(),
+        " GROUP BY q.level, t.id"
+    ))
+    .bind("[]")
+    .bind("[]")
+    .bind(&b.fts)
+    .bind(None::<i64>)
+    .bind(None::<i64>)
+    .bind(b.bank)
+    .bind(b.owner)
+    .fetch_all(pool)
+    .await?;
+    let facets = Facets::from_cells(&cells, filter);
+    let topics: Vec<(String, String)> = sqlx::query_as(
+        "SELECT t.slug, t.name FROM topics t
+         WHERE EXISTS (SELECT 1 FROM questions x
+                       WHERE x.topic_id = t.id AND x.archived = 0 AND x.source = 'builtin' AND x.parent_id IS NULL)
+         ORDER BY t.position",
+    )
+    .fetch_all(pool)
+    .await?;
+    // Every topic is listed, with zero where the filter leaves nothing, so
+    // the filter panel doesn't jump around as a person narrows the search.
+    let topic_counts: Vec<TopicCount> = topics
+        .into_iter()
+        .map(|(slug, name)| TopicCount {
+            count: facets.topic(&slug),
+            slug,
+            name,
+        })
+        .collect();
+    let level_counts = Level::ALL
+        .into_iter()
+        .map(|l| (l, facets.level(l)))
+        .collect();
+    let total = facets.total;
+
+    Ok(QuestionList {
+        items: rows
+            .into_iter()
+            .filter_map(SummaryRow::into_summary)
+            .collect(),
+        total,
+        page: filter.page,
+        level_counts,
+        topic_counts,
+    })
+}
+
+/// Counts derived from the (level, topic) matrix of text matches.
+struct Facets<'a> {
+    cells: &'a [(String, String, String, i64)],
+    filter: &'a QuestionFilter,
+    total: i64,
+}
+
+impl<'a> Facets<'a> {
+    fn from_cells(cells: &'a [(String, String, String, i64)], filter: &'a QuestionFilter) -> Self {
+        let mut f = Self {
+            cells,
+            filter,
+            total: 0,
+        };
+        f.total = f.sum(|level, topic| f.level_ok(level) && f.topic_ok(topic));
+        f
+    }
+
+    fn level_ok(&self, level: &str) -> bool {
+        self.filter.levels.is_empty() || self.filter.levels.iter().any(|l| l.as_str() == level)
+    }
+
+    fn topic_ok(&self, topic: &str) -> bool {
+        self.filter.topics.is_empty() || self.filter.topics.iter().any(|t| t == topic)
+    }
+
+    fn sum(&self, keep: impl Fn(&str, &str) -> bool) -> i64 {
+        self.cells
+            .iter()
+            .filter(|(level, topic, _, _)| keep(level, topic))
+            .map(|(_, _, _, n)| n)
+            .sum()
+    }
+
+    /// What ticking this level would show, the topic filter kept.
+    fn level(&self, level: Level) -> i64 {
+        self.sum(|l, t| l == level.as_str() && self.topic_ok(t))
+    }
+
+    /// What ticking this topic would show, the level filter kept.
+    fn topic(&self, slug: &str) -> i64 {
+        self.sum(|l, t| t == slug && self.level_ok(l))
+    }
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Option<QuestionSummary> {
+        Some(QuestionSummary {
+            level: self.level,
+            slug: self.slug,
+            topic_slug: self.topic_slug,
+            topic_name: self.topic_name,
+            prompt: self.prompt,
+            snippet: self.snippet.map(|s| plain_snippet(&s)),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    slug: String,
+    topic_slug: String,
+    topic_name: String,
+    behavioral: bool,
+    level: Level,
+    prompt: String,
+    answer_html: String,
+    key_points: String,
+    mistakes: String,
+    follow_ups: String,
+    archived: bool,
+}
+
+/// One question, with its neighbours in `filter`'s ordering.
+pub async fn detail(
+    pool: &Pool,
+    slug: &str,
+    filter: &QuestionFilter,
+) -> Result<Option<QuestionDetail>, sqlx::Error> {
+    let row: Option<DetailRow> = sqlx::query_as(
+        "SELECT q.id, q.slug, t.slug AS topic_slug, t.name AS topic_name, t.behavioral,
+                q.level, q.prompt, q.answer_html, q.key_points, q.mistakes, q.follow_ups, q.archived
+         FROM questions q JOIN topics t ON t.id = q.topic_id
+         WHERE q.slug = $1 AND q.source = 'builtin' AND q.parent_id IS NULL",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let level = row.level;
+    let (prev, next, position) = neighbours(pool, row.id, filter, Scope::Bank).await?;
+    Ok(Some(QuestionDetail {
+        slug: row.slug,
+        topic: TopicInfo {
+            slug: row.topic_slug,
+            name: row.topic_name,
+            behavioral: row.behavioral,
+        },
+        level,
+        prompt: row.prompt,
+        answer_html: row.answer_html,
+        key_points: serde_json::from_str(&row.key_points).unwrap_or_default(),
+        mistakes: serde_json::from_str(&row.mistakes).unwrap_or_default(),
+        follow_ups: serde_json::from_str(&row.follow_ups).unwrap_or_default(),
+        archived: row.archived,
+        prev,
+        next,
+        position,
+    }))
+}
+
+type Neighbours = (Option<String>, Option<String>, Option<(i64, i64)>);
+
+/// Previous and next slugs around `id` in the list `filter` describes, in
+/// the same order the list uses, plus "n of total".
+async fn neighbours(
+    pool: &Pool,
+    id: i64,
+    filter: &QuestionFilter,
+    scope: Scope,
+) -> Result<Neighbours, sqlx::Error> {
+    let b = bind_filter(filter, scope);
+    // The same orderings as `list`: by rank when searching, else by topic
+    // and level.
+    macro_rules! around {
+        ($order:literal) => {
+            concat!(
+                "WITH ordered AS (
+                     SELECT q.id, q.slug,
+                            lag(q.slug) OVER w AS prev, lead(q.slug) OVER w AS next,
+                            row_number() OVER w AS n, count(*) OVER () AS total ",
+                filtered!(),
+                " WINDOW w AS (ORDER BY ",
+                $order,
+                "))
+                 SELECT prev, next, n, total FROM ordered WHERE id = $4"
+            )
+        };
+    }
+    let sql = if b.fts.is_some() {
+        around!(
+            "(SELECT rank FROM questions_fts WHERE questions_fts MATCH $3 AND rowid = q.id), q.id"
+        )
+    } else {
+        around!(
+            "t.position, CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id"
+        )
+    };
+    let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(sql)
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(&b.fts)
+        .bind(id)
+        .bind(None::<i64>)
+        .bind(b.bank)
+        .bind(b.owner)
+        .fetch_optional(pool)
+        .await?;
+    Ok(match row {
+        Some((prev, next, n, total)) => (prev, next, Some((n, total))),
+        None => (None, None, None),
+    })
+}
+
+/// A random live question, for "try one now".
+pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT q.slug, q.prompt, q.level, t.name
+         FROM questions q JOIN topics t ON t.id = q.topic_id
+         WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL
+           AND q.id >= (SELECT abs(random()) % (max(id) + 1) FROM questions)
+         ORDER BY q.id LIMIT 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let row = match row {
+        Some(row) => Some(row),
+        // The random id fell past the last live question: take the first.
+        None => {
+            sqlx::query_as(
+                "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
+             JOIN topics t ON t.id = q.topic_id
+             WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL ORDER BY q.id LIMIT 1",
+            )
+            .fetch_optional(pool)
+            .await?
+        }
+    };
+    Ok(row.and_then(|(slug, prompt, level, topic_name)| {
+        Some(DrawnQuestion {
+            level: Level::parse(&level)?,
+            slug,
+            prompt,
+            topic_name,
+        })
+    }))
+}
+
+pub async fn topics(pool: &Pool) -> Result<Vec<TopicInfo>, sqlx::Error> {
+    let rows: Vec<(String, String, bool)> =
+        sqlx::query_as("SELECT slug, name, behavioral FROM topics ORDER BY position")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(slug, name, behavioral)| TopicInfo {
+            slug,
+            name,
+            behavioral,
+        })
+        .collect())
+}
+
+/// Level and topic totals for the home page.
+pub async fn bank_size(pool: &Pool) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM questions WHERE archived = 0 AND source = 'builtin' AND parent_id IS NULL),
+                (SELECT count(*) FROM topics)",
+    )
+    .fetch_one(pool)
+    .await
+}
+
+// ---- the built-in bank, synced from `bank/` at start-up (see `bank.rs`) ----
+
+/// A bank row as stored, to compare with the file's version.
+#[derive(sqlx::FromRow)]
+struct StoredQuestion {
+    id: i64,
+    source: String,
+    topic_id: i64,
+    level: String,
+    prompt: String,
+    reference_answer: String,
+    answer_html: String,
+    key_points: String,
+    mistakes: String,
+    follow_ups: String,
+    archived: bool,
+}
+
+/// Brings the built-in rows in line with `topics`, by slug, in one
+/// transaction: new questions are added, changed ones updated, ones no
+/// longer in the files archived (answers still refer to them). Running it
+/// twice changes nothing. Questions written by users are never touched.
+pub async fn sync_bank(
+    pool: &Pool,
+    topics: &[BankTopic],
+    now: i64,
+) -> Result<SyncReport, sqlx::Error> {
+    let mut report = SyncReport::default();
+    let mut tx = begin_write(pool).await?;
+    let mut slugs = Vec::new();
+    for topic in topics {
+        let topic_id: i64 = sqlx::query_scalar(
+            "INSERT INTO topics (slug, name, position, behavioral) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (slug) DO UPDATE SET name = $2, position = $3, behavioral = $4
+             RETURNING id",
+        )
+        .bind(&topic.slug)
+        .bind(&topic.name)
+        .bind(topic.position)
+        .bind(topic.behavioral)
+        .fetch_one(&mut *tx)
+        .await?;
+        for q in &topic.questions {
+            slugs.push(q.slug.clone());
+            let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
+            let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
+            let follow_ups = follow_ups_json(&q.follow_ups);
+            let existing: Option<StoredQuestion> = sqlx::query_as(
+                "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
+                        mistakes, follow_ups, archived
+                     FROM questions WHERE slug = $1",
+            )
+            .bind(&q.slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match existing {
+                None => {
+                    sqlx::query(
+                        "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
+                             answer_html, key_points, source, created_at, updated_at, mistakes, follow_ups)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $8, $9, $10)",
+                    )
+                    .bind(&q.slug)
+                    .bind(topic_id)
+                    .bind(q.level.as_str())
+                    .bind(&q.prompt)
+                    .bind(&q.answer)
+                    .bind(crate::questions::markdown::render(&q.answer))
+                    .bind(&key_points)
+                    .bind(now)
+                    .bind(&mistakes)
+                    .bind(&follow_ups)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.added += 1;
+                }
+                Some(stored) if stored.source != "builtin" => {
+                    tracing::warn!(slug = %q.slug, "a user question holds a built-in slug; left alone");
+                }
+                Some(stored) => {
+                    let same = stored.topic_id == topic_id
+                        && stored.level == q.level.as_str()
+                        && stored.prompt == q.prompt
+                        && stored.reference_answer == q.answer
+                        // A renderer change (highlighting) refreshes stored HTML.
+                        && stored.answer_html == crate::questions::markdown::render(&q.answer)
+                        && stored.key_points == key_points
+                        && stored.mistakes == mistakes
+                        && stored.follow_ups == follow_ups
+                        && !stored.archived;
+                    if same {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    sqlx::query(
+                        "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
+                             reference_answer = $5, answer_html = $6, key_points = $7,
+                             archived = 0, updated_at = $8, mistakes = $9, follow_ups = $10
+                         WHERE id = $1",
+                    )
+                    .bind(stored.id)
+                    .bind(topic_id)
+                    .bind(q.level.as_str())
+                    .bind(&q.prompt)
+                    .bind(&q.answer)
+                    .bind(crate::questions::markdown::render(&q.answer))
+                    .bind(&key_points)
+                    .bind(now)
+                    .bind(&mistakes)
+                    .bind(&follow_ups)
+                    .execute(&mut *tx)
+                    .await?;
+                    report.updated += 1;
+                }
+            }
+        }
+    }
+    for topic in topics {
+        for q in &topic.questions {
+            sync_follow_ups(&mut tx, q, now, &mut report, &mut slugs).await?;
+        }
+    }
+    let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
+    report.archived = sqlx::query(
+        "UPDATE questions SET archived = 1, updated_at = $2
+         WHERE source = 'builtin' AND archived = 0
+           AND slug NOT IN (SELECT value FROM json_each($1))",
+    )
+    .bind(&slugs_json)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(report)
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredFollowUpRow {
+    id: i64,
+    parent_id: Option<i64>,
+    follow_up_index: Option<i64>,
+    topic_id: i64,
+    level: String,
+    prompt: String,
+    reference_answer: String,
+    answer_html: String,
+    archived: bool,
+}
+
+/// Keeps a question's follow-ups as question rows of their own (parent
+/// set, no key points), so a session can ask them. Same rules as the
+/// questions: added, updated, or archived when gone from the file.
+async fn sync_follow_ups(
+    tx: &mut super::WriteTx,
+    q: &BankQuestion,
+    now: i64,
+    report: &mut SyncReport,
+    slugs: &mut Vec<String>,
+) -> Result<(), sqlx::Error> {
+    if q.follow_ups.is_empty() {
+        return Ok(());
+    }
+    let parent: Option<(i64, i64)> =
+        sqlx::query_as("SELECT id, topic_id FROM questions WHERE slug = $1 AND source = 'builtin'")
+            .bind(&q.slug)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((parent_id, topic_id)) = parent else {
+        return Ok(());
+    };
+    for (i, f) in q.follow_ups.iter().enumerate() {
+        let slug = follow_up_slug(&q.slug, i);
+        slugs.push(slug.clone());
+        let html = crate::questions::markdown::render(&f.answer);
+        let index = i64::try_from(i).unwrap_or(0);
+        let stored: Option<StoredFollowUpRow> = sqlx::query_as(
+            "SELECT id, parent_id, follow_up_index, topic_id, level, prompt, reference_answer,
+                    answer_html, archived
+             FROM questions WHERE slug = $1 AND source = 'builtin'",
+        )
+        .bind(&slug)
+        .fetch_optional(&mut **tx)
+        .await?;
+        match stored {
+            None => {
+                sqlx::query(
+                    "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
+                         answer_html, key_points, source, created_at, updated_at, parent_id,
+                         follow_up_index)
+                     VALUES ($1, $2, $3, $4, $5, $6, '[]', 'builtin', $7, $7, $8, $9)",
+                )
+                .bind(&slug)
+                .bind(topic_id)
+                .bind(q.level.as_str())
+                .bind(&f.prompt)
+                .bind(&f.answer)
+                .bind(&html)
+                .bind(now)
+                .bind(parent_id)
+                .bind(index)
+                .execute(&mut **tx)
+                .await?;
+                report.added += 1;
+            }
+            Some(s)
+                if s.parent_id == Some(parent_id)
+                    && s.follow_up_index == Some(index)
+                    && s.topic_id == topic_id
+                    && s.level == q.level.as_str()
+                    && s.prompt == f.prompt
+                    && s.reference_answer == f.answer
+                    && s.answer_html == html
+                    && !s.archived =>
+            {
+                report.unchanged += 1;
+            }
+            Some(s) => {
+                sqlx::query(
+                    "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
+                         reference_answer = $5, answer_html = $6, archived = 0, updated_at = $7,
+                         parent_id = $8, follow_up_index = $9
+                     WHERE id = $1",
+                )
+                .bind(s.id)
+                .bind(topic_id)
+                .bind(q.level.as_str())
+                .bind(&f.prompt)
+                .bind(&f.answer)
+                .bind(&html)
+                .bind(now)
+                .bind(parent_id)
+                .bind(index)
+                .execute(&mut **tx)
+                .await?;
+                report.updated += 1;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,148 @@
+//! The database: SQLite (the embedded default) or PostgreSQL, chosen at
+//! start-up from the URL, with both compiled in.
+//!
+//! Each domain's queries are written once, in its `queries.rs`, against the
+//! names `Pool`, `Conn`, `WriteTx`, `begin_write` and `begin_read`. That file
+//! is compiled twice, as `sqlite::<domain>` and `postgres::<domain>`, where
+//! those names are the concrete sqlx types of each backend; the few queries
+//! whose SQL differs choose by `POSTGRES`. The rest of the app calls the
+//! domain's `db` module, whose functions take a [`Pool`] and send each call
+//! to the backend in use ([`dispatch!`]). Why this shape: `sqlx::Any` cannot
+//! carry UUIDs, and code generic over `sqlx::Database` needs a bound for
+//! every type it binds, at every function; compiled twice, each copy is
+//! plain concrete sqlx, checked by the compiler for both backends.
+
+pub mod postgres;
+pub mod sqlite;
+
+/// A pool on the backend the URL named.
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+impl From<sqlx::SqlitePool> for Pool {
+    fn from(pool: sqlx::SqlitePool) -> Self {
+        Self::Sqlite(pool)
+    }
+}
+
+impl From<sqlx::PgPool> for Pool {
+    fn from(pool: sqlx::PgPool) -> Self {
+        Self::Postgres(pool)
+    }
+}
+
+/// `pool.db()`: a concrete pool as a [`Pool`] (tests and benches, which
+/// set up data with plain SQL on a concrete pool, then call the app).
+pub trait AsPool {
+    fn db(&self) -> Pool;
+}
+
+impl AsPool for sqlx::SqlitePool {
+    fn db(&self) -> Pool {
+        Pool::Sqlite(self.clone())
+    }
+}
+
+impl AsPool for sqlx::PgPool {
+    fn db(&self) -> Pool {
+        Pool::Postgres(self.clone())
+    }
+}
+
+impl Pool {
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(pool) => pool.close().await,
+            Self::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Which backend, for logs and the health check.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    /// One round trip to the database (the health check).
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Sqlite(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+            Self::Postgres(pool) => sqlx::query("SELECT 1").execute(pool).await.map(drop),
+        }
+    }
+}
+
+/// Whether a database URL names PostgreSQL.
+pub fn is_postgres(database_url: &str) -> bool {
+    database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")
+}
+
+/// The URL with its password (if any) hidden, for messages and logs.
+pub fn redacted(database_url: &str) -> String {
+    let Some((scheme, rest)) = database_url.split_once("://") else {
+        return database_url.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return database_url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => database_url.to_owned(),
+    }
+}
+
+/// Opens the database the URL names (`sqlite://…` or `postgres://…`) and
+/// applies every migration. Fails fast: a server that can't migrate must
+/// not start.
+pub async fn connect(database_url: &str) -> Result<Pool, sqlx::Error> {
+    Ok(if is_postgres(database_url) {
+        Pool::Postgres(postgres::connect(database_url).await?)
+    } else {
+        Pool::Sqlite(sqlite::connect(database_url).await?)
+    })
+}
+
+/// Writes, for each listed function of a domain's queries, a function of
+/// the same name taking a [`Pool`] that calls the backend in use.
+macro_rules! dispatch {
+    ($domain:ident;
+     $( $(#[$meta:meta])* $vis:vis async fn $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
+        $(
+            $(#[$meta])*
+            #[allow(clippy::too_many_arguments)]
+            $vis async fn $name(pool: &$crate::server::db::Pool, $($arg: $ty),*) -> $ret {
+                match pool {
+                    $crate::server::db::Pool::Sqlite(pool) =>
+                        $crate::server::db::sqlite::$domain::$name(pool, $($arg),*).await,
+                    $crate::server::db::Pool::Postgres(pool) =>
+                        $crate::server::db::postgres::$domain::$name(pool, $($arg),*).await,
+                }
+            }
+        )*
+    };
+}
+pub(crate) use dispatch;
+
+/// How far the test clock is moved ahead (only `/__test/clock`, which
+/// exists only when `REHEARSE_TEST_CLOCK` is set, changes it).
+static CLOCK_OFFSET_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Milliseconds since the Unix epoch: the one timestamp format in the schema.
+pub fn now_ms() -> i64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+        .saturating_add(CLOCK_OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// Moves the clock `ms` ahead of the real one (tests only, see above).
+pub fn set_clock_offset(ms: i64) {
+    CLOCK_OFFSET_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
