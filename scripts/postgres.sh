@@ -4,7 +4,9 @@
 # runs it as `nobody`), no system service. Tuned for throwaway data
 # (no fsync).
 #
-#   scripts/postgres.sh start DIR   starts one, prints its URL (also in DIR/url)
+#   scripts/postgres.sh start DIR [PID]
+#                                   starts one, prints its URL (also in DIR/url);
+#                                   with PID, stops it once that process ends
 #   scripts/postgres.sh stop DIR    stops it and removes DIR
 set -euo pipefail
 cmd=${1:?start or stop}
@@ -25,6 +27,11 @@ start)
     "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgres://rehearse@127.0.0.1:$port/postgres" | tee "$dir/url"
+  if [ -n "${3:-}" ]; then
+    # A watcher, detached from our output so the caller need not wait.
+    setsid bash -c "while kill -0 $3 2>/dev/null; do sleep 1; done; '$(realpath "$0")' stop '$dir'" \
+      </dev/null >/dev/null 2>&1 &
+  fi
   ;;
 stop)
   if [ -d "$dir/data" ]; then

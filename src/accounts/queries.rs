@@ -17,7 +17,7 @@ pub async fn create_user(
     let id = Uuid::now_v7();
     let result = sqlx::query(
         "INSERT INTO users (id, username, password_hash, role, is_guest, created_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, 0, $5, $5)",
+         VALUES ($1, $2, $3, $4, FALSE, $5, $5)",
     )
     .bind(id)
     .bind(username)
@@ -43,8 +43,8 @@ pub async fn upgrade_guest(
     role: Role,
 ) -> Result<Created, sqlx::Error> {
     let result = sqlx::query(
-        "UPDATE users SET username = $2, password_hash = $3, role = $4, is_guest = 0
-         WHERE id = $1 AND is_guest = 1",
+        "UPDATE users SET username = $2, password_hash = $3, role = $4, is_guest = FALSE
+         WHERE id = $1 AND is_guest = TRUE",
     )
     .bind(guest_id)
     .bind(username)
@@ -62,12 +62,15 @@ pub async fn upgrade_guest(
 
 /// A unique violation on `users.username`. SQLite names the violated
 /// columns ("UNIQUE constraint failed: users.username") rather than the
-/// constraint, so that is what identifies it; the error kind comes from
-/// the extended result code, not the text.
+/// constraint; PostgreSQL names the constraint (its unique index on
+/// `lower(username)`). The error kind comes from the error code, not the
+/// text.
 fn is_username_conflict(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db) => {
-            db.is_unique_violation() && db.message().ends_with("users.username")
+            db.is_unique_violation()
+                && (db.message().ends_with("users.username")
+                    || db.constraint() == Some("users_username_unique"))
         }
         _ => false,
     }
@@ -78,7 +81,7 @@ pub async fn create_guest(pool: &Pool) -> Result<Uuid, sqlx::Error> {
     let name = format!("guest-{}", id.simple());
     sqlx::query(
         "INSERT INTO users (id, username, password_hash, role, is_guest, created_at, last_seen_at)
-         VALUES ($1, $2, NULL, 'candidate', 1, $3, $3)",
+         VALUES ($1, $2, NULL, 'candidate', TRUE, $3, $3)",
     )
     .bind(id)
     .bind(name)
@@ -88,8 +91,16 @@ pub async fn create_guest(pool: &Pool) -> Result<Uuid, sqlx::Error> {
     Ok(id)
 }
 
+/// Usernames match whatever their case (here and in `grant_admin`):
+/// SQLite's column is `COLLATE NOCASE`; PostgreSQL's unique index is on
+/// `lower(username)`, which its query uses.
 pub async fn find_login(pool: &Pool, username: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, password_hash FROM users WHERE username = $1 AND is_guest = 0")
+    let sql = if super::POSTGRES {
+        "SELECT id, password_hash FROM users WHERE lower(username) = lower($1) AND is_guest = FALSE"
+    } else {
+        "SELECT id, password_hash FROM users WHERE username = $1 AND is_guest = FALSE"
+    };
+    sqlx::query_as(sql)
         .bind(username)
         .fetch_optional(pool)
         .await
@@ -159,7 +170,7 @@ pub async fn purge_idle_guests(pool: &Pool, cutoff: i64) -> Result<u64, sqlx::Er
         let gone = sqlx::query(
             "DELETE FROM users WHERE id IN (
                  SELECT id FROM users
-                 WHERE is_guest = 1 AND last_seen_at < $1
+                 WHERE is_guest = TRUE AND last_seen_at < $1
                  LIMIT $2)",
         )
         .bind(cutoff)
@@ -177,12 +188,16 @@ pub async fn purge_idle_guests(pool: &Pool, cutoff: i64) -> Result<u64, sqlx::Er
 
 /// `rehearse admin grant <username>`: the only way to make an admin.
 pub async fn grant_admin(pool: &Pool, username: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let changed =
-        sqlx::query("UPDATE users SET role = 'admin' WHERE username = $1 AND is_guest = 0")
-            .bind(username)
-            .execute(pool)
-            .await?
-            .rows_affected();
+    let sql = if super::POSTGRES {
+        "UPDATE users SET role = 'admin' WHERE lower(username) = lower($1) AND is_guest = FALSE"
+    } else {
+        "UPDATE users SET role = 'admin' WHERE username = $1 AND is_guest = FALSE"
+    };
+    let changed = sqlx::query(sql)
+        .bind(username)
+        .execute(pool)
+        .await?
+        .rows_affected();
     if changed == 0 {
         return Err(format!("no account named {username:?}").into());
     }
@@ -190,7 +205,8 @@ pub async fn grant_admin(pool: &Pool, username: &str) -> Result<(), Box<dyn std:
 }
 
 /// The parts of "download my data", in order: each section's name and the
-/// query that yields one JSON object per row for user `$1`.
+/// query that yields one JSON object per row for user `$1`. SQLite's JSON
+/// functions here; PostgreSQL's, giving the same document, below.
 const EXPORT_SECTIONS: [(&str, &str); 4] = [
     (
         "sessions",
@@ -227,6 +243,43 @@ const EXPORT_SECTIONS: [(&str, &str); 4] = [
     ),
 ];
 
+const EXPORT_SECTIONS_POSTGRES: [(&str, &str); 4] = [
+    (
+        "sessions",
+        "SELECT json_build_object('id', replace(id::text, '-', ''), 'mode', mode,
+                'levels', levels::json, 'topics', topics::json,
+                'per_question_secs', per_question_secs, 'total_secs', total_secs,
+                'started_at', started_at, 'deadline_at', deadline_at,
+                'finished_at', finished_at, 'status', status)::text
+         FROM interview_sessions WHERE user_id = $1 ORDER BY started_at",
+    ),
+    (
+        "answers",
+        "SELECT json_build_object('session_id', replace(a.session_id::text, '-', ''),
+                'position', a.position, 'question', q.slug, 'draft', a.draft, 'answer', a.answer,
+                'started_at', a.started_at, 'submitted_at', a.submitted_at,
+                'time_spent_ms', a.time_spent_ms, 'timed_out', a.timed_out::int,
+                'self_grade', a.self_grade, 'key_points_hit', a.key_points_hit::json,
+                'flagged', a.flagged::int, 'note', a.note, 'graded_at', a.graded_at)::text
+         FROM session_answers a JOIN questions q ON q.id = a.question_id
+         WHERE a.user_id = $1 ORDER BY a.session_id, a.position",
+    ),
+    (
+        "answer_revisions",
+        "SELECT json_build_object('session_id', replace(r.session_id::text, '-', ''),
+                'position', r.position, 'changed_at', r.changed_at, 'old_grade', r.old_grade,
+                'new_grade', r.new_grade, 'old_note', r.old_note, 'new_note', r.new_note)::text
+         FROM answer_revisions r JOIN interview_sessions s ON s.id = r.session_id
+         WHERE s.user_id = $1 ORDER BY r.session_id, r.position, r.changed_at",
+    ),
+    (
+        "question_sets",
+        "SELECT json_build_object('id', replace(id::text, '-', ''), 'title', title,
+                'description', description, 'mode', mode, 'created_at', created_at)::text
+         FROM question_sets WHERE owner_id = $1 ORDER BY created_at",
+    ),
+];
+
 /// Writes everything stored about a user as one JSON document, a row at a
 /// time, to `out`: memory stays flat however much the user has. One read
 /// transaction, so the document is a consistent snapshot. Returns
@@ -238,14 +291,19 @@ pub async fn export(
     out: tokio::sync::mpsc::Sender<Result<String, std::io::Error>>,
 ) -> Result<bool, sqlx::Error> {
     use futures_util::TryStreamExt;
-    let mut tx = pool.begin().await?;
-    let user: Option<String> = sqlx::query_scalar(
+    let mut tx = super::begin_read(pool).await?;
+    let user: Option<String> = sqlx::query_scalar(if super::POSTGRES {
+        "SELECT json_build_object('id', replace(id::text, '-', ''), 'username', username,
+                'role', role, 'is_guest', is_guest, 'created_at', created_at,
+                'time_zone', time_zone, 'hide_streaks', hide_streaks)::text
+         FROM users WHERE id = $1"
+    } else {
         "SELECT json_object('id', lower(hex(id)), 'username', username, 'role', role,
                 'is_guest', json(CASE is_guest WHEN 1 THEN 'true' ELSE 'false' END),
                 'created_at', created_at, 'time_zone', time_zone,
                 'hide_streaks', json(CASE hide_streaks WHEN 1 THEN 'true' ELSE 'false' END))
-         FROM users WHERE id = $1",
-    )
+         FROM users WHERE id = $1"
+    })
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
@@ -259,7 +317,12 @@ pub async fn export(
     if out.send(Ok(head)).await.is_err() {
         return Ok(true);
     }
-    for (name, sql) in EXPORT_SECTIONS {
+    let sections = if super::POSTGRES {
+        EXPORT_SECTIONS_POSTGRES
+    } else {
+        EXPORT_SECTIONS
+    };
+    for (name, sql) in sections {
         if out.send(Ok(format!(",\"{name}\":["))).await.is_err() {
             return Ok(true);
         }

@@ -21,6 +21,57 @@ macro_rules! graded_in_range {
     };
 }
 
+/// Each question's latest graded answer in the range, as `latest`
+/// (question_id, topic_id, level, grade, at, attempts), then `rest`. SQLite
+/// takes the bare columns of `max(graded_at)` from the latest row, in one
+/// pass over the covering index; PostgreSQL has `DISTINCT ON` for it.
+macro_rules! with_latest {
+    ($extra:literal, $rest:literal) => {
+        if super::POSTGRES {
+            concat!(
+                "WITH latest AS (
+                     SELECT DISTINCT ON (question_id) question_id, topic_id, level,
+                            self_grade AS grade, graded_at AS at,
+                            count(*) OVER (PARTITION BY question_id) AS attempts
+                     FROM session_answers WHERE ",
+                graded_in_range!(),
+                $extra,
+                " ORDER BY question_id, graded_at DESC)",
+                $rest
+            )
+        } else {
+            concat!(
+                "WITH latest AS (
+                     SELECT question_id, topic_id, level, self_grade AS grade,
+                            max(graded_at) AS at, count(*) AS attempts
+                     FROM session_answers WHERE ",
+                graded_in_range!(),
+                $extra,
+                " GROUP BY question_id)",
+                $rest
+            )
+        }
+    };
+    ($extra:literal, $index:literal, $rest:literal) => {
+        if super::POSTGRES {
+            with_latest!($extra, $rest)
+        } else {
+            concat!(
+                "WITH latest AS (
+                     SELECT question_id, topic_id, level, self_grade AS grade,
+                            max(graded_at) AS at, count(*) AS attempts
+                     FROM session_answers INDEXED BY ",
+                $index,
+                " WHERE ",
+                graded_in_range!(),
+                $extra,
+                " GROUP BY question_id)",
+                $rest
+            )
+        }
+    };
+}
+
 /// The user's time zone and whether streaks are hidden.
 pub async fn settings(pool: &Pool, user: Uuid) -> Result<(String, bool), AppError> {
     let row: Option<(String, bool)> =
@@ -60,11 +111,11 @@ struct MasteryRow {
 pub async fn mastery(pool: &Pool, user: Uuid, start: i64) -> Result<Vec<MasteryCell>, AppError> {
     let rows: Vec<MasteryRow> = sqlx::query_as(
         "SELECT t.name AS topic, p.level,
-                CAST(round(avg(p.last_grade) * 100) AS INTEGER) AS mean_x100,
+                CAST(round(avg(p.last_grade) * 100) AS BIGINT) AS mean_x100,
                 count(*) AS questions
          FROM question_progress p JOIN topics t ON t.id = p.topic_id
          WHERE p.user_id = $1 AND p.last_graded_at >= $2
-         GROUP BY p.topic_id, p.level
+         GROUP BY p.topic_id, p.level, t.name, t.position
          ORDER BY t.position, t.name",
     )
     .bind(user)
@@ -94,19 +145,14 @@ pub async fn mastery_between(
     start: i64,
     end: i64,
 ) -> Result<Vec<MasteryCell>, AppError> {
-    // `max(graded_at)` makes SQLite take the other bare columns from the
-    // latest row of each question.
-    let rows: Vec<MasteryRow> = sqlx::query_as(concat!(
-        "WITH latest AS (
-             SELECT topic_id, level, self_grade, max(graded_at)
-             FROM session_answers WHERE ",
-        graded_in_range!(),
-        " GROUP BY question_id)
+    let rows: Vec<MasteryRow> = sqlx::query_as(with_latest!(
+        "",
+        "
          SELECT t.name AS topic, l.level,
-                CAST(round(avg(l.self_grade) * 100) AS INTEGER) AS mean_x100,
+                CAST(round(avg(l.grade) * 100) AS BIGINT) AS mean_x100,
                 count(*) AS questions
          FROM latest l JOIN topics t ON t.id = l.topic_id
-         GROUP BY l.topic_id, l.level
+         GROUP BY l.topic_id, l.level, t.name, t.position
          ORDER BY t.position, t.name"
     ))
     .bind(user)
@@ -141,8 +187,8 @@ pub async fn trend(
              FROM interview_sessions
              WHERE user_id = $1 AND first_graded_at >= $2 AND first_graded_at < $3 AND graded_count > 0
              ORDER BY first_graded_at DESC LIMIT $4)
-         SELECT at, CAST(round(mean_x100) AS INTEGER) AS mean_x100,
-                CAST(round(avg(mean_x100) OVER (ORDER BY at ROWS $5 PRECEDING)) AS INTEGER)
+         SELECT at, CAST(round(mean_x100) AS BIGINT) AS mean_x100,
+                CAST(round(avg(mean_x100) OVER (ORDER BY at ROWS $5 PRECEDING)) AS BIGINT)
                     AS average_x100
          FROM per_session ORDER BY at",
     )
@@ -182,10 +228,11 @@ pub async fn levels(
     to: &str,
 ) -> Result<Vec<LevelStats>, AppError> {
     let rows: Vec<LevelRow> = sqlx::query_as(
-        "SELECT level, sum(answers) AS answers,
-                CAST(round(sum(spent_ms) * 1.0 / sum(answers)) AS INTEGER) AS mean_spent,
-                CAST(round(sum(limit_ms) * 1.0 / nullif(sum(timed), 0)) AS INTEGER) AS mean_limit,
-                sum(timed) AS timed, sum(over_limit) AS over_limit
+        "SELECT level, CAST(sum(answers) AS BIGINT) AS answers,
+                CAST(round(sum(spent_ms) * 1.0 / sum(answers)) AS BIGINT) AS mean_spent,
+                CAST(round(sum(limit_ms) * 1.0 / nullif(sum(timed), 0)) AS BIGINT) AS mean_limit,
+                CAST(sum(timed) AS BIGINT) AS timed,
+                CAST(sum(over_limit) AS BIGINT) AS over_limit
          FROM daily_progress WHERE user_id = $1 AND day >= $2 AND day <= $3
          GROUP BY level",
     )
@@ -218,7 +265,7 @@ pub async fn calendar(
     to: Date,
 ) -> Result<Vec<DayCount>, AppError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT day, sum(answers) FROM daily_progress
+        "SELECT day, CAST(sum(answers) AS BIGINT) FROM daily_progress
          WHERE user_id = $1 AND day >= $2 AND day <= $3 GROUP BY day ORDER BY day",
     )
     .bind(user)
@@ -343,12 +390,9 @@ pub async fn weakest_between(
     end: i64,
     tz: &TimeZone,
 ) -> Result<Vec<QuestionGrade>, AppError> {
-    let rows: Vec<QuestionRow> = sqlx::query_as(concat!(
-        "WITH latest AS (
-             SELECT question_id, self_grade AS grade, max(graded_at) AS at, count(*) AS attempts
-             FROM session_answers WHERE ",
-        graded_in_range!(),
-        " GROUP BY question_id),
+    let rows: Vec<QuestionRow> = sqlx::query_as(with_latest!(
+        "",
+        ",
          worst AS (SELECT * FROM latest WHERE grade <= 3 ORDER BY grade, at LIMIT $4)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, w.grade, w.at, w.attempts
          FROM worst w JOIN questions q ON q.id = w.question_id JOIN topics t ON t.id = q.topic_id
@@ -371,12 +415,11 @@ pub async fn flagged(
     end: i64,
     tz: &TimeZone,
 ) -> Result<Vec<QuestionGrade>, AppError> {
-    let rows: Vec<QuestionRow> = sqlx::query_as(concat!(
-        "WITH marked AS (
-             SELECT question_id, self_grade AS grade, max(graded_at) AS at, count(*) AS attempts
-             FROM session_answers INDEXED BY session_answers_flagged WHERE ",
-        graded_in_range!(),
-        " AND flagged = 1 GROUP BY question_id ORDER BY at DESC LIMIT $4)
+    let rows: Vec<QuestionRow> = sqlx::query_as(with_latest!(
+        " AND flagged = TRUE",
+        "session_answers_flagged",
+        ",
+         marked AS (SELECT * FROM latest ORDER BY at DESC LIMIT $4)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, m.grade, m.at, m.attempts
          FROM marked m JOIN questions q ON q.id = m.question_id JOIN topics t ON t.id = q.topic_id
          ORDER BY m.at DESC"

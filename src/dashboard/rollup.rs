@@ -57,9 +57,12 @@ pub async fn grade_changed(
                      (user_id, day, level, answers, grade_sum, spent_ms, limit_ms, timed, over_limit)
                  VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
                  ON CONFLICT (user_id, day, level) DO UPDATE SET
-                     answers = answers + 1, grade_sum = grade_sum + excluded.grade_sum,
-                     spent_ms = spent_ms + excluded.spent_ms, limit_ms = limit_ms + excluded.limit_ms,
-                     timed = timed + excluded.timed, over_limit = over_limit + excluded.over_limit",
+                     answers = daily_progress.answers + 1,
+                     grade_sum = daily_progress.grade_sum + excluded.grade_sum,
+                     spent_ms = daily_progress.spent_ms + excluded.spent_ms,
+                     limit_ms = daily_progress.limit_ms + excluded.limit_ms,
+                     timed = daily_progress.timed + excluded.timed,
+                     over_limit = daily_progress.over_limit + excluded.over_limit",
             )
             .bind(a.user_id)
             .bind(&day)
@@ -82,19 +85,19 @@ pub async fn grade_changed(
             .execute(&mut **tx)
             .await?;
             sqlx::query(
-                "INSERT INTO question_progress
+                "INSERT INTO question_progress AS p
                      (user_id, question_id, level, topic_id, attempts, last_grade, last_graded_at)
                  VALUES ($1, $2, $3, $4, 1, $5, $6)
                  ON CONFLICT (user_id, question_id) DO UPDATE SET
-                     attempts = attempts + 1,
-                     last_grade = CASE WHEN excluded.last_graded_at >= last_graded_at
-                                       THEN excluded.last_grade ELSE last_grade END,
+                     attempts = p.attempts + 1,
+                     last_grade = CASE WHEN excluded.last_graded_at >= p.last_graded_at
+                                       THEN excluded.last_grade ELSE p.last_grade END,
                      -- A bank edit may move a question; the newest answer says where.
-                     level = CASE WHEN excluded.last_graded_at >= last_graded_at
-                                  THEN excluded.level ELSE level END,
-                     topic_id = CASE WHEN excluded.last_graded_at >= last_graded_at
-                                     THEN excluded.topic_id ELSE topic_id END,
-                     last_graded_at = max(last_graded_at, excluded.last_graded_at)",
+                     level = CASE WHEN excluded.last_graded_at >= p.last_graded_at
+                                  THEN excluded.level ELSE p.level END,
+                     topic_id = CASE WHEN excluded.last_graded_at >= p.last_graded_at
+                                     THEN excluded.topic_id ELSE p.topic_id END,
+                     last_graded_at = max(p.last_graded_at, excluded.last_graded_at)",
             )
             .bind(a.user_id)
             .bind(a.question_id)
@@ -174,22 +177,33 @@ pub async fn rebuild_days(tx: &mut WriteTx, user: Uuid, time_zone: &str) -> Resu
         // CROSS JOIN keeps the days as the outer loop, so each day is one
         // range scan of the covering index rather than every answer being
         // compared with every day.
-        sqlx::query(
-            "INSERT INTO daily_progress
+        let sqlite = "INSERT INTO daily_progress
              SELECT $1, b.value ->> 2, a.level, count(*), sum(a.self_grade),
                     sum(coalesce(a.time_spent_ms, 0)), sum(coalesce(a.deadline_at - a.started_at, 0)),
                     count(a.deadline_at - a.started_at),
-                    coalesce(sum(coalesce(a.time_spent_ms, 0) > a.deadline_at - a.started_at), 0)
+                    count(*) FILTER (WHERE coalesce(a.time_spent_ms, 0) > a.deadline_at - a.started_at)
              FROM json_each($2) b
              CROSS JOIN session_answers a
              WHERE a.user_id = $1 AND a.self_grade IS NOT NULL
                AND a.graded_at >= b.value ->> 0 AND a.graded_at < b.value ->> 1
-             GROUP BY b.key, a.level",
-        )
-        .bind(user)
-        .bind(serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into()))
-        .execute(&mut **tx)
-        .await?;
+             GROUP BY b.key, a.level";
+        // The same over PostgreSQL's JSON functions, whose `->>` gives text.
+        let postgres = "INSERT INTO daily_progress
+             SELECT $1, b.value ->> 2, a.level, count(*), sum(a.self_grade),
+                    sum(coalesce(a.time_spent_ms, 0)), sum(coalesce(a.deadline_at - a.started_at, 0)),
+                    count(a.deadline_at - a.started_at),
+                    count(*) FILTER (WHERE coalesce(a.time_spent_ms, 0) > a.deadline_at - a.started_at)
+             FROM json_array_elements($2::json) WITH ORDINALITY AS b (value, key)
+             CROSS JOIN session_answers a
+             WHERE a.user_id = $1 AND a.self_grade IS NOT NULL
+               AND a.graded_at >= CAST(b.value ->> 0 AS BIGINT)
+               AND a.graded_at < CAST(b.value ->> 1 AS BIGINT)
+             GROUP BY b.key, b.value ->> 2, a.level";
+        sqlx::query(if super::POSTGRES { postgres } else { sqlite })
+            .bind(user)
+            .bind(serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into()))
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }
@@ -201,12 +215,20 @@ pub async fn rebuild_all(pool: &Pool) -> Result<(), AppError> {
     sqlx::query("DELETE FROM question_progress")
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
+    // Each question's latest grade: SQLite takes the bare columns from the
+    // row of `max(graded_at)`; PostgreSQL says so with DISTINCT ON.
+    sqlx::query(if super::POSTGRES {
+        "INSERT INTO question_progress
+         SELECT DISTINCT ON (user_id, question_id) user_id, question_id, level, topic_id,
+                count(*) OVER (PARTITION BY user_id, question_id), self_grade, graded_at
+         FROM session_answers WHERE self_grade IS NOT NULL
+         ORDER BY user_id, question_id, graded_at DESC"
+    } else {
         "INSERT INTO question_progress
          SELECT user_id, question_id, level, topic_id, count(*), self_grade, max(graded_at)
          FROM session_answers WHERE self_grade IS NOT NULL
-         GROUP BY user_id, question_id",
-    )
+         GROUP BY user_id, question_id"
+    })
     .execute(&mut *tx)
     .await?;
     sqlx::query(

@@ -654,13 +654,13 @@ fn areas(bank: &[BankRow], plan: Option<&PlanForm>) -> Vec<Area> {
 async fn bank_rows(conn: &mut Conn, user: Uuid) -> Result<Vec<BankRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT q.id, q.slug, q.prompt, t.name AS topic, t.slug AS topic_slug, q.level,
-                coalesce(c.state <> 'new', 0) AS seen,
-                coalesce(c.suspended OR (c.buried_until IS NOT NULL AND c.buried_until > $2), 0) AS skip,
+                coalesce(c.state <> 'new', FALSE) AS seen,
+                coalesce(c.suspended OR (c.buried_until IS NOT NULL AND c.buried_until > $2), FALSE) AS skip,
                 p.last_grade
          FROM questions q JOIN topics t ON t.id = q.topic_id
          LEFT JOIN review_cards c ON c.user_id = $1 AND c.question_id = q.id
          LEFT JOIN question_progress p ON p.user_id = $1 AND p.question_id = q.id
-         WHERE q.source = 'builtin' AND q.archived = 0 AND q.parent_id IS NULL
+         WHERE q.source = 'builtin' AND q.archived = FALSE AND q.parent_id IS NULL
          ORDER BY t.position, t.slug, q.id",
     )
     .bind(user)
@@ -672,7 +672,7 @@ async fn bank_rows(conn: &mut Conn, user: Uuid) -> Result<Vec<BankRow>, sqlx::Er
 /// Mean answering time over the person's recent answers.
 async fn mean_answer_ms(conn: &mut Conn, user: Uuid) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT CAST(avg(time_spent_ms) AS INTEGER) FROM (
+        "SELECT CAST(avg(time_spent_ms) AS BIGINT) FROM (
              SELECT time_spent_ms FROM session_answers
              WHERE user_id = $1 AND submitted_at IS NOT NULL AND time_spent_ms IS NOT NULL
              ORDER BY submitted_at DESC LIMIT 50)",
@@ -709,7 +709,7 @@ async fn planned(conn: &mut Conn, user: Uuid, now: i64) -> Result<Planned, AppEr
     let review_room = i64::from(settings.reviews_per_day) - reviews_done;
     let due_total: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM review_cards
-         WHERE user_id = $1 AND state <> 'new' AND leech = 0 AND suspended = 0 AND due_at < $2
+         WHERE user_id = $1 AND state <> 'new' AND leech = FALSE AND suspended = FALSE AND due_at < $2
            AND (buried_until IS NULL OR buried_until <= $3)",
     )
     .bind(user)
@@ -760,12 +760,12 @@ async fn planned(conn: &mut Conn, user: Uuid, now: i64) -> Result<Planned, AppEr
     let reviews: Vec<DueRow> = sqlx::query_as(
         "SELECT c.question_id, q.slug, q.prompt, t.name AS topic, q.level, c.due_at
          FROM (SELECT question_id, due_at, last_review_at, stability FROM review_cards
-               WHERE user_id = $1 AND state <> 'new' AND leech = 0 AND suspended = 0
+               WHERE user_id = $1 AND state <> 'new' AND leech = FALSE AND suspended = FALSE
                  AND due_at < $2 AND (buried_until IS NULL OR buried_until <= $3)
                ORDER BY due_at < $4 DESC, ($3 - last_review_at) / stability DESC, question_id
                LIMIT $5 + 32) c
          JOIN questions q ON q.id = c.question_id JOIN topics t ON t.id = q.topic_id
-         WHERE q.archived = 0
+         WHERE q.archived = FALSE
          ORDER BY c.due_at < $4 DESC, ($3 - c.last_review_at) / c.stability DESC, c.question_id
          LIMIT $5",
     )
@@ -872,7 +872,7 @@ async fn next_due(
 ) -> Result<Option<String>, AppError> {
     let at: Option<i64> = sqlx::query_scalar(
         "SELECT min(due_at) FROM review_cards
-         WHERE user_id = $1 AND state <> 'new' AND leech = 0 AND suspended = 0 AND due_at >= $2",
+         WHERE user_id = $1 AND state <> 'new' AND leech = FALSE AND suspended = FALSE AND due_at >= $2",
     )
     .bind(user)
     .bind(today.start.min(now))
@@ -943,13 +943,22 @@ pub async fn forecast(
         r.0 = i64::MIN;
     }
     let json = serde_json::to_string(&ranges).map_err(|_| AppError::Internal)?;
-    let counts: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT CAST(r.key AS INTEGER),
+    // One count per day range; PostgreSQL's `->>` gives text, hence its
+    // own text.
+    let counts: Vec<(i64, i64)> = sqlx::query_as(if super::POSTGRES {
+        "SELECT r.key,
                 (SELECT count(*) FROM review_cards c
-                 WHERE c.user_id = $1 AND c.state <> 'new' AND c.leech = 0 AND c.suspended = 0
+                 WHERE c.user_id = $1 AND c.state <> 'new' AND c.leech = FALSE AND c.suspended = FALSE
+                   AND c.due_at >= CAST(r.value ->> 0 AS BIGINT)
+                   AND c.due_at < CAST(r.value ->> 1 AS BIGINT))
+         FROM json_array_elements($2::json) WITH ORDINALITY AS r (value, key) ORDER BY r.key"
+    } else {
+        "SELECT CAST(r.key AS BIGINT),
+                (SELECT count(*) FROM review_cards c
+                 WHERE c.user_id = $1 AND c.state <> 'new' AND c.leech = FALSE AND c.suspended = FALSE
                    AND c.due_at >= r.value ->> 0 AND c.due_at < r.value ->> 1)
-         FROM json_each($2) r ORDER BY r.key",
-    )
+         FROM json_each($2) r ORDER BY r.key"
+    })
     .bind(user)
     .bind(json)
     .fetch_all(pool)
@@ -986,7 +995,7 @@ pub async fn stats(
     .await?;
     let leeches: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT q.slug, q.prompt, c.lapses FROM review_cards c JOIN questions q ON q.id = c.question_id
-         WHERE c.user_id = $1 AND c.leech = 1 ORDER BY c.lapses DESC, q.id LIMIT 8",
+         WHERE c.user_id = $1 AND c.leech = TRUE ORDER BY c.lapses DESC, q.id LIMIT 8",
     )
     .bind(user)
     .fetch_all(pool)
@@ -1101,14 +1110,14 @@ pub async fn card_action(
             "UPDATE review_cards SET buried_until = $3 WHERE user_id = $1 AND question_id = $2"
         }
         CardAction::Suspend => {
-            "UPDATE review_cards SET suspended = 1 WHERE user_id = $1 AND question_id = $2"
+            "UPDATE review_cards SET suspended = TRUE WHERE user_id = $1 AND question_id = $2"
         }
         CardAction::Unsuspend => {
-            "UPDATE review_cards SET suspended = 0 WHERE user_id = $1 AND question_id = $2"
+            "UPDATE review_cards SET suspended = FALSE WHERE user_id = $1 AND question_id = $2"
         }
         CardAction::Reset => {
             "UPDATE review_cards SET state = 'new', due_at = $4, stability = 0, difficulty = 0,
-                    reps = 0, lapses = 0, last_grade = NULL, last_review_at = NULL, leech = 0,
+                    reps = 0, lapses = 0, last_grade = NULL, last_review_at = NULL, leech = FALSE,
                     buried_until = NULL, reset_at = $4
              WHERE user_id = $1 AND question_id = $2"
         }

@@ -34,8 +34,8 @@ pub async fn list(
         "SELECT s.id, s.mode, s.started_at, s.status, s.question_count,
                 count(a.submitted_at) AS answered,
                 count(a.self_grade) AS graded,
-                CAST(round(avg(a.self_grade) * 100) AS INTEGER) AS mean_x100,
-                coalesce(sum(a.time_spent_ms), 0) AS time_used
+                CAST(round(avg(a.self_grade) * 100) AS BIGINT) AS mean_x100,
+                CAST(coalesce(sum(a.time_spent_ms), 0) AS BIGINT) AS time_used
          FROM interview_sessions s
          LEFT JOIN session_answers a ON a.session_id = s.id
          WHERE s.user_id = $1 AND ($2 IS NULL OR s.mode = $2)
@@ -117,8 +117,8 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
         "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer,
                 v.answer_html, v.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
                 a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.note,
-                coalesce(sv.hide_reference, 0) AS hide_reference,
-                coalesce(sv.share_feedback, 0) AS share_feedback,
+                coalesce(sv.hide_reference, FALSE) AS hide_reference,
+                coalesce(sv.share_feedback, FALSE) AS share_feedback,
                 r.grade AS reviewer_grade, r.comment AS reviewer_comment
          FROM session_answers a
          JOIN interview_sessions s ON s.id = a.session_id

@@ -8,7 +8,7 @@ use crate::questions::bank::{
     follow_up_slug, follow_ups_json, BankQuestion, BankTopic, SyncReport,
 };
 use crate::questions::db::Scope;
-use crate::questions::search::{fts_query, plain_snippet};
+use crate::questions::search::{fts_query, plain_snippet, ts_query};
 use crate::questions::types::*;
 
 /// The filter as bound parameters: JSON arrays for the IN-lists (read with
@@ -27,7 +27,11 @@ fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
     Bound {
         levels: serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into()),
         topics: serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into()),
-        fts: fts_query(&filter.q),
+        fts: if super::POSTGRES {
+            ts_query(&filter.q)
+        } else {
+            fts_query(&filter.q)
+        },
         bank: scope.bank(),
         owner: scope.owner(),
     }
@@ -39,17 +43,39 @@ fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
 // empty JSON array means "no restriction"; the facet queries pass '[]' for
 // their own dimension. Authored questions are only ever seen by their author.
 // A macro rather than a `const` so that `concat!` builds every query at
-// compile time: no SQL is ever assembled at run time.
+// compile time: no SQL is ever assembled at run time. The text search is
+// FTS5's on SQLite and the `search` tsvector's on PostgreSQL.
 macro_rules! filtered {
-    () => {
-        "
+    (sqlite) => {
+        filtered!("q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH $3)")
+    };
+    (postgres) => {
+        filtered!("q.search @@ to_tsquery('simple', $3)")
+    };
+    ($text:literal) => {
+        concat!(
+            "
     FROM questions q
     JOIN topics t ON t.id = q.topic_id
-    WHERE q.archived = 0
+    WHERE q.archived = FALSE
       AND (($6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = $7))
       AND ($1 = '[]' OR q.level IN (SELECT value FROM json_each($1)))
       AND ($2 = '[]' OR t.slug IN (SELECT value FROM json_each($2)))
-      AND ($3 IS NULL OR q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH $3)) "
+      AND ($3 IS NULL OR ",
+            $text,
+            ") "
+        )
+    };
+}
+
+/// `head`, the filter for this backend, then `tail`.
+macro_rules! with_filter {
+    ($head:expr, $tail:expr) => {
+        if super::POSTGRES {
+            concat!($head, filtered!(postgres), $tail)
+        } else {
+            concat!($head, filtered!(sqlite), $tail)
+        }
     };
 }
 
@@ -79,10 +105,10 @@ pub async fn list_in(
 
     let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
         // Two phases: rank every match cheaply (FTS5's `rank`, configured
-        // as bm25 with the prompt weighted highest), keep one page of ids,
-        // and only then build highlights and snippets for those 20 rows.
-        sqlx::query_as(
-            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
+        // as bm25 with the prompt weighted highest; on PostgreSQL `ts_rank`
+        // over the weighted tsvector), keep one page of ids, and only then
+        // build highlights and snippets for those 20 rows.
+        let sqlite = "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
                     highlight(questions_fts, 0, char(1), char(2)) AS prompt,
                     snippet(questions_fts, 1, char(1), char(2), '…', 18) AS snippet
              FROM questions_fts
@@ -93,29 +119,45 @@ pub async fn list_in(
                    SELECT f.rowid FROM questions_fts f
                    JOIN questions q2 ON q2.id = f.rowid
                    JOIN topics t2 ON t2.id = q2.topic_id
-                   WHERE f.questions_fts MATCH $3 AND q2.archived = 0
+                   WHERE f.questions_fts MATCH $3 AND q2.archived = FALSE
                      AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = $7))
                      AND ($1 = '[]' OR q2.level IN (SELECT value FROM json_each($1)))
                      AND ($2 = '[]' OR t2.slug IN (SELECT value FROM json_each($2)))
                    ORDER BY f.rank, f.rowid
                    LIMIT $4 OFFSET $5)
-             ORDER BY questions_fts.rank, q.id",
-        )
-        .bind(&b.levels)
-        .bind(&b.topics)
-        .bind(fts)
-        .bind(i64::from(PAGE_SIZE))
-        .bind(offset)
-        .bind(b.bank)
-        .bind(b.owner)
-        .fetch_all(pool)
-        .await?
+             ORDER BY questions_fts.rank, q.id";
+        let postgres = concat!(
+            "WITH hits AS (
+                 SELECT q.id, ts_rank(q.search, to_tsquery('simple', $3)) AS rank ",
+            filtered!(postgres),
+            "    ORDER BY rank DESC, q.id
+                 LIMIT $4 OFFSET $5)
+             SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
+                    ts_headline('simple', q.prompt, to_tsquery('simple', $3),
+                        'HighlightAll=true, StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS prompt,
+                    ts_headline('simple', q.reference_answer, to_tsquery('simple', $3),
+                        'MaxWords=18, MinWords=8, MaxFragments=1, FragmentDelimiter=…, StartSel='
+                        || chr(1) || ', StopSel=' || chr(2)) AS snippet
+             FROM hits h
+             JOIN questions q ON q.id = h.id
+             JOIN topics t ON t.id = q.topic_id
+             ORDER BY h.rank DESC, q.id"
+        );
+        sqlx::query_as(if super::POSTGRES { postgres } else { sqlite })
+            .bind(&b.levels)
+            .bind(&b.topics)
+            .bind(fts)
+            .bind(i64::from(PAGE_SIZE))
+            .bind(offset)
+            .bind(b.bank)
+            .bind(b.owner)
+            .fetch_all(pool)
+            .await?
     } else {
-        sqlx::query_as(concat!(
+        sqlx::query_as(with_filter!(
             "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
-                    NULL AS snippet
+                    CAST(NULL AS TEXT) AS snippet
              ",
-            filtered!(),
             "
              ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
                  WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
@@ -134,10 +176,9 @@ pub async fn list_in(
 
     // One pass gives every count: how many questions match the text in each
     // (level, topic) cell. The total and both facets are sums over cells.
-    let cells: Vec<(String, String, String, i64)> = sqlx::query_as(concat!(
+    let cells: Vec<(String, String, String, i64)> = sqlx::query_as(with_filter!(
         "SELECT q.level, t.slug, t.name, count(*) ",
-        filtered!(),
-        " GROUP BY q.level, t.id"
+        " GROUP BY q.level, t.id, t.slug, t.name"
     ))
     .bind("[]")
     .bind("[]")
@@ -152,7 +193,7 @@ pub async fn list_in(
     let topics: Vec<(String, String)> = sqlx::query_as(
         "SELECT t.slug, t.name FROM topics t
          WHERE EXISTS (SELECT 1 FROM questions x
-                       WHERE x.topic_id = t.id AND x.archived = 0 AND x.source = 'builtin' AND x.parent_id IS NULL)
+                       WHERE x.topic_id = t.id AND x.archived = FALSE AND x.source = 'builtin' AND x.parent_id IS NULL)
          ORDER BY t.position",
     )
     .fetch_all(pool)
@@ -311,13 +352,13 @@ async fn neighbours(
     // The same orderings as `list`: by rank when searching, else by topic
     // and level.
     macro_rules! around {
-        ($order:literal) => {
+        ($backend:ident, $order:literal) => {
             concat!(
                 "WITH ordered AS (
                      SELECT q.id, q.slug,
                             lag(q.slug) OVER w AS prev, lead(q.slug) OVER w AS next,
                             row_number() OVER w AS n, count(*) OVER () AS total ",
-                filtered!(),
+                filtered!($backend),
                 " WINDOW w AS (ORDER BY ",
                 $order,
                 "))
@@ -325,14 +366,23 @@ async fn neighbours(
             )
         };
     }
-    let sql = if b.fts.is_some() {
-        around!(
+    let sql = match (b.fts.is_some(), super::POSTGRES) {
+        (true, false) => around!(
+            sqlite,
             "(SELECT rank FROM questions_fts WHERE questions_fts MATCH $3 AND rowid = q.id), q.id"
-        )
-    } else {
-        around!(
+        ),
+        (true, true) => around!(
+            postgres,
+            "ts_rank(q.search, to_tsquery('simple', $3)) DESC, q.id"
+        ),
+        (false, false) => around!(
+            sqlite,
             "t.position, CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id"
-        )
+        ),
+        (false, true) => around!(
+            postgres,
+            "t.position, CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id"
+        ),
     };
     let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(sql)
         .bind(&b.levels)
@@ -352,13 +402,21 @@ async fn neighbours(
 
 /// A random live question, for "try one now".
 pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
+    // A random id below the largest, then the first live question from it.
+    let start = if super::POSTGRES {
+        "SELECT CAST(floor(random() * (max(id) + 1)) AS BIGINT) FROM questions"
+    } else {
+        "SELECT abs(random()) % (max(id) + 1) FROM questions"
+    };
+    let start: Option<i64> = sqlx::query_scalar(start).fetch_one(pool).await?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.slug, q.prompt, q.level, t.name
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL
-           AND q.id >= (SELECT abs(random()) % (max(id) + 1) FROM questions)
+         WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL
+           AND q.id >= $1
          ORDER BY q.id LIMIT 1",
     )
+    .bind(start.unwrap_or(0))
     .fetch_optional(pool)
     .await?;
     let row = match row {
@@ -368,7 +426,7 @@ pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
             sqlx::query_as(
                 "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
              JOIN topics t ON t.id = q.topic_id
-             WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL ORDER BY q.id LIMIT 1",
+             WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL ORDER BY q.id LIMIT 1",
             )
             .fetch_optional(pool)
             .await?
@@ -402,7 +460,7 @@ pub async fn topics(pool: &Pool) -> Result<Vec<TopicInfo>, sqlx::Error> {
 /// Level and topic totals for the home page.
 pub async fn bank_size(pool: &Pool) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
-        "SELECT (SELECT count(*) FROM questions WHERE archived = 0 AND source = 'builtin' AND parent_id IS NULL),
+        "SELECT (SELECT count(*) FROM questions WHERE archived = FALSE AND source = 'builtin' AND parent_id IS NULL),
                 (SELECT count(*) FROM topics)",
     )
     .fetch_one(pool)
@@ -506,7 +564,7 @@ pub async fn sync_bank(
                     sqlx::query(
                         "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
                              reference_answer = $5, answer_html = $6, key_points = $7,
-                             archived = 0, updated_at = $8, mistakes = $9, follow_ups = $10
+                             archived = FALSE, updated_at = $8, mistakes = $9, follow_ups = $10
                          WHERE id = $1",
                     )
                     .bind(stored.id)
@@ -533,8 +591,8 @@ pub async fn sync_bank(
     }
     let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
     report.archived = sqlx::query(
-        "UPDATE questions SET archived = 1, updated_at = $2
-         WHERE source = 'builtin' AND archived = 0
+        "UPDATE questions SET archived = TRUE, updated_at = $2
+         WHERE source = 'builtin' AND archived = FALSE
            AND slug NOT IN (SELECT value FROM json_each($1))",
     )
     .bind(&slugs_json)
@@ -629,7 +687,7 @@ async fn sync_follow_ups(
             Some(s) => {
                 sqlx::query(
                     "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
-                         reference_answer = $5, answer_html = $6, archived = 0, updated_at = $7,
+                         reference_answer = $5, answer_html = $6, archived = FALSE, updated_at = $7,
                          parent_id = $8, follow_up_index = $9
                      WHERE id = $1",
                 )

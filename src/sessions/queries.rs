@@ -91,7 +91,7 @@ pub async fn create(
             // A bank question, or one of the caller's own: never another
             // author's private question.
             sqlx::query_scalar(
-                "SELECT id FROM questions WHERE slug = $1 AND archived = 0
+                "SELECT id FROM questions WHERE slug = $1 AND archived = FALSE
                    AND ((source = 'builtin' AND parent_id IS NULL) OR author_id = $2)",
             )
             .bind(slug)
@@ -107,7 +107,7 @@ pub async fn create(
          LEFT JOIN (SELECT question_id, max(coalesce(submitted_at, started_at)) AS last
                     FROM session_answers WHERE user_id = $1 GROUP BY question_id) h
            ON h.question_id = q.id
-         WHERE q.archived = 0 AND q.source = 'builtin' AND q.parent_id IS NULL
+         WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL
            AND ($2 = '[]' OR q.level IN (SELECT value FROM json_each($2)))
            AND ($3 = '[]' OR t.slug IN (SELECT value FROM json_each($3)))
          ORDER BY coalesce(h.last, 0) / 86400000, random()
@@ -267,7 +267,7 @@ pub async fn insert_set_session(
         "INSERT INTO interview_sessions (id, user_id, set_id, set_version, mode, per_question_secs,
              total_secs, started_at, deadline_at, status, question_count, current_position,
              schedules)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, 0, 0)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, 0, FALSE)",
     )
     .bind(id)
     .bind(user_id)
@@ -319,7 +319,7 @@ async fn load_session(conn: &mut Conn, id: Uuid) -> Result<Option<SessionRow>, s
                 set_version,
                 coalesce((SELECT v.hide_reference FROM set_versions v
                           WHERE v.set_id = interview_sessions.set_id
-                            AND v.version = interview_sessions.set_version), 0) AS hide_reference
+                            AND v.version = interview_sessions.set_version), FALSE) AS hide_reference
          FROM interview_sessions WHERE id = $1",
     )
     .bind(id)
@@ -411,7 +411,7 @@ async fn settle(conn: &mut Conn, s: &mut SessionRow, now: i64) -> Result<(), sql
     if let Some((started, due)) = overdue.answer {
         sqlx::query(
             "UPDATE session_answers SET answer = draft, submitted_at = $3, time_spent_ms = $4,
-                 timed_out = 1
+                 timed_out = TRUE
              WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL",
         )
         .bind(s.id)
@@ -810,7 +810,7 @@ pub async fn ask_follow_up(
         "SELECT c.id, c.topic_id, c.level, c.revision
          FROM session_answers a JOIN questions c ON c.parent_id = a.question_id
          WHERE a.session_id = $1 AND a.position = $2 AND a.submitted_at IS NOT NULL
-           AND c.follow_up_index = $3 AND c.archived = 0",
+           AND c.follow_up_index = $3 AND c.archived = FALSE",
     )
     .bind(id)
     .bind(position)

@@ -148,7 +148,7 @@ macro_rules! own_question_select {
                 q.revision,
                 (SELECT count(DISTINCT i.set_id) FROM question_set_items i
                  JOIN question_sets s ON s.id = i.set_id
-                 WHERE i.question_id = q.id AND s.archived = 0) AS used_in_sets
+                 WHERE i.question_id = q.id AND s.archived = FALSE) AS used_in_sets
          FROM questions q JOIN topics t ON t.id = q.topic_id
          WHERE q.source = 'author' AND q.author_id = $1 "
     };
@@ -288,18 +288,35 @@ pub async fn list_sets(
     viewer: Viewer,
     tz: &jiff::tz::TimeZone,
 ) -> Result<Vec<SetSummary>, sqlx::Error> {
-    let rows: Vec<ListRow> = sqlx::query_as(
-        "SELECT s.id, s.title, u.username AS owner_name, s.owner_id, s.per_question_secs,
+    // Each set's items' own time limits as a JSON array, in order.
+    macro_rules! list_sets {
+        ($item_secs:literal) => {
+            concat!(
+                "SELECT s.id, s.title, u.username AS owner_name, s.owner_id, s.per_question_secs,
                 s.total_secs, s.archived, s.updated_at,
-                coalesce((SELECT json_group_array(i.per_question_secs)
-                          FROM (SELECT per_question_secs FROM question_set_items
-                                WHERE set_id = s.id ORDER BY position) i), '[]') AS item_secs,
+                coalesce((",
+                $item_secs,
+                "), '[]') AS item_secs,
                 (SELECT count(*) FROM candidate_attempts a JOIN share_links l ON l.id = a.link_id
                  WHERE l.set_id = s.id) AS candidates
          FROM question_sets s JOIN users u ON u.id = s.owner_id
          WHERE s.owner_id = $1 OR $2
-         ORDER BY s.archived, s.updated_at DESC",
-    )
+         ORDER BY s.archived, s.updated_at DESC"
+            )
+        };
+    }
+    let rows: Vec<ListRow> = sqlx::query_as(if super::POSTGRES {
+        list_sets!(
+            "SELECT json_agg(per_question_secs ORDER BY position)::text
+             FROM question_set_items WHERE set_id = s.id"
+        )
+    } else {
+        list_sets!(
+            "SELECT json_group_array(i.per_question_secs)
+             FROM (SELECT per_question_secs FROM question_set_items
+                   WHERE set_id = s.id ORDER BY position) i"
+        )
+    })
     .bind(viewer.id)
     .bind(viewer.admin)
     .fetch_all(pool)
@@ -710,7 +727,7 @@ pub async fn export_questions(pool: &Pool, owner: Uuid) -> Result<Transfer, sqlx
         "SELECT q.slug, q.source, q.prompt, q.level, t.slug AS topic_slug, q.reference_answer,
                 q.key_points, q.reviewer_note, NULL AS per_question_secs
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.source = 'author' AND q.author_id = $1 AND q.archived = 0
+         WHERE q.source = 'author' AND q.author_id = $1 AND q.archived = FALSE
          ORDER BY q.id",
     )
     .bind(owner)

@@ -409,7 +409,7 @@ pub async fn results(
     readable_set(&mut conn, set, viewer).await?;
     let rows: Vec<ResultSql> = sqlx::query_as(
         "SELECT a.id, l.label, a.display_name, a.session_id, a.started_at,
-                coalesce(s.status = 'finished', 0) AS finished,
+                coalesce(s.status = 'finished', FALSE) AS finished,
                 coalesce(x.answered, 0) AS answered, coalesce(s.question_count, 0) AS questions,
                 x.self_mean, r.reviewer_mean, coalesce(x.time_used, 0) AS time_used,
                 coalesce(x.timed_out, 0) AS timed_out, coalesce(x.overtime, 0) AS overtime,
@@ -419,11 +419,12 @@ pub async fn results(
          JOIN share_links l ON l.id = a.link_id
          LEFT JOIN interview_sessions s ON s.id = a.session_id
          LEFT JOIN (SELECT session_id, count(submitted_at) AS answered,
-                           CAST(round(avg(self_grade) * 100) AS INTEGER) AS self_mean,
-                           sum(coalesce(time_spent_ms, 0)) AS time_used,
-                           sum(timed_out) AS timed_out, sum(overtime_ms > 0) AS overtime
+                           CAST(round(avg(self_grade) * 100) AS BIGINT) AS self_mean,
+                           CAST(sum(coalesce(time_spent_ms, 0)) AS BIGINT) AS time_used,
+                           count(*) FILTER (WHERE timed_out) AS timed_out,
+                           count(*) FILTER (WHERE overtime_ms > 0) AS overtime
                     FROM session_answers GROUP BY session_id) x ON x.session_id = a.session_id
-         LEFT JOIN (SELECT session_id, CAST(round(avg(grade) * 100) AS INTEGER) AS reviewer_mean
+         LEFT JOIN (SELECT session_id, CAST(round(avg(grade) * 100) AS BIGINT) AS reviewer_mean
                     FROM answer_reviews WHERE grade IS NOT NULL GROUP BY session_id) r
                 ON r.session_id = a.session_id
          WHERE l.set_id = $1
@@ -469,7 +470,8 @@ pub async fn question_means(
     let mut conn = pool.acquire().await?;
     readable_set(&mut conn, set, viewer).await?;
     let rows: Vec<(String, Option<f64>, Option<f64>)> = sqlx::query_as(
-        "SELECT min(v.prompt), avg(a.self_grade), avg(r.grade)
+        "SELECT min(v.prompt), CAST(avg(a.self_grade) AS DOUBLE PRECISION),
+                CAST(avg(r.grade) AS DOUBLE PRECISION)
          FROM candidate_attempts ca
          JOIN share_links l ON l.id = ca.link_id
          JOIN session_answers a ON a.session_id = ca.session_id

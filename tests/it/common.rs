@@ -3,17 +3,17 @@
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use rehearse::server::db::AsPool;
+use rehearse::server::db::{AsPool, Pool};
 use rehearse::server::{config::Config, AppState};
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
-pub fn state(pool: SqlitePool) -> AppState {
+pub fn state(pool: impl AsPool) -> AppState {
     state_with(pool, &[])
 }
 
 /// State with some settings changed, as `REHEARSE_*` variables would.
-pub fn state_with(pool: SqlitePool, env: &[(&str, &str)]) -> AppState {
+pub fn state_with(pool: impl AsPool, env: &[(&str, &str)]) -> AppState {
     let config = Config::from_lookup(|name| {
         env.iter()
             .find(|(k, _)| *k == name)
@@ -29,14 +29,16 @@ pub fn state_with(pool: SqlitePool, env: &[(&str, &str)]) -> AppState {
 
 /// The app with the bank loaded and some settings changed.
 pub async fn app_with_config(pool: SqlitePool, env: &[(&str, &str)]) -> Router {
-    rehearse::questions::sync_builtin_bank(&pool.db())
+    let pool = app_pool(pool).await;
+    rehearse::questions::sync_builtin_bank(&pool)
         .await
         .expect("bank syncs");
     rehearse::server::app(state_with(pool, env))
 }
 
 pub async fn app_with_bank(pool: SqlitePool) -> Router {
-    rehearse::questions::sync_builtin_bank(&pool.db())
+    let pool = app_pool(pool).await;
+    rehearse::questions::sync_builtin_bank(&pool)
         .await
         .expect("bank syncs");
     rehearse::server::app(state(pool))
@@ -227,4 +229,118 @@ pub async fn account(app: &Router, name: &str, role: &str) -> Client {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     c
+}
+
+/// The database the app under test uses: the test's own SQLite pool or,
+/// with `REHEARSE_TEST_BACKEND=postgres`, a new database on the test
+/// PostgreSQL server (`pg`). `make test` runs the suite both ways.
+pub async fn app_pool(sqlite: SqlitePool) -> Pool {
+    if on_postgres() {
+        // The server's errors (a query PostgreSQL refuses) in the output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_ansi(false)
+            .with_env_filter("warn")
+            .try_init();
+        pg::fresh().await.db()
+    } else {
+        sqlite.db()
+    }
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var("REHEARSE_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// A PostgreSQL server for the tests: `REHEARSE_TEST_POSTGRES_URL`, or a
+/// private cluster (`scripts/postgres.sh`) that stops when this process
+/// ends. Each test gets its own database, copied from a template that is
+/// migrated and holds the bank.
+pub mod pg {
+    use std::sync::OnceLock;
+
+    use rehearse::server::db::AsPool;
+    use sqlx::{Connection, Executor, PgPool};
+
+    struct Server {
+        url: String,
+        template: String,
+    }
+
+    static SERVER: OnceLock<Server> = OnceLock::new();
+
+    fn server() -> &'static Server {
+        // Set up once, on a thread and runtime of its own: each test has its
+        // own runtime, which may end before the others.
+        SERVER.get_or_init(|| {
+            std::thread::spawn(|| {
+                let url =
+                    std::env::var("REHEARSE_TEST_POSTGRES_URL").unwrap_or_else(|_| start_private());
+                let template = format!("rehearse_template_{}", uuid::Uuid::new_v4().simple());
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                runtime.block_on(async {
+                    let mut admin = sqlx::PgConnection::connect(&url)
+                        .await
+                        .expect("connects to PostgreSQL");
+                    admin
+                        .execute(format!("CREATE DATABASE {template}").as_str())
+                        .await
+                        .expect("creates the template");
+                    let pool =
+                        rehearse::server::db::postgres::connect(&database_url(&url, &template))
+                            .await
+                            .expect("the PostgreSQL migrations apply");
+                    rehearse::questions::sync_builtin_bank(&pool.db())
+                        .await
+                        .expect("the bank syncs into PostgreSQL");
+                    pool.close().await;
+                });
+                Server { url, template }
+            })
+            .join()
+            .expect("PostgreSQL set-up")
+        })
+    }
+
+    fn start_private() -> String {
+        let dir = std::env::temp_dir().join(format!("rehearse-pg-{}", uuid::Uuid::new_v4()));
+        let out = std::process::Command::new("scripts/postgres.sh")
+            .arg("start")
+            .arg(&dir)
+            .arg(std::process::id().to_string())
+            .output()
+            .expect("scripts/postgres.sh runs");
+        assert!(
+            out.status.success(),
+            "could not start PostgreSQL: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// The URL of database `name` on the server at `server`.
+    pub fn database_url(server: &str, name: &str) -> String {
+        let (base, _) = server.rsplit_once('/').expect("a URL with a database");
+        format!("{base}/{name}")
+    }
+
+    /// A new database of its own, migrated, with the bank loaded.
+    pub async fn fresh() -> PgPool {
+        let server = server();
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&server.url)
+            .await
+            .expect("connects to PostgreSQL");
+        admin
+            .execute(format!("CREATE DATABASE {name} TEMPLATE {}", server.template).as_str())
+            .await
+            .expect("copies the template");
+        let _ = admin.close().await;
+        rehearse::server::db::postgres::connect(&database_url(&server.url, &name))
+            .await
+            .expect("connects to the new database")
+    }
 }

@@ -52,6 +52,12 @@ impl AsPool for sqlx::PgPool {
     }
 }
 
+impl AsPool for Pool {
+    fn db(&self) -> Pool {
+        self.clone()
+    }
+}
+
 impl Pool {
     pub async fn close(&self) {
         match self {
