@@ -20,7 +20,7 @@ export LEPTOS_OUTPUT_NAME := rehearse
 export SQLX_OFFLINE := true
 
 .PHONY: help run test chaos tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
-        chromium wrk postgres e2e-deps lint unit e2e build-release bench clean-e2e
+        chromium wrk postgres e2e-deps lint unit unit-postgres e2e build-release bench clean-e2e
 
 help:
 	@echo "make run    build and serve Rehearse on http://127.0.0.1:3000"
@@ -96,7 +96,7 @@ run: build-release
 
 ## ---- test ------------------------------------------------------------------
 
-test: tools chromium postgres e2e-deps lint unit e2e
+test: tools chromium postgres e2e-deps lint unit unit-postgres e2e
 	@echo ">> all checks passed"
 
 lint:
@@ -113,6 +113,15 @@ lint:
 unit:
 	cargo test --features ssr -- --skip chaos::
 	cargo test --features ssr --test it chaos::
+
+# The integration suite again on PostgreSQL: each test's app gets a new
+# database on a private cluster (scripts/postgres.sh, started by the tests
+# and stopped when they end). Skipped here: tests of SQLite itself (its
+# files, locks, PRAGMAs, start-up and crash rounds) and the schema parity
+# test, which already uses both.
+unit-postgres:
+	REHEARSE_TEST_BACKEND=postgres cargo test --features ssr --test it -- \
+	  --skip chaos:: --skip database:: --skip startup:: --skip postgres:: --skip hostile::
 
 # Debug build (faster to compile); Playwright starts the server on port
 # 3100 with a fresh database and stops it afterwards.

@@ -675,7 +675,7 @@ async fn mean_answer_ms(conn: &mut Conn, user: Uuid) -> Result<Option<i64>, sqlx
         "SELECT CAST(avg(time_spent_ms) AS BIGINT) FROM (
              SELECT time_spent_ms FROM session_answers
              WHERE user_id = $1 AND submitted_at IS NOT NULL AND time_spent_ms IS NOT NULL
-             ORDER BY submitted_at DESC LIMIT 50)",
+             ORDER BY submitted_at DESC LIMIT 50) recent",
     )
     .bind(user)
     .fetch_one(conn)

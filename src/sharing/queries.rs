@@ -358,8 +358,10 @@ pub async fn record_signal(
 ) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE candidate_attempts SET
-             hidden_count = hidden_count + ($3 > 0), hidden_ms = hidden_ms + $3,
-             paste_count = paste_count + ($4 > 0), paste_chars = paste_chars + $4
+             hidden_count = hidden_count + CASE WHEN $3 > 0 THEN 1 ELSE 0 END,
+             hidden_ms = hidden_ms + $3,
+             paste_count = paste_count + CASE WHEN $4 > 0 THEN 1 ELSE 0 END,
+             paste_chars = paste_chars + $4
          WHERE session_id = $1 AND user_id = $2",
     )
     .bind(session)

@@ -1,6 +1,7 @@
 //! Accounts end to end through the router: registration, login, sessions,
 //! throttling, guests, the IDOR matrix and the Origin check.
 
+use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::accounts::session;
 use rehearse::server::db::AsPool;
@@ -10,6 +11,7 @@ const PW: &str = "tidy orange kettle";
 
 #[sqlx::test]
 async fn register_logout_login(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     let r = c.register("Ada", PW).await;
@@ -46,16 +48,18 @@ async fn register_logout_login(pool: SqlitePool) {
         .await;
     assert_eq!(login.status, 200, "{}", login.body);
     assert_eq!(login.body, "\"/account\"");
-    let stored: String =
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'ada'")
-            .fetch_one(&pool)
-            .await
-            .expect("user");
+    let stored: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT password_hash FROM users WHERE lower(username) = 'ada'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("user");
     assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
 }
 
 #[sqlx::test]
 async fn login_rotates_the_token(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut c = Client::new(&app);
     c.register("rotor", PW).await;
@@ -76,6 +80,7 @@ async fn login_rotates_the_token(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn wrong_password_and_unknown_user_look_the_same(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut c = Client::new(&app);
     c.register("grace", PW).await;
@@ -108,6 +113,7 @@ async fn wrong_password_and_unknown_user_look_the_same(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn repeated_failures_are_throttled(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut c = Client::new(&app);
     c.register("linus", PW).await;
@@ -143,6 +149,7 @@ async fn repeated_failures_are_throttled(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn weak_passwords_are_refused_with_reasons(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     for (pw, words) in [
@@ -171,15 +178,16 @@ async fn weak_passwords_are_refused_with_reasons(pool: SqlitePool) {
         )
         .await;
     assert_eq!(bad_role.status, 422, "admin is never granted from the web");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let n: i64 = on!(&pool, |p| sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(p)
+        .await)
+    .expect("count");
     assert_eq!(n, 0, "bad input changes nothing");
 }
 
 #[sqlx::test]
 async fn changing_password_ends_other_sessions(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut laptop = Client::new(&app);
     laptop.register("margaret", PW).await;
@@ -230,6 +238,7 @@ async fn changing_password_ends_other_sessions(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn guests_keep_their_id_when_they_register(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     // A guest as practice will create one (sessions call ensure_user).
     let guest = rehearse::accounts::db::create_guest(&pool.db())
@@ -247,10 +256,12 @@ async fn guests_keep_their_id_when_they_register(pool: SqlitePool) {
         .contains("\"is_guest\":true"));
     let r = c.register("hopper", PW).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'hopper'")
-        .fetch_one(&pool)
-        .await
-        .expect("user");
+    let id: uuid::Uuid = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = 'hopper'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("user");
     assert_eq!(id, guest, "the guest's row became the account");
     assert_ne!(
         c.cookie.as_deref(),
@@ -260,6 +271,7 @@ async fn guests_keep_their_id_when_they_register(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn delete_account_needs_the_password_and_removes_everything(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     c.register("barbara", PW).await;
@@ -272,20 +284,23 @@ async fn delete_account_needs_the_password_and_removes_everything(pool: SqlitePo
     assert_eq!(wrong.status, 422);
     let ok = c.call("accounts/delete", &[("password", PW)]).await;
     assert_eq!(ok.status, 200, "{}", ok.body);
-    let left: Vec<String> = sqlx::query_scalar("SELECT username FROM users")
-        .fetch_all(&pool)
-        .await
-        .expect("users");
+    let left: Vec<String> = on!(&pool, |p| sqlx::query_scalar("SELECT username FROM users")
+        .fetch_all(p)
+        .await)
+    .expect("users");
     assert_eq!(left, vec!["someone".to_owned()]);
-    let sessions: i64 = sqlx::query_scalar("SELECT count(*) FROM auth_sessions")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let sessions: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM auth_sessions"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(sessions, 1, "only the other user's session remains");
 }
 
 #[sqlx::test]
 async fn export_downloads_only_my_data(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut anon = Client::new(&app);
     assert_eq!(anon.get("/account/export").await.status, 401);
@@ -308,6 +323,7 @@ async fn export_downloads_only_my_data(pool: SqlitePool) {
 /// and their cross-user rows.)
 #[sqlx::test]
 async fn anonymous_callers_are_refused(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut anon = Client::new(&app);
     for (endpoint, form) in [
@@ -327,6 +343,7 @@ async fn anonymous_callers_are_refused(pool: SqlitePool) {
 /// before it runs.
 #[sqlx::test]
 async fn every_server_function_refuses_a_foreign_origin(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
         .map(|(p, _)| p)
@@ -349,10 +366,10 @@ async fn every_server_function_refuses_a_foreign_origin(pool: SqlitePool) {
             .await;
         assert_eq!(r.status, 403, "{path}");
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let n: i64 = on!(&pool, |p| sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(p)
+        .await)
+    .expect("n");
     assert_eq!(n, 0);
 }
 

@@ -1,26 +1,31 @@
 //! Syncing the built-in bank and searching it.
 
+use crate::common::app_pool;
 use rehearse::questions::{
     bank::{parse_bank, sync, BankTopic, BANK_FILES},
     db,
     types::{Level, QuestionFilter},
 };
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 use sqlx::SqlitePool;
 
 fn builtin() -> Vec<BankTopic> {
     parse_bank(BANK_FILES).expect("built-in bank is valid")
 }
 
-async fn snapshot(pool: &SqlitePool) -> Vec<(String, i64, i64, i64)> {
-    sqlx::query_as("SELECT slug, updated_at, archived, id FROM questions ORDER BY slug")
-        .fetch_all(pool)
-        .await
-        .expect("snapshot")
+async fn snapshot(pool: &Pool) -> Vec<(String, i64, bool, i64)> {
+    on!(pool, |p| sqlx::query_as(
+        "SELECT slug, updated_at, archived, id FROM questions ORDER BY slug"
+    )
+    .fetch_all(p)
+    .await)
+    .expect("snapshot")
 }
 
 #[sqlx::test]
 async fn syncing_twice_changes_nothing(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let topics = builtin();
     let first = sync(&pool.db(), &topics).await.expect("first sync");
     assert!(first.added >= 150);
@@ -37,6 +42,7 @@ async fn syncing_twice_changes_nothing(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn edits_update_and_removals_archive(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let mut topics = builtin();
     sync(&pool.db(), &topics).await.expect("sync");
     let removed = topics[0].questions.remove(0);
@@ -50,17 +56,21 @@ async fn edits_update_and_removals_archive(pool: SqlitePool) {
         (report.updated, report.archived, report.added),
         (1, gone, 0)
     );
-    let archived: i64 = sqlx::query_scalar("SELECT archived FROM questions WHERE slug = ?")
-        .bind(&removed.slug)
-        .fetch_one(&pool)
-        .await
-        .expect("row kept");
-    assert_eq!(archived, 1, "removed questions are archived, not deleted");
-    let prompt: String = sqlx::query_scalar("SELECT prompt FROM questions WHERE slug = ?")
-        .bind(&edited)
-        .fetch_one(&pool)
-        .await
-        .expect("row");
+    let archived: bool = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT archived FROM questions WHERE slug = $1"
+    )
+    .bind(&removed.slug)
+    .fetch_one(p)
+    .await)
+    .expect("row kept");
+    assert!(archived, "removed questions are archived, not deleted");
+    let prompt: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT prompt FROM questions WHERE slug = $1"
+    )
+    .bind(&edited)
+    .fetch_one(p)
+    .await)
+    .expect("row");
     assert!(prompt.ends_with("(edited)"));
 
     // The archived question leaves the list; putting it back revives it.
@@ -81,25 +91,28 @@ async fn edits_update_and_removals_archive(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn user_questions_are_never_touched(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let topics = builtin();
     sync(&pool.db(), &topics).await.expect("sync");
-    sqlx::query(
+    on!(&pool, |p| sqlx::query(
         "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html, source, created_at, updated_at)
-         VALUES ('u-mine', 1, 'beginner', 'My own question?', 'Mine.', '<p>Mine.</p>', 'author', 1, 1)",
+         VALUES ('u-mine', 1, 'beginner', 'My own question$1', 'Mine.', '<p>Mine.</p>', 'author', 1, 1)",
     )
-    .execute(&pool)
-    .await
+    .execute(p).await.map(|r| r.rows_affected()))
     .expect("insert user question");
     sync(&pool.db(), &topics).await.expect("resync");
-    let archived: i64 = sqlx::query_scalar("SELECT archived FROM questions WHERE slug = 'u-mine'")
-        .fetch_one(&pool)
-        .await
-        .expect("row");
-    assert_eq!(archived, 0);
+    let archived: bool = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT archived FROM questions WHERE slug = 'u-mine'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("row");
+    assert!(!archived);
 }
 
 #[sqlx::test]
 async fn search_ranks_prompt_matches_first_and_marks_them(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync(&pool.db(), &builtin()).await.expect("sync");
     let list = db::list(
         &pool.db(),
@@ -122,6 +135,7 @@ async fn search_ranks_prompt_matches_first_and_marks_them(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn filters_combine_and_facets_count(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync(&pool.db(), &builtin()).await.expect("sync");
     let all = db::list(&pool.db(), &QuestionFilter::default())
         .await
@@ -158,6 +172,7 @@ async fn filters_combine_and_facets_count(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn hostile_search_text_is_harmless(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync(&pool.db(), &builtin()).await.expect("sync");
     for evil in [
         "'; DROP TABLE questions; --",
@@ -179,15 +194,18 @@ async fn hostile_search_text_is_harmless(pool: SqlitePool) {
         .await;
         assert!(r.is_ok(), "{evil:?} broke the search: {r:?}");
     }
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let n: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM questions"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert!(n >= 150, "the table is intact");
 }
 
 #[sqlx::test]
 async fn neighbours_follow_the_filter(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync(&pool.db(), &builtin()).await.expect("sync");
     let f = QuestionFilter {
         topics: vec!["networking".into()],
@@ -206,6 +224,7 @@ async fn neighbours_follow_the_filter(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn follow_ups_and_common_mistakes_are_stored_and_shown_after_the_reveal(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = crate::common::app_with_bank(pool.clone()).await;
     let topics = builtin();
     let q = topics
@@ -243,11 +262,13 @@ async fn follow_ups_and_common_mistakes_are_stored_and_shown_after_the_reveal(po
         report.updated, 2,
         "the question's display and the follow-up's own row"
     );
-    let stored: String = sqlx::query_scalar("SELECT follow_ups FROM questions WHERE slug = ?1")
-        .bind(&q.slug)
-        .fetch_one(&pool)
-        .await
-        .expect("row");
+    let stored: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT follow_ups FROM questions WHERE slug = $1"
+    )
+    .bind(&q.slug)
+    .fetch_one(p)
+    .await)
+    .expect("row");
     assert!(stored.contains("A rewritten follow-up question?"));
     assert_eq!(sync(&pool.db(), &edited).await.expect("again").updated, 0);
 }

@@ -4,7 +4,9 @@
 use axum::{body::Body, http::Request};
 use sqlx::SqlitePool;
 
+use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, send, state};
+use rehearse::server::db::Pool;
 
 /// `'sha256-…'` of every inline script in `html`, worked out here
 /// independently of the server's own code.
@@ -25,12 +27,12 @@ fn inline_script_hashes(html: &str) -> Vec<String> {
         .collect()
 }
 
-async fn any_bank_slug(pool: &SqlitePool) -> String {
-    sqlx::query_scalar(
+async fn any_bank_slug(pool: &Pool) -> String {
+    on!(pool, |p| sqlx::query_scalar(
         "SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL LIMIT 1",
     )
-    .fetch_one(pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("a question")
 }
 
@@ -44,6 +46,7 @@ async fn get_with(app: &axum::Router, uri: &str, headers: &[(&str, &str)]) -> cr
 
 #[sqlx::test]
 async fn anonymous_bank_pages_are_kept_and_allow_exactly_their_own_scripts(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let first = get(&app, "/").await;
     assert_eq!(first.status, 200);
@@ -57,10 +60,13 @@ async fn anonymous_bank_pages_are_kept_and_allow_exactly_their_own_scripts(pool:
 
     // Kept: a change behind the server's back does not show (the public
     // bank only changes at start-up, before any page is kept).
-    sqlx::query("UPDATE topics SET name = 'Changed behind the cache'")
-        .execute(&pool)
-        .await
-        .expect("update");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE topics SET name = 'Changed behind the cache'"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("update");
     let second = get(&app, "/").await;
     assert_eq!(second.body, first.body, "the very same bytes");
     assert_eq!(second.headers["etag"], first.headers["etag"]);
@@ -97,6 +103,7 @@ async fn anonymous_bank_pages_are_kept_and_allow_exactly_their_own_scripts(pool:
 
 #[sqlx::test]
 async fn the_compressed_copies_hold_the_same_page(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     use std::io::Read;
     let app = app_with_bank(pool).await;
     let plain = get(&app, "/questions").await;
@@ -132,6 +139,7 @@ async fn the_compressed_copies_hold_the_same_page(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn an_etag_that_matches_gets_304_without_a_policy(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let page = get(&app, "/").await;
     let etag = page.headers["etag"].to_str().unwrap_or_default().to_owned();
@@ -159,6 +167,7 @@ async fn an_etag_that_matches_gets_304_without_a_policy(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn theme_query_and_path_each_have_their_own_page(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let light = get(&app, "/questions?q=cache").await;
     let dark = get_with(
@@ -176,6 +185,7 @@ async fn theme_query_and_path_each_have_their_own_page(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn personal_and_failed_pages_are_never_kept(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut alice = account(&app, "alice", "candidate").await;
     let mine = alice.get("/questions").await;
@@ -201,6 +211,7 @@ async fn personal_and_failed_pages_are_never_kept(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let site = std::env::temp_dir().join(format!("rehearse-assets-{}", uuid::Uuid::new_v4()));
     let pkg = site.join("pkg");
     std::fs::create_dir_all(&pkg).expect("dir");
@@ -246,6 +257,7 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
 /// (an island there would silently never wake up), only the page script.
 #[sqlx::test]
 async fn a_visitor_reading_the_bank_downloads_no_wasm(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let slug = any_bank_slug(&pool).await;
     for path in [
@@ -287,6 +299,7 @@ async fn a_visitor_reading_the_bank_downloads_no_wasm(pool: SqlitePool) {
 /// guest, starts the session and lands on it.
 #[sqlx::test]
 async fn practise_this_as_a_plain_form_lands_on_the_session(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let slug = any_bank_slug(&pool).await;
     let req = Request::post("/api/sessions/start")
@@ -316,12 +329,11 @@ async fn practise_this_as_a_plain_form_lands_on_the_session(pool: SqlitePool) {
         .to_owned();
     let session = get_with(&app, &to, &[("cookie", &cookie)]).await;
     assert_eq!(session.status, 200);
-    let asked: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM session_answers a JOIN questions q ON q.id = a.question_id WHERE q.slug = ?1",
+    let asked: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM session_answers a JOIN questions q ON q.id = a.question_id WHERE q.slug = $1",
     )
     .bind(&slug)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p).await)
     .expect("count");
     assert_eq!(asked, 1);
 }
@@ -356,6 +368,7 @@ async fn grade_one(client: &mut crate::common::Client, grade: &str) {
 
 #[sqlx::test]
 async fn a_persons_dashboard_is_kept_until_their_data_changes(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut alice = account(&app, "alice", "candidate").await;
     grade_one(&mut alice, "3").await;
@@ -374,10 +387,13 @@ async fn a_persons_dashboard_is_kept_until_their_data_changes(pool: SqlitePool) 
 
     // Kept: a change the person's version does not cover (the bank's
     // topic names, fixed while the server runs) does not show...
-    sqlx::query("UPDATE topics SET name = name || ' (renamed)'")
-        .execute(&pool)
-        .await
-        .expect("rename");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE topics SET name = name || ' (renamed)'"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("rename");
     let second = alice.get("/dashboard").await;
     assert_eq!(second.body, first.body, "the very same bytes");
     assert_eq!(second.headers["etag"], etag);
@@ -400,10 +416,13 @@ async fn a_persons_dashboard_is_kept_until_their_data_changes(pool: SqlitePool) 
     // A change written behind the app's back (straight SQL, as another
     // instance or an admin script would) shows at once too: the version
     // is the database's own.
-    sqlx::query("UPDATE users SET time_zone = 'Asia/Tokyo' WHERE username = 'alice'")
-        .execute(&pool)
-        .await
-        .expect("zone");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE users SET time_zone = 'Asia/Tokyo' WHERE username = 'alice'"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("zone");
     let fourth = alice.get("/dashboard").await;
     assert!(
         fourth.body.contains("days in Asia/Tokyo"),
@@ -429,6 +448,7 @@ async fn a_persons_dashboard_is_kept_until_their_data_changes(pool: SqlitePool) 
 
 #[sqlx::test]
 async fn a_logged_in_persons_bank_pages_are_kept_for_them_alone(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let slug = any_bank_slug(&pool).await;
     let mut alice = account(&app, "alice", "candidate").await;
@@ -473,6 +493,7 @@ async fn a_logged_in_persons_bank_pages_are_kept_for_them_alone(pool: SqlitePool
 
 #[sqlx::test]
 async fn the_history_list_is_kept_per_person_and_query(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut alice = account(&app, "alice", "candidate").await;
     grade_one(&mut alice, "4").await;
@@ -486,10 +507,11 @@ async fn the_history_list_is_kept_per_person_and_query(pool: SqlitePool) {
     assert_ne!(interviews.headers["etag"], all.headers["etag"], "per query");
     assert!(interviews.body.contains("history-none-match"));
     // A session deleted behind the app's back is gone from the next view.
-    sqlx::query("DELETE FROM interview_sessions")
-        .execute(&pool)
+    on!(&pool, |p| sqlx::query("DELETE FROM interview_sessions")
+        .execute(p)
         .await
-        .expect("delete");
+        .map(|r| r.rows_affected()))
+    .expect("delete");
     let after = alice.get("/history").await;
     assert!(after.body.contains("history-empty"), "{}", after.body);
 }

@@ -28,16 +28,16 @@ pub fn state_with(pool: impl AsPool, env: &[(&str, &str)]) -> AppState {
 }
 
 /// The app with the bank loaded and some settings changed.
-pub async fn app_with_config(pool: SqlitePool, env: &[(&str, &str)]) -> Router {
-    let pool = app_pool(pool).await;
+pub async fn app_with_config(pool: impl TestDb, env: &[(&str, &str)]) -> Router {
+    let pool = pool.into_pool().await;
     rehearse::questions::sync_builtin_bank(&pool)
         .await
         .expect("bank syncs");
     rehearse::server::app(state_with(pool, env))
 }
 
-pub async fn app_with_bank(pool: SqlitePool) -> Router {
-    let pool = app_pool(pool).await;
+pub async fn app_with_bank(pool: impl TestDb) -> Router {
+    let pool = pool.into_pool().await;
     rehearse::questions::sync_builtin_bank(&pool)
         .await
         .expect("bank syncs");
@@ -231,6 +231,44 @@ pub async fn account(app: &Router, name: &str, role: &str) -> Client {
     c
 }
 
+/// Runs the same sqlx expression on the pool the test's app uses, whichever
+/// backend it is: `$p` is the concrete pool, and `backend` names that
+/// backend's module (`rehearse::server::db::sqlite` or `::postgres`).
+macro_rules! on {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            rehearse::server::db::Pool::Sqlite($p) => {
+                #[allow(unused_imports)]
+                use rehearse::server::db::sqlite as backend;
+                $body
+            }
+            rehearse::server::db::Pool::Postgres($p) => {
+                #[allow(unused_imports)]
+                use rehearse::server::db::postgres as backend;
+                $body
+            }
+        }
+    };
+}
+
+/// What a test hands the app: its own SQLite pool (`app_pool` picks the
+/// backend), or the pool a test already chose and also reads.
+pub trait TestDb {
+    fn into_pool(self) -> impl std::future::Future<Output = Pool>;
+}
+
+impl TestDb for SqlitePool {
+    async fn into_pool(self) -> Pool {
+        app_pool(self).await
+    }
+}
+
+impl TestDb for Pool {
+    async fn into_pool(self) -> Pool {
+        self
+    }
+}
+
 /// The database the app under test uses: the test's own SQLite pool or,
 /// with `REHEARSE_TEST_BACKEND=postgres`, a new database on the test
 /// PostgreSQL server (`pg`). `make test` runs the suite both ways.
@@ -254,12 +292,11 @@ pub fn on_postgres() -> bool {
 
 /// A PostgreSQL server for the tests: `REHEARSE_TEST_POSTGRES_URL`, or a
 /// private cluster (`scripts/postgres.sh`) that stops when this process
-/// ends. Each test gets its own database, copied from a template that is
-/// migrated and holds the bank.
+/// ends. Each test gets its own empty database, copied from a migrated
+/// template (as each SQLite test gets a new migrated file).
 pub mod pg {
     use std::sync::OnceLock;
 
-    use rehearse::server::db::AsPool;
     use sqlx::{Connection, Executor, PgPool};
 
     struct Server {
@@ -293,9 +330,6 @@ pub mod pg {
                         rehearse::server::db::postgres::connect(&database_url(&url, &template))
                             .await
                             .expect("the PostgreSQL migrations apply");
-                    rehearse::questions::sync_builtin_bank(&pool.db())
-                        .await
-                        .expect("the bank syncs into PostgreSQL");
                     pool.close().await;
                 });
                 Server { url, template }
@@ -327,7 +361,7 @@ pub mod pg {
         format!("{base}/{name}")
     }
 
-    /// A new database of its own, migrated, with the bank loaded.
+    /// A new database of its own, migrated and empty.
     pub async fn fresh() -> PgPool {
         let server = server();
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());

@@ -1,11 +1,12 @@
 //! Dashboard aggregates against hand-computed fixtures, in the user's time
 //! zone, and who may see them.
 
+use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::dashboard::{db, types::*};
 use rehearse::questions::{sync_builtin_bank, types::Level};
-use rehearse::server::db::sqlite::rollup;
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
@@ -20,20 +21,21 @@ struct Q {
 }
 
 /// Two questions sharing a topic and level, and one at another level.
-async fn questions(pool: &SqlitePool) -> (Q, Q, Q) {
+async fn questions(pool: &Pool) -> (Q, Q, Q) {
     sync_builtin_bank(&pool.db()).await.expect("bank");
-    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, String, i64)> = on!(pool, |p| sqlx::query_as(
         "SELECT id, level, topic_id FROM questions WHERE level = 'beginner' AND topic_id =
              (SELECT min(topic_id) FROM questions) ORDER BY id LIMIT 2",
     )
-    .fetch_all(pool)
-    .await
+    .fetch_all(p)
+    .await)
     .expect("questions");
-    let other: (i64, String, i64) = sqlx::query_as(
+    let other: (i64, String, i64) = on!(pool, |p| {
+        sqlx::query_as(
         "SELECT id, level, topic_id FROM questions WHERE level = 'advanced' ORDER BY id LIMIT 1",
     )
-    .fetch_one(pool)
-    .await
+    .fetch_one(p).await
+    })
     .expect("question");
     let q = |(id, level, topic_id): (i64, String, i64)| Q {
         id,
@@ -48,16 +50,19 @@ async fn questions(pool: &SqlitePool) -> (Q, Q, Q) {
     )
 }
 
-async fn user(pool: &SqlitePool, tz: &str) -> Uuid {
+async fn user(pool: &Pool, tz: &str) -> Uuid {
     let id = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    sqlx::query("UPDATE users SET time_zone = ?2 WHERE id = ?1")
-        .bind(id)
-        .bind(tz)
-        .execute(pool)
-        .await
-        .expect("tz");
+    on!(pool, |p| sqlx::query(
+        "UPDATE users SET time_zone = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(tz)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("tz");
     id
 }
 
@@ -84,15 +89,14 @@ fn a(q: &Q, grade: i64, at: i64) -> A<'_> {
 
 /// A finished session holding `answers` in order, graded the way the app
 /// grades: the rollups are maintained in the same transaction.
-async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
+async fn session(pool: &Pool, user: Uuid, answers: &[A<'_>]) -> Uuid {
     let id = Uuid::now_v7();
     let started = answers.first().map_or(NOON, |a| a.at - a.spent);
-    let mut tx = rehearse::server::db::sqlite::begin_write(pool)
-        .await
-        .expect("tx");
-    sqlx::query(
+    on!(pool, |p| {
+        let mut tx = backend::begin_write(p).await.expect("tx");
+        sqlx::query(
         "INSERT INTO interview_sessions (id, user_id, mode, started_at, finished_at, status, question_count)
-         VALUES (?1, ?2, 'practice', ?3, ?3, 'finished', ?4)",
+         VALUES ($1, $2, 'practice', $3, $3, 'finished', $4)",
     )
     .bind(id)
     .bind(user)
@@ -101,12 +105,12 @@ async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
     .execute(&mut *tx)
     .await
     .expect("session");
-    for (position, a) in answers.iter().enumerate() {
-        let begun = a.at - a.spent;
-        sqlx::query(
+        for (position, a) in answers.iter().enumerate() {
+            let begun = a.at - a.spent;
+            sqlx::query(
             "INSERT INTO session_answers (session_id, position, user_id, question_id, level, topic_id,
                  answer, started_at, deadline_at, submitted_at, time_spent_ms, self_grade, graded_at, flagged)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'x', ?7, ?8, ?9, ?10, ?11, ?9, ?12)",
+             VALUES ($1, $2, $3, $4, $5, $6, 'x', $7, $8, $9, $10, $11, $9, $12)",
         )
         .bind(id)
         .bind(position as i64)
@@ -123,11 +127,12 @@ async fn session(pool: &SqlitePool, user: Uuid, answers: &[A<'_>]) -> Uuid {
         .execute(&mut *tx)
         .await
         .expect("answer");
-        rollup::grade_changed(&mut tx, id, position as u32, None, a.grade as u8)
-            .await
-            .expect("rollup");
-    }
-    tx.commit().await.expect("commit");
+            backend::rollup::grade_changed(&mut tx, id, position as u32, None, a.grade as u8)
+                .await
+                .expect("rollup");
+        }
+        tx.commit().await.expect("commit");
+    });
     id
 }
 
@@ -140,6 +145,7 @@ fn all_time() -> RangeQuery {
 
 #[sqlx::test]
 async fn an_empty_history_gives_an_empty_dashboard(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     questions(&pool).await;
     let u = user(&pool, "UTC").await;
     let d = db::dashboard(&pool.db(), u, &RangeQuery::default(), NOON)
@@ -159,6 +165,7 @@ async fn an_empty_history_gives_an_empty_dashboard(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn one_answer_fills_every_part(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, _, _) = questions(&pool).await;
     let u = user(&pool, "UTC").await;
     session(&pool, u, &[a(&q1, 3, NOON - HOUR)]).await;
@@ -192,6 +199,7 @@ async fn one_answer_fills_every_part(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn mastery_uses_each_questions_latest_grade(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, q2, q3) = questions(&pool).await;
     let u = user(&pool, "UTC").await;
     let day = 24 * HOUR;
@@ -282,6 +290,7 @@ async fn mastery_uses_each_questions_latest_grade(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn ties_in_weakest_put_the_longest_waiting_first(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, q2, _) = questions(&pool).await;
     let u = user(&pool, "UTC").await;
     session(
@@ -296,11 +305,13 @@ async fn ties_in_weakest_put_the_longest_waiting_first(pool: SqlitePool) {
     let order: Vec<&str> = d.weakest.iter().map(|w| w.slug.as_str()).collect();
     let mut expected = Vec::new();
     for id in [q2.id, q1.id] {
-        let slug: String = sqlx::query_scalar("SELECT slug FROM questions WHERE id = ?")
-            .bind(id)
-            .fetch_one(&pool)
-            .await
-            .expect("slug");
+        let slug: String = on!(&pool, |p| sqlx::query_scalar(
+            "SELECT slug FROM questions WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_one(p)
+        .await)
+        .expect("slug");
         expected.push(slug);
     }
     assert_eq!(order, expected);
@@ -308,6 +319,7 @@ async fn ties_in_weakest_put_the_longest_waiting_first(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, q2, _) = questions(&pool).await;
     // New York is UTC-5 in November: 04:30 UTC on the 22nd is still the
     // 21st there, 05:30 UTC is the 22nd.
@@ -368,11 +380,14 @@ async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
         .expect("ny later");
     assert_eq!(d.to, "2026-11-22");
     // Hidden streaks are not computed at all.
-    sqlx::query("UPDATE users SET hide_streaks = 1 WHERE id = ?")
-        .bind(ny)
-        .execute(&pool)
-        .await
-        .expect("hide");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE users SET hide_streaks = TRUE WHERE id = $1"
+    )
+    .bind(ny)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("hide");
     let d = db::dashboard(&pool.db(), ny, &all_time(), NOON)
         .await
         .expect("hidden");
@@ -381,6 +396,7 @@ async fn days_and_streaks_follow_the_users_time_zone(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn the_dashboard_shows_only_the_callers_answers(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut anon = Client::new(&app);
     let r = anon
@@ -393,16 +409,19 @@ async fn the_dashboard_shows_only_the_callers_answers(pool: SqlitePool) {
     );
     let mut alice = Client::new(&app);
     alice.register("alicedash", "several plain words").await;
-    let alice_id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'alicedash'")
-        .fetch_one(&pool)
-        .await
-        .expect("alice");
+    let alice_id: Uuid = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = 'alicedash'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("alice");
     let q: Q = {
-        let (id, level, topic_id): (i64, String, i64) =
-            sqlx::query_as("SELECT id, level, topic_id FROM questions LIMIT 1")
-                .fetch_one(&pool)
-                .await
-                .expect("q");
+        let (id, level, topic_id): (i64, String, i64) = on!(&pool, |p| sqlx::query_as(
+            "SELECT id, level, topic_id FROM questions LIMIT 1"
+        )
+        .fetch_one(p)
+        .await)
+        .expect("q");
         Q {
             id,
             level,
@@ -439,6 +458,7 @@ async fn the_dashboard_shows_only_the_callers_answers(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, q2, q3) = questions(&pool).await;
     let u = user(&pool, "Europe/Berlin").await;
     let day = 24 * HOUR;
@@ -473,24 +493,23 @@ async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) 
             .expect("raw")
     );
     // A rebuild from scratch gives the same rollups as the incremental path.
-    let snapshot = |pool: SqlitePool| async move {
-        let days: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+    let snapshot = |pool: Pool| async move {
+        let days: Vec<(String, String, i64, i64, i64)> = on!(&pool, |p| sqlx::query_as(
             "SELECT day, level, answers, grade_sum, spent_ms FROM daily_progress ORDER BY day, level",
         )
-        .fetch_all(&pool)
-        .await
+        .fetch_all(p).await)
         .expect("days");
-        let questions: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        let questions: Vec<(i64, i64, i64, i64)> = on!(&pool, |p| sqlx::query_as(
             "SELECT question_id, attempts, last_grade, last_graded_at FROM question_progress ORDER BY question_id",
         )
-        .fetch_all(&pool)
-        .await
+        .fetch_all(p).await)
         .expect("questions");
-        let sessions: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+        let sessions: Vec<(i64, i64, Option<i64>)> = on!(&pool, |p| {
+            sqlx::query_as(
             "SELECT graded_count, grade_sum, first_graded_at FROM interview_sessions ORDER BY id",
         )
-        .fetch_all(&pool)
-        .await
+        .fetch_all(p).await
+        })
         .expect("sessions");
         (days, questions, sessions)
     };
@@ -500,24 +519,26 @@ async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) 
     db::rebuild_all(&pool.db()).await.expect("rebuild");
     assert_eq!(snapshot(pool.clone()).await, before);
     // Moving to another zone recounts the days.
-    let mut tx = rehearse::server::db::sqlite::begin_write(&pool)
-        .await
-        .expect("tx");
-    rollup::rebuild_days(&mut tx, u, "Pacific/Kiritimati")
-        .await
-        .expect("rebuild days");
-    tx.commit().await.expect("commit");
-    let days: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT day FROM daily_progress ORDER BY day")
-            .fetch_all(&pool)
+    on!(&pool, |p| {
+        let mut tx = backend::begin_write(p).await.expect("tx");
+        backend::rollup::rebuild_days(&mut tx, u, "Pacific/Kiritimati")
             .await
-            .expect("days");
+            .expect("rebuild days");
+        tx.commit().await.expect("commit");
+    });
+    let days: Vec<String> = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT DISTINCT day FROM daily_progress ORDER BY day"
+    )
+    .fetch_all(p)
+    .await)
+    .expect("days");
     // Kiritimati is UTC+14: noon UTC is 02:00 the next day there.
     assert_eq!(days, vec!["2026-11-14".to_owned(), "2026-11-21".to_owned()]);
 }
 
 #[sqlx::test]
 async fn a_past_range_uses_the_grades_it_held(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, _, _) = questions(&pool).await;
     let u = user(&pool, "UTC").await;
     let day = 24 * HOUR;
@@ -543,19 +564,23 @@ async fn a_past_range_uses_the_grades_it_held(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_regrade_with_a_missing_day_row_recounts_the_days(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let (q1, _, _) = questions(&pool).await;
     let u = user(&pool, "UTC").await;
     let s = session(&pool, u, &[a(&q1, 1, NOON - HOUR)]).await;
-    sqlx::query("DELETE FROM daily_progress")
-        .execute(&pool)
+    on!(&pool, |p| sqlx::query("DELETE FROM daily_progress")
+        .execute(p)
         .await
-        .expect("lose the day");
+        .map(|r| r.rows_affected()))
+    .expect("lose the day");
     rehearse::history::db::regrade(&pool.db(), s, u, 0, 3, "", NOON)
         .await
         .expect("regrade");
-    let row: (i64, i64) = sqlx::query_as("SELECT answers, grade_sum FROM daily_progress")
-        .fetch_one(&pool)
-        .await
-        .expect("recounted");
+    let row: (i64, i64) = on!(&pool, |p| sqlx::query_as(
+        "SELECT answers, grade_sum FROM daily_progress"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("recounted");
     assert_eq!(row, (1, 3), "recounted with the new grade");
 }

@@ -20,20 +20,22 @@ use tokio::{
 };
 use uuid::Uuid;
 
+use crate::common::app_pool;
 use crate::common::{app_with_bank, app_with_config, get, state_with, Client};
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 
 const PW: &str = "tidy orange kettle";
 const T0: i64 = 1_800_000_000_000;
 
 /// A guest with a live login cookie, made directly in the database.
-async fn guest_with_cookie(pool: &SqlitePool) -> (Uuid, String) {
+async fn guest_with_cookie(pool: &Pool) -> (Uuid, String) {
     let id = accounts_db::create_guest(&pool.db()).await.expect("guest");
     let token = session::create(&pool.db(), id).await.expect("session");
     (id, format!("rehearse_session={token}"))
 }
 
-async fn one_question_session(pool: &SqlitePool, user: Uuid, slug: &str, now: i64) -> Uuid {
+async fn one_question_session(pool: &Pool, user: Uuid, slug: &str, now: i64) -> Uuid {
     let new = NewSession {
         mode: Mode::Practice,
         levels: vec![],
@@ -70,6 +72,7 @@ fn babble(seed: u64, chars: usize) -> String {
 
 #[sqlx::test]
 async fn long_unrelated_answers_do_not_stall_the_question_page(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let (user, cookie) = guest_with_cookie(&pool).await;
     let slug = "db-what-is-an-index";
@@ -103,6 +106,7 @@ async fn long_unrelated_answers_do_not_stall_the_question_page(pool: SqlitePool)
 
 #[sqlx::test]
 async fn saturated_hashing_answers_429_with_retry_after(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
@@ -126,6 +130,7 @@ async fn saturated_hashing_answers_429_with_retry_after(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn registrations_are_limited_per_address(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_config(pool, &[("REHEARSE_REGISTRATIONS_PER_HOUR", "2")]).await;
     for name in ["first", "second"] {
         let r = Client::new(&app).register(&format!("{name}user"), PW).await;
@@ -155,6 +160,7 @@ async fn healthz_over_tcp(addr: SocketAddr) -> String {
 
 #[sqlx::test]
 async fn a_client_sending_headers_slowly_is_cut_off_while_others_are_served(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -206,6 +212,7 @@ async fn a_client_sending_headers_slowly_is_cut_off_while_others_are_served(pool
 
 #[sqlx::test]
 async fn connections_beyond_the_cap_wait_for_a_free_slot(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -237,6 +244,7 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn guests_are_limited_per_address_and_told_how_long_they_last(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_config(pool, &[("REHEARSE_GUESTS_PER_HOUR", "2")]).await;
     let start = [
         ("mode", "practice"),
@@ -257,6 +265,7 @@ async fn guests_are_limited_per_address_and_told_how_long_they_last(pool: Sqlite
 
 #[sqlx::test]
 async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");
@@ -287,12 +296,15 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
         (recent, now - 29 * day),
         (account, now - 400 * day),
     ] {
-        sqlx::query("UPDATE users SET last_seen_at = ?2 WHERE id = ?1")
-            .bind(who)
-            .bind(seen)
-            .execute(&pool)
-            .await
-            .expect("age");
+        on!(&pool, |p| sqlx::query(
+            "UPDATE users SET last_seen_at = $2 WHERE id = $1"
+        )
+        .bind(who)
+        .bind(seen)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))
+        .expect("age");
     }
     let report = rehearse::accounts::housekeeping(&pool.db(), now, 30)
         .await
@@ -301,45 +313,45 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
     let count = |sql: &'static str, who: Uuid| {
         let pool = pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>(sql)
+            on!(&pool, |p| sqlx::query_scalar::<_, i64>(sql)
                 .bind(who)
-                .fetch_one(&pool)
-                .await
-                .expect("count")
+                .fetch_one(p)
+                .await)
+            .expect("count")
         }
     };
     for (table_sql, what) in [
-        ("SELECT count(*) FROM users WHERE id = ?1", "user"),
+        ("SELECT count(*) FROM users WHERE id = $1", "user"),
         (
-            "SELECT count(*) FROM interview_sessions WHERE user_id = ?1",
+            "SELECT count(*) FROM interview_sessions WHERE user_id = $1",
             "sessions",
         ),
         (
-            "SELECT count(*) FROM session_answers WHERE user_id = ?1",
+            "SELECT count(*) FROM session_answers WHERE user_id = $1",
             "answers",
         ),
         (
-            "SELECT count(*) FROM auth_sessions WHERE user_id = ?1",
+            "SELECT count(*) FROM auth_sessions WHERE user_id = $1",
             "logins",
         ),
         (
-            "SELECT count(*) FROM question_progress WHERE user_id = ?1",
+            "SELECT count(*) FROM question_progress WHERE user_id = $1",
             "rollups",
         ),
     ] {
         assert_eq!(count(table_sql, idle).await, 0, "idle guest's {what}");
     }
     assert_eq!(
-        count("SELECT count(*) FROM users WHERE id = ?1", recent).await,
+        count("SELECT count(*) FROM users WHERE id = $1", recent).await,
         1
     );
     assert_eq!(
-        count("SELECT count(*) FROM users WHERE id = ?1", account).await,
+        count("SELECT count(*) FROM users WHERE id = $1", account).await,
         1
     );
     assert_eq!(
         count(
-            "SELECT count(*) FROM session_answers WHERE user_id = ?1",
+            "SELECT count(*) FROM session_answers WHERE user_id = $1",
             account
         )
         .await,
@@ -350,27 +362,36 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn using_the_app_keeps_a_guest_alive(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let (guest, cookie) = guest_with_cookie(&pool).await;
-    sqlx::query("UPDATE users SET last_seen_at = 0 WHERE id = ?1")
-        .bind(guest)
-        .execute(&pool)
-        .await
-        .expect("age");
-    sqlx::query("UPDATE auth_sessions SET last_seen_at = ?2 WHERE user_id = ?1")
-        .bind(guest)
-        .bind(rehearse::server::db::now_ms() - 3_600_000)
-        .execute(&pool)
-        .await
-        .expect("age");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE users SET last_seen_at = 0 WHERE id = $1"
+    )
+    .bind(guest)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("age");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE auth_sessions SET last_seen_at = $2 WHERE user_id = $1"
+    )
+    .bind(guest)
+    .bind(rehearse::server::db::now_ms() - 3_600_000)
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("age");
     let mut c = Client::new(&app);
     c.cookie = Some(cookie);
     assert_eq!(c.get("/history").await.status, 200);
-    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM users WHERE id = ?1")
-        .bind(guest)
-        .fetch_one(&pool)
-        .await
-        .expect("seen");
+    let seen: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT last_seen_at FROM users WHERE id = $1"
+    )
+    .bind(guest)
+    .fetch_one(p)
+    .await)
+    .expect("seen");
     assert!(
         seen > rehearse::server::db::now_ms() - 60_000,
         "refreshed: {seen}"
@@ -381,6 +402,7 @@ async fn using_the_app_keeps_a_guest_alive(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn session_arguments_are_validated_at_the_boundary(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     let mut form: Vec<(String, String)> = vec![
@@ -395,10 +417,12 @@ async fn session_arguments_are_validated_at_the_boundary(pool: SqlitePool) {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let r = c.call("sessions/start", &pairs).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let levels: String = sqlx::query_scalar("SELECT levels FROM interview_sessions")
-        .fetch_one(&pool)
-        .await
-        .expect("stored");
+    let levels: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT levels FROM interview_sessions"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("stored");
     assert_eq!(levels, r#"["beginner"]"#, "200 repeats stored once");
 
     let mut form = pairs[..4].to_vec();
@@ -416,25 +440,28 @@ async fn session_arguments_are_validated_at_the_boundary(pool: SqlitePool) {
     let r = c.call("sessions/start", &form).await;
     assert_eq!(r.status, 404, "{}", r.body);
 
-    let id: String = sqlx::query_scalar("SELECT lower(hex(id)) FROM interview_sessions")
-        .fetch_one(&pool)
-        .await
-        .expect("id");
-    let id = Uuid::parse_str(&id).expect("uuid").to_string();
+    let id: Uuid = on!(&pool, |p| sqlx::query_scalar("SELECT id FROM interview_sessions")
+        .fetch_one(p)
+        .await)
+    .expect("id");
+    let id = id.to_string();
     let r = c
         .call("sessions/timer", &[("id", &id), ("action", "explode")])
         .await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.body.contains("pause"), "names the choices: {}", r.body);
-    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM interview_sessions")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let count: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM interview_sessions"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert_eq!(count, 1, "refused calls created nothing");
 }
 
 #[sqlx::test]
 async fn a_direct_filter_call_gets_the_url_caps(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut c = Client::new(&app);
     let huge = "cache ".repeat(5_000);
@@ -454,13 +481,16 @@ async fn a_direct_filter_call_gets_the_url_caps(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     c.register("streamer", PW).await;
-    let user: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'streamer'")
-        .fetch_one(&pool)
-        .await
-        .expect("user");
+    let user: Uuid = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = 'streamer'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("user");
     for i in 0..30 {
         let s = one_question_session(&pool, user, "db-what-is-an-index", T0 + i).await;
         sessions::submit(
@@ -506,6 +536,7 @@ async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn parallel_guesses_cannot_beat_the_throttle(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     Client::new(&app).register("target", PW).await;
     let mut guesses = Vec::new();
@@ -567,6 +598,7 @@ fn from_peer(
 
 #[sqlx::test]
 async fn behind_a_trusted_proxy_clients_are_told_apart(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_config(
         pool,
         &[
@@ -639,6 +671,7 @@ async fn behind_a_trusted_proxy_clients_are_told_apart(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn login_never_redirects_off_site(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     Client::new(&app).register("wanderer", PW).await;
     for next in [
@@ -670,6 +703,7 @@ async fn login_never_redirects_off_site(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn deleting_an_account_needs_its_password_and_both_are_throttled(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = Client::new(&app);
     c.register("careful", PW).await;
@@ -690,10 +724,12 @@ async fn deleting_an_account_needs_its_password_and_both_are_throttled(pool: Sql
     }
     let r = c.call("accounts/delete", &[("password", PW)]).await;
     assert_eq!(r.status, 429, "five wrong tries: {}", r.body);
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE username = 'careful'")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let users: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM users WHERE username = 'careful'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert_eq!(users, 1, "nothing was deleted");
 }
 
@@ -716,6 +752,7 @@ impl std::io::Write for Captured {
 
 #[sqlx::test]
 async fn security_events_are_logged_with_the_request_id_and_no_secret(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let out = Captured::default();
     let writer = out.clone();
@@ -765,6 +802,7 @@ async fn security_events_are_logged_with_the_request_id_and_no_secret(pool: Sqli
 
 #[sqlx::test]
 async fn personal_responses_are_not_stored_and_origins_match_scheme(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let anon = get(&app, "/questions").await;
     assert!(anon
@@ -807,6 +845,7 @@ async fn personal_responses_are_not_stored_and_origins_match_scheme(pool: Sqlite
 
 #[sqlx::test]
 async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     use rehearse::error::AppError::Conflict;
     rehearse::questions::sync_builtin_bank(&pool.db())
         .await
@@ -858,6 +897,7 @@ async fn stale_saves_are_refused_and_other_tabs_are_named(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn time_spent_paused_is_not_overtime(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     rehearse::questions::sync_builtin_bank(&pool.db())
         .await
         .expect("bank");

@@ -1,16 +1,18 @@
 //! History: aggregates per session and ownership.
 
+use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::history::db;
 use rehearse::questions::sync_builtin_bank;
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 
 const T0: i64 = 1_800_000_000_000;
 
 async fn listed(
-    pool: &SqlitePool,
+    pool: &Pool,
     user: uuid::Uuid,
     filter: db::ListFilter<'_>,
 ) -> Vec<rehearse::history::types::HistoryItem> {
@@ -19,6 +21,7 @@ async fn listed(
 
 #[sqlx::test]
 async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -85,13 +88,13 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     .await;
     assert_eq!(practice.len(), 1);
     // Level and topic: sessions holding at least one such question.
-    let (level, topic): (String, String) = sqlx::query_as(
+    let (level, topic): (String, String) = on!(&pool, |p| sqlx::query_as(
         "SELECT a.level, t.slug FROM session_answers a JOIN topics t ON t.id = a.topic_id
-         WHERE a.session_id = ?1 AND a.position = 0",
+         WHERE a.session_id = $1 AND a.position = 0",
     )
     .bind(first)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("first question");
     let level = rehearse::questions::types::Level::parse(&level).expect("level");
     let by_topic = listed(
@@ -160,6 +163,7 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn history_functions_refuse_other_users(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let mut alice = Client::new(&app);
     let id = alice.start_practice(None).await;
@@ -191,6 +195,7 @@ async fn history_functions_refuse_other_users(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -219,21 +224,20 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
             .await
             .expect("next");
     }
-    let weak: Vec<i64> = sqlx::query_scalar("SELECT question_id FROM session_answers WHERE session_id = ? AND self_grade <= 2 ORDER BY position")
+    let weak: Vec<i64> = on!(&pool, |p| sqlx::query_scalar("SELECT question_id FROM session_answers WHERE session_id = $1 AND self_grade <= 2 ORDER BY position")
         .bind(s)
-        .fetch_all(&pool)
-        .await
+        .fetch_all(p).await)
         .expect("weak");
     let retry = sessions::retry_weak(&pool.db(), s, u, Some(300), T0 + 10)
         .await
         .expect("retry")
         .expect("some weak");
-    let drawn: Vec<i64> = sqlx::query_scalar(
-        "SELECT question_id FROM session_answers WHERE session_id = ? ORDER BY position",
+    let drawn: Vec<i64> = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT question_id FROM session_answers WHERE session_id = $1 ORDER BY position",
     )
     .bind(retry)
-    .fetch_all(&pool)
-    .await
+    .fetch_all(p)
+    .await)
     .expect("rows");
     assert_eq!(drawn, weak);
     let stranger = rehearse::accounts::db::create_guest(&pool.db())
@@ -249,7 +253,7 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
 
 /// A finished one-question session answered `text` and graded `grade`.
 async fn answered_once(
-    pool: &SqlitePool,
+    pool: &Pool,
     u: uuid::Uuid,
     only: Option<String>,
     text: &str,
@@ -293,12 +297,13 @@ async fn answered_once(
 
 #[sqlx::test]
 async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
     let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
-    let mean = |pool: SqlitePool| async move {
+    let mean = |pool: Pool| async move {
         rehearse::dashboard::db::mastery(&pool.db(), u, 0)
             .await
             .expect("mastery")[0]
@@ -327,12 +332,13 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
         "the dashboard follows the new grade"
     );
     // The day it was earned does not move.
-    let graded_at: i64 =
-        sqlx::query_scalar("SELECT graded_at FROM session_answers WHERE session_id = ?")
-            .bind(s)
-            .fetch_one(&pool)
-            .await
-            .expect("graded_at");
+    let graded_at: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT graded_at FROM session_answers WHERE session_id = $1"
+    )
+    .bind(s)
+    .fetch_one(p)
+    .await)
+    .expect("graded_at");
     assert_eq!(graded_at, T0 + 2_000);
 
     // Saving the same values records nothing.
@@ -389,15 +395,18 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
 
 #[sqlx::test]
 async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     use rehearse::history::types::{DiffKind, PAST_ANSWERS_LIMIT};
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    let slug: String = sqlx::query_scalar("SELECT slug FROM questions WHERE archived = 0 LIMIT 1")
-        .fetch_one(&pool)
-        .await
-        .expect("question");
+    let slug: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT slug FROM questions WHERE archived = FALSE LIMIT 1"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("question");
     let tz = jiff::tz::TimeZone::UTC;
     assert!(db::past_answers(&pool.db(), u, &slug, &tz)
         .await
@@ -468,6 +477,7 @@ async fn earlier_answers_come_newest_first_with_diffs(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn regrading_is_for_the_owner_only_over_http(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut alice = Client::new(&app);
     alice.register("aliceregrade", "several plain words").await;
@@ -513,15 +523,18 @@ async fn regrading_is_for_the_owner_only_over_http(pool: SqlitePool) {
             .status,
         422
     );
-    let revisions: i64 = sqlx::query_scalar("SELECT count(*) FROM answer_revisions")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let revisions: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM answer_revisions"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert_eq!(revisions, 0, "refused calls change nothing");
 }
 
 #[sqlx::test]
 async fn grading_again_after_the_session_keeps_a_revision(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await

@@ -9,6 +9,7 @@ use axum::{body::Body, http::Request};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use rehearse::server::db::AsPool;
 use sqlx::SqlitePool;
 
 const CASES: usize = 1_000;
@@ -132,7 +133,8 @@ async fn data_version(conn: &mut sqlx::SqliteConnection) -> i64 {
 
 #[sqlx::test]
 async fn every_server_function_refuses_garbage_cleanly(pool: SqlitePool) {
-    let app = app_with_bank(pool.clone()).await;
+    // SQLite's own: `PRAGMA data_version` watches for any write.
+    let app = app_with_bank(pool.db()).await;
     let mut who = account(&app, "fuzzer", "recruiter").await;
     let cookie = who.cookie.clone().expect("logged in");
     // Warm up what a first request of a session writes (last seen).

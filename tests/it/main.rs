@@ -1,6 +1,7 @@
 //! All integration tests in one binary: each test file would otherwise link
 //! its own copy of the app and every dependency (slow to link, GBs on disk).
 
+#[macro_use]
 mod common;
 
 mod accounts;

@@ -2,10 +2,12 @@
 //! answer, the FSRS schedule it keeps, the queue, caps, leeches, card
 //! actions, the plan, and that nobody reaches another person's cards.
 
+use crate::common::app_pool;
 use crate::common::{account, app_with_bank, Client};
 use rehearse::grading::{db as grading, schedule, types::*};
 use rehearse::questions::sync_builtin_bank;
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -25,24 +27,28 @@ fn one(mode: Mode, slug: &str) -> NewSession {
     }
 }
 
-async fn slugs(pool: &SqlitePool, n: i64) -> Vec<String> {
-    sqlx::query_scalar("SELECT slug FROM questions WHERE source = 'builtin' ORDER BY id LIMIT ?1")
-        .bind(n)
-        .fetch_all(pool)
-        .await
-        .expect("slugs")
+async fn slugs(pool: &Pool, n: i64) -> Vec<String> {
+    on!(pool, |p| sqlx::query_scalar(
+        "SELECT slug FROM questions WHERE source = 'builtin' ORDER BY id LIMIT $1"
+    )
+    .bind(n)
+    .fetch_all(p)
+    .await)
+    .expect("slugs")
 }
 
-async fn question_id(pool: &SqlitePool, slug: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM questions WHERE slug = ?1")
-        .bind(slug)
-        .fetch_one(pool)
-        .await
-        .expect("question")
+async fn question_id(pool: &Pool, slug: &str) -> i64 {
+    on!(pool, |p| sqlx::query_scalar(
+        "SELECT id FROM questions WHERE slug = $1"
+    )
+    .bind(slug)
+    .fetch_one(p)
+    .await)
+    .expect("question")
 }
 
 /// Answers `slug` once in a new session at `at` with `grade`, and ends it.
-async fn answer(pool: &SqlitePool, u: Uuid, mode: Mode, slug: &str, grade: u8, at: i64) -> Uuid {
+async fn answer(pool: &Pool, u: Uuid, mode: Mode, slug: &str, grade: u8, at: i64) -> Uuid {
     let s = sessions::create(&pool.db(), u, &one(mode, slug), at)
         .await
         .expect("create")
@@ -73,25 +79,25 @@ struct Stored {
 
 /// Every card of `u` equals a replay of its review log from scratch (the
 /// user's zone is UTC): the incremental steps never drift from the log.
-async fn assert_cards_match_log(pool: &SqlitePool, u: Uuid) {
-    let cards: Vec<Stored> = sqlx::query_as(
+async fn assert_cards_match_log(pool: &Pool, u: Uuid) {
+    let cards: Vec<Stored> = on!(pool, |p| sqlx::query_as(
         "SELECT question_id, state, due_at, stability, difficulty, reps, lapses, leech
-         FROM review_cards WHERE user_id = ?1 AND state <> 'new'",
+         FROM review_cards WHERE user_id = $1 AND state <> 'new'",
     )
     .bind(u)
-    .fetch_all(pool)
-    .await
+    .fetch_all(p)
+    .await)
     .expect("cards");
     assert!(!cards.is_empty());
     for c in cards {
-        let log: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT reviewed_at, grade FROM review_log WHERE user_id = ?1 AND question_id = ?2
+        let log: Vec<(i64, i64)> = on!(pool, |p| sqlx::query_as(
+            "SELECT reviewed_at, grade FROM review_log WHERE user_id = $1 AND question_id = $2
              ORDER BY reviewed_at, id",
         )
         .bind(u)
         .bind(c.question_id)
-        .fetch_all(pool)
-        .await
+        .fetch_all(p)
+        .await)
         .expect("log");
         let reviews: Vec<schedule::Review> = log
             .iter()
@@ -114,18 +120,19 @@ async fn assert_cards_match_log(pool: &SqlitePool, u: Uuid) {
     }
 }
 
-async fn log_rows(pool: &SqlitePool, u: Uuid) -> Vec<(i64, String)> {
-    sqlx::query_as(
-        "SELECT grade, source FROM review_log WHERE user_id = ?1 ORDER BY reviewed_at, id",
+async fn log_rows(pool: &Pool, u: Uuid) -> Vec<(i64, String)> {
+    on!(pool, |p| sqlx::query_as(
+        "SELECT grade, source FROM review_log WHERE user_id = $1 ORDER BY reviewed_at, id",
     )
     .bind(u)
-    .fetch_all(pool)
-    .await
+    .fetch_all(p)
+    .await)
     .expect("log")
 }
 
 #[sqlx::test]
 async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -158,29 +165,29 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
     .await
     .expect("regrade");
     assert_eq!(log_rows(&pool, u).await[0], (1, "practice".into()));
-    let (grade, note): (i64, String) = sqlx::query_as(
-        "SELECT self_grade, note FROM session_answers WHERE session_id = ?1 AND position = 0",
+    let (grade, note): (i64, String) = on!(&pool, |p| sqlx::query_as(
+        "SELECT self_grade, note FROM session_answers WHERE session_id = $1 AND position = 0",
     )
     .bind(first)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("answer");
     assert_eq!((grade, note.as_str()), (1, "forgot the key idea"));
-    let revisions: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM answer_revisions WHERE session_id = ?1")
-            .bind(first)
-            .fetch_one(&pool)
-            .await
-            .expect("revisions");
+    let revisions: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM answer_revisions WHERE session_id = $1"
+    )
+    .bind(first)
+    .fetch_one(p)
+    .await)
+    .expect("revisions");
     assert_eq!(revisions, 1);
     // The rollups follow: the latest grade of the first question is still 4.
-    let (attempts, last): (i64, i64) = sqlx::query_as(
-        "SELECT attempts, last_grade FROM question_progress WHERE user_id = ?1 AND question_id = ?2",
+    let (attempts, last): (i64, i64) = on!(&pool, |p| sqlx::query_as(
+        "SELECT attempts, last_grade FROM question_progress WHERE user_id = $1 AND question_id = $2",
     )
     .bind(u)
     .bind(question_id(&pool, &qs[0]).await)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p).await)
     .expect("progress");
     assert_eq!((attempts, last), (2, 4));
     assert_cards_match_log(&pool, u).await;
@@ -230,6 +237,7 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
 
 #[sqlx::test]
 async fn practice_without_touching_the_schedule_still_counts_on_the_dashboard(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -247,18 +255,21 @@ async fn practice_without_touching_the_schedule_still_counts_on_the_dashboard(po
         log_rows(&pool, u).await.is_empty(),
         "practice left the schedule alone"
     );
-    let cards: i64 = sqlx::query_scalar("SELECT count(*) FROM review_cards WHERE user_id = ?1")
-        .bind(u)
-        .fetch_one(&pool)
-        .await
-        .expect("cards");
+    let cards: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM review_cards WHERE user_id = $1"
+    )
+    .bind(u)
+    .fetch_one(p)
+    .await)
+    .expect("cards");
     assert_eq!(cards, 0);
-    let graded: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM question_progress WHERE user_id = ?1")
-            .bind(u)
-            .fetch_one(&pool)
-            .await
-            .expect("progress");
+    let graded: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM question_progress WHERE user_id = $1"
+    )
+    .bind(u)
+    .fetch_one(p)
+    .await)
+    .expect("progress");
     assert_eq!(graded, 1, "the dashboard still counts it");
     // Interviews always schedule.
     answer(&pool, u, Mode::Interview, &qs[1], 3, T0 + DAY).await;
@@ -269,6 +280,7 @@ async fn practice_without_touching_the_schedule_still_counts_on_the_dashboard(po
 async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absence(
     pool: SqlitePool,
 ) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -337,14 +349,14 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
     assert_eq!(forecast.len(), 30);
     assert_eq!(forecast[0].count, 10);
     // The two just reviewed ("Easy" after two months) are due later on.
-    let ahead: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM review_cards WHERE user_id = ?1 AND due_at < ?2 AND due_at >= ?3",
+    let ahead: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM review_cards WHERE user_id = $1 AND due_at < $2 AND due_at >= $3",
     )
     .bind(u)
     .bind(T0 + 102 * DAY)
     .bind(T0 + 73 * DAY)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("ahead");
     assert_eq!(
         forecast[1..].iter().map(|d| d.count).sum::<u32>(),
@@ -354,6 +366,7 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
 
 #[sqlx::test]
 async fn an_empty_queue_says_when_the_next_is_due(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -389,6 +402,7 @@ async fn an_empty_queue_says_when_the_next_is_due(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -440,6 +454,7 @@ async fn a_question_forgotten_eight_times_becomes_a_leech(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn bury_and_suspend_keep_a_question_out_of_the_queue(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -475,6 +490,7 @@ async fn bury_and_suspend_keep_a_question_out_of_the_queue(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn the_plan_picks_new_questions_from_its_areas_and_reports_progress(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -526,6 +542,7 @@ async fn the_plan_picks_new_questions_from_its_areas_and_reports_progress(pool: 
 
 #[sqlx::test]
 async fn cards_are_rebuilt_from_grades_given_before_spaced_review(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     sync_builtin_bank(&pool.db()).await.expect("bank");
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
@@ -535,10 +552,11 @@ async fn cards_are_rebuilt_from_grades_given_before_spaced_review(pool: SqlitePo
     answer(&pool, u, Mode::Interview, &qs[0], 2, T0 + 3 * DAY).await;
     answer(&pool, u, Mode::Interview, &qs[1], 4, T0).await;
     // As after migration 0010: a log without cards.
-    sqlx::query("DELETE FROM review_cards")
-        .execute(&pool)
+    on!(&pool, |p| sqlx::query("DELETE FROM review_cards")
+        .execute(p)
         .await
-        .expect("delete");
+        .map(|r| r.rows_affected()))
+    .expect("delete");
     assert_eq!(
         grading::rebuild_missing(&pool.db(), T0 + 4 * DAY)
             .await
@@ -556,6 +574,7 @@ async fn cards_are_rebuilt_from_grades_given_before_spaced_review(pool: SqlitePo
 
 #[sqlx::test]
 async fn nobody_reaches_another_persons_schedule(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut alice = account(&app, "alice", "recruiter").await;
     let mut bob = account(&app, "bob", "candidate").await;
@@ -624,6 +643,7 @@ async fn nobody_reaches_another_persons_schedule(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn settings_and_plans_are_checked_where_they_enter(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut c = account(&app, "carol", "candidate").await;
     let bad = [
@@ -659,10 +679,12 @@ async fn settings_and_plans_are_checked_where_they_enter(pool: SqlitePool) {
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains(message), "{}", r.body);
     }
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM review_settings")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let stored: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM review_settings"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert_eq!(stored, 0, "refused settings change nothing");
     let ok = c
         .call(
@@ -711,15 +733,18 @@ async fn settings_and_plans_are_checked_where_they_enter(pool: SqlitePool) {
         assert_eq!(r.status, 422, "{date}: {}", r.body);
         assert!(r.body.contains(message), "{}", r.body);
     }
-    let plans: i64 = sqlx::query_scalar("SELECT count(*) FROM interview_plans")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let plans: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM interview_plans"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert_eq!(plans, 0);
 }
 
 #[sqlx::test]
 async fn the_test_clock_exists_only_when_asked_for(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let r = crate::common::send(
         &app,

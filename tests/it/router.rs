@@ -1,5 +1,6 @@
 //! The router as a whole, driven with `oneshot`: no network.
 
+use crate::common::app_pool;
 use crate::common::{app_with_bank, get, send};
 use axum::{body::Body, http::Request};
 use rehearse::server::db::AsPool;
@@ -7,6 +8,7 @@ use sqlx::SqlitePool;
 
 #[sqlx::test]
 async fn health_reports_ok(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let r = get(&app, "/healthz").await;
     assert_eq!(r.status, 200);
@@ -15,6 +17,7 @@ async fn health_reports_ok(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn unknown_path_is_a_404_page(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let r = get(&app, "/no/such/page").await;
     assert_eq!(r.status, 404);
@@ -23,6 +26,7 @@ async fn unknown_path_is_a_404_page(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn pages_carry_security_headers_and_a_nonce(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     // A page rendered for each request (kept bank pages are in caching.rs).
     let r = get(&app, "/login").await;
@@ -71,6 +75,7 @@ async fn pages_carry_security_headers_and_a_nonce(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn theme_cookie_sets_the_document_theme(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let req = Request::get("/")
         .header("host", "localhost")
@@ -87,6 +92,7 @@ async fn theme_cookie_sets_the_document_theme(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn cross_origin_writes_are_refused(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let post = |origin: Option<&str>| {
         let mut b = Request::post("/api/questions/random")
@@ -106,6 +112,7 @@ async fn cross_origin_writes_are_refused(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn oversized_bodies_are_refused(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let big = "q=".to_owned() + &"x".repeat(300 * 1024);
     let req = Request::post("/api/questions/list")
@@ -120,6 +127,7 @@ async fn oversized_bodies_are_refused(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn questions_page_lists_and_filters(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let all = get(&app, "/questions").await;
     assert_eq!(all.status, 200);
@@ -135,6 +143,7 @@ async fn questions_page_lists_and_filters(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn question_page_and_missing_question(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool).await;
     let list = get(&app, "/questions?topic=databases").await;
     let slug = list
@@ -159,6 +168,7 @@ async fn question_page_and_missing_question(pool: SqlitePool) {
 /// outside any request, to list its routes.)
 #[sqlx::test]
 async fn building_the_app_logs_no_error(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     use std::sync::{Arc, Mutex};
     #[derive(Clone, Default)]
     struct Lines(Arc<Mutex<Vec<u8>>>);

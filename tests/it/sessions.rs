@@ -1,9 +1,11 @@
 //! Sessions: the server's clock, autosave, submission and grading rules,
 //! ownership, and concurrency. Time is passed in, so boundaries are exact.
 
+use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::questions::sync_builtin_bank;
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 use rehearse::sessions::{
     db::{self, NewSession, TimerAction},
     timer::GRACE_MS,
@@ -25,14 +27,14 @@ fn draft(text: &str) -> db::Draft<'_> {
     }
 }
 
-async fn user(pool: &SqlitePool) -> Uuid {
+async fn user(pool: &Pool) -> Uuid {
     rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest")
 }
 
 async fn start(
-    pool: &SqlitePool,
+    pool: &Pool,
     who: Uuid,
     mode: Mode,
     count: u32,
@@ -54,12 +56,13 @@ async fn start(
         .expect("questions exist")
 }
 
-async fn seeded(pool: &SqlitePool) {
+async fn seeded(pool: &Pool) {
     sync_builtin_bank(&pool.db()).await.expect("bank");
 }
 
 #[sqlx::test]
 async fn interview_question_is_auto_submitted_with_the_last_draft(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 3, Some(10), None).await;
@@ -91,18 +94,19 @@ async fn interview_question_is_auto_submitted_with_the_last_draft(pool: SqlitePo
         .await
         .expect("state");
     assert_eq!(again.text, "first thoughts");
-    let spent: i64 = sqlx::query_scalar(
-        "SELECT time_spent_ms FROM session_answers WHERE session_id = ? AND position = 0",
+    let spent: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT time_spent_ms FROM session_answers WHERE session_id = $1 AND position = 0",
     )
     .bind(s)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("row");
     assert_eq!(spent, 10_000, "time spent stops at the deadline");
 }
 
 #[sqlx::test]
 async fn submitting_twice_is_harmless(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, None, None).await;
@@ -135,6 +139,7 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn practice_overtime_is_recorded_not_enforced(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 1, Some(60), None).await;
@@ -154,6 +159,7 @@ async fn practice_overtime_is_recorded_not_enforced(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn pausing_moves_the_deadline_and_extend_adds_a_minute(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, Some(60), None).await;
@@ -180,6 +186,7 @@ async fn pausing_moves_the_deadline_and_extend_adds_a_minute(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, Some(120), None).await;
@@ -248,12 +255,12 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
     assert_eq!(summary.rows[0].grade, Some(3));
     assert!(summary.rows[0].flagged);
     assert_eq!(summary.score(), Some(33));
-    let hit: String = sqlx::query_scalar(
-        "SELECT key_points_hit FROM session_answers WHERE session_id = ? AND position = 0",
+    let hit: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT key_points_hit FROM session_answers WHERE session_id = $1 AND position = 0",
     )
     .bind(s)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("row");
     assert_eq!(hit, "[0,1]");
     // A finished session refuses changes.
@@ -264,6 +271,7 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn the_total_deadline_finishes_an_interview(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 5, None, Some(60)).await;
@@ -283,6 +291,7 @@ async fn the_total_deadline_finishes_an_interview(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn unseen_questions_come_first(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let topics = vec!["behavioral".to_owned()];
@@ -302,23 +311,23 @@ async fn unseen_questions_come_first(pool: SqlitePool) {
     db::submit(&pool.db(), first, u, 0, "x", T0 + 1)
         .await
         .expect("submit");
-    let seen: i64 = sqlx::query_scalar(
-        "SELECT question_id FROM session_answers WHERE session_id = ? AND position = 0",
+    let seen: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT question_id FROM session_answers WHERE session_id = $1 AND position = 0",
     )
     .bind(first)
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p)
+    .await)
     .expect("row");
     let second = db::create(&pool.db(), u, &new, T0 + 10)
         .await
         .expect("create")
         .expect("some");
-    let drawn: Vec<i64> = sqlx::query_scalar(
-        "SELECT question_id FROM session_answers WHERE session_id = ? ORDER BY position",
+    let drawn: Vec<i64> = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT question_id FROM session_answers WHERE session_id = $1 ORDER BY position",
     )
     .bind(second)
-    .fetch_all(&pool)
-    .await
+    .fetch_all(p)
+    .await)
     .expect("rows");
     assert_eq!(drawn.len(), 6);
     assert!(
@@ -332,6 +341,7 @@ async fn unseen_questions_come_first(pool: SqlitePool) {
 /// 50 people autosaving and submitting at once lose nothing.
 #[sqlx::test]
 async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let mut handles = Vec::new();
     for i in 0..50 {
@@ -359,12 +369,12 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
     }
     for h in handles {
         let (s, i) = h.await.expect("task");
-        let answer: Option<String> = sqlx::query_scalar(
-            "SELECT answer FROM session_answers WHERE session_id = ? AND position = 0",
+        let answer: Option<String> = on!(&pool, |p| sqlx::query_scalar(
+            "SELECT answer FROM session_answers WHERE session_id = $1 AND position = 0",
         )
         .bind(s)
-        .fetch_one(&pool)
-        .await
+        .fetch_one(p)
+        .await)
         .expect("row");
         assert_eq!(answer.as_deref(), Some(format!("user {i} final").as_str()));
     }
@@ -374,6 +384,7 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
 /// session server function.
 #[sqlx::test]
 async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut alice = Client::new(&app);
     let started = alice
@@ -506,9 +517,8 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
     }
     let r = bob.call("sessions/active", &[]).await;
     assert_eq!(r.body, "null", "bob sees no session of alice's");
-    let still: Option<String> = sqlx::query_scalar("SELECT answer FROM session_answers WHERE position = 0 AND session_id = (SELECT id FROM interview_sessions LIMIT 1)")
-        .fetch_one(&pool)
-        .await
+    let still: Option<String> = on!(&pool, |p| sqlx::query_scalar("SELECT answer FROM session_answers WHERE position = 0 AND session_id = (SELECT id FROM interview_sessions LIMIT 1)")
+        .fetch_one(p).await)
         .expect("row");
     assert_eq!(
         still.as_deref(),
@@ -519,6 +529,7 @@ async fn server_functions_validate_and_check_ownership(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn practising_one_question_by_slug(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let new = NewSession {
@@ -551,6 +562,7 @@ async fn practising_one_question_by_slug(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     use rehearse::sessions::db as s;
     rehearse::questions::sync_builtin_bank(&pool.db())
         .await
@@ -558,12 +570,11 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
     let u = rehearse::accounts::db::create_guest(&pool.db())
         .await
         .expect("guest");
-    let (slug, bank_before): (String, i64) = sqlx::query_as(
-        "SELECT p.slug, (SELECT count(*) FROM questions WHERE source = 'builtin' AND parent_id IS NULL AND archived = 0)
+    let (slug, bank_before): (String, i64) = on!(&pool, |p| sqlx::query_as(
+        "SELECT p.slug, (SELECT count(*) FROM questions WHERE source = 'builtin' AND parent_id IS NULL AND archived = FALSE)
          FROM questions p WHERE EXISTS (SELECT 1 FROM questions c WHERE c.parent_id = p.id) ORDER BY p.id LIMIT 1",
     )
-    .fetch_one(&pool)
-    .await
+    .fetch_one(p).await)
     .expect("a question with follow-ups");
     // Follow-ups never count as bank questions.
     let (listed, _) = rehearse::questions::db::bank_size(&pool.db())
@@ -644,11 +655,13 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
         .expect("finish");
     assert_eq!(done.phase, rehearse::sessions::types::Phase::Finished);
     // Graded like any question: it schedules a card of its own.
-    let logged: i64 = sqlx::query_scalar("SELECT count(*) FROM review_log WHERE session_id = ?1")
-        .bind(id)
-        .fetch_one(&pool)
-        .await
-        .expect("log");
+    let logged: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM review_log WHERE session_id = $1"
+    )
+    .bind(id)
+    .fetch_one(p)
+    .await)
+    .expect("log");
     assert_eq!(logged, 2);
 }
 
@@ -658,28 +671,31 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
 /// it still settles, in a write of its own.
 #[sqlx::test]
 async fn reading_the_runner_does_not_wait_for_writers(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Interview, 2, Some(60), None).await;
-    let writer = rehearse::server::db::sqlite::begin_write(&pool)
+    on!(&pool, |p| {
+        let writer = backend::begin_write(p)
+            .await
+            .expect("a writer holds the lock");
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(2),
+            db::state(&pool.db(), s, u, T0 + 1_000),
+        )
         .await
-        .expect("a writer holds the lock");
-    let read = tokio::time::timeout(
-        std::time::Duration::from_secs(2),
-        db::state(&pool.db(), s, u, T0 + 1_000),
-    )
-    .await
-    .expect("answered while the writer holds the lock")
-    .expect("state");
-    assert_eq!(read.phase, Phase::Answering);
-    // Past the deadline the same read must write, so it waits its turn.
-    let late = tokio::time::timeout(
-        std::time::Duration::from_millis(300),
-        db::state(&pool.db(), s, u, T0 + 61_000 + GRACE_MS),
-    )
-    .await;
-    assert!(late.is_err(), "settling waits for the writer ahead of it");
-    writer.rollback().await.expect("release");
+        .expect("answered while the writer holds the lock")
+        .expect("state");
+        assert_eq!(read.phase, Phase::Answering);
+        // Past the deadline the same read must write, so it waits its turn.
+        let late = tokio::time::timeout(
+            std::time::Duration::from_millis(300),
+            db::state(&pool.db(), s, u, T0 + 61_000 + GRACE_MS),
+        )
+        .await;
+        assert!(late.is_err(), "settling waits for the writer ahead of it");
+        writer.rollback().await.expect("release");
+    });
     let settled = db::state(&pool.db(), s, u, T0 + 61_000 + GRACE_MS)
         .await
         .expect("state");

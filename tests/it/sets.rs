@@ -2,8 +2,10 @@
 //! the set and question rules, privacy of authored questions, versions, and
 //! import and export.
 
+use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, Client, Reply};
 use rehearse::server::db::AsPool;
+use rehearse::server::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use rehearse::sets::{db, transfer};
 use sqlx::SqlitePool;
@@ -11,12 +13,14 @@ use uuid::Uuid;
 
 const T0: i64 = 1_800_000_000_000;
 
-async fn user_id(pool: &SqlitePool, name: &str) -> Uuid {
-    sqlx::query_scalar("SELECT id FROM users WHERE username = ?1")
-        .bind(name)
-        .fetch_one(pool)
-        .await
-        .expect("user")
+async fn user_id(pool: &Pool, name: &str) -> Uuid {
+    on!(pool, |p| sqlx::query_scalar(
+        "SELECT id FROM users WHERE username = $1"
+    )
+    .bind(name)
+    .fetch_one(p)
+    .await)
+    .expect("user")
 }
 
 /// Form fields of a question, as the editor sends them.
@@ -87,6 +91,7 @@ async fn save_set(
 
 #[sqlx::test]
 async fn who_may_do_what(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut owner = account(&app, "owner1", "recruiter").await;
     let mut other = account(&app, "other1", "recruiter").await;
@@ -255,6 +260,7 @@ async fn who_may_do_what(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn set_rules_order_and_stale_saves(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "builder", "recruiter").await;
     let mut stranger = account(&app, "stranger", "recruiter").await;
@@ -334,6 +340,7 @@ async fn set_rules_order_and_stale_saves(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn question_rules_are_enforced_on_the_server(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "author", "recruiter").await;
     let mut form = question_form("");
@@ -370,10 +377,12 @@ async fn question_rules_are_enforced_on_the_server(pool: SqlitePool) {
     }
     let r2 = call_owned(&mut r, "sets/questions/save", &unknown_topic).await;
     assert_eq!(r2.status, 422, "{}", r2.body);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE source = 'author'")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
+    let n: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM questions WHERE source = 'author'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("count");
     assert_eq!(n, 0, "refused questions wrote nothing");
 
     // Sanitized exactly as the bank: scripts never survive.
@@ -415,6 +424,7 @@ async fn question_rules_are_enforced_on_the_server(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn authored_questions_stay_private(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "secretive", "recruiter").await;
     let slug = write_question(&mut r, "Quokkaplume latency riddle").await;
@@ -451,13 +461,13 @@ async fn authored_questions_stay_private(pool: SqlitePool) {
             .await
             .expect("create")
             .expect("drawn");
-        let drawn: i64 = sqlx::query_scalar(
+        let drawn: i64 = on!(&pool, |p| sqlx::query_scalar(
             "SELECT count(*) FROM session_answers a JOIN questions q ON q.id = a.question_id
-             WHERE a.session_id = ?1 AND q.source = 'author'",
+             WHERE a.session_id = $1 AND q.source = 'author'",
         )
         .bind(s)
-        .fetch_one(&pool)
-        .await
+        .fetch_one(p)
+        .await)
         .expect("count");
         assert_eq!(drawn, 0);
     }
@@ -481,6 +491,7 @@ async fn authored_questions_stay_private(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "versioner", "recruiter").await;
     let author = user_id(&pool, "versioner").await;
@@ -496,19 +507,21 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
     .await;
     let set = Uuid::parse_str(&id).expect("uuid");
 
-    let mut conn = pool.acquire().await.expect("conn");
-    let v1 = rehearse::server::db::sqlite::sets::freeze(&mut conn, set, T0)
-        .await
-        .expect("freeze");
-    assert_eq!(v1, 1);
-    assert_eq!(
-        rehearse::server::db::sqlite::sets::freeze(&mut conn, set, T0 + 1)
+    on!(&pool, |p| {
+        let mut conn = p.acquire().await.expect("conn");
+        let v1 = backend::sets::freeze(&mut conn, set, T0)
             .await
-            .expect("again"),
-        1,
-        "nothing changed"
-    );
-    drop(conn);
+            .expect("freeze");
+        assert_eq!(v1, 1);
+        assert_eq!(
+            backend::sets::freeze(&mut conn, set, T0 + 1)
+                .await
+                .expect("again"),
+            1,
+            "nothing changed"
+        );
+        drop(conn);
+    });
 
     // The author practises their own question and ticks key point 1.
     let only = NewSession {
@@ -546,14 +559,16 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
             .status,
         200
     );
-    let mut conn = pool.acquire().await.expect("conn");
-    assert_eq!(
-        rehearse::server::db::sqlite::sets::freeze(&mut conn, set, T0 + 3)
-            .await
-            .expect("freeze"),
-        2
-    );
-    drop(conn);
+    on!(&pool, |p| {
+        let mut conn = p.acquire().await.expect("conn");
+        assert_eq!(
+            backend::sets::freeze(&mut conn, set, T0 + 3)
+                .await
+                .expect("freeze"),
+            2
+        );
+        drop(conn);
+    });
     let old = db::version_questions(&pool.db(), set, 1).await.expect("v1");
     let new = db::version_questions(&pool.db(), set, 2).await.expect("v2");
     assert_eq!(old[0].0, "Version one prompt");
@@ -572,6 +587,7 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn export_then_import_gives_the_same_set(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "exporter", "recruiter").await;
     let mine = write_question(&mut r, "Explain \"write skew\" — with an example").await;
@@ -601,10 +617,12 @@ async fn export_then_import_gives_the_same_set(pool: SqlitePool) {
     let report: serde_json::Value = serde_json::from_str(&preview.body).expect("report");
     assert_eq!(report["questions"].as_array().map(Vec::len), Some(2));
     assert_eq!(report["committed"], false);
-    let sets_before: i64 = sqlx::query_scalar("SELECT count(*) FROM question_sets")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let sets_before: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM question_sets"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(sets_before, 1, "a preview writes nothing");
 
     let done = r
@@ -621,10 +639,12 @@ async fn export_then_import_gives_the_same_set(pool: SqlitePool) {
         "export → import → export is identical"
     );
     // The bank question is reused; the own question is a new copy.
-    let own: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE source = 'author'")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let own: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM questions WHERE source = 'author'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(own, 2);
     // CSV and Markdown come out too.
     let csv = r.get(&format!("/sets/{id}/export/csv")).await;
@@ -641,6 +661,7 @@ async fn export_then_import_gives_the_same_set(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_bad_file_imports_nothing_and_says_where(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "importer", "recruiter").await;
     let csv = "prompt,level,topic,answer,key_points\n\
@@ -656,10 +677,12 @@ async fn a_bad_file_imports_nothing_and_says_where(pool: SqlitePool) {
     let report: serde_json::Value = serde_json::from_str(&rep.body).expect("report");
     assert_eq!(report["committed"], false);
     assert_eq!(report["errors"][0][0], "line 3", "{}", rep.body);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE source = 'author'")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let n: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM questions WHERE source = 'author'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(n, 0, "one bad row, nothing written");
     // A good CSV creates the questions, not a set.
     let good = "prompt,level,topic,answer,key_points\nGood one?,beginner,databases,Yes.,a point | another\n";
@@ -691,6 +714,7 @@ async fn a_bad_file_imports_nothing_and_says_where(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn five_hundred_questions_import_in_one_transaction(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "bulk", "recruiter").await;
     let mut csv = String::from("prompt,level,topic,answer,key_points\n");
@@ -712,9 +736,11 @@ async fn five_hundred_questions_import_in_one_transaction(pool: SqlitePool) {
     );
     let report: serde_json::Value = serde_json::from_str(&rep.body).expect("report");
     assert_eq!(report["committed"], true, "{}", rep.body);
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM questions WHERE source = 'author'")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let n: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM questions WHERE source = 'author'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(n, 500);
 }

@@ -2,6 +2,7 @@
 //! candidate limit under parallel starts, snapshot isolation, aggregates,
 //! CSV, deleted candidates, and the IDOR matrix.
 
+use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, Client};
 use axum::Router;
 use rehearse::server::db::AsPool;
@@ -71,6 +72,7 @@ async fn start(c: &mut Client, code: &str, name: &str) -> crate::common::Reply {
 
 #[sqlx::test]
 async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let (mut r, set, code) = shared_set(&app, "sharer", "2").await;
     assert!(code.len() >= 22, "at least 128 bits: {code}");
@@ -94,10 +96,12 @@ async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
     let mut a = Client::new(&app);
     let refused = start(&mut a, &code, "Ann").await;
     assert_eq!(refused.status, 409, "{}", refused.body);
-    let guests: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE is_guest = 1")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let guests: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM users WHERE is_guest = TRUE"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(guests, 0, "a closed link makes no guest");
     // Resumed: open again; a name is required.
     assert_eq!(
@@ -125,10 +129,13 @@ async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
     );
     assert_eq!(get(&app, &format!("/s/{code}")).await.status, 403);
     // Expired: 410.
-    sqlx::query("UPDATE share_links SET expires_at = 1, max_candidates = NULL")
-        .execute(&pool)
-        .await
-        .expect("expire");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE share_links SET expires_at = 1, max_candidates = NULL"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("expire");
     let page = get(&app, &format!("/s/{code}")).await;
     assert_eq!(page.status, 410);
     assert!(page.body.contains("expired"));
@@ -145,15 +152,19 @@ async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
             .status,
         404
     );
-    sqlx::query("UPDATE share_links SET expires_at = NULL")
-        .execute(&pool)
-        .await
-        .expect("x");
+    on!(&pool, |p| sqlx::query(
+        "UPDATE share_links SET expires_at = NULL"
+    )
+    .execute(p)
+    .await
+    .map(|r| r.rows_affected()))
+    .expect("x");
     assert_eq!(get(&app, &format!("/s/{code}")).await.status, 410);
 }
 
 #[sqlx::test]
 async fn parallel_starts_cannot_overrun_the_limit(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let (mut r, _set, code) = shared_set(&app, "limiter", "3").await;
     let mut starts = Vec::new();
@@ -173,15 +184,18 @@ async fn parallel_starts_cannot_overrun_the_limit(pool: SqlitePool) {
     assert_eq!(ok, 3);
     let list = r.call("sets/list", &[]).await;
     assert!(list.body.contains("\"candidates\":3"), "{}", list.body);
-    let attempts: i64 = sqlx::query_scalar("SELECT count(*) FROM candidate_attempts")
-        .fetch_one(&pool)
-        .await
-        .expect("n");
+    let attempts: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM candidate_attempts"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("n");
     assert_eq!(attempts, 3);
 }
 
 #[sqlx::test]
 async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let (mut r, set, code) = shared_set(&app, "owner2", "0").await;
     let mut cand = Client::new(&app);
@@ -189,10 +203,12 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
     let session: String = serde_json::from_str(&started.body).expect("session");
 
     // The owner rewrites their question and reorders the set afterwards.
-    let mine: String = sqlx::query_scalar("SELECT slug FROM questions WHERE source = 'author'")
-        .fetch_one(&pool)
-        .await
-        .expect("slug");
+    let mine: String = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT slug FROM questions WHERE source = 'author'"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("slug");
     let edit = r
         .call(
             "sets/questions/save",
@@ -249,11 +265,12 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
         );
     }
     // The second question had its own 60-second limit.
-    let limit: Option<i64> =
-        sqlx::query_scalar("SELECT limit_secs FROM session_answers WHERE position = 1")
-            .fetch_one(&pool)
-            .await
-            .expect("limit");
+    let limit: Option<i64> = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT limit_secs FROM session_answers WHERE position = 1"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("limit");
     assert_eq!(limit, Some(60));
     // Signals.
     assert_eq!(
@@ -366,10 +383,12 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
         "rendered Markdown"
     );
     // The candidate's own grade is untouched by the review.
-    let own: i64 = sqlx::query_scalar("SELECT self_grade FROM session_answers WHERE position = 0")
-        .fetch_one(&pool)
-        .await
-        .expect("grade");
+    let own: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT self_grade FROM session_answers WHERE position = 0"
+    )
+    .fetch_one(p)
+    .await)
+    .expect("grade");
     assert_eq!(own, 4);
 
     // CSV downloads hold the same numbers.
@@ -429,6 +448,7 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
 
 #[sqlx::test]
 async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let (mut owner, set, code) = shared_set(&app, "ownerx", "0").await;
     let (mut other, other_set, _) = shared_set(&app, "otherx", "0").await;
@@ -588,6 +608,7 @@ async fn only_the_owner_reads_and_marks_results(pool: SqlitePool) {
 
 #[sqlx::test]
 async fn a_set_can_keep_references_private_and_share_feedback(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "privateset", "recruiter").await;
     let created = r.call("sets/create", &[("title", "Private round")]).await;
