@@ -440,9 +440,11 @@ async fn session_arguments_are_validated_at_the_boundary(pool: SqlitePool) {
     let r = c.call("sessions/start", &form).await;
     assert_eq!(r.status, 404, "{}", r.body);
 
-    let id: Uuid = on!(&pool, |p| sqlx::query_scalar("SELECT id FROM interview_sessions")
-        .fetch_one(p)
-        .await)
+    let id: Uuid = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT id FROM interview_sessions"
+    )
+    .fetch_one(p)
+    .await)
     .expect("id");
     let id = id.to_string();
     let r = c
