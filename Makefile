@@ -20,7 +20,8 @@ export LEPTOS_OUTPUT_NAME := rehearse
 export SQLX_OFFLINE := true
 
 .PHONY: help run test chaos tools wasm-target cargo-leptos wasm-bindgen wasm-opt \
-        chromium wrk postgres e2e-deps lint unit unit-postgres e2e build-release bench clean-e2e
+        chromium wrk postgres e2e-deps lint unit unit-postgres e2e e2e-postgres build-release bench \
+        clean-e2e
 
 help:
 	@echo "make run    build and serve Rehearse on http://127.0.0.1:3000"
@@ -96,7 +97,7 @@ run: build-release
 
 ## ---- test ------------------------------------------------------------------
 
-test: tools chromium postgres e2e-deps lint unit unit-postgres e2e
+test: tools chromium postgres e2e-deps lint unit unit-postgres e2e e2e-postgres
 	@echo ">> all checks passed"
 
 lint:
@@ -131,6 +132,14 @@ e2e: clean-e2e
 
 clean-e2e:
 	@rm -rf target/e2e && mkdir -p target/e2e
+
+# The same browser specs against a server on PostgreSQL (a private cluster
+# on a free port, removed afterwards; also stopped if make is killed).
+e2e-postgres:
+	@dir=/tmp/rehearse-e2e-pg-$$$$; \
+	url=$$(scripts/postgres.sh start $$dir $$$$); \
+	trap '$(CURDIR)/scripts/postgres.sh stop '$$dir EXIT; \
+	cd end2end && E2E_DATABASE_URL=$$url E2E_PORT=3101 npx playwright test
 
 ## ---- bench -----------------------------------------------------------------
 

@@ -105,9 +105,11 @@ pub async fn list_in(
 
     let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
         // Two phases: rank every match cheaply (FTS5's `rank`, configured
-        // as bm25 with the prompt weighted highest; on PostgreSQL `ts_rank`
-        // over the weighted tsvector), keep one page of ids, and only then
-        // build highlights and snippets for those 20 rows.
+        // as bm25 with the prompt weighted highest; on PostgreSQL
+        // `ts_rank_cd` over the weighted tsvector, which favours the words
+        // close together, as typed, over a long answer that merely has them
+        // all), keep one page of ids, and only then build highlights and
+        // snippets for those 20 rows.
         let sqlite = "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
                     highlight(questions_fts, 0, char(1), char(2)) AS prompt,
                     snippet(questions_fts, 1, char(1), char(2), '…', 18) AS snippet
@@ -128,7 +130,7 @@ pub async fn list_in(
              ORDER BY questions_fts.rank, q.id";
         let postgres = concat!(
             "WITH hits AS (
-                 SELECT q.id, ts_rank(q.search, to_tsquery('simple', $3)) AS rank ",
+                 SELECT q.id, ts_rank_cd(q.search, to_tsquery('simple', $3), 1) AS rank ",
             filtered!(postgres),
             "    ORDER BY rank DESC, q.id
                  LIMIT $4 OFFSET $5)
@@ -373,7 +375,7 @@ async fn neighbours(
         ),
         (true, true) => around!(
             postgres,
-            "ts_rank(q.search, to_tsquery('simple', $3)) DESC, q.id"
+            "ts_rank_cd(q.search, to_tsquery('simple', $3), 1) DESC, q.id"
         ),
         (false, false) => around!(
             sqlite,
