@@ -14,7 +14,7 @@ use hyper::{body::Bytes, Request};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 
 const CLIENTS: usize = 8;
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+pub type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
 /// What clients were told was stored, and every text they sent.
 #[derive(Default)]
@@ -28,14 +28,14 @@ struct Ledger {
     acked: u64,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
 }
 
-fn start(db: &str, port: u16) -> Child {
+pub fn start(db: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_rehearse"))
         .env("REHEARSE_ADDR", format!("127.0.0.1:{port}"))
         .env("REHEARSE_DATABASE_URL", db)
@@ -47,7 +47,7 @@ fn start(db: &str, port: u16) -> Child {
         .expect("server starts")
 }
 
-async fn healthy(client: &HttpClient, base: &str) -> Duration {
+pub async fn healthy(client: &HttpClient, base: &str) -> Duration {
     let started = Instant::now();
     loop {
         let req = Request::get(format!("{base}/healthz"))
@@ -68,7 +68,7 @@ async fn healthy(client: &HttpClient, base: &str) -> Duration {
 
 /// POSTs a form to a server function: (status, cookie, body), or `None`
 /// when the connection failed (the server is gone).
-async fn post(
+pub async fn post(
     client: &HttpClient,
     base: &str,
     endpoint: &str,
@@ -97,7 +97,7 @@ async fn post(
     Some((status, cookie, String::from_utf8_lossy(&body).into_owned()))
 }
 
-fn enc(s: &str) -> String {
+pub fn enc(s: &str) -> String {
     rehearse::questions::types::encode_component(s)
 }
 

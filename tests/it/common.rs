@@ -363,6 +363,13 @@ pub mod pg {
 
     /// A new database of its own, migrated and empty.
     pub async fn fresh() -> PgPool {
+        rehearse::server::db::postgres::connect(&fresh_url().await)
+            .await
+            .expect("connects to the new database")
+    }
+
+    /// The URL of a new database of its own, migrated and empty.
+    pub async fn fresh_url() -> String {
         let server = server();
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(&server.url)
@@ -373,8 +380,6 @@ pub mod pg {
             .await
             .expect("copies the template");
         let _ = admin.close().await;
-        rehearse::server::db::postgres::connect(&database_url(&server.url, &name))
-            .await
-            .expect("connects to the new database")
+        database_url(&server.url, &name)
     }
 }

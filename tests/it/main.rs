@@ -13,6 +13,7 @@ mod database;
 mod hardening;
 mod history;
 mod hostile;
+mod instances;
 mod postgres;
 mod review;
 mod router;
