@@ -13,7 +13,8 @@ USAGE:
     rehearse --help                  show this help
 
 ENVIRONMENT (all optional):
-    REHEARSE_DATABASE_URL    SQLite database URL        [default: sqlite://data/rehearse.db]
+    REHEARSE_DATABASE_URL    sqlite://FILE, or postgres://USER:PASSWORD@HOST/DATABASE
+                             [default: sqlite://data/rehearse.db]
     REHEARSE_ADDR            address to listen on       [default: LEPTOS_SITE_ADDR or 127.0.0.1:3000]
     REHEARSE_LOG             log filter (tracing)       [default: RUST_LOG or info]
     REHEARSE_SECURE_COOKIES  mark cookies Secure and use the __Host- prefix;
@@ -95,9 +96,17 @@ impl Config {
             value: addr_raw.clone(),
             reason: "expected host:port, e.g. 127.0.0.1:3000",
         })?;
+        let database_url =
+            get("REHEARSE_DATABASE_URL").unwrap_or_else(|| "sqlite://data/rehearse.db".to_owned());
+        if !(database_url.starts_with("sqlite:") || super::db::is_postgres(&database_url)) {
+            return Err(ConfigError {
+                name: "REHEARSE_DATABASE_URL",
+                value: super::db::redacted(&database_url),
+                reason: "expected sqlite://FILE or postgres://USER:PASSWORD@HOST/DATABASE",
+            });
+        }
         Ok(Self {
-            database_url: get("REHEARSE_DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/rehearse.db".to_owned()),
+            database_url,
             addr,
             log_filter: get("REHEARSE_LOG")
                 .or_else(|| get("RUST_LOG"))
@@ -231,6 +240,23 @@ mod tests {
         assert_eq!(c.session_cookie_name(), "rehearse_session");
         assert_eq!(c.database_url, "sqlite://data/rehearse.db");
         Ok(())
+    }
+
+    #[test]
+    fn the_database_url_names_one_of_the_two_backends() {
+        let pg = "postgres://rehearse:s3cret@db.internal/rehearse";
+        assert!(config(&[("REHEARSE_DATABASE_URL", pg)]).is_ok());
+        assert!(config(&[("REHEARSE_DATABASE_URL", "sqlite::memory:")]).is_ok());
+        let refused = config(&[("REHEARSE_DATABASE_URL", "mysql://root:s3cret@db/rehearse")]);
+        let message = refused.map(|_| ()).map_err(|e| e.to_string());
+        assert!(
+            matches!(&message, Err(m) if m.contains("postgres://")),
+            "{message:?}"
+        );
+        assert!(
+            !format!("{message:?}").contains("s3cret"),
+            "the password stays out"
+        );
     }
 
     #[test]

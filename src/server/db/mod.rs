@@ -152,3 +152,24 @@ pub fn now_ms() -> i64 {
 pub fn set_clock_offset(ms: i64) {
     CLOCK_OFFSET_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redacted;
+
+    #[test]
+    fn urls_lose_their_password_in_messages() {
+        assert_eq!(
+            redacted("postgres://app:s3cret@db.internal:5432/rehearse"),
+            "postgres://app:***@db.internal:5432/rehearse"
+        );
+        assert_eq!(
+            redacted("postgres://app@db/rehearse"),
+            "postgres://app@db/rehearse"
+        );
+        assert_eq!(
+            redacted("sqlite://data/rehearse.db"),
+            "sqlite://data/rehearse.db"
+        );
+    }
+}
