@@ -158,3 +158,4 @@ bench: build-release wrk
 	cargo bench --features ssr --bench autosave
 	cargo bench --features ssr --bench dashboard
 	cargo bench --features ssr --bench sets
+	cargo bench --features ssr --bench backends

@@ -13,6 +13,9 @@ cmd=${1:?start or stop}
 dir=${2:?a directory}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bin/initdb" ] || { echo "PostgreSQL is not installed (make postgres installs it)" >&2; exit 1; }
+# Throwaway data needs no durability; REHEARSE_PG_SETTINGS overrides this
+# (the benchmark keeps fsync on).
+settings=${REHEARSE_PG_SETTINGS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}
 as_owner() {
   if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
 }
@@ -24,7 +27,7 @@ start)
   as_owner "$bin/initdb" -D "$dir/data" -U rehearse --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 $settings" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "postgres://rehearse@127.0.0.1:$port/postgres" | tee "$dir/url"
   if [ -n "${3:-}" ]; then

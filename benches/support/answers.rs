@@ -1,5 +1,6 @@
-//! Graded answers for benchmarks, generated inside SQLite (one statement
-//! per table): shared by the dashboard and the HTTP load benchmarks.
+//! Graded answers for benchmarks, generated inside the database (one
+//! statement per table): shared by the dashboard, HTTP load and backends
+//! benchmarks. SQLite's and PostgreSQL's generators make the same rows.
 
 use rehearse::server::db as server_db;
 use uuid::Uuid;
@@ -26,7 +27,7 @@ pub async fn generate(pool: &sqlx::SqlitePool, now: i64, spec: Spec) -> Result<U
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
          INSERT INTO users (id, username, is_guest, created_at)
-         SELECT randomblob(16), 'bench' || i, 1, 0 FROM n",
+         SELECT randomblob(16), 'bench' || i, TRUE, 0 FROM n",
     )
     .bind(spec.users)
     .execute(&mut *tx)
@@ -97,6 +98,98 @@ pub async fn generate(pool: &sqlx::SqlitePool, now: i64, spec: Spec) -> Result<U
     .bind(ANSWERS_PER_SESSION)
     .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
+    Ok(heavy)
+}
+
+/// The same rows as [`generate`], made with PostgreSQL's `generate_series`
+/// and `gen_random_uuid` (its own UUIDs, the same row numbers).
+#[allow(dead_code)] // used by the backends benchmark only
+pub async fn generate_postgres(
+    pool: &sqlx::PgPool,
+    now: i64,
+    spec: Spec,
+) -> Result<Uuid, BoxError> {
+    let mut tx = server_db::postgres::begin_write(pool).await?;
+    // A bulk load, as a restore would do it: without the per-row triggers
+    // (each would bump its user's data_version, 100,000 times for the
+    // heavy user in one transaction); each user's version is bumped once
+    // at the end instead. Needs a superuser, which the benchmark's private
+    // cluster has.
+    sqlx::query("SET LOCAL session_replication_role = replica")
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO users (id, username, is_guest, created_at)
+         SELECT gen_random_uuid(), 'bench' || i, TRUE, 0 FROM generate_series(0, $1 - 1) i",
+    )
+    .bind(spec.users)
+    .execute(&mut *tx)
+    .await?;
+    let heavy: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE username = 'bench0'")
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "CREATE TEMP TABLE bench_sessions (
+             idx BIGSERIAL PRIMARY KEY, id UUID NOT NULL, user_id UUID NOT NULL,
+             started_at BIGINT NOT NULL) ON COMMIT DROP",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO bench_sessions (id, user_id, started_at)
+         SELECT gen_random_uuid(), $1, $3 - i * (730 * $4 / $2) FROM generate_series(1, $2) i",
+    )
+    .bind(heavy)
+    .bind(spec.heavy_sessions)
+    .bind(now)
+    .bind(DAY_MS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO bench_sessions (id, user_id, started_at)
+         SELECT gen_random_uuid(), u.id, $3 - n.i * (365 * $4 / $2) - (u.k * 7919) % $4
+         FROM (SELECT id, row_number() OVER (ORDER BY username) AS k FROM users WHERE id <> $1) u,
+              generate_series(1, $2) n (i)",
+    )
+    .bind(heavy)
+    .bind(spec.other_sessions)
+    .bind(now)
+    .bind(DAY_MS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO interview_sessions (id, user_id, mode, started_at, finished_at, status, question_count)
+         SELECT id, user_id, 'practice', started_at, started_at + 600000, 'finished', $1 FROM bench_sessions",
+    )
+    .bind(ANSWERS_PER_SESSION)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "CREATE TEMP TABLE bench_questions ON COMMIT DROP AS
+         SELECT row_number() OVER (ORDER BY id) - 1 AS idx, id, level, topic_id FROM questions",
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "WITH a AS (
+             SELECT s.id AS session_id, p.pos, s.user_id, s.idx, s.started_at + p.pos * 60000 AS t0,
+                    20000 + (s.idx * 7919 + p.pos * 104729) % 280000 AS spent,
+                    (s.idx * 7 + p.pos * 13) % (SELECT count(*) FROM bench_questions) AS q
+             FROM bench_sessions s, generate_series(0, $1 - 1) p (pos))
+         INSERT INTO session_answers (session_id, position, user_id, question_id, level, topic_id, answer,
+             started_at, deadline_at, submitted_at, time_spent_ms, self_grade, graded_at, flagged)
+         SELECT a.session_id, a.pos, a.user_id, q.id, q.level, q.topic_id, 'benchmark answer',
+                a.t0, a.t0 + 300000, a.t0 + a.spent, a.spent, 1 + (a.idx * 31 + a.pos * 17) % 4,
+                a.t0 + a.spent, (a.idx + a.pos) % 50 = 0
+         FROM a JOIN bench_questions q ON q.idx = a.q",
+    )
+    .bind(ANSWERS_PER_SESSION)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE users SET data_version = data_version + 1")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(heavy)
 }

@@ -23,6 +23,7 @@ where
 }
 
 /// One line: p50, p95 and max of sorted times.
+#[allow(dead_code)] // the backends benchmark prints a table instead
 pub fn report(label: &str, sorted_ms: &[f64]) {
     let pct = |p: f64| sorted_ms[((sorted_ms.len() as f64 - 1.0) * p).round() as usize];
     println!(

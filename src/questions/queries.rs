@@ -178,9 +178,9 @@ pub async fn list_in(
 
     // One pass gives every count: how many questions match the text in each
     // (level, topic) cell. The total and both facets are sums over cells.
-    let cells: Vec<(String, String, String, i64)> = sqlx::query_as(with_filter!(
-        "SELECT q.level, t.slug, t.name, count(*) ",
-        " GROUP BY q.level, t.id, t.slug, t.name"
+    let cells: Vec<Cell> = sqlx::query_as(with_filter!(
+        "SELECT q.level, t.slug AS topic, count(*) AS n ",
+        " GROUP BY q.level, t.id, t.slug"
     ))
     .bind("[]")
     .bind("[]")
@@ -228,15 +228,23 @@ pub async fn list_in(
     })
 }
 
+/// How many questions match in one (level, topic) cell.
+#[derive(sqlx::FromRow)]
+struct Cell {
+    level: String,
+    topic: String,
+    n: i64,
+}
+
 /// Counts derived from the (level, topic) matrix of text matches.
 struct Facets<'a> {
-    cells: &'a [(String, String, String, i64)],
+    cells: &'a [Cell],
     filter: &'a QuestionFilter,
     total: i64,
 }
 
 impl<'a> Facets<'a> {
-    fn from_cells(cells: &'a [(String, String, String, i64)], filter: &'a QuestionFilter) -> Self {
+    fn from_cells(cells: &'a [Cell], filter: &'a QuestionFilter) -> Self {
         let mut f = Self {
             cells,
             filter,
@@ -257,8 +265,8 @@ impl<'a> Facets<'a> {
     fn sum(&self, keep: impl Fn(&str, &str) -> bool) -> i64 {
         self.cells
             .iter()
-            .filter(|(level, topic, _, _)| keep(level, topic))
-            .map(|(_, _, _, n)| n)
+            .filter(|c| keep(&c.level, &c.topic))
+            .map(|c| c.n)
             .sum()
     }
 
@@ -386,7 +394,14 @@ async fn neighbours(
             "t.position, CASE q.level WHEN 'beginner' THEN 0 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id"
         ),
     };
-    let row: Option<(Option<String>, Option<String>, i64, i64)> = sqlx::query_as(sql)
+    #[derive(sqlx::FromRow)]
+    struct Around {
+        prev: Option<String>,
+        next: Option<String>,
+        n: i64,
+        total: i64,
+    }
+    let row: Option<Around> = sqlx::query_as(sql)
         .bind(&b.levels)
         .bind(&b.topics)
         .bind(&b.fts)
@@ -397,7 +412,7 @@ async fn neighbours(
         .fetch_optional(pool)
         .await?;
     Ok(match row {
-        Some((prev, next, n, total)) => (prev, next, Some((n, total))),
+        Some(r) => (r.prev, r.next, Some((r.n, r.total))),
         None => (None, None, None),
     })
 }
@@ -411,8 +426,15 @@ pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
         "SELECT abs(random()) % (max(id) + 1) FROM questions"
     };
     let start: Option<i64> = sqlx::query_scalar(start).fetch_one(pool).await?;
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT q.slug, q.prompt, q.level, t.name
+    #[derive(sqlx::FromRow)]
+    struct Drawn {
+        slug: String,
+        prompt: String,
+        level: Level,
+        topic_name: String,
+    }
+    let row: Option<Drawn> = sqlx::query_as(
+        "SELECT q.slug, q.prompt, q.level, t.name AS topic_name
          FROM questions q JOIN topics t ON t.id = q.topic_id
          WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL
            AND q.id >= $1
@@ -426,7 +448,7 @@ pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
         // The random id fell past the last live question: take the first.
         None => {
             sqlx::query_as(
-                "SELECT q.slug, q.prompt, q.level, t.name FROM questions q
+                "SELECT q.slug, q.prompt, q.level, t.name AS topic_name FROM questions q
              JOIN topics t ON t.id = q.topic_id
              WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL ORDER BY q.id LIMIT 1",
             )
@@ -434,13 +456,11 @@ pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
             .await?
         }
     };
-    Ok(row.and_then(|(slug, prompt, level, topic_name)| {
-        Some(DrawnQuestion {
-            level: Level::parse(&level)?,
-            slug,
-            prompt,
-            topic_name,
-        })
+    Ok(row.map(|r| DrawnQuestion {
+        level: r.level,
+        slug: r.slug,
+        prompt: r.prompt,
+        topic_name: r.topic_name,
     }))
 }
 

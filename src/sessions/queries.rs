@@ -806,7 +806,14 @@ pub async fn ask_follow_up(
             "A follow-up can be added only to the question you are on, in your own session.".into(),
         ));
     }
-    let child: Option<(i64, i64, String, i64)> = sqlx::query_as(
+    #[derive(sqlx::FromRow)]
+    struct Child {
+        id: i64,
+        topic_id: i64,
+        level: String,
+        revision: i64,
+    }
+    let child: Option<Child> = sqlx::query_as(
         "SELECT c.id, c.topic_id, c.level, c.revision
          FROM session_answers a JOIN questions c ON c.parent_id = a.question_id
          WHERE a.session_id = $1 AND a.position = $2 AND a.submitted_at IS NOT NULL
@@ -817,7 +824,13 @@ pub async fn ask_follow_up(
     .bind(i64::from(index))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((child, topic, level, revision)) = child else {
+    let Some(Child {
+        id: child,
+        topic_id: topic,
+        level,
+        revision,
+    }) = child
+    else {
         return Err(AppError::NotFound("That follow-up".into()));
     };
     let asked: bool = sqlx::query_scalar(

@@ -1,0 +1,377 @@
+//! `make bench`, last section: the same figures on SQLite and on
+//! PostgreSQL, side by side in one table. Bank search (the built-in bank
+//! plus 10,000 generated questions), autosave through HTTP (64 clients),
+//! and the dashboard of a user with 100,000 of a million answers.
+//!
+//! PostgreSQL is a private cluster (`scripts/postgres.sh`) on this
+//! machine, with `synchronous_commit=off`: like SQLite's
+//! `synchronous=NORMAL` in WAL mode, a power cut can lose the last commits
+//! but never corrupts. Both backends run in-process with the app, so the
+//! difference includes PostgreSQL's round trips over loopback.
+
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+use std::time::{Duration, Instant};
+
+mod support;
+use support::time_it;
+
+#[path = "support/answers.rs"]
+mod answers;
+
+use http_body_util::{BodyExt, Full};
+use hyper::{body::Bytes, Request};
+use hyper_util::{client::legacy::Client, rt::TokioExecutor};
+use leptos::prelude::LeptosOptions;
+use rehearse::{
+    dashboard::{db as dashboard_db, types::RangeQuery},
+    questions::{
+        bank::{parse_bank, BANK_FILES},
+        db as questions_db, sync_builtin_bank,
+        types::{Level, QuestionFilter},
+    },
+    server::{config::Config, db as server_db, db::Pool, AppState},
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+const GENERATED_QUESTIONS: usize = 10_000;
+const SEARCH_RUNS: usize = 200;
+const DASHBOARD_RUNS: usize = 50;
+const SAVERS: usize = 64;
+const SAVE_FOR: Duration = Duration::from_secs(5);
+/// 1,000 users: one with 100,000 answers, the others 900 each.
+const SPEC: answers::Spec = answers::Spec {
+    users: 1_000,
+    heavy_sessions: 10_000,
+    other_sessions: 90,
+};
+
+/// Runs the same sqlx expression on whichever pool `pool` holds.
+macro_rules! on {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            Pool::Sqlite($p) => $body,
+            Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    let dir = std::env::temp_dir().join(format!("rehearse-backends-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let cluster = dir.join("pg");
+    let out = std::process::Command::new("scripts/postgres.sh")
+        .arg("start")
+        .arg(&cluster)
+        .arg(std::process::id().to_string())
+        .env("REHEARSE_PG_SETTINGS", "-c synchronous_commit=off")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "could not start PostgreSQL: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    let pg_url = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let sqlite_url = format!("sqlite://{}/bench.db", dir.display());
+
+    println!("backends benchmark: the same figures on both (p50 / p95 or p99)");
+    let sqlite = measure(&sqlite_url).await?;
+    let postgres = measure(&pg_url).await?;
+
+    println!();
+    println!("| figure | SQLite | PostgreSQL |");
+    println!("|---|---|---|");
+    for ((label, a), (_, b)) in sqlite.iter().zip(&postgres) {
+        println!("| {label} | {a} | {b} |");
+    }
+    let _ = std::process::Command::new("scripts/postgres.sh")
+        .arg("stop")
+        .arg(&cluster)
+        .status();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len() as f64 - 1.0) * p).round() as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
+}
+
+fn p50_p95(sorted: &[f64]) -> String {
+    format!("{:.2} / {:.2} ms", pct(sorted, 0.5), pct(sorted, 0.95))
+}
+
+/// Every figure, in order, on the database at `url`.
+async fn measure(url: &str) -> Result<Vec<(String, String)>, BoxError> {
+    let pool = server_db::connect(url).await?;
+    let backend = pool.backend();
+    let mut rows = Vec::new();
+    sync_builtin_bank(&pool).await?;
+
+    let started = Instant::now();
+    generate_questions(&pool).await?;
+    println!(
+        "  {backend}: {GENERATED_QUESTIONS} questions generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let filtered = QuestionFilter {
+        levels: vec![Level::Intermediate, Level::Advanced],
+        topics: vec!["databases".into(), "performance".into(), "apis".into()],
+        q: "cache invalid".into(),
+        page: 0,
+    };
+    let broad = QuestionFilter {
+        q: "data".into(),
+        ..Default::default()
+    };
+    for (label, filter) in [
+        ("bank search, filtered (`cache invalid`)", &filtered),
+        ("bank search, broad (`data`)", &broad),
+    ] {
+        let times = time_it(SEARCH_RUNS, || async {
+            questions_db::list(&pool, filter)
+                .await
+                .map(|l| l.total)
+                .unwrap_or(-1)
+        })
+        .await;
+        rows.push((label.to_owned(), p50_p95(&times)));
+    }
+
+    let (saves, latencies, errors) = autosave(&pool).await?;
+    rows.push((
+        format!("autosave, {SAVERS} clients over HTTP: saves/s"),
+        format!(
+            "{:.0} ({errors} errors)",
+            saves as f64 / SAVE_FOR.as_secs_f64()
+        ),
+    ));
+    rows.push((
+        "autosave latency p50 / p99".to_owned(),
+        format!(
+            "{:.2} / {:.2} ms",
+            pct(&latencies, 0.5),
+            pct(&latencies, 0.99)
+        ),
+    ));
+
+    let now = server_db::now_ms();
+    let started = Instant::now();
+    let heavy = match &pool {
+        Pool::Sqlite(p) => answers::generate(p, now, SPEC)
+            .await
+            .map_err(|e| e.to_string())?,
+        Pool::Postgres(p) => answers::generate_postgres(p, now, SPEC)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    dashboard_db::rebuild_all(&pool).await?;
+    let answers: i64 = on!(&pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM session_answers"
+    )
+    .fetch_one(p)
+    .await)?;
+    println!(
+        "  {backend}: {answers} answers generated, rollups built, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    for (label, query) in [
+        (
+            "dashboard data, 1M answers, heavy user, 90 days",
+            RangeQuery::default(),
+        ),
+        (
+            "dashboard data, 1M answers, heavy user, all time",
+            RangeQuery {
+                preset: "all".into(),
+                ..RangeQuery::default()
+            },
+        ),
+    ] {
+        let times = time_it(DASHBOARD_RUNS, || {
+            let query = query.clone();
+            let pool = &pool;
+            async move {
+                dashboard_db::dashboard(pool, heavy, &query, now)
+                    .await
+                    .map(|d| d.graded)
+                    .unwrap_or(0)
+            }
+        })
+        .await;
+        rows.push((label.to_owned(), p50_p95(&times)));
+    }
+    pool.close().await;
+    Ok(rows)
+}
+
+/// Questions built from the bank's own vocabulary, so the search index has
+/// realistic terms; the same ones on both backends.
+async fn generate_questions(pool: &Pool) -> Result<(), BoxError> {
+    let topics = parse_bank(BANK_FILES).map_err(|e| format!("{} bank errors", e.len()))?;
+    let words: Vec<&str> = topics
+        .iter()
+        .flat_map(|t| t.questions.iter())
+        .flat_map(|q| q.answer.split_whitespace())
+        .collect();
+    let topic_ids: Vec<i64> = on!(pool, |p| sqlx::query_scalar(
+        "SELECT id FROM topics ORDER BY id"
+    )
+    .fetch_all(p)
+    .await)?;
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut pick = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                // xorshift64: deterministic, good enough to pick words.
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                words[(seed as usize) % words.len()]
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let rows: Vec<(String, String, String)> = (0..GENERATED_QUESTIONS)
+        .map(|_| {
+            let prompt = format!("{}?", pick(14));
+            let answer = pick(150);
+            let key_points = serde_json::to_string(&[pick(8), pick(8), pick(8), pick(8)])
+                .unwrap_or_else(|_| "[]".into());
+            (prompt, answer, key_points)
+        })
+        .collect();
+    on!(pool, |p| {
+        let mut tx = p.begin().await?;
+        for (i, (prompt, answer, key_points)) in rows.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
+                     key_points, source, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'author', 0, 0)",
+            )
+            .bind(format!("gen-{i}"))
+            .bind(topic_ids[i % topic_ids.len()])
+            .bind(["beginner", "intermediate", "advanced"][i % 3])
+            .bind(prompt)
+            .bind(answer)
+            .bind(format!("<p>{answer}</p>"))
+            .bind(key_points)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+/// `SAVERS` guests, each saving its draft as fast as the server answers,
+/// through the app's own accept loop. Returns the saves, their sorted
+/// latencies in ms, and the failures.
+async fn autosave(pool: &Pool) -> Result<(usize, Vec<f64>, u64), BoxError> {
+    let config = Config::from_lookup(|name| {
+        (name == "REHEARSE_GUESTS_PER_HOUR").then(|| "100000".to_owned())
+    })?;
+    let limits = rehearse::server::listen::Limits {
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
+    };
+    let state = AppState::new(
+        LeptosOptions::builder().output_name("rehearse").build(),
+        pool.clone(),
+        config,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let server = tokio::spawn(async move {
+        let app = rehearse::server::app(state);
+        let _ =
+            rehearse::server::listen::serve(listener, app, limits, std::future::pending()).await;
+    });
+    let client: HttpClient = Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(SAVERS)
+        .build_http();
+    let mut sessions = Vec::new();
+    for _ in 0..SAVERS {
+        let (cookie, body) = post(
+            &client,
+            &base,
+            "sessions/start",
+            None,
+            "mode=practice&count=1&per_question_secs=0&total_secs=0",
+        )
+        .await?;
+        let id: String = serde_json::from_str(&body)?;
+        sessions.push((cookie.ok_or("no session cookie")?, id));
+    }
+    let started = Instant::now();
+    let errors = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for (n, (cookie, id)) in sessions.into_iter().enumerate() {
+        let (client, base, errors) = (client.clone(), base.clone(), Arc::clone(&errors));
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            let mut rev = 0u64;
+            while started.elapsed() < SAVE_FOR {
+                rev += 1;
+                let body = format!(
+                    "id={id}&position=0&text=client+{n}+keystroke+{rev}&rev={rev}&editor=bench{n}"
+                );
+                let t = Instant::now();
+                match post(&client, &base, "sessions/save", Some(&cookie), &body).await {
+                    Ok((_, reply)) if reply.contains("saved_at") => {
+                        mine.push(t.elapsed().as_secs_f64() * 1000.0)
+                    }
+                    _ => {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            mine
+        }));
+    }
+    let mut all = Vec::new();
+    for task in tasks {
+        all.extend(task.await?);
+    }
+    server.abort();
+    all.sort_by(f64::total_cmp);
+    Ok((all.len(), all, errors.load(Ordering::Relaxed)))
+}
+
+/// POSTs a form to a server function; returns the session cookie it set
+/// (if any) and the body.
+async fn post(
+    client: &HttpClient,
+    base: &str,
+    endpoint: &str,
+    cookie: Option<&str>,
+    form: &str,
+) -> Result<(Option<String>, String), BoxError> {
+    let mut req = Request::post(format!("{base}/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .header("origin", base);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let res = client
+        .request(req.body(Full::new(Bytes::from(form.to_owned())))?)
+        .await?;
+    let set_cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned);
+    let body = res.into_body().collect().await?.to_bytes();
+    Ok((set_cookie, String::from_utf8_lossy(&body).into_owned()))
+}
