@@ -5,7 +5,9 @@
 --
 -- PostgreSQL's migration 13, of the same version, defines functions SQLite
 -- has built in (json_each and json_array_length over text, scalar max and
--- min), so that the shared queries read the same on both.
+-- min), so that the shared queries read the same on both, and moves its
+-- data_version triggers from rows to statements (SQLite updates a row in
+-- place, so its row triggers stay).
 
 DROP INDEX session_answers_flagged;
 CREATE INDEX session_answers_flagged ON session_answers (user_id, graded_at, question_id, self_grade)

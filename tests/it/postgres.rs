@@ -163,6 +163,26 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     );
     assert_eq!(lite_version, pg_version);
 
+    // The same data-version triggers, by name (`<table>_version_<op>`).
+    let lite_triggers: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_version\\_%' ESCAPE '\\'",
+    )
+    .fetch_all(&sqlite)
+    .await
+    .expect("sqlite triggers")
+    .into_iter()
+    .collect();
+    let pg_triggers: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal AND tgname LIKE '%\\_version\\_%'",
+    )
+    .fetch_all(&pg)
+    .await
+    .expect("postgres triggers")
+    .into_iter()
+    .collect();
+    assert!(lite_triggers.len() >= 30, "{lite_triggers:?}");
+    assert_eq!(lite_triggers, pg_triggers);
+
     // The rules kept by triggers hold here too: a question's revisions,
     // and a person's data version (as `database.rs` checks on SQLite).
     let user = uuid::Uuid::new_v4();
