@@ -1,9 +1,11 @@
-//! SQL for users and login sessions.
+//! SQL for users, login sessions and throttle records, written once and
+//! compiled for each backend (see `server/db`).
 
-use super::Pool;
 use uuid::Uuid;
 
-use super::{begin_write, now_ms};
+// This backend's pool, connection and transactions (see `server/db`).
+use super::{begin_write, now_ms, Pool};
+
 use crate::accounts::db::{Created, LoginRow, UserRow};
 use crate::accounts::throttle::{Limit, Reservation, Throttled};
 use crate::accounts::types::Role;

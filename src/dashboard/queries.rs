@@ -1,11 +1,13 @@
 //! Dashboard SQL. Every query reads the partial covering index
 //! `session_answers_graded` (user, graded_at, grade, level, topic, …) over
-//! one time range and aggregates in SQLite; nothing loads answers one by
+//! one time range and aggregates in the database; nothing loads answers one by
 //! one. `start`/`end` are Unix milliseconds, end exclusive.
 
-use super::Pool;
 use jiff::{civil::Date, tz::TimeZone};
 use uuid::Uuid;
+
+// This backend's pool, connection and transactions (see `server/db`).
+use super::Pool;
 
 use crate::dashboard::days;
 use crate::dashboard::types::*;

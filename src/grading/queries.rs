@@ -3,9 +3,11 @@
 //! dashboard rollups and the review card change together, in the caller's
 //! transaction.
 
-use super::{Conn, Pool};
 use jiff::{civil::Date, tz::TimeZone};
 use uuid::Uuid;
+
+// This backend's pool, connection and transactions (see `server/db`).
+use super::{Conn, Pool};
 
 use crate::dashboard::days;
 use crate::error::AppError;

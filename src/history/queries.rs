@@ -1,7 +1,9 @@
 //! SQL for history: aggregates in SQL, one query per page.
 
-use super::Pool;
 use uuid::Uuid;
+
+// This backend's pool, connection and transactions (see `server/db`).
+use super::Pool;
 
 use crate::error::AppError;
 use crate::history::db::ListFilter;

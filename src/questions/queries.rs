@@ -1,9 +1,11 @@
-//! SQL for the bank pages. Plain async functions over the pool.
+//! SQL for the bank pages and the built-in bank's sync, written once and
+//! compiled for each backend (see `server/db`).
 
-use super::Pool;
 use uuid::Uuid;
 
-use super::begin_write;
+// This backend's pool, connection and transactions (see `server/db`).
+use super::{begin_write, Pool};
+
 use crate::questions::bank::{
     follow_up_slug, follow_ups_json, BankQuestion, BankTopic, SyncReport,
 };

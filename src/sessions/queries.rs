@@ -3,10 +3,11 @@
 //! takes `now` so tests control time, and every write checks ownership in
 //! the same statement or transaction that changes the row.
 
-use super::{Conn, Pool};
 use uuid::Uuid;
 
-use super::begin_write;
+// This backend's pool, connection and transactions (see `server/db`).
+use super::{begin_write, Conn, Pool};
+
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::db::{Draft, NewSession, SessionStatus, EXTEND_MS};

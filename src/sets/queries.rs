@@ -2,10 +2,11 @@
 //! changes a set or a question takes its owner and checks it in the same
 //! statement or transaction as the change.
 
-use super::{Conn, Pool};
 use uuid::Uuid;
 
-use super::begin_write;
+// This backend's pool, connection and transactions (see `server/db`).
+use super::{begin_write, Conn, Pool};
+
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::types::Mode;

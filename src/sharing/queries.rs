@@ -1,13 +1,15 @@
 //! SQL for share links, candidates' attempts, results and reviews.
 
-use super::{Conn, Pool};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
-use super::begin_write;
+// This backend's pool, connection and transactions (see `server/db`),
+// and its sessions' queries.
 use super::sessions::{insert_set_session, FrozenItem, SetRun};
+use super::{begin_write, Conn, Pool};
+
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::types::{score_percent, Mode};
