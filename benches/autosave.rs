@@ -11,8 +11,9 @@ use std::{
     time::{Duration, Instant},
 };
 
-use http_body_util::{BodyExt, Full};
-use hyper::{body::Bytes, Request};
+#[path = "support/client.rs"]
+mod client;
+use client::{post, HttpClient};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use leptos::prelude::LeptosOptions;
 use rehearse::server::db::AsPool;
@@ -22,8 +23,6 @@ use rehearse::server::{config::Config, db as server_db, AppState};
 const CLIENT_COUNTS: [usize; 3] = [8, 16, 64];
 const CLIENTS: usize = 64;
 const DURATION: Duration = Duration::from_secs(10);
-
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
@@ -142,33 +141,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
-}
-
-/// POSTs a form to a server function; returns the session cookie it set
-/// (if any) and the body.
-async fn post(
-    client: &HttpClient,
-    base: &str,
-    endpoint: &str,
-    cookie: Option<&str>,
-    form: &str,
-) -> Result<(Option<String>, String), Box<dyn std::error::Error + Send + Sync>> {
-    let mut req = Request::post(format!("{base}/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .header("origin", base);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let res = client
-        .request(req.body(Full::new(Bytes::from(form.to_owned())))?)
-        .await?;
-    let set_cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned);
-    let body = res.into_body().collect().await?.to_bytes();
-    Ok((set_cookie, String::from_utf8_lossy(&body).into_owned()))
 }

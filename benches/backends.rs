@@ -20,9 +20,10 @@ use support::time_it;
 
 #[path = "support/answers.rs"]
 mod answers;
+#[path = "support/client.rs"]
+mod client;
+use client::{post, HttpClient};
 
-use http_body_util::{BodyExt, Full};
-use hyper::{body::Bytes, Request};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use leptos::prelude::LeptosOptions;
 use rehearse::{
@@ -36,7 +37,6 @@ use rehearse::{
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
 const GENERATED_QUESTIONS: usize = 10_000;
 const SEARCH_RUNS: usize = 200;
@@ -353,33 +353,4 @@ async fn autosave(pool: &Pool) -> Result<(usize, Vec<f64>, u64), BoxError> {
     server.abort();
     all.sort_by(f64::total_cmp);
     Ok((all.len(), all, errors.load(Ordering::Relaxed)))
-}
-
-/// POSTs a form to a server function; returns the session cookie it set
-/// (if any) and the body.
-async fn post(
-    client: &HttpClient,
-    base: &str,
-    endpoint: &str,
-    cookie: Option<&str>,
-    form: &str,
-) -> Result<(Option<String>, String), BoxError> {
-    let mut req = Request::post(format!("{base}/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .header("origin", base);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    let res = client
-        .request(req.body(Full::new(Bytes::from(form.to_owned())))?)
-        .await?;
-    let set_cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned);
-    let body = res.into_body().collect().await?.to_bytes();
-    Ok((set_cookie, String::from_utf8_lossy(&body).into_owned()))
 }

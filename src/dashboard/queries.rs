@@ -26,9 +26,13 @@ macro_rules! graded_in_range {
 /// Each question's latest graded answer in the range, as `latest`
 /// (question_id, topic_id, level, grade, at, attempts), then `rest`. SQLite
 /// takes the bare columns of `max(graded_at)` from the latest row, in one
-/// pass over the covering index; PostgreSQL has `DISTINCT ON` for it.
+/// pass over the covering index (`$from` may name the index to use);
+/// PostgreSQL has `DISTINCT ON` for it.
 macro_rules! with_latest {
     ($extra:literal, $rest:literal) => {
+        with_latest!("session_answers", $extra, $rest)
+    };
+    ($from:literal, $extra:literal, $rest:literal) => {
         if super::POSTGRES {
             concat!(
                 "WITH latest AS (
@@ -46,24 +50,8 @@ macro_rules! with_latest {
                 "WITH latest AS (
                      SELECT question_id, topic_id, level, self_grade AS grade,
                             max(graded_at) AS at, count(*) AS attempts
-                     FROM session_answers WHERE ",
-                graded_in_range!(),
-                $extra,
-                " GROUP BY question_id)",
-                $rest
-            )
-        }
-    };
-    ($extra:literal, $index:literal, $rest:literal) => {
-        if super::POSTGRES {
-            with_latest!($extra, $rest)
-        } else {
-            concat!(
-                "WITH latest AS (
-                     SELECT question_id, topic_id, level, self_grade AS grade,
-                            max(graded_at) AS at, count(*) AS attempts
-                     FROM session_answers INDEXED BY ",
-                $index,
+                     FROM ",
+                $from,
                 " WHERE ",
                 graded_in_range!(),
                 $extra,
@@ -418,8 +406,8 @@ pub async fn flagged(
     tz: &TimeZone,
 ) -> Result<Vec<QuestionGrade>, AppError> {
     let rows: Vec<QuestionRow> = sqlx::query_as(with_latest!(
+        "session_answers INDEXED BY session_answers_flagged",
         " AND flagged = TRUE",
-        "session_answers_flagged",
         ",
          marked AS (SELECT * FROM latest ORDER BY at DESC LIMIT $4)
          SELECT q.slug, q.prompt, q.level, t.name AS topic, m.grade, m.at, m.attempts

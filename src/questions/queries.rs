@@ -421,13 +421,6 @@ async fn neighbours(
 
 /// A random live question, for "try one now".
 pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
-    // A random id below the largest, then the first live question from it.
-    let start = if super::POSTGRES {
-        "SELECT CAST(floor(random() * (max(id) + 1)) AS BIGINT) FROM questions"
-    } else {
-        "SELECT abs(random()) % (max(id) + 1) FROM questions"
-    };
-    let start: Option<i64> = sqlx::query_scalar(start).fetch_one(pool).await?;
     #[derive(sqlx::FromRow)]
     struct Drawn {
         slug: String,
@@ -435,14 +428,27 @@ pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
         level: Level,
         topic_name: String,
     }
-    let row: Option<Drawn> = sqlx::query_as(
-        "SELECT q.slug, q.prompt, q.level, t.name AS topic_name
-         FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL
-           AND q.id >= $1
-         ORDER BY q.id LIMIT 1",
-    )
-    .bind(start.unwrap_or(0))
+    // The first live question from a random id below the largest, in one
+    // statement (SQLite's random() is a 64-bit integer, PostgreSQL's a
+    // fraction).
+    macro_rules! from_random_id {
+        ($start:literal) => {
+            concat!(
+                "SELECT q.slug, q.prompt, q.level, t.name AS topic_name
+                 FROM questions q JOIN topics t ON t.id = q.topic_id
+                 WHERE q.archived = FALSE AND q.source = 'builtin' AND q.parent_id IS NULL
+                   AND q.id >= (SELECT ",
+                $start,
+                " FROM questions)
+                 ORDER BY q.id LIMIT 1"
+            )
+        };
+    }
+    let row: Option<Drawn> = sqlx::query_as(if super::POSTGRES {
+        from_random_id!("CAST(floor(random() * (max(id) + 1)) AS BIGINT)")
+    } else {
+        from_random_id!("abs(random()) % (max(id) + 1)")
+    })
     .fetch_optional(pool)
     .await?;
     let row = match row {
@@ -538,6 +544,7 @@ pub async fn sync_bank(
             let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
             let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
             let follow_ups = follow_ups_json(&q.follow_ups);
+            let answer_html = crate::questions::markdown::render(&q.answer);
             let existing: Option<StoredQuestion> = sqlx::query_as(
                 "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
                         mistakes, follow_ups, archived
@@ -558,7 +565,7 @@ pub async fn sync_bank(
                     .bind(q.level.as_str())
                     .bind(&q.prompt)
                     .bind(&q.answer)
-                    .bind(crate::questions::markdown::render(&q.answer))
+                    .bind(&answer_html)
                     .bind(&key_points)
                     .bind(now)
                     .bind(&mistakes)
@@ -576,7 +583,7 @@ pub async fn sync_bank(
                         && stored.prompt == q.prompt
                         && stored.reference_answer == q.answer
                         // A renderer change (highlighting) refreshes stored HTML.
-                        && stored.answer_html == crate::questions::markdown::render(&q.answer)
+                        && stored.answer_html == answer_html
                         && stored.key_points == key_points
                         && stored.mistakes == mistakes
                         && stored.follow_ups == follow_ups
@@ -596,7 +603,7 @@ pub async fn sync_bank(
                     .bind(q.level.as_str())
                     .bind(&q.prompt)
                     .bind(&q.answer)
-                    .bind(crate::questions::markdown::render(&q.answer))
+                    .bind(&answer_html)
                     .bind(&key_points)
                     .bind(now)
                     .bind(&mistakes)
