@@ -14,7 +14,7 @@
 use std::{
     collections::HashMap,
     net::{SocketAddr, TcpListener},
-    path::Path,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
@@ -77,7 +77,11 @@ fn main() -> Result<(), BoxError> {
 
 async fn run() -> Result<(), BoxError> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let binary = root.join("target/release/rehearse");
+    // `HTTP_BENCH_SERVER` names another build of the server (one that keeps
+    // its symbols, for `perf`).
+    let binary = std::env::var_os("HTTP_BENCH_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/release/rehearse"));
     if !binary.exists() || !root.join("target/site/pkg").exists() {
         return Err("no release build: run `make build-release` (make bench does)".into());
     }
@@ -242,6 +246,13 @@ async fn run() -> Result<(), BoxError> {
             ..anon("stylesheet, one connection", &css)
         },
     ];
+    // `HTTP_BENCH_ONLY=runner,404` measures only the rows whose label holds
+    // one of those texts (to profile one path with `perf record -p`).
+    let only = std::env::var("HTTP_BENCH_ONLY").unwrap_or_default();
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .filter(|row| only.split(',').any(|part| row.label.contains(part)))
+        .collect();
 
     // Every response captured once, for the ceiling to serve.
     let captured = dir.join("ceiling");

@@ -44,6 +44,10 @@ impl SessionRow {
     fn is_active(&self) -> bool {
         self.status == SessionStatus::Active
     }
+    /// Only an active interview has a clock that can run out.
+    fn has_clock(&self) -> bool {
+        self.is_active() && self.mode() == Mode::Interview
+    }
 }
 
 #[derive(sqlx::FromRow, Clone, Debug)]
@@ -52,6 +56,11 @@ struct AnswerRow {
     draft: String,
     draft_rev: i64,
     answer: Option<String>,
+    /// When this question's clock started and ran out (named apart from
+    /// the session's own times, so one row can carry both).
+    #[sqlx(rename = "answer_started_at")]
+    started_at: Option<i64>,
+    #[sqlx(rename = "answer_deadline_at")]
     deadline_at: Option<i64>,
     submitted_at: Option<i64>,
     timed_out: bool,
@@ -69,9 +78,20 @@ struct AnswerRow {
     behavioral: bool,
     mistakes: String,
     follow_ups: String,
-    question_id: i64,
     /// This answer is a follow-up the person chose to be asked.
     follow_up: bool,
+    /// Which of this question's follow-ups the session has already been
+    /// asked: a JSON array of their indexes.
+    asked: String,
+}
+
+/// A session with its current answer, as the runner shows it: one row.
+#[derive(sqlx::FromRow, Debug)]
+struct ViewRow {
+    #[sqlx(flatten)]
+    session: SessionRow,
+    #[sqlx(flatten)]
+    answer: AnswerRow,
 }
 
 /// Creates a session with its questions drawn at random (questions the user
@@ -313,18 +333,93 @@ pub async fn insert_set_session(
     Ok(id)
 }
 
+/// The columns of a `SessionRow`, from `interview_sessions s`.
+macro_rules! session_columns {
+    () => {
+        "s.id, s.user_id, s.mode, s.per_question_secs, s.total_secs, s.started_at, s.deadline_at,
+         s.finished_at, s.status, s.question_count, s.paused_at, s.timer_off, s.current_position,
+         s.set_version,
+         coalesce((SELECT v.hide_reference FROM set_versions v
+                   WHERE v.set_id = s.set_id AND v.version = s.set_version), FALSE) AS hide_reference"
+    };
+}
+
+/// The columns of an `AnswerRow`, from `session_answers a` joined with its
+/// question `q`, the version `v` it was asked in, and that version's topic `t`.
+macro_rules! answer_columns {
+    () => {
+        "a.position, a.draft, a.draft_rev, a.answer, a.started_at AS answer_started_at,
+         a.deadline_at AS answer_deadline_at, a.submitted_at, a.timed_out, a.self_grade,
+         a.key_points_hit, a.flagged, a.note, a.overtime_ms,
+         q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
+         t.behavioral, q.mistakes, q.follow_ups,
+         q.parent_id IS NOT NULL AS follow_up,
+         coalesce((SELECT json_agg(f.follow_up_index ORDER BY f.follow_up_index)::text
+                   FROM session_answers fa JOIN questions f ON f.id = fa.question_id
+                   WHERE fa.session_id = a.session_id AND f.parent_id = a.question_id), '[]') AS asked"
+    };
+}
+
+/// `answer_columns!` for SQLite, whose JSON array aggregate is named apart.
+macro_rules! answer_columns_sqlite {
+    () => {
+        "a.position, a.draft, a.draft_rev, a.answer, a.started_at AS answer_started_at,
+         a.deadline_at AS answer_deadline_at, a.submitted_at, a.timed_out, a.self_grade,
+         a.key_points_hit, a.flagged, a.note, a.overtime_ms,
+         q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
+         t.behavioral, q.mistakes, q.follow_ups,
+         q.parent_id IS NOT NULL AS follow_up,
+         (SELECT json_group_array(f.follow_up_index)
+          FROM session_answers fa JOIN questions f ON f.id = fa.question_id
+          WHERE fa.session_id = a.session_id AND f.parent_id = a.question_id) AS asked"
+    };
+}
+
+/// How an answer joins its question, the version asked and its topic.
+macro_rules! answer_joins {
+    () => {
+        "JOIN questions q ON q.id = a.question_id
+         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
+         JOIN topics t ON t.id = v.topic_id"
+    };
+}
+
 async fn load_session(conn: &mut Conn, id: Uuid) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, user_id, mode, per_question_secs, total_secs, started_at, deadline_at,
-                finished_at, status, question_count, paused_at, timer_off, current_position,
-                set_version,
-                coalesce((SELECT v.hide_reference FROM set_versions v
-                          WHERE v.set_id = interview_sessions.set_id
-                            AND v.version = interview_sessions.set_version), FALSE) AS hide_reference
-         FROM interview_sessions WHERE id = $1",
-    )
+    sqlx::query_as(concat!(
+        "SELECT ",
+        session_columns!(),
+        " FROM interview_sessions s WHERE s.id = $1"
+    ))
     .bind(id)
     .fetch_optional(conn)
+    .await
+}
+
+/// The session and its current answer, in one statement (so one snapshot,
+/// with no transaction around it), if the session is `user`'s.
+async fn load_view(pool: &Pool, id: Uuid, user: Uuid) -> Result<Option<ViewRow>, sqlx::Error> {
+    macro_rules! view {
+        ($answer:expr) => {
+            concat!(
+                "SELECT ",
+                session_columns!(),
+                ", ",
+                $answer,
+                " FROM interview_sessions s
+                  JOIN session_answers a ON a.session_id = s.id AND a.position = s.current_position ",
+                answer_joins!(),
+                " WHERE s.id = $1 AND s.user_id = $2"
+            )
+        };
+    }
+    sqlx::query_as(if super::POSTGRES {
+        view!(answer_columns!())
+    } else {
+        view!(answer_columns_sqlite!())
+    })
+    .bind(id)
+    .bind(user)
+    .fetch_optional(pool)
     .await
 }
 
@@ -333,8 +428,14 @@ async fn load_session(conn: &mut Conn, id: Uuid) -> Result<Option<SessionRow>, s
 async fn owned(conn: &mut Conn, id: Uuid, user: Uuid) -> Result<SessionRow, AppError> {
     match load_session(conn, id).await? {
         Some(s) if s.user_id == user => Ok(s),
-        _ => Err(AppError::NotFound("That session".into())),
+        _ => Err(not_found()),
     }
+}
+
+/// A session that does not exist or is someone else's: the same answer
+/// for both, so ids can't be probed.
+fn not_found() -> AppError {
+    AppError::NotFound("That session".into())
 }
 
 async fn load_answer(
@@ -342,18 +443,22 @@ async fn load_answer(
     id: Uuid,
     position: i64,
 ) -> Result<Option<AnswerRow>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.position, a.draft, a.draft_rev, a.answer, a.deadline_at, a.submitted_at,
-                a.timed_out, a.self_grade, a.key_points_hit, a.flagged, a.note, a.overtime_ms,
-                q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
-                t.behavioral, q.mistakes, q.follow_ups, a.question_id,
-                q.parent_id IS NOT NULL AS follow_up
-         FROM session_answers a
-         JOIN questions q ON q.id = a.question_id
-         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
-         JOIN topics t ON t.id = v.topic_id
-         WHERE a.session_id = $1 AND a.position = $2",
-    )
+    macro_rules! answer {
+        ($columns:expr) => {
+            concat!(
+                "SELECT ",
+                $columns,
+                " FROM session_answers a ",
+                answer_joins!(),
+                " WHERE a.session_id = $1 AND a.position = $2"
+            )
+        };
+    }
+    sqlx::query_as(if super::POSTGRES {
+        answer!(answer_columns!())
+    } else {
+        answer!(answer_columns_sqlite!())
+    })
     .bind(id)
     .bind(position)
     .fetch_optional(conn)
@@ -380,10 +485,10 @@ impl Overdue {
 
 /// Reads (never writes) what `settle` would store.
 async fn overdue(conn: &mut Conn, s: &SessionRow, now: i64) -> Result<Overdue, sqlx::Error> {
-    if !s.is_active() || s.mode() != Mode::Interview {
+    if !s.has_clock() {
         return Ok(Overdue::default());
     }
-    let answer: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let answer: Option<AnswerClock> = sqlx::query_as(
         "SELECT started_at, deadline_at, submitted_at FROM session_answers
          WHERE session_id = $1 AND position = $2",
     )
@@ -391,18 +496,32 @@ async fn overdue(conn: &mut Conn, s: &SessionRow, now: i64) -> Result<Overdue, s
     .bind(s.current_position)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(Overdue {
-        answer: match answer {
-            Some((Some(started), deadline, None))
-                if timer::is_past(now, deadline, timer::GRACE_MS) =>
-            {
-                Some((started, deadline.unwrap_or(now)))
-            }
-            _ => None,
-        },
-        session: timer::is_past(now, s.deadline_at, timer::GRACE_MS)
-            .then(|| s.deadline_at.unwrap_or(now)),
-    })
+    Ok(Overdue::of(s, answer, now))
+}
+
+/// The current answer's clock: when it started, was due and was submitted.
+type AnswerClock = (Option<i64>, Option<i64>, Option<i64>);
+
+impl Overdue {
+    /// What the clock has decided for session `s`, whose current answer's
+    /// clock is `answer`.
+    fn of(s: &SessionRow, answer: Option<AnswerClock>, now: i64) -> Overdue {
+        if !s.has_clock() {
+            return Overdue::default();
+        }
+        Overdue {
+            answer: match answer {
+                Some((Some(started), deadline, None))
+                    if timer::is_past(now, deadline, timer::GRACE_MS) =>
+                {
+                    Some((started, deadline.unwrap_or(now)))
+                }
+                _ => None,
+            },
+            session: timer::is_past(now, s.deadline_at, timer::GRACE_MS)
+                .then(|| s.deadline_at.unwrap_or(now)),
+        }
+    }
 }
 
 /// Stores what the clock has decided: an answer whose time ran out is
@@ -439,14 +558,12 @@ async fn settle(conn: &mut Conn, s: &mut SessionRow, now: i64) -> Result<(), sql
 /// Most reads find nothing to settle: those read one snapshot beside the
 /// writers instead of queueing for the write lock behind every autosave.
 pub async fn state(pool: &Pool, id: Uuid, user: Uuid, now: i64) -> Result<RunnerState, AppError> {
-    {
-        let mut tx = super::begin_read(pool).await?;
-        let s = owned(&mut tx, id, user).await?;
-        if overdue(&mut tx, &s, now).await?.is_nothing() {
-            let state = build_state(&mut tx, &s, now).await?;
-            tx.commit().await?;
-            return Ok(state);
-        }
+    let Some(ViewRow { session, answer }) = load_view(pool, id, user).await? else {
+        return Err(not_found());
+    };
+    let clock = (answer.started_at, answer.deadline_at, answer.submitted_at);
+    if Overdue::of(&session, Some(clock), now).is_nothing() {
+        return state_of(&session, answer, now);
     }
     let mut tx = begin_write(pool).await?;
     let mut s = owned(&mut tx, id, user).await?;
@@ -460,6 +577,11 @@ async fn build_state(conn: &mut Conn, s: &SessionRow, now: i64) -> Result<Runner
     let a = load_answer(conn, s.id, s.current_position)
         .await?
         .ok_or(AppError::Internal)?;
+    state_of(s, a, now)
+}
+
+/// The runner's view of session `s` at its current answer `a`.
+fn state_of(s: &SessionRow, a: AnswerRow, now: i64) -> Result<RunnerState, AppError> {
     let phase = if !s.is_active() {
         Phase::Finished
     } else if a.submitted_at.is_some() {
@@ -474,24 +596,13 @@ async fn build_state(conn: &mut Conn, s: &SessionRow, now: i64) -> Result<Runner
         mistakes: serde_json::from_str(&a.mistakes).unwrap_or_default(),
         follow_ups: serde_json::from_str(&a.follow_ups).unwrap_or_default(),
     });
-    let reveal = match reveal {
-        Some(mut r) if !r.follow_ups.is_empty() => {
-            // Which follow-ups this session has already been asked.
-            let asked: Vec<i64> = sqlx::query_scalar(
-                "SELECT q.follow_up_index FROM session_answers a JOIN questions q ON q.id = a.question_id
-                 WHERE a.session_id = $1 AND q.parent_id = $2",
-            )
-            .bind(s.id)
-            .bind(a.question_id)
-            .fetch_all(&mut *conn)
-            .await?;
-            for (i, f) in r.follow_ups.iter_mut().enumerate() {
-                f.asked = asked.contains(&i64::try_from(i).unwrap_or(-1));
-            }
-            Some(r)
+    let reveal = reveal.map(|mut r| {
+        let asked: Vec<i64> = serde_json::from_str(&a.asked).unwrap_or_default();
+        for (i, f) in r.follow_ups.iter_mut().enumerate() {
+            f.asked = asked.contains(&i64::try_from(i).unwrap_or(-1));
         }
-        other => other,
-    };
+        r
+    });
     Ok(RunnerState {
         session_id: s.id.to_string(),
         mode: s.mode(),

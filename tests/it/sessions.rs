@@ -614,6 +614,30 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
         .await
         .expect("again");
     assert_eq!(again.count, 2);
+    // Reading the session again (one statement, no transaction) shows the
+    // same: the follow-up asked, and only that one.
+    let read = s::state(&pool.db(), id, u, T0 + 2_550)
+        .await
+        .expect("state");
+    let asked: Vec<bool> = read
+        .reveal
+        .as_ref()
+        .expect("reveal")
+        .follow_ups
+        .iter()
+        .map(|f| f.asked)
+        .collect();
+    assert!(asked[0], "{asked:?}");
+    assert!(asked[1..].iter().all(|a| !a), "{asked:?}");
+    assert_eq!(read.position, 0);
+    // Someone else reading it is told it does not exist.
+    let guest = rehearse::accounts::db::create_guest(&pool.db())
+        .await
+        .expect("guest");
+    assert!(matches!(
+        s::state(&pool.db(), id, guest, T0 + 2_560).await,
+        Err(rehearse::error::AppError::NotFound(_))
+    ));
     // A follow-up that does not exist, or a position that is not current.
     let missing = s::ask_follow_up(&pool.db(), id, u, 0, 9, T0 + 2_600).await;
     assert!(
