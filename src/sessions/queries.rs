@@ -345,33 +345,37 @@ macro_rules! session_columns {
 }
 
 /// The columns of an `AnswerRow`, from `session_answers a` joined with its
-/// question `q`, the version `v` it was asked in, and that version's topic `t`.
+/// question `q`, the version `v` it was asked in, and that version's topic
+/// `t`; `$asked` is the backend's `asked_*!()` aggregate.
 macro_rules! answer_columns {
-    () => {
-        "a.position, a.draft, a.draft_rev, a.answer, a.started_at AS answer_started_at,
-         a.deadline_at AS answer_deadline_at, a.submitted_at, a.timed_out, a.self_grade,
-         a.key_points_hit, a.flagged, a.note, a.overtime_ms,
-         q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
-         t.behavioral, q.mistakes, q.follow_ups,
-         q.parent_id IS NOT NULL AS follow_up,
-         coalesce((SELECT json_agg(f.follow_up_index ORDER BY f.follow_up_index)::text
-                   FROM session_answers fa JOIN questions f ON f.id = fa.question_id
-                   WHERE fa.session_id = a.session_id AND f.parent_id = a.question_id), '[]') AS asked"
+    ($asked:expr) => {
+        concat!(
+            "a.position, a.draft, a.draft_rev, a.answer, a.started_at AS answer_started_at,
+             a.deadline_at AS answer_deadline_at, a.submitted_at, a.timed_out, a.self_grade,
+             a.key_points_hit, a.flagged, a.note, a.overtime_ms,
+             q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
+             t.behavioral, q.mistakes, q.follow_ups,
+             q.parent_id IS NOT NULL AS follow_up, ",
+            $asked,
+            " AS asked"
+        )
     };
 }
 
-/// `answer_columns!` for SQLite, whose JSON array aggregate is named apart.
-macro_rules! answer_columns_sqlite {
+/// The follow-ups of answer `a` this session has already been asked, as a
+/// JSON array: on PostgreSQL, and on SQLite (whose aggregate is named apart).
+macro_rules! asked_postgres {
     () => {
-        "a.position, a.draft, a.draft_rev, a.answer, a.started_at AS answer_started_at,
-         a.deadline_at AS answer_deadline_at, a.submitted_at, a.timed_out, a.self_grade,
-         a.key_points_hit, a.flagged, a.note, a.overtime_ms,
-         q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
-         t.behavioral, q.mistakes, q.follow_ups,
-         q.parent_id IS NOT NULL AS follow_up,
-         (SELECT json_group_array(f.follow_up_index)
+        "coalesce((SELECT json_agg(f.follow_up_index ORDER BY f.follow_up_index)::text
+                   FROM session_answers fa JOIN questions f ON f.id = fa.question_id
+                   WHERE fa.session_id = a.session_id AND f.parent_id = a.question_id), '[]')"
+    };
+}
+macro_rules! asked_sqlite {
+    () => {
+        "(SELECT json_group_array(f.follow_up_index)
           FROM session_answers fa JOIN questions f ON f.id = fa.question_id
-          WHERE fa.session_id = a.session_id AND f.parent_id = a.question_id) AS asked"
+          WHERE fa.session_id = a.session_id AND f.parent_id = a.question_id)"
     };
 }
 
@@ -413,9 +417,9 @@ async fn load_view(pool: &Pool, id: Uuid, user: Uuid) -> Result<Option<ViewRow>,
         };
     }
     sqlx::query_as(if super::POSTGRES {
-        view!(answer_columns!())
+        view!(answer_columns!(asked_postgres!()))
     } else {
-        view!(answer_columns_sqlite!())
+        view!(answer_columns!(asked_sqlite!()))
     })
     .bind(id)
     .bind(user)
@@ -455,9 +459,9 @@ async fn load_answer(
         };
     }
     sqlx::query_as(if super::POSTGRES {
-        answer!(answer_columns!())
+        answer!(answer_columns!(asked_postgres!()))
     } else {
-        answer!(answer_columns_sqlite!())
+        answer!(answer_columns!(asked_sqlite!()))
     })
     .bind(id)
     .bind(position)
