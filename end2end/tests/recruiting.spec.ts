@@ -108,7 +108,18 @@ test("share a set, a guest takes it, the recruiter reviews, exports and prints",
     await expect(page.getByTestId(`review-state-${n}`)).toHaveText("Saved");
   }
   // From the keyboard: J to the first answer, 4 grades it Excellent, then
-  // back to Good with 3.
+  // back to Good with 3. The first save is held back on a slow network: the
+  // second must wait for it, not overtake it, or Excellent would land last.
+  let open = 0;
+  let most = 0;
+  let sent = 0;
+  await page.route("**/api/sharing/review", async (route) => {
+    open += 1;
+    most = Math.max(most, open);
+    if (sent++ === 0) await new Promise((r) => setTimeout(r, 1_500));
+    await route.continue();
+    open -= 1;
+  });
   await page.locator("body").click({ position: { x: 5, y: 5 } });
   await page.keyboard.press("j");
   await page.keyboard.press("4");
@@ -116,6 +127,9 @@ test("share a set, a guest takes it, the recruiter reviews, exports and prints",
   await page.keyboard.press("3");
   await expect(page.getByTestId("review-1").getByRole("radio", { name: /Good/ })).toBeChecked();
   await expect(page.getByTestId("review-state-1")).toHaveText("Saved");
+  expect(sent).toBe(2);
+  expect(most).toBe(1);
+  await page.unroute("**/api/sharing/review");
   await page.getByTestId("recommendation").getByRole("radio", { name: /maybe/ }).check();
   await page.getByTestId("recommendation").getByLabel("Note").fill("Strong on indexes, rushed the second.");
   await expect(page.getByTestId("recommendation").locator(".save-state")).toHaveText("Saved");

@@ -3,7 +3,10 @@
 
 use leptos::prelude::*;
 
+use std::future::Future;
+
 use super::debounce::debounced;
+use crate::error::AppError;
 use crate::sessions::types::GRADES;
 use crate::sharing::api::{save_recommendation, save_review};
 use crate::sharing::types::*;
@@ -27,6 +30,50 @@ fn label(s: SaveState) -> &'static str {
     }
 }
 
+/// A save that keeps what is stored equal to what is shown. One request is
+/// in flight at a time: a change made meanwhile is sent after it, never
+/// beside it, so an older value can never land last (two grades keyed in
+/// quick succession used to race, and the first could win). "Saved" only
+/// once the value sent is still the one on screen.
+fn autosave<T, Fut>(
+    state: RwSignal<SaveState>,
+    error: RwSignal<Option<String>>,
+    current: impl Fn() -> T + Copy + 'static,
+    send: impl Fn(T) -> Fut + Copy + 'static,
+) -> impl Fn() + Copy
+where
+    T: Clone + PartialEq + 'static,
+    Fut: Future<Output = Result<(), AppError>> + 'static,
+{
+    let in_flight = StoredValue::new(false);
+    move || {
+        state.set(SaveState::InFlight);
+        if in_flight.get_value() {
+            return;
+        }
+        in_flight.set_value(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                let sent = current();
+                match send(sent.clone()).await {
+                    Ok(()) if current() == sent => {
+                        state.set(SaveState::Saved);
+                        error.set(None);
+                        break;
+                    }
+                    Ok(()) => continue,
+                    Err(e) => {
+                        state.set(SaveState::Failed);
+                        error.set(Some(e.to_string()));
+                        break;
+                    }
+                }
+            }
+            in_flight.set_value(false);
+        });
+    }
+}
+
 #[island]
 pub fn ReviewAnswerPanel(
     attempt_id: String,
@@ -42,31 +89,22 @@ pub fn ReviewAnswerPanel(
     let state = RwSignal::new(SaveState::Saved);
     let error = RwSignal::new(None::<String>);
     let attempt = StoredValue::new(attempt_id);
-    let save = move || {
-        state.set(SaveState::InFlight);
-        let (t, g, c) = (
-            ticks.get_untracked(),
-            grade.get_untracked(),
-            comment.get_untracked(),
-        );
-        leptos::task::spawn_local(async move {
-            match save_review(attempt.get_value(), position, t.clone(), g, c.clone()).await {
-                Ok(_)
-                    if ticks.get_untracked() == t
-                        && grade.get_untracked() == g
-                        && comment.get_untracked() == c =>
-                {
-                    state.set(SaveState::Saved);
-                    error.set(None);
-                }
-                Ok(_) => state.set(SaveState::Unsaved),
-                Err(e) => {
-                    state.set(SaveState::Failed);
-                    error.set(Some(e.to_string()));
-                }
-            }
-        });
-    };
+    let save = autosave(
+        state,
+        error,
+        move || {
+            (
+                ticks.get_untracked(),
+                grade.get_untracked(),
+                comment.get_untracked(),
+            )
+        },
+        move |(t, g, c)| async move {
+            save_review(attempt.get_value(), position, t, g, c)
+                .await
+                .map(|_| ())
+        },
+    );
     let later = debounced(std::time::Duration::from_millis(SAVE_DEBOUNCE_MS), save);
     let soon = move || {
         state.set(SaveState::Unsaved);
@@ -125,22 +163,12 @@ pub fn RecommendationForm(
     let state = RwSignal::new(SaveState::Saved);
     let error = RwSignal::new(None::<String>);
     let attempt = StoredValue::new(attempt_id);
-    let save = move || {
-        state.set(SaveState::InFlight);
-        let (r, n) = (choice.get_untracked(), note.get_untracked());
-        leptos::task::spawn_local(async move {
-            match save_recommendation(attempt.get_value(), r, n.clone()).await {
-                Ok(()) if note.get_untracked() == n && choice.get_untracked() == r => {
-                    state.set(SaveState::Saved)
-                }
-                Ok(()) => state.set(SaveState::Unsaved),
-                Err(e) => {
-                    state.set(SaveState::Failed);
-                    error.set(Some(e.to_string()));
-                }
-            }
-        });
-    };
+    let save = autosave(
+        state,
+        error,
+        move || (choice.get_untracked(), note.get_untracked()),
+        move |(r, n)| save_recommendation(attempt.get_value(), r, n),
+    );
     let later = debounced(std::time::Duration::from_millis(SAVE_DEBOUNCE_MS), save);
     let soon = move || {
         state.set(SaveState::Unsaved);
