@@ -12,8 +12,9 @@ use leptos_router::{
 };
 
 use crate::components::{
+    hydration::HydrationMarker,
     nav::Nav,
-    page_script::{page_needs_wasm, PageScript, Wasm},
+    page_script::{self, page_needs_wasm, PageScript, Wasm},
     theme::Theme,
 };
 use crate::pages;
@@ -109,6 +110,10 @@ pub fn App() -> impl IntoView {
             <footer class="site-footer container">
                 <p>"Rehearse — practise out loud, grade yourself honestly, come back tomorrow."</p>
             </footer>
+            // Last, so it goes live only after every island above it: the
+            // islands script hydrates them in document order, each lazy one
+            // once its own module has loaded.
+            {page_script::wasm().then(|| view! { <HydrationMarker/> })}
         </Router>
     }
 }

@@ -49,6 +49,28 @@ test("a save delayed in flight never overwrites the newer text", async ({ page }
   await expect(editorOf(page)).toHaveValue("The first version, then a better second one");
 });
 
+test("the editor takes no typing until the draft is in it", async ({ page }) => {
+  const url = await practise(page);
+  await editorOf(page).fill("The stored draft");
+  await expect(page.getByTestId("save-state")).toHaveText("Saved");
+  // A slow network: the WASM is held back. Whatever were typed now would
+  // be overwritten by the draft when the code arrives, so the box is
+  // read-only until then.
+  let release: () => void = () => {};
+  const released = new Promise<void>((r) => (release = r));
+  await page.route("**/pkg/*.wasm", async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(url);
+  await expect(editorOf(page)).not.toBeEditable();
+  release();
+  await hydrated(page);
+  await expect(editorOf(page)).toBeEditable();
+  await expect(editorOf(page)).toHaveValue("The stored draft");
+  await page.unroute("**/pkg/*.wasm");
+});
+
 test("a second tab on the same answer is told, and loses nothing", async ({ page, watch }) => {
   watch.allow(/HTTP 409 .*\/api\/sessions\/save/);
   watch.allow(/status of 409/);

@@ -181,6 +181,7 @@ test("retry the weak ones starts a session with exactly the weak questions", asy
   await hydrated(page);
   await page.getByRole("button", { name: "Retry the weak ones (2)" }).click();
   await expect(page).toHaveURL(/\/practice\/[0-9a-f-]{36}$/);
+  await hydrated(page);
   await expect(page.getByTestId("progress")).toHaveText("Question 1 of 2");
   await expect(page.getByTestId("prompt")).toHaveText(prompts[0]);
   await page.getByLabel("Your answer", { exact: true }).fill("second try");

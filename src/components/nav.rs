@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use super::auth_forms::LogoutButton;
-use super::hydration::HydrationMarker;
 use super::theme::{Theme, ThemeToggle};
 use crate::accounts::{api::whoami, types::Role};
 
@@ -63,7 +62,6 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                     <ThemeToggle initial=theme/>
                 </div>
             </nav>
-            {super::page_script::wasm().then(|| view! { <HydrationMarker/> })}
         </header>
     }
 }

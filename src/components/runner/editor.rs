@@ -8,12 +8,19 @@ use crate::sessions::types::*;
 
 pub(super) fn view(r: Runner) -> impl IntoView {
     let state = r.state;
+    // The server renders the box empty and read-only: the draft is put in
+    // it when the page's code is running, which would overwrite anything
+    // typed before that. Writable from then on (effects run in the
+    // browser only).
+    let live = RwSignal::new(false);
+    Effect::new(move |_| live.set(true));
     view! {
         <div class="editor">
             <label for="answer" class="sr-only">"Your answer"</label>
             <textarea id="answer" name="answer" rows="14" spellcheck="true"
                 placeholder="Write your answer. Markdown works: **bold**, lists, and ``` code blocks."
                 maxlength=MAX_ANSWER_CHARS.to_string()
+                readonly=move || !live.get()
                 prop:value=move || r.text.get()
                 on:input=move |ev| { r.text.set(event_target_value(&ev)); r.schedule_save(); }
                 on:blur=move |_| r.save_now()
