@@ -39,6 +39,25 @@ test("register, log out, log back in", async ({ page }) => {
   await expect(page.getByTestId("nav-user")).toHaveText(name);
 });
 
+test("signed in, the bank's list loads no WASM, and Log out works from it", async ({ page }) => {
+  const name = uniqueName("edsger");
+  await register(page, name);
+  await expect(page.getByTestId("nav-user")).toHaveText(name);
+  const wasm: string[] = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith(".wasm")) wasm.push(r.url());
+  });
+  await page.goto("/questions?q=cache");
+  await expect(page.getByTestId("nav-user")).toHaveText(name);
+  await expect(page.locator(".question-link").first()).toBeVisible();
+  expect(wasm, "no WASM while reading the list").toEqual([]);
+  // "Log out" is a plain form: no code needed, it lands on the start page.
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
+  await expect(page.getByTestId("nav-user")).toHaveCount(0);
+});
+
 test("a wrong password gets one clear message", async ({ page, watch }) => {
   watch.allow(/HTTP 422 .*\/api\/accounts\/login/);
   watch.allow(/status of 422/);

@@ -133,12 +133,17 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
     Ok(safe_next(&next))
 }
 
-/// Ends this session on the server and clears the cookie.
+/// Ends this session on the server and clears the cookie. The nav's button
+/// is a plain form post: it lands on the start page, also when the session
+/// had already ended (another tab logged out, or it expired).
 #[server(endpoint = "accounts/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::{authz, session};
     let state = crate::server::app_state()?;
-    authz::require_user().await?;
+    crate::server::redirect_form_post("/");
+    if authz::current_user().await?.is_none() && !crate::server::is_plain_form_post() {
+        return Err(AppError::Unauthorized);
+    }
     if let Some(token) = authz::request_token(&state) {
         session::delete(&state.pool, &token).await?;
     }

@@ -77,19 +77,15 @@ pub fn RegisterForm(next: String, is_guest: bool) -> impl IntoView {
     }
 }
 
-#[island]
+/// "Log out", in the nav of every signed-in page: a plain form post, not an
+/// island, so a page needs no WASM for it. `logout` answers with a
+/// redirect home.
+#[component]
 pub fn LogoutButton() -> impl IntoView {
-    let action = ServerAction::<Logout>::new();
-    let value = action.value();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = value.get() {
-            go_to("/");
-        }
-    });
     view! {
-        <ActionForm action attr:class="inline-form">
+        <form method="post" action={<Logout as leptos::server_fn::ServerFn>::PATH} class="inline-form">
             <button type="submit" class="link-button">"Log out"</button>
-        </ActionForm>
+        </form>
     }
 }
 

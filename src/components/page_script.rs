@@ -2,9 +2,10 @@
 //!
 //! Every page gets `page.js`, a few hundred bytes inlined with the CSP
 //! nonce: the theme toggle and self-applying filter forms. Only pages with
-//! islands get the WASM. A visitor reading the bank (`/questions` and a
-//! question, not logged in) downloads no WASM at all: those pages have no
-//! island, which a test checks.
+//! islands get the WASM. Reading the bank downloads none: the list and
+//! search (`/questions`) have no island for anyone, a question none for a
+//! visitor, which tests check. (Signed in, a question's page can hold the
+//! review-card controls.)
 
 use leptos::prelude::*;
 
@@ -16,10 +17,13 @@ pub const PAGE_JS: &str = include_str!("page.js");
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Wasm(pub bool);
 
-/// The bank read by someone not logged in: no island on these pages.
+/// The pages that can hold an island.
 pub fn page_needs_wasm(path: &str, logged_in: bool) -> bool {
-    let bank_reading = path == "/questions" || path.starts_with("/questions/");
-    logged_in || !bank_reading
+    match path {
+        "/questions" => false,
+        question if question.starts_with("/questions/") => logged_in,
+        _ => true,
+    }
 }
 
 /// Whether the page being rendered loads the WASM (`true` outside a
@@ -39,10 +43,11 @@ mod tests {
     use super::page_needs_wasm;
 
     #[test]
-    fn only_anonymous_bank_reading_goes_without() {
+    fn reading_the_bank_goes_without() {
         assert!(!page_needs_wasm("/questions", false));
+        assert!(!page_needs_wasm("/questions", true));
         assert!(!page_needs_wasm("/questions/what-is-a-cache", false));
-        assert!(page_needs_wasm("/questions", true));
+        assert!(page_needs_wasm("/questions/what-is-a-cache", true));
         assert!(page_needs_wasm("/", false));
         assert!(page_needs_wasm("/questionsx", false));
         assert!(page_needs_wasm("/practice/new", false));

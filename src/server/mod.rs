@@ -22,15 +22,20 @@ use config::Config;
 /// server function succeeds; calls from islands are left to navigate
 /// themselves.
 pub fn redirect_form_post(path: &str) {
-    let plain_form = use_context::<http::request::Parts>().is_some_and(|p| {
+    if is_plain_form_post() {
+        leptos_axum::redirect(path);
+    }
+}
+
+/// Whether the server function being run was called by a plain HTML form
+/// (a browser navigating, which accepts HTML), not by an island.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|p| {
         p.headers
             .get(http::header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"))
-    });
-    if plain_form {
-        leptos_axum::redirect(path);
-    }
+    })
 }
 
 /// What `main` runs: parse the command line, then serve or run a command.

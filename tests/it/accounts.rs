@@ -9,6 +9,42 @@ use sqlx::SqlitePool;
 
 const PW: &str = "tidy orange kettle";
 
+/// The nav's "Log out" is a plain form post: it ends the session, clears
+/// the cookie and lands on the start page; a second click, after the
+/// session is gone, lands there too instead of showing an error.
+#[sqlx::test]
+async fn logging_out_from_a_plain_form_goes_home(pool: SqlitePool) {
+    use axum::body::Body;
+    use axum::http::Request;
+    let pool = app_pool(pool).await;
+    let app = app_with_bank(pool.clone()).await;
+    let mut c = Client::new(&app);
+    assert_eq!(c.register("Ada", PW).await.status, 200);
+    let cookie = c.cookie.clone().expect("session cookie set");
+    let post = |cookie: &str| {
+        Request::post("/api/accounts/logout")
+            .header("host", "localhost")
+            .header("origin", "http://localhost")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .expect("request")
+    };
+    for round in ["signed in", "already signed out"] {
+        let r = crate::common::send(&app, post(&cookie)).await;
+        assert_eq!(r.status, 302, "{round}: {}", r.body);
+        assert_eq!(r.headers["location"], "/", "{round}");
+        let cleared = r.headers["set-cookie"].to_str().unwrap_or_default();
+        assert!(cleared.contains("Max-Age=0"), "{round}: {cleared}");
+    }
+    let mut replay = Client {
+        app: app.clone(),
+        cookie: Some(cookie),
+    };
+    assert_eq!(replay.call("accounts/whoami", &[]).await.body, "null");
+}
+
 #[sqlx::test]
 async fn register_logout_login(pool: SqlitePool) {
     let pool = app_pool(pool).await;

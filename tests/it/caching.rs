@@ -285,14 +285,28 @@ async fn a_visitor_reading_the_bank_downloads_no_wasm(pool: SqlitePool) {
         q.body
     );
 
-    // Pages with islands load it, and so does everything for someone
-    // logged in (their nav has a log-out island).
+    // Pages with islands load it.
     let home = get(&app, "/").await;
     assert!(home.body.contains("<leptos-island") && home.body.contains(".wasm"));
     assert!(!home.body.contains("data-hydrated=\"true\""));
+    // Signed in, the list and search still need none: the nav's "Log out"
+    // is a plain form. A question's page loads it (its review-card controls
+    // are an island).
     let mut alice = account(&app, "alice", "candidate").await;
-    let mine = alice.get("/questions").await;
-    assert!(mine.body.contains(".wasm"));
+    for path in ["/questions", "/questions?q=cache&level=beginner"] {
+        let mine = alice.get(path).await;
+        assert!(
+            mine.body.contains("action=\"/api/accounts/logout\""),
+            "{path}"
+        );
+        assert!(
+            !mine.body.contains("<leptos-island"),
+            "{path} has an island"
+        );
+        assert!(!mine.body.contains(".wasm"), "{path} loads WASM");
+    }
+    let question = alice.get(&format!("/questions/{slug}")).await;
+    assert!(question.body.contains(".wasm"));
 }
 
 /// "Practise this question" without JavaScript: the form post makes a
