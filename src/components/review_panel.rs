@@ -34,7 +34,8 @@ fn label(s: SaveState) -> &'static str {
 /// in flight at a time: a change made meanwhile is sent after it, never
 /// beside it, so an older value can never land last (two grades keyed in
 /// quick succession used to race, and the first could win). "Saved" only
-/// once the value sent is still the one on screen.
+/// once the value sent is still the one on screen; a value already stored
+/// is not sent again (a late debounced save after a tick carried the text).
 fn autosave<T, Fut>(
     state: RwSignal<SaveState>,
     error: RwSignal<Option<String>>,
@@ -42,26 +43,34 @@ fn autosave<T, Fut>(
     send: impl Fn(T) -> Fut + Copy + 'static,
 ) -> impl Fn() + Copy
 where
-    T: Clone + PartialEq + 'static,
+    T: Clone + PartialEq + Send + Sync + 'static,
     Fut: Future<Output = Result<(), AppError>> + 'static,
 {
     let in_flight = StoredValue::new(false);
+    // What the server holds: at first what it rendered.
+    let stored = StoredValue::new(current());
     move || {
-        state.set(SaveState::InFlight);
         if in_flight.get_value() {
+            state.set(SaveState::InFlight);
             return;
         }
+        if stored.with_value(|s| *s == current()) {
+            state.set(SaveState::Saved);
+            return;
+        }
+        state.set(SaveState::InFlight);
         in_flight.set_value(true);
         leptos::task::spawn_local(async move {
             loop {
                 let sent = current();
                 match send(sent.clone()).await {
                     Ok(()) if current() == sent => {
+                        stored.set_value(sent);
                         state.set(SaveState::Saved);
                         error.set(None);
                         break;
                     }
-                    Ok(()) => continue,
+                    Ok(()) => stored.set_value(sent),
                     Err(e) => {
                         state.set(SaveState::Failed);
                         error.set(Some(e.to_string()));
