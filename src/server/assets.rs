@@ -1,4 +1,5 @@
-//! The built stylesheet, script and WASM under `/pkg`, served from memory.
+//! The built stylesheet, script and WASM under `/pkg`, and the few files
+//! at the site's root (`public/`: the favicon), served from memory.
 //!
 //! cargo-leptos names them by content hash (`hash-files` in Cargo.toml)
 //! and, for `make run`, writes brotli and gzip copies beside them
@@ -52,40 +53,23 @@ struct Asset {
     gzip: Option<Bytes>,
 }
 
-/// Every file under the site's `pkg` directory, by name.
+/// Every file under the site's `pkg` directory, and every file at its root,
+/// by name.
 pub struct Assets {
     files: HashMap<String, Asset>,
     cache_control: HeaderValue,
+    root: HashMap<String, Asset>,
 }
 
+/// Root files keep their names from build to build: a day, then revalidate.
+const ROOT_CACHE_CONTROL: &str = "public, max-age=86400";
+
 impl Assets {
-    /// Reads the directory; a missing one (tests without a front end) is
+    /// Reads the directories; a missing one (tests without a front end) is
     /// simply empty.
     pub fn load(options: &LeptosOptions) -> Self {
-        let dir = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-        let mut files = HashMap::new();
-        let entries = std::fs::read_dir(&dir).into_iter().flatten().flatten();
-        for entry in entries {
-            let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
-                continue;
-            };
-            if name.ends_with(".br") || name.ends_with(".gz") || !path.is_file() {
-                continue;
-            }
-            let Ok(plain) = std::fs::read(&path) else {
-                tracing::warn!(file = %path.display(), "cannot read a built asset");
-                continue;
-            };
-            let copy = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok();
-            let asset = Asset {
-                content_type: content_type(&name),
-                plain: plain.into(),
-                br: copy("br").map(Bytes::from),
-                gzip: copy("gz").map(Bytes::from),
-            };
-            files.insert(name, asset);
-        }
+        let root = PathBuf::from(options.site_root.as_ref());
+        let files = read_dir(&root.join(options.site_pkg_dir.as_ref()));
         let cache_control = if options.hash_files {
             HeaderValue::from_static("public, max-age=31536000, immutable")
         } else {
@@ -94,8 +78,38 @@ impl Assets {
         Self {
             files,
             cache_control,
+            root: read_dir(&root),
         }
     }
+}
+
+/// The files of one directory (not its subdirectories), each with its
+/// `.br` and `.gz` copies when they exist.
+fn read_dir(dir: &std::path::Path) -> HashMap<String, Asset> {
+    let mut files = HashMap::new();
+    let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
+    for entry in entries {
+        let path = entry.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if name.ends_with(".br") || name.ends_with(".gz") || !path.is_file() {
+            continue;
+        }
+        let Ok(plain) = std::fs::read(&path) else {
+            tracing::warn!(file = %path.display(), "cannot read a built asset");
+            continue;
+        };
+        let copy = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok();
+        let asset = Asset {
+            content_type: content_type(&name),
+            plain: plain.into(),
+            br: copy("br").map(Bytes::from),
+            gzip: copy("gz").map(Bytes::from),
+        };
+        files.insert(name, asset);
+    }
+    files
 }
 
 fn content_type(name: &str) -> HeaderValue {
@@ -134,18 +148,23 @@ pub async fn serve(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(asset) = assets.files.get(&name) else {
-        return (StatusCode::NOT_FOUND, "Not found.").into_response();
-    };
+    match assets.files.get(&name) {
+        Some(asset) => respond(asset, &assets.cache_control, &headers),
+        None => (StatusCode::NOT_FOUND, "Not found.").into_response(),
+    }
+}
+
+/// One file, in the encoding the client prefers among those it has.
+fn respond(asset: &Asset, cache_control: &HeaderValue, headers: &HeaderMap) -> Response {
     let (body, encoding) = match (&asset.br, &asset.gzip) {
-        (Some(br), _) if accepts(&headers, "br") => (br.clone(), Some("br")),
-        (_, Some(gz)) if accepts(&headers, "gzip") => (gz.clone(), Some("gzip")),
+        (Some(br), _) if accepts(headers, "br") => (br.clone(), Some("br")),
+        (_, Some(gz)) if accepts(headers, "gzip") => (gz.clone(), Some("gzip")),
         _ => (asset.plain.clone(), None),
     };
     let mut res = Response::new(Body::from(body));
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, asset.content_type.clone());
-    h.insert(header::CACHE_CONTROL, assets.cache_control.clone());
+    h.insert(header::CACHE_CONTROL, cache_control.clone());
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -159,11 +178,36 @@ pub async fn serve(
     res
 }
 
-/// The router for `/pkg`.
+/// The router for `/pkg` and the site's root files.
 pub fn router<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> axum::Router<S> {
-    axum::Router::new()
-        .route("/pkg/{file}", axum::routing::get(serve))
-        .with_state(Arc::new(Assets::load(options)))
+    let assets = Arc::new(Assets::load(options));
+    let mut router = axum::Router::new().route("/pkg/{file}", axum::routing::get(serve));
+    // One route per root file, each by its exact name: an unknown path is
+    // left to the app's 404 page, which never touches the disk.
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
+    for name in assets.root.keys().filter(|n| n.chars().all(plain)) {
+        let name = name.clone();
+        let path = format!("/{name}");
+        router = router.route(
+            &path,
+            axum::routing::get(
+                move |State(assets): State<Arc<Assets>>, headers: HeaderMap| {
+                    let name = name.clone();
+                    async move {
+                        match assets.root.get(&name) {
+                            Some(asset) => respond(
+                                asset,
+                                &HeaderValue::from_static(ROOT_CACHE_CONTROL),
+                                &headers,
+                            ),
+                            None => StatusCode::NOT_FOUND.into_response(),
+                        }
+                    }
+                },
+            ),
+        );
+    }
+    router.with_state(assets)
 }
 
 #[cfg(test)]

@@ -58,10 +58,14 @@ pub fn app(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        // Any other path is the app's 404 page, rendered straight away:
+        // leptos_axum's file-and-error handler would first look for a file
+        // of that name on disk, on the blocking pool, for every unknown
+        // address. The files there are served from memory (`assets`).
+        .fallback(leptos_axum::render_app_async_with_context(context, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        }))
         .layer(
             ServiceBuilder::new()
                 // Our own id for every request: one a client sends could

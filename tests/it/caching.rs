@@ -217,6 +217,7 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
     std::fs::create_dir_all(&pkg).expect("dir");
     std::fs::write(pkg.join("app.abc123.css"), "body { color: red }").expect("css");
     std::fs::write(pkg.join("app.abc123.css.br"), b"BROTLI-BYTES").expect("br");
+    std::fs::write(site.join("favicon.ico"), b"ICON").expect("icon");
     let mut st = state(pool);
     st.leptos_options.site_root = site.to_string_lossy().into_owned().into();
     st.leptos_options.hash_files = true;
@@ -244,6 +245,19 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
         missing.headers.get("cache-control").map(|v| v.as_bytes()),
         Some(&b"public, max-age=31536000, immutable"[..])
     );
+
+    // A file at the site's root (from `public/`) is served from memory by
+    // its name, kept a day; any other name is the app's 404 page, even
+    // when a file of that name sits on disk beside the site.
+    let icon = get(&app, "/favicon.ico").await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.body, "ICON");
+    assert_eq!(icon.headers["content-type"], "image/x-icon");
+    assert_eq!(icon.headers["cache-control"], "public, max-age=86400");
+    std::fs::write(site.join("later.txt"), b"written after start-up").expect("txt");
+    let later = get(&app, "/later.txt").await;
+    assert_eq!(later.status, 404);
+    assert!(later.body.contains("Page not found"), "{}", later.body);
 
     // Without hashed names the files must be revalidated.
     st.leptos_options.hash_files = false;
