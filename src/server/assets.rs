@@ -183,9 +183,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(options: &LeptosOptions) -> axum
     let assets = Arc::new(Assets::load(options));
     let mut router = axum::Router::new().route("/pkg/{file}", axum::routing::get(serve));
     // One route per root file, each by its exact name: an unknown path is
-    // left to the app's 404 page, which never touches the disk.
+    // left to the app's 404 page, which never touches the disk. Only names
+    // with an extension, so none can clash with a page's route.
     let plain = |c: char| c.is_ascii_alphanumeric() || "._-".contains(c);
-    for name in assets.root.keys().filter(|n| n.chars().all(plain)) {
+    let file_name = |n: &&String| n.contains('.') && n.chars().all(plain);
+    for name in assets.root.keys().filter(file_name) {
         let name = name.clone();
         let path = format!("/{name}");
         router = router.route(

@@ -218,6 +218,8 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
     std::fs::write(pkg.join("app.abc123.css"), "body { color: red }").expect("css");
     std::fs::write(pkg.join("app.abc123.css.br"), b"BROTLI-BYTES").expect("br");
     std::fs::write(site.join("favicon.ico"), b"ICON").expect("icon");
+    // A root file named like a route must not take it (nor clash with it).
+    std::fs::write(site.join("healthz"), b"not the health check").expect("file");
     let mut st = state(pool);
     st.leptos_options.site_root = site.to_string_lossy().into_owned().into();
     st.leptos_options.hash_files = true;
@@ -254,6 +256,7 @@ async fn built_assets_are_served_precompressed_and_cached_by_name(pool: SqlitePo
     assert_eq!(icon.body, "ICON");
     assert_eq!(icon.headers["content-type"], "image/x-icon");
     assert_eq!(icon.headers["cache-control"], "public, max-age=86400");
+    assert_eq!(get(&app, "/healthz").await.body, "ok");
     std::fs::write(site.join("later.txt"), b"written after start-up").expect("txt");
     let later = get(&app, "/later.txt").await;
     assert_eq!(later.status, 404);
