@@ -63,6 +63,8 @@ test("the editor takes no typing until the draft is in it", async ({ page }) => 
     await route.continue();
   });
   await page.goto(url);
+  // The server's HTML already shows the draft, read-only until then.
+  await expect(editorOf(page)).toHaveValue("The stored draft");
   await expect(editorOf(page)).not.toBeEditable();
   release();
   await hydrated(page);

@@ -13,6 +13,7 @@ const PAYLOADS = [
   `&lt;b data-xss&gt;6&lt;/b&gt;`,
   `"><b data-xss>7</b>`,
   `<iframe data-xss srcdoc="<script>alert(8)</script>"></iframe>`,
+  `</textarea><b data-xss>9</b>`,
 ];
 const ALL = PAYLOADS.join("\n\n");
 const SHORT = `<img src=x onerror=alert(1) data-xss> "><b data-xss>7</b>`;

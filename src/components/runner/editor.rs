@@ -8,12 +8,7 @@ use crate::sessions::types::*;
 
 pub(super) fn view(r: Runner) -> impl IntoView {
     let state = r.state;
-    // The server renders the box empty and read-only: the draft is put in
-    // it when the page's code is running, which would overwrite anything
-    // typed before that. Writable from then on (effects run in the
-    // browser only).
-    let live = RwSignal::new(false);
-    Effect::new(move |_| live.set(true));
+    let live = crate::components::hydration::live();
     view! {
         <div class="editor">
             <label for="answer" class="sr-only">"Your answer"</label>
@@ -26,7 +21,7 @@ pub(super) fn view(r: Runner) -> impl IntoView {
                 on:blur=move |_| r.save_now()
                 on:paste=move |ev: leptos::ev::ClipboardEvent| record_paste(r, ev)
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| indent_on_tab(r, ev)
-            ></textarea>
+            >{crate::components::hydration::textarea_text(&r.text.get_untracked())}</textarea>
             <div class="editor-bar">
                 <span class="save-state" data-testid="save-state" aria-live="polite">{move || r.save_state.get().label()}</span>
                 <button type="button" class="button primary" on:click=move |_| r.submit()
