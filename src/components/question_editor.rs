@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::hydration::{live, textarea_text};
+
 use super::navigate::go_to;
 use crate::error::AppError;
 use crate::questions::types::{Level, TopicInfo};
@@ -107,7 +109,7 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
         move || format!("{} / {max}", text.get().chars().count())
     };
 
-    let live = super::hydration::live();
+    let live = live();
     view! {
         <form class="question-editor" on:submit=save aria-label="Question editor">
             {archived.then_some(view! { <p class="notice" role="status">"This question is archived: it stays in sets that use it, but isn't offered for new ones."</p> })}
@@ -115,7 +117,7 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
                 <label for="q-prompt">"Question"</label>
                 <textarea id="q-prompt" name="prompt" rows="3" required maxlength=PROMPT_MAX.to_string()
                     readonly=move || !live.get()
-                    prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))>{crate::components::hydration::textarea_text(&prompt.get_untracked())}</textarea>
+                    prop:value=move || prompt.get() on:input=move |ev| prompt.set(event_target_value(&ev))>{textarea_text(&prompt.get_untracked())}</textarea>
                 <small class="muted">{counter(prompt, PROMPT_MAX)}" characters"</small>
                 {field_error("prompt")}
             </div>
@@ -148,7 +150,7 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
                     <textarea id="q-answer" name="reference_answer" rows="12" spellcheck="true" maxlength=ANSWER_MAX.to_string()
                         readonly=move || !live.get()
                         prop:value=move || answer.get()
-                        on:input=move |ev| { answer.set(event_target_value(&ev)); redraw(); }>{crate::components::hydration::textarea_text(&answer.get_untracked())}</textarea>
+                        on:input=move |ev| { answer.set(event_target_value(&ev)); redraw(); }>{textarea_text(&answer.get_untracked())}</textarea>
                     <small class="muted">{counter(answer, ANSWER_MAX)}" characters"</small>
                     {field_error("reference_answer")}
                 </div>
@@ -193,7 +195,7 @@ pub fn QuestionEditor(existing: Option<OwnQuestion>, topics: Vec<TopicInfo>) -> 
                 <label for="q-note">"Note to reviewers (optional, never shown to candidates)"</label>
                 <textarea id="q-note" name="reviewer_note" rows="2" maxlength=NOTE_MAX.to_string()
                     readonly=move || !live.get()
-                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))>{crate::components::hydration::textarea_text(&note.get_untracked())}</textarea>
+                    prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))>{textarea_text(&note.get_untracked())}</textarea>
                 {field_error("reviewer_note")}
             </div>
             <p class="form-actions">

@@ -3,6 +3,8 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use crate::components::hydration::textarea_text;
+
 use super::navigate::reload;
 use crate::history::api::RegradeAnswer;
 use crate::sessions::types::{GRADES, MAX_NOTE_CHARS};
@@ -40,7 +42,7 @@ pub fn RegradeForm(
                     })}
                 </fieldset>
                 <label>"Note"
-                    <textarea name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string()>{super::hydration::textarea_text(&note)}</textarea>
+                    <textarea name="note" rows="3" maxlength=MAX_NOTE_CHARS.to_string()>{textarea_text(&note)}</textarea>
                 </label>
                 {move || value.get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Save the change"</button>

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::hydration::{live, textarea_text};
+
 use std::future::Future;
 
 use super::debounce::debounced;
@@ -120,7 +122,7 @@ pub fn ReviewAnswerPanel(
         later();
     };
     let n = position + 1;
-    let live = super::hydration::live();
+    let live = live();
     view! {
         <div class="review-panel" data-testid=format!("review-{n}")>
             <fieldset class="key-point-ticks">
@@ -155,7 +157,7 @@ pub fn ReviewAnswerPanel(
             <label class="note-field">"Comment"
                 <textarea rows="2" maxlength=COMMENT_MAX.to_string() prop:value=move || comment.get()
                     readonly=move || !live.get()
-                    on:input=move |ev| { comment.set(event_target_value(&ev)); soon(); }>{crate::components::hydration::textarea_text(&comment.get_untracked())}</textarea>
+                    on:input=move |ev| { comment.set(event_target_value(&ev)); soon(); }>{textarea_text(&comment.get_untracked())}</textarea>
             </label>
             <p class="save-state" aria-live="polite" data-testid=format!("review-state-{n}")>{move || label(state.get())}</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
@@ -185,7 +187,7 @@ pub fn RecommendationForm(
         state.set(SaveState::Unsaved);
         later();
     };
-    let live = super::hydration::live();
+    let live = live();
     view! {
         <div class="recommendation" data-testid="recommendation">
             <fieldset>
@@ -199,7 +201,7 @@ pub fn RecommendationForm(
             <label class="note-field">"Note"
                 <textarea rows="3" maxlength=COMMENT_MAX.to_string() prop:value=move || note.get()
                     readonly=move || !live.get()
-                    on:input=move |ev| { note.set(event_target_value(&ev)); soon(); }>{crate::components::hydration::textarea_text(&note.get_untracked())}</textarea>
+                    on:input=move |ev| { note.set(event_target_value(&ev)); soon(); }>{textarea_text(&note.get_untracked())}</textarea>
             </label>
             <p class="save-state" aria-live="polite">{move || label(state.get())}</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}

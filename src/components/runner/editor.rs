@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 
+use crate::components::hydration::{live, textarea_text};
+
 use super::Runner;
 use crate::sessions::types::*;
 
 pub(super) fn view(r: Runner) -> impl IntoView {
     let state = r.state;
-    let live = crate::components::hydration::live();
+    let live = live();
     view! {
         <div class="editor">
             <label for="answer" class="sr-only">"Your answer"</label>
@@ -21,7 +23,7 @@ pub(super) fn view(r: Runner) -> impl IntoView {
                 on:blur=move |_| r.save_now()
                 on:paste=move |ev: leptos::ev::ClipboardEvent| record_paste(r, ev)
                 on:keydown=move |ev: leptos::ev::KeyboardEvent| indent_on_tab(r, ev)
-            >{crate::components::hydration::textarea_text(&r.text.get_untracked())}</textarea>
+            >{textarea_text(&r.text.get_untracked())}</textarea>
             <div class="editor-bar">
                 <span class="save-state" data-testid="save-state" aria-live="polite">{move || r.save_state.get().label()}</span>
                 <button type="button" class="button primary" on:click=move |_| r.submit()

@@ -4,12 +4,14 @@
 
 use leptos::prelude::*;
 
+use crate::components::hydration::{live, textarea_text};
+
 use super::Runner;
 use crate::sessions::timer::suggested_grade;
 use crate::sessions::types::*;
 
 pub(super) fn view(r: Runner) -> impl IntoView {
-    let live = crate::components::hydration::live();
+    let live = live();
     let s = r.state.get();
     let reveal = s.reveal.clone();
     // A shared set may keep its reference answers to itself: the candidate
@@ -39,7 +41,7 @@ pub(super) fn view(r: Runner) -> impl IntoView {
                         <label class="note-field">"Note (optional)"
                             <textarea rows="2" maxlength=MAX_NOTE_CHARS.to_string() prop:value=move || r.note.get()
                                 readonly=move || !live.get()
-                                on:input=move |ev| r.note.set(event_target_value(&ev))>{crate::components::hydration::textarea_text(&r.note.get_untracked())}</textarea>
+                                on:input=move |ev| r.note.set(event_target_value(&ev))>{textarea_text(&r.note.get_untracked())}</textarea>
                         </label>
                         <button type="button" class="button primary" on:click=move |_| r.go_next()
                             disabled=move || r.busy.get()>
