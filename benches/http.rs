@@ -22,7 +22,7 @@ use std::{
 #[path = "support/answers.rs"]
 mod answers;
 
-use http_body_util::{BodyExt, Empty};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use rehearse::server::db::AsPool;
@@ -34,7 +34,7 @@ use rehearse::{
 };
 
 type BoxError = Box<dyn std::error::Error>;
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Empty<Bytes>>;
+type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
 
 const CEILING_ENV: &str = "REHEARSE_CEILING_DIR";
 const CONNECTIONS: u32 = 64;
@@ -53,6 +53,10 @@ struct Row {
     /// which the page ignores), so no kept copy can answer: the cost of
     /// the first view after a change.
     fresh_each_time: bool,
+    /// A server function, called as the island calls it: a form-encoded
+    /// POST of this body. `REV` in it becomes a number that grows with
+    /// every request (across runs too), so each autosave is a new write.
+    post: Option<String>,
 }
 
 /// wrk's request generator for `fresh_each_time` rows.
@@ -62,6 +66,19 @@ request = function()
   n = n + 1
   local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
   return wrk.format(nil, wrk.path .. sep .. "n=" .. n)
+end
+"#;
+
+/// wrk's request generator for `post` rows (`START` and `BODY` filled in
+/// per run).
+const POST_LUA: &str = r#"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+local n = START
+local body = [[BODY]]
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, (string.gsub(body, "REV", tostring(n))))
 end
 "#;
 
@@ -173,7 +190,7 @@ async fn run() -> Result<(), BoxError> {
 
     // The stylesheet's and script's names (hashed in a release build) as
     // the pages link them.
-    let home = fetch(&client, &format!("{base}/"), None, None).await?;
+    let home = fetch(&client, &format!("{base}/"), None, None, None).await?;
     let home_html = String::from_utf8_lossy(&home.body).into_owned();
     let css = linked(&home_html, ".css").ok_or("no stylesheet linked from /")?;
     let js = linked(&home_html, ".js").ok_or("no script linked from /")?;
@@ -186,6 +203,7 @@ async fn run() -> Result<(), BoxError> {
         connections: CONNECTIONS,
         status: 200,
         fresh_each_time: false,
+        post: None,
     };
     let personal = |label: &str, path: &str, cookie: &str| Row {
         cookie: Some(cookie.to_owned()),
@@ -230,6 +248,17 @@ async fn run() -> Result<(), BoxError> {
             &format!("/practice/{running}"),
             &light_cookie,
         ),
+        Row {
+            post: Some(format!("id={running}")),
+            ..personal("  its state (JSON)", "/api/sessions/state", &light_cookie)
+        },
+        Row {
+            post: Some(format!(
+                "id={running}&position=0&rev=REV&editor=bench&base=0&text={}",
+                "An+answer+of+about+a+thousand+characters+being+typed+".repeat(20)
+            )),
+            ..personal("  autosave (a write)", "/api/sessions/save", &light_cookie)
+        },
         personal("/dashboard, 100k answers", "/dashboard", &heavy_cookie),
         Row {
             fresh_each_time: true,
@@ -263,6 +292,10 @@ async fn run() -> Result<(), BoxError> {
             &format!("{base}{}", row.path),
             row.cookie.as_deref(),
             row.accept_encoding,
+            row.post
+                .as_deref()
+                .map(|body| body.replace("REV", "1"))
+                .as_deref(),
         )
         .await?;
         if got.status != row.status {
@@ -305,12 +338,36 @@ async fn run() -> Result<(), BoxError> {
         "  {:<30} {:>11} {:>9} {:>9}   {:>11} {:>9} {:>9}   {:>7}",
         "path", "req/s", "p50", "p99", "ceiling r/s", "p50", "p99", "ratio"
     );
+    let post_script = dir.join("post.lua");
+    let mut runs = 0_u32;
+    let mut post = |body: &str| -> Result<PathBuf, BoxError> {
+        runs += 1;
+        let start = (u64::from(runs) * 10_000_000).to_string();
+        let lua = POST_LUA.replace("START", &start).replace("BODY", body);
+        std::fs::write(&post_script, lua)?;
+        Ok(post_script.clone())
+    };
     for (i, row) in rows.iter().enumerate() {
         // A short warm-up, then the ceiling and Rehearse back to back.
-        let script = row.fresh_each_time.then_some(fresh_script.as_path());
-        wrk(&format!("{base}{}", row.path), row, 1, script)?;
-        let top = wrk(&format!("{ceiling_base}/{i}"), row, SECONDS, None)?;
-        let ours = wrk(&format!("{base}{}", row.path), row, SECONDS, script)?;
+        let mut script = || -> Result<Option<PathBuf>, BoxError> {
+            Ok(match &row.post {
+                Some(body) => Some(post(body)?),
+                None => row.fresh_each_time.then(|| fresh_script.clone()),
+            })
+        };
+        wrk(&format!("{base}{}", row.path), row, 1, script()?.as_deref())?;
+        let top = wrk(
+            &format!("{ceiling_base}/{i}"),
+            row,
+            SECONDS,
+            script()?.as_deref(),
+        )?;
+        let ours = wrk(
+            &format!("{base}{}", row.path),
+            row,
+            SECONDS,
+            script()?.as_deref(),
+        )?;
         println!(
             "  {:<30} {:>11.0} {:>9} {:>9}   {:>11.0} {:>9} {:>9}   {:>6.1}%{}",
             row.label,
@@ -377,7 +434,7 @@ fn ceiling(dir: &Path) -> Result<(), BoxError> {
             .route("/healthz", axum::routing::get(|| async { "ok" }))
             .route(
                 "/{i}",
-                axum::routing::get(
+                axum::routing::any(
                     |State(all): State<std::sync::Arc<HashMap<_, _>>>,
                      UrlPath(i): UrlPath<String>| async move {
                         let found: Option<&Captured> = all.get(&i);
@@ -420,15 +477,22 @@ async fn fetch(
     url: &str,
     cookie: Option<&str>,
     accept_encoding: Option<&str>,
+    post: Option<&str>,
 ) -> Result<Fetched, BoxError> {
-    let mut req = hyper::Request::get(url);
+    let mut req = match post {
+        Some(_) => {
+            hyper::Request::post(url).header("content-type", "application/x-www-form-urlencoded")
+        }
+        None => hyper::Request::get(url),
+    };
     if let Some(cookie) = cookie {
         req = req.header("cookie", cookie);
     }
     if let Some(enc) = accept_encoding {
         req = req.header("accept-encoding", enc);
     }
-    let res = client.request(req.body(Empty::new())?).await?;
+    let body = Full::new(Bytes::from(post.unwrap_or_default().to_owned()));
+    let res = client.request(req.body(body)?).await?;
     let header = |name: &str| {
         res.headers()
             .get(name)
@@ -450,7 +514,7 @@ async fn fetch(
 async fn wait_until_up(client: &HttpClient, base: &str) -> Result<(), BoxError> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if let Ok(res) = fetch(client, &format!("{base}/healthz"), None, None).await {
+        if let Ok(res) = fetch(client, &format!("{base}/healthz"), None, None, None).await {
             if res.status == 200 {
                 return Ok(());
             }
