@@ -114,10 +114,11 @@ lint:
 
 # The crash-safety rounds run their own server processes and clients: on
 # 2 cores they starve the concurrency tests if run beside them, so they run
-# after the rest, alone.
+# after the rest, alone, with the tests of one request delaying another
+# (serial::), which would otherwise measure the other tests too.
 unit:
-	cargo test --features ssr -- --skip chaos::
-	cargo test --features ssr --test it chaos::
+	cargo test --features ssr -- --skip chaos:: --skip serial::
+	cargo test --features ssr --test it -- chaos:: serial::
 
 # The integration suite again on PostgreSQL: each test's app gets a new
 # database on a private cluster (scripts/postgres.sh, started by the tests
@@ -126,12 +127,12 @@ unit:
 # test, which already uses both.
 unit-postgres:
 	REHEARSE_TEST_BACKEND=postgres cargo test --features ssr --test it -- \
-	  --skip chaos:: --skip database:: --skip startup:: --skip postgres:: --skip hostile::
+	  --skip chaos:: --skip serial:: --skip database:: --skip startup:: --skip postgres:: --skip hostile::
 
 # Debug build (faster to compile); Playwright starts the server on port
 # 3100 with a fresh database and stops it afterwards.
 e2e: clean-e2e
-	cargo leptos build
+	cargo leptos build --bin-features test-clock
 	cd end2end && npx playwright test
 
 clean-e2e:

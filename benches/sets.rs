@@ -63,7 +63,7 @@ async fn results_page(
                 session,
                 user,
                 position,
-                "an answer",
+                rehearse::sessions::db::Rendered::later("an answer"),
                 now + 10,
             )
             .await?;
@@ -164,8 +164,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     .await;
     report("parse and validate 500 questions (CSV)", &parse);
     let parsed = transfer::from_csv(&csv).map_err(|e| format!("{e:?}"))?;
+    let html: Vec<String> = parsed
+        .questions
+        .iter()
+        .map(|q| rehearse::questions::markdown::render(&q.question.reference_answer))
+        .collect();
     let import = time_it(RUNS, || async {
-        db::import(&pool.db(), owner, &parsed, 0)
+        db::import(&pool.db(), owner, &parsed, &html, 0)
             .await
             .map(|r| r.questions_created)
     })

@@ -36,6 +36,12 @@ pub enum AppError {
     /// The database cannot grow (its disk is full): nothing was saved.
     #[error("The server's storage is full, so this was not saved. Nothing else changed; please try again later.")]
     StorageFull,
+    /// The database had no turn free for this write in time (another long
+    /// write, a flood of them): nothing was saved.
+    #[error(
+        "The server is busy, so this was not saved. Nothing changed; please try again in a moment."
+    )]
+    Busy,
     /// The request never reached our code properly (network down, bad
     /// arguments). The text comes from the server-fn layer, not from us.
     #[error("Could not reach the server: {0}")]
@@ -73,7 +79,7 @@ impl AppError {
             Self::Conflict(_) => 409,
             Self::RateLimited { .. } => 429,
             Self::Internal => 500,
-            Self::StorageFull => 503,
+            Self::StorageFull | Self::Busy => 503,
             Self::Transport(_) => 502,
         }
     }
@@ -138,8 +144,14 @@ mod ssr {
             let mut res = (status, self.to_string()).into_response();
             let headers = res.headers_mut();
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            if let Self::RateLimited { retry_after_secs } = self {
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            match self {
+                Self::RateLimited { retry_after_secs } => {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                }
+                Self::Busy => {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(1u64));
+                }
+                _ => {}
             }
             res
         }
@@ -156,10 +168,30 @@ mod ssr {
             .is_some_and(|code| code & 0xff == 13)
     }
 
+    /// SQLite's "database is locked" (SQLITE_BUSY) after its busy timeout:
+    /// a writer outside this process's queue held the lock all along.
+    fn is_busy(error: &sqlx::Error) -> bool {
+        let sqlx::Error::Database(db) = error else {
+            return false;
+        };
+        db.code()
+            .and_then(|code| code.parse::<i32>().ok())
+            .is_some_and(|code| code & 0xff == 5)
+    }
+
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
             match &error {
                 sqlx::Error::RowNotFound => Self::NotFound("The record".to_owned()),
+                // No write turn (or connection) came free in time.
+                sqlx::Error::PoolTimedOut => {
+                    tracing::warn!("no turn to write in time: answered 503, nothing saved");
+                    Self::Busy
+                }
+                _ if is_busy(&error) => {
+                    tracing::warn!(%error, "the database stayed locked: answered 503, nothing saved");
+                    Self::Busy
+                }
                 _ if is_storage_full(&error) => {
                     // SQLite rolled the write back; the file is intact.
                     tracing::error!(

@@ -14,11 +14,20 @@ async function audit(page: Page, label: string) {
   expect(found, `axe on ${label}`).toEqual([]);
 }
 
-for (const theme of ["light", "dark"] as const) {
+// Dark comes two ways: chosen with the toggle (the cookie), or left on
+// "system" with the browser preferring dark.
+const THEMES = [
+  { label: "light", cookie: "light", scheme: "light" },
+  { label: "dark", cookie: "dark", scheme: "light" },
+  { label: "system dark", cookie: "system", scheme: "dark" },
+] as const;
+
+for (const theme of THEMES) {
   for (const width of [1280, 390]) {
-    test(`no WCAG A/AA violations: ${theme}, ${width}px wide`, async ({ page, context, baseURL }) => {
-      test.setTimeout(120_000);
-      await context.addCookies([{ name: "rehearse_theme", value: theme, url: baseURL! }]);
+    test(`no WCAG A/AA violations: ${theme.label}, ${width}px wide`, async ({ page, context, baseURL }) => {
+      test.setTimeout(150_000);
+      await context.addCookies([{ name: "rehearse_theme", value: theme.cookie, url: baseURL! }]);
+      await page.emulateMedia({ colorScheme: theme.scheme });
       await page.setViewportSize({ width, height: 900 });
       for (const path of ["/", "/questions", "/questions?q=cache&level=advanced", "/review", "/login", "/register", "/practice/new"]) {
         await page.goto(path);
@@ -53,6 +62,18 @@ for (const theme of ["light", "dark"] as const) {
       await page.getByTestId("history-table").locator("tbody a").first().click();
       await hydrated(page);
       await audit(page, "one past session");
+
+      // The guest keeps their work as an account; its page has the
+      // destructive actions.
+      await page.goto("/register");
+      await hydrated(page);
+      await page.getByLabel("Username").fill(`a11y${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`);
+      await page.getByLabel("Password").fill("quiet harbour lantern");
+      await page.getByRole("button", { name: /Create account|Keep my work/ }).click();
+      await expect(page).not.toHaveURL(/\/register/);
+      await page.goto("/account");
+      await hydrated(page);
+      await audit(page, "/account");
     });
   }
 }

@@ -191,3 +191,48 @@ test("retry the weak ones starts a session with exactly the weak questions", asy
   await page.getByRole("button", { name: "Next question" }).click();
   await expect(page.getByTestId("prompt")).toHaveText(prompts[2]);
 });
+
+test("a grade picked before ending the session is the grade that is stored", async ({ page }) => {
+  await startFromSetup(page, { mode: "Practice", count: 2, perQuestion: 300 });
+  const sessionUrl = page.url();
+  await page.getByLabel("Your answer", { exact: true }).fill("Not sure at all.");
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await page.getByRole("radio", { name: /Missed/ }).check();
+  await page.getByLabel("Note (optional)").fill("revisit this");
+  // End at once, without pressing Finish or Next.
+  await page.getByRole("button", { name: "End session now" }).click();
+  await expect(page).toHaveURL(sessionUrl + "/summary");
+  const first = page.getByTestId("summary-table").locator("tbody tr").nth(0);
+  await expect(first).toContainText("1 · Missed");
+  await page.goto(sessionUrl.replace("/practice/", "/history/"));
+  await expect(page.getByTestId("grade-line").first()).toContainText("1 · Missed");
+  await expect(page.getByTestId("note").first()).toContainText("revisit this");
+});
+
+test("what a candidate types inside angle brackets is shown as typed", async ({ page }) => {
+  await startFromSetup(page, { mode: "Practice", count: 1, perQuestion: 300 });
+  const sessionUrl = page.url();
+  const typed =
+    "Use Vec<String> and Option<T>; a<b and b>c. <script>window.pwned=1</script> " +
+    "<img src=x onerror=\"window.pwned=2\"> &lt;b&gt; and **bold**";
+  await page.getByLabel("Your answer", { exact: true }).fill(typed);
+  await page.getByRole("button", { name: "Submit answer" }).click();
+  const answer = page.getByTestId("your-answer");
+  await expect(answer).toContainText("Use Vec<String> and Option<T>; a<b and b>c.");
+  await expect(answer).toContainText("<script>window.pwned=1</script>");
+  await expect(answer).toContainText("<img src=x onerror=\"window.pwned=2\">");
+  await expect(answer).toContainText("&lt;b&gt; and bold");
+  await expect(answer.locator("strong")).toHaveText("bold");
+  await expect(answer.locator("script, img, b")).toHaveCount(0);
+  await page.getByRole("button", { name: "Reveal the reference answer" }).click();
+  await page.getByRole("radio", { name: /Good/ }).check();
+  await page.getByRole("button", { name: "Finish" }).click();
+  await expect(page).toHaveURL(sessionUrl + "/summary");
+  await page.goto(sessionUrl.replace("/practice/", "/history/"));
+  const inHistory = page.locator(".your-answer").first();
+  await expect(inHistory).toContainText("Use Vec<String> and Option<T>; a<b and b>c.");
+  await expect(inHistory).toContainText("<script>window.pwned=1</script>");
+  await expect(inHistory.locator("script, img")).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+});

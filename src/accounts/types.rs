@@ -120,9 +120,44 @@ pub fn safe_next(next: &str) -> String {
     }
 }
 
+/// The login page, coming back to `here` after: `here` percent-encoded,
+/// so no character in it (a CR or LF from a decoded path) can leave the
+/// query string.
+pub fn login_href(here: &str) -> String {
+    format!(
+        "/login?next={}",
+        crate::questions::types::encode_component(here)
+    )
+}
+
+/// `path` as a `Location` header may carry it: controls, spaces and
+/// non-ASCII bytes percent-encoded (everything else, `%` included, is
+/// left as it is, so an address already encoded stays the same).
+pub fn header_safe(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_graphic() {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_never_carry_line_breaks() {
+        assert_eq!(
+            header_safe("/sets/\r\nX-Evil: 1"),
+            "/sets/%0D%0AX-Evil:%201"
+        );
+        assert_eq!(header_safe("/a%20b?c=d"), "/a%20b?c=d");
+        assert_eq!(login_href("/sets/\r\nX"), "/login?next=%2Fsets%2F%0D%0AX");
+    }
 
     #[test]
     fn usernames() {

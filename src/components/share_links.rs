@@ -88,6 +88,7 @@ pub fn ShareLinks(set_id: String, initial: Vec<LinkInfo>) -> impl IntoView {
                 <button type="submit" class="button primary">"Create link"</button>
             </form>
             <p class="muted">"A link freezes the set as it is now: edits you make later go to new links, and candidates always see the version they were given."</p>
+            <p class="muted" data-testid="link-actions-help">"Pausing a link, or letting it expire, stops new candidates from starting; anyone already mid-interview finishes as normal. Revoking ends the link for everyone at once: a candidate mid-interview keeps the answers written so far, submitted as they are, and can't change anything after."</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <ul class="link-list" data-testid="share-links">
                 {move || links.get().into_iter().map(|l| {

@@ -85,6 +85,7 @@ struct AnswerRow {
     level: Level,
     topic_name: String,
     answer: Option<String>,
+    answer_rendered: Option<String>,
     answer_html: String,
     key_points: String,
     key_points_hit: String,
@@ -98,6 +99,7 @@ struct AnswerRow {
     note: String,
     hide_reference: bool,
     share_feedback: bool,
+    shared: bool,
     reviewer_grade: Option<i64>,
     reviewer_comment: Option<String>,
 }
@@ -115,12 +117,14 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
     if owner != Some(user) {
         return Err(AppError::NotFound("That session".into()));
     }
+    super::sessions::render_missing(pool, id).await?;
     let rows: Vec<AnswerRow> = sqlx::query_as(
-        "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer,
+        "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer, a.answer_rendered,
                 v.answer_html, v.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
                 a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.note,
                 coalesce(sv.hide_reference, FALSE) AS hide_reference,
                 coalesce(sv.share_feedback, FALSE) AS share_feedback,
+                s.set_id IS NOT NULL AS shared,
                 r.grade AS reviewer_grade, r.comment AS reviewer_comment
          FROM session_answers a
          JOIN interview_sessions s ON s.id = a.session_id
@@ -143,11 +147,7 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
             prompt: r.prompt,
             level: r.level,
             topic_name: r.topic_name,
-            answer_rendered: r
-                .answer
-                .as_deref()
-                .map(crate::questions::markdown::render)
-                .unwrap_or_default(),
+            answer_rendered: r.answer_rendered.unwrap_or_default(),
             answer: r.answer,
             answer_html: if r.hide_reference {
                 String::new()
@@ -174,6 +174,7 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
             flagged: r.flagged,
             note: r.note,
             revisions: Vec::new(),
+            shared: r.shared,
         })
         .collect())
 }

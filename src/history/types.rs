@@ -113,6 +113,9 @@ pub struct ReviewedAnswer {
     pub revisions: Vec<Revision>,
     /// The reviewer's grade and comment, when a shared set shares them.
     pub reviewer: Option<(Option<u8>, String)>,
+    /// From a recruiter's shared set: the question stays theirs (no link to
+    /// it, no retry).
+    pub shared: bool,
 }
 
 /// One re-grade or note edit: what it was before, and when it changed.

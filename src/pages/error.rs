@@ -37,6 +37,7 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             "Can't save right now",
             "The server's operator needs to free some disk space. What you saved before is safe.",
         ),
+        AppError::Busy => ("Busy right now", "Wait a moment, then try again."),
         _ => (
             "Something went wrong",
             "Reload the page in a moment. If it keeps happening, the server log has the details.",

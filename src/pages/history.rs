@@ -140,7 +140,8 @@ pub fn HistoryDetailPage() -> impl IntoView {
             Suspend::new(async move {
                 match review_session(id.clone()).await {
                     Ok(answers) => {
-                        let weak = answers.iter().filter(|a| matches!(a.grade, Some(1 | 2))).count() as u32;
+                        // A shared set's questions stay the recruiter's: no retry.
+                        let weak = answers.iter().filter(|a| !a.shared && matches!(a.grade, Some(1 | 2))).count() as u32;
                         view! {
                         <h1>"Session review"</h1>
                         <p><a href=format!("/practice/{id}/summary")>"Summary"</a>" · "<a href="/history">"All sessions"</a></p>
@@ -174,7 +175,11 @@ fn reviewed(session_id: &str, a: ReviewedAnswer) -> impl IntoView {
                 {(a.overtime_ms > 0).then(|| view! { <span class="tag">{format!("{} over", format_duration(a.overtime_ms))}</span> })}
                 {a.flagged.then(|| view! { <span class="tag">"flagged"</span> })}
             </p>
-            <h2><a href=format!("/questions/{}", a.slug)>{a.prompt.clone()}</a></h2>
+            <h2>{if a.shared {
+                a.prompt.clone().into_any()
+            } else {
+                view! { <a href=format!("/questions/{}", a.slug)>{a.prompt.clone()}</a> }.into_any()
+            }}</h2>
             <p class="muted" data-testid="grade-line">{format!("Grade: {grade} · Time: {time}")}</p>
             <div class="side-by-side">
                 <section>

@@ -71,10 +71,11 @@ pub fn RegisterPage() -> impl IntoView {
     }
 }
 
-/// Sends the browser elsewhere (server-side render only).
+/// Sends the browser elsewhere (server-side render only). Every redirect
+/// the app makes goes through here, so `path` is made header-safe once.
 pub fn redirect(path: &str) {
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect(path);
+    leptos_axum::redirect(&crate::accounts::types::header_safe(path));
     #[cfg(not(feature = "ssr"))]
     let _ = path;
 }

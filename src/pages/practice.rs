@@ -87,6 +87,7 @@ fn summary_view(s: SessionSummary) -> impl IntoView {
         ),
     };
     let running = s.finished_at.is_none();
+    let shared = s.shared;
     view! {
         <h1>"Session summary"</h1>
         {running.then(|| view! {
@@ -103,6 +104,11 @@ fn summary_view(s: SessionSummary) -> impl IntoView {
             <thead><tr><th scope="col">"#"</th><th scope="col">"Question"</th><th scope="col">"Grade"</th><th scope="col">"Time"</th><th scope="col">"Notes"</th></tr></thead>
             <tbody>
                 {s.rows.into_iter().map(|r| {
+                    let prompt = if shared {
+                        r.prompt.into_any()
+                    } else {
+                        view! { <a href=format!("/questions/{}", r.slug)>{r.prompt}</a> }.into_any()
+                    };
                     let grade = r.grade.map_or("not graded".to_owned(), grade_label);
                     let time = match (r.time_spent_ms, r.limit_ms) {
                         (Some(t), Some(l)) => format!("{} / {}", format_duration(t), format_duration(l)),
@@ -117,7 +123,7 @@ fn summary_view(s: SessionSummary) -> impl IntoView {
                     view! {
                         <tr>
                             <td>{r.position + 1}</td>
-                            <td><a href=format!("/questions/{}", r.slug)>{r.prompt}</a></td>
+                            <td>{prompt}</td>
                             <td class=format!("grade-cell g{}", r.grade.unwrap_or(0))>{grade}</td>
                             <td>{time}</td>
                             <td>{marks.join(", ")}</td>

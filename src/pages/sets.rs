@@ -30,7 +30,7 @@ use crate::sharing::api::list_links;
 fn refused(error: AppError, here: &str) -> AnyView {
     match error {
         AppError::Unauthorized => {
-            let to = format!("/login?next={here}");
+            let to = crate::accounts::types::login_href(here);
             redirect(&to);
             view! { <p>"Please "<a href=to>"log in"</a>" as a recruiter."</p> }.into_any()
         }

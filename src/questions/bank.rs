@@ -96,6 +96,9 @@ struct FollowUpEntry {
 pub struct BankFollowUp {
     pub prompt: String,
     pub answer: String,
+    /// `answer` rendered, when the files are read (never in a transaction).
+    #[serde(skip)]
+    pub answer_html: String,
 }
 
 /// A validated topic, ready to sync.
@@ -114,6 +117,8 @@ pub struct BankQuestion {
     pub level: Level,
     pub prompt: String,
     pub answer: String,
+    /// `answer` rendered, when the files are read (never in a transaction).
+    pub answer_html: String,
     pub key_points: Vec<String>,
     pub mistakes: Vec<String>,
     pub follow_ups: Vec<BankFollowUp>,
@@ -238,6 +243,7 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                         level,
                         prompt: q.prompt.trim().to_owned(),
                         answer: q.answer.trim().to_owned(),
+                        answer_html: markdown::render(q.answer.trim()),
                         key_points: q.key_points.iter().map(|k| k.trim().to_owned()).collect(),
                         mistakes: q.mistakes.iter().map(|m| m.trim().to_owned()).collect(),
                         follow_ups: q
@@ -246,6 +252,7 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                             .map(|f| BankFollowUp {
                                 prompt: f.prompt.trim().to_owned(),
                                 answer: f.answer.trim().to_owned(),
+                                answer_html: markdown::render(f.answer.trim()),
                             })
                             .collect(),
                     });
@@ -298,7 +305,7 @@ pub(crate) fn follow_ups_json(follow_ups: &[BankFollowUp]) -> String {
         .map(|f| StoredFollowUp {
             prompt: &f.prompt,
             answer: &f.answer,
-            answer_html: markdown::render(&f.answer),
+            answer_html: f.answer_html.clone(),
         })
         .collect();
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())
@@ -381,7 +388,7 @@ mod tests {
                 );
             }
             for q in &topic.questions {
-                let html = markdown::render(&q.answer);
+                let html = &q.answer_html;
                 assert!(
                     html.len() > q.answer.len() / 2,
                     "{} renders to almost nothing",

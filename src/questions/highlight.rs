@@ -4,6 +4,7 @@
 //! stylesheet colours for each theme; no script runs in the browser.
 
 use std::sync::OnceLock;
+use std::time::Instant;
 
 use syntect::easy::ScopeRangeIterator;
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
@@ -12,6 +13,25 @@ use syntect::util::LinesWithEndings;
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Loads the syntaxes and compiles the regexes of every language we
+/// colour (syntect compiles them on first use: tens of milliseconds each,
+/// which would otherwise eat a document's whole budget). Once per process;
+/// the bank pays it at start-up.
+pub fn load() {
+    static LOADED: OnceLock<()> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let set = syntaxes();
+        classes();
+        for lang in super::markdown::LANGUAGE_CLASSES {
+            let token = lang.trim_start_matches("language-");
+            if let Some(syntax) = set.find_syntax_by_token(token) {
+                let mut state = ParseState::new(syntax);
+                let _ = state.parse_line("x = \"y\" // z\n", set);
+            }
+        }
+    });
 }
 
 /// Scope prefixes and the class each maps to, most specific first.
@@ -52,8 +72,9 @@ fn class_of(stack: &ScopeStack) -> Option<&'static str> {
 }
 
 /// `code` as escaped HTML with token spans, or `None` when the language is
-/// unknown (or the highlighter fails: the caller shows it plain).
-pub fn highlight(lang: &str, code: &str) -> Option<String> {
+/// unknown, the highlighter fails or `deadline` passes (the caller shows
+/// it plain).
+pub fn highlight(lang: &str, code: &str, deadline: Instant) -> Option<String> {
     if lang.is_empty() {
         return None;
     }
@@ -65,6 +86,9 @@ pub fn highlight(lang: &str, code: &str) -> Option<String> {
     // Neighbouring tokens of one class share a span.
     let mut run: (Option<&'static str>, String) = (None, String::new());
     for line in LinesWithEndings::from(code) {
+        if Instant::now() >= deadline {
+            return None;
+        }
         let ops = state.parse_line(line, set).ok()?;
         for (range, op) in ScopeRangeIterator::new(&ops, line) {
             stack.apply(op).ok()?;

@@ -1,6 +1,7 @@
 //! Markdown to safe HTML: pulldown-cmark renders, ammonia sanitizes.
 
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
@@ -22,7 +23,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
-const LANGUAGE_CLASSES: &[&str] = &[
+pub(super) const LANGUAGE_CLASSES: &[&str] = &[
     "language-sql",
     "language-rust",
     "language-http",
@@ -48,22 +49,72 @@ const LANGUAGE_CLASSES: &[&str] = &[
     "language-proto",
 ];
 
+/// How long highlighting may take in one document: past it, the rest of
+/// its code blocks are shown plain. Our own bank's longest answer highlights
+/// in about 1 ms (release); a hostile one is cut off here.
+pub const HIGHLIGHT_BUDGET: Duration = Duration::from_millis(25);
+/// Code blocks longer than this, or with a longer line, are shown plain.
+/// syntect's regexes work line by line, and one long line of an unlucky
+/// shape (`"a_ "` repeated in reStructuredText) took seconds.
+const MAX_HIGHLIGHT_BYTES: usize = 16 * 1024;
+const MAX_HIGHLIGHT_LINE: usize = 500;
+
 /// Renders Markdown to HTML that is safe to put in a page as is. Fenced
-/// code in a language we know is highlighted here, on the server.
+/// code in a language we know is highlighted here, on the server, within
+/// [`HIGHLIGHT_BUDGET`].
+///
+/// Text is shown as it was typed: raw HTML (`Vec<String>`, `a<b and b>c`,
+/// `<script>`) and entity references (`&lt;`) appear as the literal
+/// characters, never as tags or the character they name. Markdown itself
+/// (emphasis, lists, links, code) still formats.
+///
+/// CPU-bound: on a request path call [`render_apart`], never while a write
+/// turn or a transaction is held.
 pub fn render(markdown: &str) -> String {
+    // The budget starts at the first code block, once the syntaxes are
+    // loaded (a one-off cost per process, paid at start-up by the bank).
+    let mut deadline: Option<Instant> = None;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     let mut events = Vec::new();
     let mut code: Option<(String, String)> = None;
-    for event in Parser::new_ext(markdown, options) {
+    let mut in_code_block = false;
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match (&mut code, event) {
-            (None, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang)))) => {
-                code = Some((lang.to_string(), String::new()));
-            }
+            (None, Event::Start(Tag::CodeBlock(kind))) => match kind {
+                CodeBlockKind::Fenced(lang) => code = Some((lang.to_string(), String::new())),
+                indented => {
+                    in_code_block = true;
+                    events.push(Event::Start(Tag::CodeBlock(indented)));
+                }
+            },
             (Some((_, text)), Event::Text(t)) => text.push_str(&t),
             (Some(_), Event::End(TagEnd::CodeBlock)) => {
                 if let Some((lang, text)) = code.take() {
-                    events.push(Event::Html(CowStr::from(code_block(&lang, &text))));
+                    let deadline = *deadline.get_or_insert_with(|| {
+                        super::highlight::load();
+                        Instant::now() + HIGHLIGHT_BUDGET
+                    });
+                    events.push(Event::Html(CowStr::from(code_block(
+                        &lang, &text, deadline,
+                    ))));
+                }
+            }
+            (None, Event::End(TagEnd::CodeBlock)) => {
+                in_code_block = false;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            // Raw HTML is text the person typed: shown, never parsed.
+            (_, Event::Start(Tag::HtmlBlock)) => events.push(Event::Start(Tag::Paragraph)),
+            (_, Event::End(TagEnd::HtmlBlock)) => events.push(Event::End(TagEnd::Paragraph)),
+            (_, Event::Html(t) | Event::InlineHtml(t)) => events.push(Event::Text(t)),
+            // An entity reference (`&lt;`) shows as typed, not as `<`.
+            (_, Event::Text(t)) if !in_code_block => {
+                let typed = markdown.get(range).unwrap_or("");
+                if typed.starts_with('&') && typed.ends_with(';') && typed != &*t {
+                    events.push(Event::Text(CowStr::from(typed.to_owned())));
+                } else {
+                    events.push(Event::Text(t));
                 }
             }
             (_, event) => events.push(event),
@@ -73,12 +124,35 @@ pub fn render(markdown: &str) -> String {
     sanitizer().clean(&unsafe_html).to_string()
 }
 
+/// [`render`] on the blocking pool, so that a long answer never holds up
+/// the async workers that serve everyone else.
+pub async fn render_apart(markdown: String) -> String {
+    match tokio::task::spawn_blocking(move || render(&markdown)).await {
+        Ok(html) => html,
+        Err(error) => {
+            tracing::error!(%error, "rendering Markdown failed");
+            String::new()
+        }
+    }
+}
+
+/// Text shown exactly as typed, escaped, keeping its line breaks: what a
+/// reader sees of an answer until its rendered HTML is stored.
+pub fn plain(text: &str) -> String {
+    format!("<p class=\"as-typed\">{}</p>", escape(text))
+}
+
 /// A fenced block as `<pre><code class="language-x">`, its tokens wrapped
 /// in the few classes the stylesheet colours (plain when the language is
-/// one the highlighter doesn't know).
-fn code_block(lang: &str, text: &str) -> String {
+/// one we don't colour, the block is too big, or time is up).
+fn code_block(lang: &str, text: &str, deadline: Instant) -> String {
     let lang = lang.split_whitespace().next().unwrap_or("");
-    let body = super::highlight::highlight(lang, text).unwrap_or_else(|| escape(text));
+    let highlighted = (text.len() <= MAX_HIGHLIGHT_BYTES
+        && text.lines().all(|l| l.len() <= MAX_HIGHLIGHT_LINE)
+        && LANGUAGE_CLASSES.contains(&format!("language-{lang}").as_str()))
+    .then(|| super::highlight::highlight(lang, text, deadline))
+    .flatten();
+    let body = highlighted.unwrap_or_else(|| escape(text));
     if lang.is_empty() {
         format!("<pre tabindex=\"0\"><code>{body}</code></pre>\n")
     } else {
@@ -109,6 +183,7 @@ const TOKEN_CLASSES: &[&str] = &["hl-com", "hl-str", "hl-num", "hl-kw", "hl-fn",
 #[cfg(test)]
 mod tests {
     use super::render;
+    use std::time::Instant;
 
     #[test]
     fn renders_code_blocks_with_language() {
@@ -149,10 +224,56 @@ mod tests {
             "<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1))",
         );
         assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+        // What was typed is shown as text, escaped.
+        assert!(
+            html.contains(
+                "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
+            ),
+            "{html}"
+        );
         assert!(!html.contains("href=\"javascript:"), "{html}");
         assert!(html.contains("<a"), "the link itself survives: {html}");
         let pixel = render("![x](https://tracker.example/p.png) <img src=\"x\">");
         assert!(!pixel.contains("<img"), "{pixel}");
+    }
+
+    #[test]
+    fn angle_brackets_and_entities_show_as_typed() {
+        let html = render("Use Vec<String> and Option<T>; a<b and b>c.");
+        assert_eq!(
+            html.trim(),
+            "<p>Use Vec&lt;String&gt; and Option&lt;T&gt;; a&lt;b and b&gt;c.</p>"
+        );
+        let entities = render("Write &lt;b&gt; or &amp; or &#60; **bold**");
+        assert_eq!(
+            entities.trim(),
+            "<p>Write &amp;lt;b&amp;gt; or &amp;amp; or &amp;#60; <strong>bold</strong></p>"
+        );
+        let block =
+            render("<div onclick=\"x()\">\nhi\n</div>\n\n`<i>` and\n\n    <b>indented</b>\n");
+        assert!(
+            !block.contains("<div") && !block.contains("<i>") && !block.contains("<b>"),
+            "{block}"
+        );
+        assert!(block.contains("&lt;div onclick=\"x()\"&gt;"), "{block}");
+        assert!(block.contains("<code>&lt;i&gt;</code>"), "{block}");
+        assert!(block.contains("&lt;b&gt;indented&lt;/b&gt;"), "{block}");
+    }
+
+    #[test]
+    fn long_or_unknown_code_is_shown_plain_not_highlighted() {
+        // Reported: seconds of CPU per render for this one.
+        let rst = format!("```rst\n{}\n```\n", "a_ ".repeat(6_000));
+        let html = render(&rst);
+        assert!(!html.contains("hl-"), "not highlighted");
+        assert!(html.contains("a_ a_ a_"), "shown plain");
+        let long_line = format!("```rust\nlet s = \"{}\";\n```\n", "x".repeat(2_000));
+        assert!(!render(&long_line).contains("hl-"));
+        // Past the deadline, blocks come back plain.
+        assert_eq!(
+            super::super::highlight::highlight("rust", "fn main() {}\n", Instant::now()),
+            None
+        );
     }
 }

@@ -544,7 +544,7 @@ pub async fn sync_bank(
             let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
             let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
             let follow_ups = follow_ups_json(&q.follow_ups);
-            let answer_html = crate::questions::markdown::render(&q.answer);
+            let answer_html = q.answer_html.as_str();
             let existing: Option<StoredQuestion> = sqlx::query_as(
                 "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
                         mistakes, follow_ups, archived
@@ -565,7 +565,7 @@ pub async fn sync_bank(
                     .bind(q.level.as_str())
                     .bind(&q.prompt)
                     .bind(&q.answer)
-                    .bind(&answer_html)
+                    .bind(answer_html)
                     .bind(&key_points)
                     .bind(now)
                     .bind(&mistakes)
@@ -603,7 +603,7 @@ pub async fn sync_bank(
                     .bind(q.level.as_str())
                     .bind(&q.prompt)
                     .bind(&q.answer)
-                    .bind(&answer_html)
+                    .bind(answer_html)
                     .bind(&key_points)
                     .bind(now)
                     .bind(&mistakes)
@@ -672,7 +672,7 @@ async fn sync_follow_ups(
     for (i, f) in q.follow_ups.iter().enumerate() {
         let slug = follow_up_slug(&q.slug, i);
         slugs.push(slug.clone());
-        let html = crate::questions::markdown::render(&f.answer);
+        let html = f.answer_html.as_str();
         let index = i64::try_from(i).unwrap_or(0);
         let stored: Option<StoredFollowUpRow> = sqlx::query_as(
             "SELECT id, parent_id, follow_up_index, topic_id, level, prompt, reference_answer,
@@ -695,7 +695,7 @@ async fn sync_follow_ups(
                 .bind(q.level.as_str())
                 .bind(&f.prompt)
                 .bind(&f.answer)
-                .bind(&html)
+                .bind(html)
                 .bind(now)
                 .bind(parent_id)
                 .bind(index)
@@ -727,7 +727,7 @@ async fn sync_follow_ups(
                 .bind(q.level.as_str())
                 .bind(&f.prompt)
                 .bind(&f.answer)
-                .bind(&html)
+                .bind(html)
                 .bind(now)
                 .bind(parent_id)
                 .bind(index)

@@ -23,7 +23,7 @@ use config::Config;
 /// themselves.
 pub fn redirect_form_post(path: &str) {
     if is_plain_form_post() {
-        leptos_axum::redirect(path);
+        crate::pages::login::redirect(path);
     }
 }
 

@@ -122,6 +122,51 @@ impl quick_cache::Weighter<String, Arc<Page>> for BySize {
 pub struct PageCache {
     pages: quick_cache::sync::Cache<String, Arc<Page>, BySize>,
     personal: quick_cache::sync::Cache<String, Arc<Page>, BySize>,
+    /// Public pages rendered because they were not kept (misses).
+    renders: std::sync::atomic::AtomicU64,
+    /// The inline scripts the app itself emits, by hash: a kept page's
+    /// policy allows these and nothing else.
+    known_scripts: std::collections::HashSet<String>,
+}
+
+impl PageCache {
+    /// An empty cache that knows the app's own inline scripts: `page.js`
+    /// and the islands loader, rendered once here (its text names the
+    /// build's hashed files, so it is the same on every page).
+    pub fn new(options: &leptos::config::LeptosOptions) -> Self {
+        use leptos::prelude::*;
+        let options = options.clone();
+        let loader = Owner::new().with(|| {
+            view! { <leptos::hydration::HydrationScripts options islands=true/> }.to_html()
+        });
+        let mut known: std::collections::HashSet<String> = script_hashes(loader.as_bytes())
+            .split(' ')
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned)
+            .collect();
+        known.insert(hash_source(
+            crate::components::page_script::PAGE_JS.as_bytes(),
+        ));
+        // What Leptos's server rendering appends to a page whose resources
+        // carry nothing to hand over (`hydration_context`'s `ssr.rs`): our
+        // pages load their data on the server, so these are all they get. A
+        // page that did hand data over would differ, and not be kept.
+        for leptos_own in [
+            "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];",
+            "__INCOMPLETE_CHUNKS=[];",
+        ] {
+            known.insert(hash_source(leptos_own.as_bytes()));
+        }
+        Self {
+            known_scripts: known,
+            ..Self::default()
+        }
+    }
+
+    /// How many public pages were rendered for want of a kept copy.
+    pub fn renders(&self) -> u64 {
+        self.renders.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl Default for PageCache {
@@ -134,6 +179,8 @@ impl Default for PageCache {
                 PERSONAL_CAPACITY_BYTES,
                 BySize,
             ),
+            renders: std::sync::atomic::AtomicU64::new(0),
+            known_scripts: std::collections::HashSet::new(),
         }
     }
 }
@@ -204,16 +251,24 @@ async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
     let key = page_key(&req);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept = req.headers().clone();
-    let page = match state.pages.pages.get(&key) {
-        Some(page) => page,
-        None => {
+    // Single flight: of many visitors missing the same page at once, one
+    // renders it and the others wait for that copy (64 of them used to
+    // render it 64 times, p99 1.9 s).
+    let page = match state.pages.pages.get_value_or_guard_async(&key).await {
+        Ok(page) => page,
+        Err(guard) => {
+            state
+                .pages
+                .renders
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let res = next.run(req).await;
-            match keep(res, Copies::All, i64::MAX).await {
+            match keep(res, Copies::All, i64::MAX, &state.pages.known_scripts).await {
                 Ok(page) => {
                     let page = Arc::new(page);
-                    state.pages.pages.insert(key, Arc::clone(&page));
+                    let _ = guard.insert(Arc::clone(&page));
                     page
                 }
+                // Not kept (an error page): the next waiter renders.
                 Err(res) => return res,
             }
         }
@@ -252,7 +307,8 @@ async fn personal(state: &AppState, token: String, mut req: Request, next: Next)
         return without_keep_header(res);
     };
     let until = until.min(now.saturating_add(PERSONAL_MAX_AGE_MS));
-    match keep(res, Copies::For(preferred_encoding(&accept)), until).await {
+    let copies = Copies::For(preferred_encoding(&accept));
+    match keep(res, copies, until, &state.pages.known_scripts).await {
         Ok(page) => {
             let page = Arc::new(page);
             state.pages.personal.insert(key, Arc::clone(&page));
@@ -269,7 +325,12 @@ fn without_keep_header(mut res: Response) -> Response {
 
 /// Reads a fresh response into a `Page`, or hands it back untouched when
 /// it must not be kept.
-async fn keep(res: Response, copies: Copies, valid_until: i64) -> Result<Page, Response> {
+async fn keep(
+    res: Response,
+    copies: Copies,
+    valid_until: i64,
+    known: &std::collections::HashSet<String>,
+) -> Result<Page, Response> {
     let res = without_keep_header(res);
     let html = res
         .headers()
@@ -294,7 +355,22 @@ async fn keep(res: Response, copies: Copies, valid_until: i64) -> Result<Page, R
     if bytes.len() > LARGEST_PAGE {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     }
-    let policy = super::router::content_security_policy(&script_hashes(&bytes));
+    // Only a page whose every inline script is one of the app's own is
+    // kept: a script that got into the page some other way (an injection)
+    // would otherwise be allowed by its hash. Such a page is sent as it
+    // is, under the per-response nonce, which its script does not carry.
+    let hashes = script_hashes(&bytes);
+    if let Some(unknown) = hashes
+        .split(' ')
+        .find(|h| !h.is_empty() && !known.contains(*h))
+    {
+        tracing::warn!(
+            script = unknown,
+            "a page holds an inline script the app did not emit; not kept"
+        );
+        return Err(Response::from_parts(parts, Body::from(bytes)));
+    }
+    let policy = super::router::content_security_policy(&hashes);
     let Ok(csp) = HeaderValue::from_str(&policy) else {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     };
@@ -362,9 +438,7 @@ pub fn script_hashes(html: &[u8]) -> String {
             break;
         };
         if find(tag, b" src=").is_none() {
-            let hash = base64::engine::general_purpose::STANDARD
-                .encode(Sha256::digest(&rest[body_start..body_start + len]));
-            let source = format!("'sha256-{hash}'");
+            let source = hash_source(&rest[body_start..body_start + len]);
             if !hashes.contains(&source) {
                 hashes.push(source);
             }
@@ -372,6 +446,12 @@ pub fn script_hashes(html: &[u8]) -> String {
         rest = &rest[body_start + len..];
     }
     hashes.join(" ")
+}
+
+/// A script's text as a CSP source: `'sha256-…'`.
+fn hash_source(script: &[u8]) -> String {
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script));
+    format!("'sha256-{hash}'")
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -461,6 +541,70 @@ mod tests {
         assert!(!m("\"abcd\""));
         assert!(!m("abc"));
         assert!(!matches(None, &page));
+    }
+
+    fn html(body: String) -> Response {
+        let mut res = Response::new(Body::from(body));
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        res
+    }
+
+    #[tokio::test]
+    async fn only_the_apps_own_scripts_are_allowed_by_a_kept_pages_policy() {
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("rehearse")
+            .build();
+        let cache = PageCache::new(&options);
+        let own = crate::components::page_script::PAGE_JS;
+        let page_js = format!("<script nonce=\"abc\">{own}</script>");
+        let kept = keep(
+            html(format!("<html><body><p>hi</p>{page_js}</body></html>")),
+            Copies::All,
+            i64::MAX,
+            &cache.known_scripts,
+        )
+        .await;
+        let Ok(kept) = kept else {
+            panic!("a page with only the app's scripts is kept");
+        };
+        let csp = kept.csp.to_str().unwrap_or_default().to_owned();
+        assert!(csp.contains(&hash_source(own.as_bytes())), "{csp}");
+        // A script the app did not emit (an injection that slipped into the
+        // page): its hash is never allowed, and the page is not kept.
+        let injected = "alert(document.cookie)";
+        let evil = keep(
+            html(format!(
+                "<html><body>{page_js}<script>{injected}</script></body></html>"
+            )),
+            Copies::All,
+            i64::MAX,
+            &cache.known_scripts,
+        )
+        .await;
+        assert!(evil.is_err(), "not kept");
+        // As Leptos ends every page.
+        let tail = "<script nonce=\"abc\">__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];</script><script nonce=\"abc\">__INCOMPLETE_CHUNKS=[];</script>";
+        let leptos = keep(
+            html(format!("<html><body>{page_js}</body></html>{tail}")),
+            Copies::All,
+            i64::MAX,
+            &cache.known_scripts,
+        )
+        .await;
+        assert!(
+            leptos.is_ok(),
+            "{:?} vs {}",
+            cache.known_scripts,
+            script_hashes(tail.as_bytes())
+        );
+        assert!(!cache
+            .known_scripts
+            .contains(&hash_source(injected.as_bytes())));
+        // The islands loader is known too.
+        assert!(cache.known_scripts.len() >= 2, "{:?}", cache.known_scripts);
     }
 
     #[test]

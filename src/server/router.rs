@@ -37,10 +37,18 @@ pub fn app(state: AppState) -> Router {
     };
     let config = Arc::clone(&state.config);
 
+    #[allow(unused_mut)]
     let mut router = Router::new();
+    // Only a binary built with the `test-clock` feature (the browser
+    // tests' debug build) can mount it; `make run`'s release build can't.
+    #[cfg(feature = "test-clock")]
     if config.test_clock {
         tracing::warn!("REHEARSE_TEST_CLOCK is set: POST /__test/clock moves the clock");
         router = router.route("/__test/clock", axum::routing::post(move_clock));
+    }
+    #[cfg(not(feature = "test-clock"))]
+    if config.test_clock {
+        tracing::warn!("REHEARSE_TEST_CLOCK is ignored: this build has no test clock");
     }
     router
         .route("/healthz", get(healthz))
@@ -158,7 +166,9 @@ fn provide_request_context(state: &AppState) {
 }
 
 /// `days=N`: the server's clock runs N days ahead from now on (tests only;
-/// mounted only when `REHEARSE_TEST_CLOCK` is set).
+/// built only with the `test-clock` feature, mounted only when
+/// `REHEARSE_TEST_CLOCK` is set).
+#[cfg(feature = "test-clock")]
 async fn move_clock(axum::Form(form): axum::Form<ClockForm>) -> Response {
     if !(0.0..=3650.0).contains(&form.days) {
         return (StatusCode::BAD_REQUEST, "days is 0 to 3650").into_response();
@@ -168,6 +178,7 @@ async fn move_clock(axum::Form(form): axum::Form<ClockForm>) -> Response {
     (StatusCode::OK, "ok").into_response()
 }
 
+#[cfg(feature = "test-clock")]
 #[derive(serde::Deserialize)]
 struct ClockForm {
     days: f64,
@@ -236,10 +247,42 @@ async fn limit_body(State(limit): State<usize>, req: Request, next: Next) -> Res
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|len| len > limit as u64) {
+        // Closing with the body unread would make the kernel reset the
+        // connection, and the client would never see this answer. As
+        // nginx's lingering close does: answer, then read and discard what
+        // the client still sends (bounded), then close.
+        // (No `Connection: close`: hyper would stop reading at once.)
+        tokio::spawn(linger(req.into_body()));
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await
+}
+
+/// The most a refused body is read (and discarded) for, in bytes and time.
+const LINGER_BYTES: usize = 16 * 1024 * 1024;
+const LINGER_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads and drops a refused request's body until it ends, or
+/// `LINGER_BYTES` or `LINGER_TIME` are reached (the connection closes then).
+async fn linger(body: Body) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut read = 0usize;
+    let drained = tokio::time::timeout(LINGER_TIME, async {
+        while let Some(Ok(frame)) = body.frame().await {
+            read += frame.data_ref().map_or(0, |d| d.len());
+            if read > LINGER_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
+    tracing::debug!(
+        read,
+        timed_out = drained.is_err(),
+        "discarded a refused request body"
+    );
 }
 
 /// Security headers on every response, with a fresh CSP nonce per request.

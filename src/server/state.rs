@@ -26,13 +26,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, pool: Pool, config: Config) -> Self {
+        let pages = Arc::new(super::page_cache::PageCache::new(&leptos_options));
         Self {
             leptos_options,
             pool,
             config: Arc::new(config),
             hashing: Arc::new(HashGate::per_core()),
             exports: Arc::new(tokio::sync::Semaphore::new(2)),
-            pages: Arc::default(),
+            pages,
         }
     }
 }

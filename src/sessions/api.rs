@@ -110,7 +110,13 @@ pub async fn submit_answer(
     let c = crate::accounts::authz::caller().await?;
     let id = session_id(&id)?;
     super::db::check_editor(&c.pool, id, c.user.id, position, &editor, i64::from(base)).await?;
-    super::db::submit(&c.pool, id, c.user.id, position, &text, c.now).await
+    // Rendered here, before the write turn is taken, off the async workers.
+    let html = crate::questions::markdown::render_apart(text.clone()).await;
+    let answer = super::db::Rendered {
+        text: &text,
+        html: Some(&html),
+    };
+    super::db::submit(&c.pool, id, c.user.id, position, answer, c.now).await
 }
 
 #[server(endpoint = "sessions/grade")]

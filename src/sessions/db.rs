@@ -119,6 +119,24 @@ pub struct Draft<'a> {
     pub base: i64,
 }
 
+/// An answer's text and its Markdown rendered (`markdown::render_apart`),
+/// or `None` to have it rendered when first read.
+#[derive(Clone, Copy, Debug)]
+pub struct Rendered<'a> {
+    pub text: &'a str,
+    pub html: Option<&'a str>,
+}
+
+impl<'a> Rendered<'a> {
+    /// Text whose rendering is left to its first reader.
+    pub fn later(text: &'a str) -> Self {
+        Self { text, html: None }
+    }
+}
+
+/// Why a save or submit to a session whose link was revoked fails.
+pub const CLOSED_BY_RECRUITER: &str = "The recruiter closed this interview. Your answers up to then were kept and submitted as they were; nothing more can be changed.";
+
 /// Timer controls, practice mode only (WCAG 2.2.1: the person can pause,
 /// extend or switch off a time limit).
 pub use super::types::TimerAction;
@@ -131,7 +149,8 @@ crate::server::db::dispatch! { sessions;
     pub async fn state(id: Uuid, user: Uuid, now: i64) -> Result<RunnerState, AppError>;
     pub async fn save_draft(id: Uuid, user: Uuid, position: u32, draft: Draft<'_>, now: i64) -> Result<SaveAck, AppError>;
     pub async fn check_editor(id: Uuid, user: Uuid, position: u32, editor: &str, base: i64) -> Result<(), AppError>;
-    pub async fn submit(id: Uuid, user: Uuid, position: u32, text: &str, now: i64) -> Result<RunnerState, AppError>;
+    pub async fn submit(id: Uuid, user: Uuid, position: u32, answer: Rendered<'_>, now: i64) -> Result<RunnerState, AppError>;
+    pub async fn render_missing(id: Uuid) -> Result<(), AppError>;
     pub async fn grade(id: Uuid, user: Uuid, position: u32, grade: u8, ticked: &[u32], flagged: bool, note: &str, now: i64) -> Result<RunnerState, AppError>;
     pub async fn ask_follow_up(id: Uuid, user: Uuid, position: u32, index: u32, now: i64) -> Result<RunnerState, AppError>;
     pub async fn next(id: Uuid, user: Uuid, position: u32, now: i64) -> Result<RunnerState, AppError>;

@@ -10,7 +10,9 @@ use super::{begin_write, Conn, Pool};
 
 use crate::error::AppError;
 use crate::questions::types::Level;
-use crate::sessions::db::{Draft, NewSession, SessionStatus, EXTEND_MS};
+use crate::sessions::db::{
+    Draft, NewSession, Rendered, SessionStatus, CLOSED_BY_RECRUITER, EXTEND_MS,
+};
 use crate::sessions::{timer, types::*};
 
 #[derive(sqlx::FromRow, Clone, Debug)]
@@ -32,6 +34,8 @@ pub struct SessionRow {
     pub set_version: Option<i64>,
     /// The shared set keeps its reference answers from the candidate.
     pub hide_reference: bool,
+    /// Ended by the recruiter revoking the link it was started from.
+    pub closed_by_recruiter: bool,
 }
 
 impl SessionRow {
@@ -56,6 +60,8 @@ struct AnswerRow {
     draft: String,
     draft_rev: i64,
     answer: Option<String>,
+    /// `answer` rendered when it was submitted (`None`: not yet).
+    answer_rendered: Option<String>,
     /// When this question's clock started and ran out (named apart from
     /// the session's own times, so one row can carry both).
     #[sqlx(rename = "answer_started_at")]
@@ -145,6 +151,8 @@ pub async fn create(
 
 /// A practice session with exactly the questions graded 1 (Missed) or 2
 /// (Partial) in one of the user's sessions. `None` when there are none.
+/// A shared set's questions belong to the recruiter who shared them (their
+/// reference answers may be private): they never move into another session.
 pub async fn retry_weak(
     pool: &Pool,
     from: Uuid,
@@ -153,7 +161,9 @@ pub async fn retry_weak(
     now: i64,
 ) -> Result<Option<Uuid>, AppError> {
     let mut tx = begin_write(pool).await?;
-    owned(&mut tx, from, user).await?;
+    if owned(&mut tx, from, user).await?.set_version.is_some() {
+        return Err(AppError::Conflict(SHARED_STAYS_SHARED.into()));
+    }
     let ids: Vec<i64> = sqlx::query_scalar(
         "SELECT question_id FROM session_answers
          WHERE session_id = $1 AND self_grade IN (1, 2) ORDER BY position",
@@ -172,6 +182,34 @@ pub async fn retry_weak(
     };
     Ok(insert_session(tx, user, &new, Kind::Chosen, "[]", "[]", &ids, now).await?)
 }
+
+/// Ends a candidate's session because the recruiter revoked its link,
+/// inside the caller's transaction: every answer with something typed in
+/// it is kept and submitted as it stands, and the session is finished.
+pub async fn close_by_recruiter(conn: &mut Conn, id: Uuid, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE session_answers SET answer = draft, submitted_at = $2,
+             time_spent_ms = max(0, $2 - coalesce(started_at, $2))
+         WHERE session_id = $1 AND submitted_at IS NULL AND started_at IS NOT NULL AND draft <> ''",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE interview_sessions SET status = 'finished', finished_at = $2, closed_by_recruiter = TRUE
+         WHERE id = $1 AND status = 'active'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Why a shared set's session can't be retried.
+pub const SHARED_STAYS_SHARED: &str =
+    "Questions from a shared interview stay with the recruiter who shared them, so they can't be retried here. Practise the same topics from the bank instead.";
 
 /// Why a session was started, beyond its mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -338,7 +376,7 @@ macro_rules! session_columns {
     () => {
         "s.id, s.user_id, s.mode, s.per_question_secs, s.total_secs, s.started_at, s.deadline_at,
          s.finished_at, s.status, s.question_count, s.paused_at, s.timer_off, s.current_position,
-         s.set_version,
+         s.set_version, s.closed_by_recruiter,
          coalesce((SELECT v.hide_reference FROM set_versions v
                    WHERE v.set_id = s.set_id AND v.version = s.set_version), FALSE) AS hide_reference"
     };
@@ -350,7 +388,8 @@ macro_rules! session_columns {
 macro_rules! answer_columns {
     ($asked:expr) => {
         concat!(
-            "a.position, a.draft, a.draft_rev, a.answer, a.started_at AS answer_started_at,
+            "a.position, a.draft, a.draft_rev, a.answer, a.answer_rendered,
+             a.started_at AS answer_started_at,
              a.deadline_at AS answer_deadline_at, a.submitted_at, a.timed_out, a.self_grade,
              a.key_points_hit, a.flagged, a.note, a.overtime_ms,
              q.slug, v.prompt, v.level, t.name AS topic_name, v.answer_html, v.key_points,
@@ -567,6 +606,11 @@ pub async fn state(pool: &Pool, id: Uuid, user: Uuid, now: i64) -> Result<Runner
     };
     let clock = (answer.started_at, answer.deadline_at, answer.submitted_at);
     if Overdue::of(&session, Some(clock), now).is_nothing() {
+        if answer.answer.is_some() && answer.answer_rendered.is_none() {
+            // Submitted by the clock, or before answers were kept rendered.
+            render_missing(pool, id).await?;
+            return Box::pin(state(pool, id, user, now)).await;
+        }
         return state_of(&session, answer, now);
     }
     let mut tx = begin_write(pool).await?;
@@ -620,7 +664,11 @@ fn state_of(s: &SessionRow, a: AnswerRow, now: i64) -> Result<RunnerState, AppEr
         topic_name: a.topic_name,
         answer_html: match (&phase, &a.answer) {
             (Phase::Answering, _) | (_, None) => String::new(),
-            (_, Some(answer)) => crate::questions::markdown::render(answer),
+            // Rendering is never done here (this may run in the write
+            // turn): until it is stored, the text is shown as typed.
+            (_, Some(answer)) => a
+                .answer_rendered
+                .unwrap_or_else(|| crate::questions::markdown::plain(answer)),
         },
         text: a.answer.unwrap_or(a.draft),
         draft_rev: u32::try_from(a.draft_rev).unwrap_or(0),
@@ -766,7 +814,9 @@ struct StoredDraft {
 }
 
 fn refusal(s: &SessionRow, position: u32) -> AppError {
-    if !s.is_active() {
+    if s.closed_by_recruiter {
+        AppError::Conflict(CLOSED_BY_RECRUITER.into())
+    } else if !s.is_active() {
         AppError::Conflict("This session has finished; nothing more can be changed.".into())
     } else if i64::from(position) != s.current_position {
         AppError::Conflict("That question is no longer the current one. Reload to continue.".into())
@@ -777,20 +827,24 @@ fn refusal(s: &SessionRow, position: u32) -> AppError {
     }
 }
 
-/// Submits the answer. Submitting twice is harmless: the second call
-/// returns the state as it is.
+/// Submits the answer, with `rendered`, its Markdown already rendered
+/// (outside the write turn, by the caller). Submitting twice is harmless:
+/// the second call returns the state as it is.
 pub async fn submit(
     pool: &Pool,
     id: Uuid,
     user: Uuid,
     position: u32,
-    text: &str,
+    answer: Rendered<'_>,
     now: i64,
 ) -> Result<RunnerState, AppError> {
     let mut tx = begin_write(pool).await?;
     let mut s = owned(&mut tx, id, user).await?;
     settle(&mut tx, &mut s, now).await?;
     let current = i64::from(position) == s.current_position;
+    if s.closed_by_recruiter {
+        return Err(refusal(&s, position));
+    }
     if s.is_active() && current {
         let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = sqlx::query_as(
             "SELECT started_at, deadline_at, submitted_at FROM session_answers WHERE session_id = $1 AND position = $2",
@@ -817,12 +871,12 @@ pub async fn submit(
             let timed_out = timed && s.mode() == Mode::Interview && overtime > 0;
             sqlx::query(
                 "UPDATE session_answers SET draft = $3, answer = $3, submitted_at = $4,
-                     time_spent_ms = $5, overtime_ms = $6, timed_out = $7
+                     time_spent_ms = $5, overtime_ms = $6, timed_out = $7, answer_rendered = $8
                  WHERE session_id = $1 AND position = $2 AND submitted_at IS NULL",
             )
             .bind(id)
             .bind(i64::from(position))
-            .bind(text)
+            .bind(answer.text)
             .bind(now)
             .bind(timer::time_spent_ms(started, now))
             .bind(if s.mode() == Mode::Practice {
@@ -831,6 +885,7 @@ pub async fn submit(
                 0
             })
             .bind(timed_out)
+            .bind(answer.html)
             .execute(&mut *tx)
             .await?;
         }
@@ -840,6 +895,35 @@ pub async fn submit(
     let state = build_state(&mut tx, &s, now).await?;
     tx.commit().await?;
     Ok(state)
+}
+
+/// Renders and stores the submitted answers of session `id` that have no
+/// stored HTML yet (submitted by the clock, or before answers were kept
+/// rendered). Each is rendered off the async workers with no transaction
+/// open, then stored by one statement that only lands if the answer is
+/// still the text that was rendered.
+pub async fn render_missing(pool: &Pool, id: Uuid) -> Result<(), AppError> {
+    let missing: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT position, answer FROM session_answers
+         WHERE session_id = $1 AND answer IS NOT NULL AND answer_rendered IS NULL",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    for (position, text) in missing {
+        let html = crate::questions::markdown::render_apart(text.clone()).await;
+        sqlx::query(
+            "UPDATE session_answers SET answer_rendered = $3
+             WHERE session_id = $1 AND position = $2 AND answer = $4 AND answer_rendered IS NULL",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(html)
+        .bind(text)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Records the self-grade, ticked key points, flag and note of a submitted
@@ -1223,6 +1307,7 @@ pub async fn summary(
         finished_at: s.finished_at,
         per_question_secs: s.per_question_secs,
         total_secs: s.total_secs,
+        shared: s.set_version.is_some(),
         rows: rows
             .into_iter()
             .map(|r| SummaryRow {

@@ -160,6 +160,9 @@ pub struct SessionSummary {
     pub finished_at: Option<i64>,
     pub per_question_secs: Option<i64>,
     pub total_secs: Option<i64>,
+    /// From a recruiter's shared set: its questions stay theirs, so the
+    /// summary doesn't link to them.
+    pub shared: bool,
     pub rows: Vec<SummaryRow>,
 }
 
@@ -256,6 +259,7 @@ mod tests {
             finished_at: None,
             per_question_secs: None,
             total_secs: None,
+            shared: false,
             rows: vec![row(Some(4)), row(Some(1))],
         };
         assert_eq!(s.score(), Some(50));

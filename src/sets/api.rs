@@ -122,10 +122,12 @@ pub async fn save_own_question(slug: String, input: QuestionInput) -> Result<Str
     let r = recruiter().await?;
     let input = input.tidy();
     check(input.problems())?;
+    // Rendered before the write, off the async workers.
+    let html = crate::questions::markdown::render_apart(input.reference_answer.clone()).await;
     if slug.is_empty() {
-        super::db::create_own_question(&r.pool, r.id, &input, r.now).await
+        super::db::create_own_question(&r.pool, r.id, &input, &html, r.now).await
     } else {
-        super::db::update_question(&r.pool, r.id, &slug, &input, r.now).await?;
+        super::db::update_question(&r.pool, r.id, &slug, &input, &html, r.now).await?;
         Ok(slug)
     }
 }
@@ -148,7 +150,7 @@ pub async fn preview_markdown(text: String) -> Result<String, AppError> {
             "That text is too long to preview.",
         ));
     }
-    Ok(crate::questions::markdown::render(&text))
+    Ok(crate::questions::markdown::render_apart(text).await)
 }
 
 /// An import file's format.
@@ -182,12 +184,29 @@ pub async fn import_file(
 ) -> Result<ImportReport, AppError> {
     use super::transfer;
     let r = recruiter().await?;
-    let parsed = match format {
-        ImportFormat::Json => transfer::from_json(&content),
-        ImportFormat::Csv => transfer::from_csv(&content),
-    };
-    let t = match parsed {
-        Ok(t) => t,
+    // Parsing, checking and rendering are CPU work: done off the async
+    // workers, before the write turn, which then only inserts.
+    let prepared = tokio::task::spawn_blocking(move || {
+        let parsed = match format {
+            ImportFormat::Json => transfer::from_json(&content),
+            ImportFormat::Csv => transfer::from_csv(&content),
+        };
+        parsed.map(|t| {
+            let html: Vec<String> = t
+                .questions
+                .iter()
+                .map(|q| crate::questions::markdown::render(&q.question.reference_answer))
+                .collect();
+            (t, html)
+        })
+    })
+    .await
+    .map_err(|error| {
+        tracing::error!(%error, "reading an import failed");
+        AppError::Internal
+    })?;
+    let (t, html) = match prepared {
+        Ok(prepared) => prepared,
         Err(errors) => {
             return Ok(ImportReport {
                 set_title: None,
@@ -220,7 +239,7 @@ pub async fn import_file(
         committed: false,
     };
     if commit {
-        let imported = super::db::import(&r.pool, r.id, &t, r.now).await?;
+        let imported = super::db::import(&r.pool, r.id, &t, &html, r.now).await?;
         report.set_id = imported.set_id;
         report.committed = true;
     }

@@ -28,8 +28,8 @@ pub const SET_EDITED_ELSEWHERE: &str =
     "This set was changed in another tab or window. Reload to continue with the newest version.";
 
 crate::server::db::dispatch! { sets;
-    pub async fn create_own_question(owner: Uuid, q: &QuestionInput, now: i64) -> Result<String, AppError>;
-    pub async fn update_question(owner: Uuid, slug: &str, q: &QuestionInput, now: i64) -> Result<(), AppError>;
+    pub async fn create_own_question(owner: Uuid, q: &QuestionInput, answer_html: &str, now: i64) -> Result<String, AppError>;
+    pub async fn update_question(owner: Uuid, slug: &str, q: &QuestionInput, answer_html: &str, now: i64) -> Result<(), AppError>;
     pub async fn own_question(owner: Uuid, slug: &str) -> Result<Option<OwnQuestion>, sqlx::Error>;
     pub async fn all_own_questions(owner: Uuid) -> Result<Vec<OwnQuestion>, sqlx::Error>;
     pub async fn archive_question(owner: Uuid, slug: &str, archived: bool, now: i64) -> Result<(), AppError>;
@@ -41,6 +41,6 @@ crate::server::db::dispatch! { sets;
     pub async fn version_questions(id: Uuid, version: u32) -> Result<Vec<(String, Vec<String>)>, sqlx::Error>;
     pub async fn export_set(id: Uuid, viewer: Viewer) -> Result<Transfer, AppError>;
     pub async fn export_questions(owner: Uuid) -> Result<Transfer, sqlx::Error>;
-    pub async fn import(owner: Uuid, transfer: &Transfer, now: i64) -> Result<Imported, AppError>;
+    pub async fn import(owner: Uuid, transfer: &Transfer, answer_html: &[String], now: i64) -> Result<Imported, AppError>;
     pub async fn duplicate_set(id: Uuid, owner: Uuid, now: i64) -> Result<Uuid, AppError>;
 }

@@ -31,19 +31,23 @@ async fn topic_id(conn: &mut Conn, slug: &str) -> Result<i64, AppError> {
 
 /// Creates an authored question (already validated) and returns its slug.
 /// Creates one of `owner`'s own questions; returns its slug.
+/// `answer_html` is `q`'s reference answer, already rendered (by the
+/// caller, before any transaction: see `markdown::render_apart`).
 pub async fn create_own_question(
     pool: &Pool,
     owner: Uuid,
     q: &QuestionInput,
+    answer_html: &str,
     now: i64,
 ) -> Result<String, AppError> {
-    create_question(&mut *pool.acquire().await?, owner, q, now).await
+    create_question(&mut *pool.acquire().await?, owner, q, answer_html, now).await
 }
 
-pub async fn create_question(
+async fn create_question(
     conn: &mut Conn,
     owner: Uuid,
     q: &QuestionInput,
+    answer_html: &str,
     now: i64,
 ) -> Result<String, AppError> {
     let topic = topic_id(&mut *conn, &q.topic).await?;
@@ -58,7 +62,7 @@ pub async fn create_question(
     .bind(q.level.map_or("beginner", Level::as_str))
     .bind(&q.prompt)
     .bind(&q.reference_answer)
-    .bind(crate::questions::markdown::render(&q.reference_answer))
+    .bind(answer_html)
     .bind(serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into()))
     .bind(owner)
     .bind(&q.reviewer_note)
@@ -70,12 +74,14 @@ pub async fn create_question(
 
 /// Saves an edit. The question's earlier revisions stay as they were (a
 /// trigger keeps each one in `question_versions`), so answers already given
-/// and sets already shared keep what the candidate saw.
+/// and sets already shared keep what the candidate saw. `answer_html` as
+/// for [`create_own_question`].
 pub async fn update_question(
     pool: &Pool,
     owner: Uuid,
     slug: &str,
     q: &QuestionInput,
+    answer_html: &str,
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
@@ -91,7 +97,7 @@ pub async fn update_question(
     .bind(q.level.map_or("beginner", Level::as_str))
     .bind(&q.prompt)
     .bind(&q.reference_answer)
-    .bind(crate::questions::markdown::render(&q.reference_answer))
+    .bind(answer_html)
     .bind(serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into()))
     .bind(&q.reviewer_note)
     .bind(now)
@@ -744,13 +750,20 @@ pub async fn export_questions(pool: &Pool, owner: Uuid) -> Result<Transfer, sqlx
 /// transaction: own questions are created as new questions of `owner`; a
 /// bank question whose slug this bank has is used as it is, any other is
 /// created as the owner's own. With a set header, the set is created too.
-/// A failure anywhere leaves nothing behind.
+/// A failure anywhere leaves nothing behind. `answer_html` holds each
+/// question's reference answer, rendered before the write turn is taken:
+/// the turn only inserts.
 pub async fn import(
     pool: &Pool,
     owner: Uuid,
     transfer: &Transfer,
+    answer_html: &[String],
     now: i64,
 ) -> Result<Imported, AppError> {
+    if answer_html.len() != transfer.questions.len() {
+        tracing::error!("import: one rendered answer per question expected");
+        return Err(AppError::Internal);
+    }
     let mut tx = begin_write(pool).await?;
     let mut ids: Vec<i64> = Vec::with_capacity(transfer.questions.len());
     let (mut created, mut reused) = (0, 0);
@@ -772,7 +785,7 @@ pub async fn import(
                 id
             }
             None => {
-                let slug = create_question(&mut tx, owner, &q.question, now)
+                let slug = create_question(&mut tx, owner, &q.question, &answer_html[i], now)
                     .await
                     .map_err(|e| match e {
                         AppError::Validation(_) => AppError::invalid(

@@ -394,6 +394,27 @@ fn set_header(wire: WireSet, errors: &mut Vec<ImportError>) -> Option<SetHeader>
 
 // ----------------------------------------------------------------- CSV
 
+/// One cell of any CSV the app writes. Spreadsheets run a cell that starts
+/// with one of these as a formula; people's text is data, so such a cell
+/// gets a leading `'` (which spreadsheets show as "this is text").
+pub fn csv_cell(text: &str) -> String {
+    if text.starts_with(FORMULA_STARTS) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A cell as [`csv_cell`] wrote it, read back: the `'` it added is dropped.
+fn from_csv_cell(text: &str) -> &str {
+    match text.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => text,
+    }
+}
+
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Writes the questions as CSV, one a row, under the header
 /// `prompt,level,topic,answer,key_points,reviewer_note,per_question_secs`.
 /// The set's settings, sources and slugs are not carried.
@@ -414,13 +435,13 @@ fn write_csv(t: &Transfer) -> Option<String> {
             .unwrap_or_default();
         writer
             .write_record([
-                q.prompt.as_str(),
-                q.level.map_or("", Level::as_str),
-                q.topic.as_str(),
-                q.reference_answer.as_str(),
-                key_points.as_str(),
-                q.reviewer_note.as_str(),
-                secs.as_str(),
+                csv_cell(&q.prompt),
+                csv_cell(q.level.map_or("", Level::as_str)),
+                csv_cell(&q.topic),
+                csv_cell(&q.reference_answer),
+                csv_cell(&key_points),
+                csv_cell(&q.reviewer_note),
+                csv_cell(&secs),
             ])
             .ok()?;
     }
@@ -543,7 +564,7 @@ impl Columns {
         // Absent optional columns read as empty cells.
         let [prompt, level, topic, answer, key_points, note, secs] = self
             .0
-            .map(|index| index.and_then(|i| record.get(i)).unwrap_or(""));
+            .map(|index| index.and_then(|i| record.get(i)).map_or("", from_csv_cell));
         let mut found = Vec::new();
         let level = parse_level(level).unwrap_or_else(|m| {
             found.push(field_error("level", m));
@@ -935,6 +956,35 @@ mod tests {
         assert_eq!(q.source, Source::Own);
         assert_eq!(q.question.prompt, "Why?");
         assert_eq!(q.question.key_points, ["a"]);
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula_and_round_trip() {
+        let mut q = own("=HYPERLINK(\"http://x\",\"y\")");
+        q.question.reference_answer = "- a list item\n+ another".to_owned();
+        q.question.key_points = vec!["@SUM(A1)".to_owned()];
+        q.question.reviewer_note = "'quoted already".to_owned();
+        let t = Transfer {
+            set: None,
+            questions: vec![q.clone()],
+        };
+        let text = to_csv(&t);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        for record in reader.records() {
+            for cell in record.expect("record").iter() {
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "{cell}"
+                );
+            }
+        }
+        assert_eq!(
+            from_csv(&text),
+            Ok(Transfer {
+                set: None,
+                questions: vec![q]
+            })
+        );
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub async fn list_links(set_id: String) -> Result<Vec<LinkInfo>, AppError> {
 #[server(endpoint = "sharing/state")]
 pub async fn set_link_state(link_id: String, state: LinkState) -> Result<(), AppError> {
     let r = recruiter().await?;
-    super::db::set_link_state(&r.pool, id(&link_id, "That link")?, r.id, state).await
+    super::db::set_link_state(&r.pool, id(&link_id, "That link")?, r.id, state, r.now).await
 }
 
 /// What a candidate sees at `/s/:code`. Anyone may ask.
@@ -121,6 +121,12 @@ pub async fn start_from_link(
         if let Some(user) = user {
             let again = super::db::landing(&pool, &code, Some((user, None)), now).await?;
             if let Some(session) = again.resume {
+                // Revoked ends the link for everyone, those who started too.
+                if info.status == LinkStatus::Revoked {
+                    return Err(AppError::Conflict(
+                        crate::sessions::db::CLOSED_BY_RECRUITER.into(),
+                    ));
+                }
                 return Ok(session);
             }
         }

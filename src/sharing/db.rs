@@ -8,15 +8,36 @@ use super::types::*;
 use crate::error::AppError;
 use crate::sets::db::Viewer;
 
+/// One candidate's answer to one question, for the answers CSV: only what
+/// it prints (no HTML), every candidate of a set in one query.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AnswerLine {
+    pub attempt_id: Uuid,
+    pub position: i64,
+    pub prompt: String,
+    pub answered: bool,
+    pub self_grade: Option<i64>,
+    pub reviewer_grade: Option<i64>,
+    /// JSON arrays of ticked key point indexes, and the question's points.
+    pub self_ticks: String,
+    pub reviewer_ticks: Option<String>,
+    pub key_points: String,
+    pub time_spent_ms: Option<i64>,
+    pub limit_ms: Option<i64>,
+    pub timed_out: bool,
+    pub comment: Option<String>,
+}
+
 crate::server::db::dispatch! { sharing;
     pub async fn create_link(set: Uuid, owner: Uuid, label: &str, expires_at: Option<i64>, max_candidates: Option<u32>, now: i64) -> Result<Uuid, AppError>;
     pub async fn links(set: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone, now: i64) -> Result<Vec<LinkInfo>, AppError>;
-    pub async fn set_link_state(link: Uuid, owner: Uuid, state: LinkState) -> Result<(), AppError>;
+    pub async fn set_link_state(link: Uuid, owner: Uuid, state: LinkState, now: i64) -> Result<(), AppError>;
     pub async fn landing(code: &str, caller: Option<(Uuid, Option<String>)>, now: i64) -> Result<Landing, AppError>;
     pub async fn start(code: &str, user: Uuid, display_name: &str, now: i64) -> Result<Uuid, AppError>;
     pub async fn record_signal(session: Uuid, user: Uuid, hidden_ms: i64, paste_chars: i64) -> Result<(), AppError>;
     pub async fn results(set: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone) -> Result<Vec<ResultRow>, AppError>;
     pub async fn question_means(set: Uuid, viewer: Viewer) -> Result<Vec<(String, Option<f64>, Option<f64>)>, AppError>;
+    pub async fn answer_lines(set: Uuid, viewer: Viewer) -> Result<Vec<AnswerLine>, AppError>;
     pub async fn report(set: Uuid, attempt: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone) -> Result<CandidateReport, AppError>;
     pub async fn save_review(attempt: Uuid, owner: Uuid, position: u32, ticks: &[u32], grade: Option<u8>, comment: &str, now: i64) -> Result<ReviewStatus, AppError>;
     pub async fn save_recommendation(attempt: Uuid, owner: Uuid, recommendation: Option<Recommendation>, note: &str) -> Result<(), AppError>;

@@ -13,6 +13,7 @@ use super::db;
 use crate::error::AppError;
 use crate::server::{db::now_ms, AppState};
 use crate::sets::export::{recruiter, refuse};
+use crate::sets::transfer::csv_cell as cell;
 
 fn csv_response(name: &str, body: Vec<u8>) -> Response {
     (
@@ -31,16 +32,6 @@ fn csv_response(name: &str, body: Vec<u8>) -> Response {
 
 fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// Spreadsheets run a cell that starts with one of these as a formula:
-/// candidates' text is data, so it is quoted to stay text.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
 }
 
 pub async fn results(
@@ -128,32 +119,37 @@ pub async fn results(
                 "timed_out",
                 "comment",
             ]);
-            for r in rows.iter().filter(|r| !r.deleted) {
-                let Ok(attempt) = Uuid::parse_str(&r.attempt_id) else {
-                    continue;
-                };
-                let report = match db::report(&state.pool, set, attempt, viewer, &tz).await {
-                    Ok(report) => report,
-                    Err(e) => return refuse(&e),
-                };
-                for a in &report.answers {
-                    let record = out.write_record([
-                        cell(&r.name),
-                        (a.position + 1).to_string(),
-                        cell(&a.prompt),
-                        a.answered.to_string(),
-                        opt(a.self_grade),
-                        opt(a.reviewer_grade),
-                        a.self_ticks.len().to_string(),
-                        a.reviewer_ticks.len().to_string(),
-                        a.key_points.len().to_string(),
-                        opt(a.time_spent_ms.map(|ms| ms / 1000)),
-                        opt(a.limit_ms.map(|ms| ms / 1000)),
-                        a.timed_out.to_string(),
-                        cell(&a.comment),
-                    ]);
-                    result = result.and(record);
-                }
+            let lines = match db::answer_lines(&state.pool, set, viewer).await {
+                Ok(lines) => lines,
+                Err(e) => return refuse(&e),
+            };
+            let names: std::collections::HashMap<&str, &str> = rows
+                .iter()
+                .map(|r| (r.attempt_id.as_str(), r.name.as_str()))
+                .collect();
+            let count =
+                |ticks: &str| serde_json::from_str::<Vec<u32>>(ticks).map_or(0, |t| t.len());
+            let points =
+                |json: &str| serde_json::from_str::<Vec<String>>(json).map_or(0, |p| p.len());
+            for a in &lines {
+                let id = a.attempt_id.to_string();
+                let name = names.get(id.as_str()).copied().unwrap_or_default();
+                let record = out.write_record([
+                    cell(name),
+                    (a.position + 1).to_string(),
+                    cell(&a.prompt),
+                    a.answered.to_string(),
+                    opt(a.self_grade),
+                    opt(a.reviewer_grade),
+                    count(&a.self_ticks).to_string(),
+                    count(a.reviewer_ticks.as_deref().unwrap_or("[]")).to_string(),
+                    points(&a.key_points).to_string(),
+                    opt(a.time_spent_ms.map(|ms| ms / 1000)),
+                    opt(a.limit_ms.map(|ms| ms / 1000)),
+                    a.timed_out.to_string(),
+                    cell(a.comment.as_deref().unwrap_or_default()),
+                ]);
+                result = result.and(record);
             }
             result
         }

@@ -7,13 +7,15 @@ use uuid::Uuid;
 
 // This backend's pool, connection and transactions (see `server/db`),
 // and its sessions' queries.
-use super::sessions::{insert_set_session, FrozenItem, SetRun};
+use super::sessions::{close_by_recruiter, insert_set_session, FrozenItem, SetRun};
 use super::{begin_write, Conn, Pool};
 
 use crate::error::AppError;
 use crate::questions::types::Level;
+use crate::sessions::db::CLOSED_BY_RECRUITER;
 use crate::sessions::types::{score_percent, Mode};
 use crate::sets::db::Viewer;
+use crate::sharing::db::AnswerLine;
 use crate::sharing::types::*;
 
 /// A new share code: 144 random bits, URL-safe (24 characters).
@@ -183,12 +185,17 @@ pub async fn links(
 }
 
 /// Pauses, resumes or revokes one of the owner's links. Revoked is final.
+/// Pausing stops new starts only; revoking also ends, in the same
+/// transaction, every session still running from the link (its answers so
+/// far kept and submitted).
 pub async fn set_link_state(
     pool: &Pool,
     link: Uuid,
     owner: Uuid,
     state: LinkState,
+    now: i64,
 ) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
     let changed = sqlx::query(
         "UPDATE share_links SET state = $3
          WHERE id = $1 AND state <> 'revoked'
@@ -197,12 +204,25 @@ pub async fn set_link_state(
     .bind(link)
     .bind(owner)
     .bind(state.as_str())
-    .execute(pool)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed == 0 {
         return Err(AppError::NotFound("That link".into()));
     }
+    if state == LinkState::Revoked {
+        let running: Vec<Uuid> = sqlx::query_scalar(
+            "SELECT s.id FROM candidate_attempts c JOIN interview_sessions s ON s.id = c.session_id
+             WHERE c.link_id = $1 AND s.status = 'active'",
+        )
+        .bind(link)
+        .fetch_all(&mut *tx)
+        .await?;
+        for session in running {
+            close_by_recruiter(&mut tx, session, now).await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -270,7 +290,7 @@ pub async fn landing(
             secs(v.total_secs),
         ),
         title: v.title,
-        instructions_html: crate::questions::markdown::render(&v.instructions),
+        instructions_html: crate::questions::markdown::render_apart(v.instructions).await,
         questions,
         owner: v.owner,
         status: link.status(now),
@@ -302,6 +322,9 @@ pub async fn start(
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(session) = existing {
+        if link.state == LinkState::Revoked {
+            return Err(AppError::Conflict(CLOSED_BY_RECRUITER.into()));
+        }
         return session
             .ok_or_else(|| AppError::Conflict("You have already taken this interview.".into()));
     }
@@ -358,20 +381,27 @@ pub async fn record_signal(
     hidden_ms: i64,
     paste_chars: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    let recorded = sqlx::query(
         "UPDATE candidate_attempts SET
              hidden_count = hidden_count + CASE WHEN $3 > 0 THEN 1 ELSE 0 END,
              hidden_ms = hidden_ms + $3,
              paste_count = paste_count + CASE WHEN $4 > 0 THEN 1 ELSE 0 END,
              paste_chars = paste_chars + $4
-         WHERE session_id = $1 AND user_id = $2",
+         WHERE session_id = $1 AND user_id = $2
+           AND EXISTS (SELECT 1 FROM interview_sessions s WHERE s.id = $1 AND s.status = 'active')",
     )
     .bind(session)
     .bind(user)
     .bind(hidden_ms)
     .bind(paste_chars)
     .execute(pool)
-    .await?;
+    .await?
+    .rows_affected();
+    if recorded == 0 {
+        return Err(AppError::Conflict(
+            "This interview has ended, so nothing more is recorded for it.".into(),
+        ));
+    }
     Ok(())
 }
 
@@ -496,7 +526,7 @@ struct AnswerSql {
     position: i64,
     prompt: String,
     level: Level,
-    answer: Option<String>,
+    answer_rendered: Option<String>,
     submitted: bool,
     reference_html: String,
     key_points: String,
@@ -508,6 +538,35 @@ struct AnswerSql {
     reviewer_ticks: Option<String>,
     reviewer_grade: Option<i64>,
     comment: Option<String>,
+}
+
+/// Every answer of every candidate of a set, in attempt and question order,
+/// in one query (the answers CSV).
+pub async fn answer_lines(
+    pool: &Pool,
+    set: Uuid,
+    viewer: Viewer,
+) -> Result<Vec<AnswerLine>, AppError> {
+    let mut conn = pool.acquire().await?;
+    readable_set(&mut conn, set, viewer).await?;
+    Ok(sqlx::query_as(
+        "SELECT c.id AS attempt_id, a.position, v.prompt, a.submitted_at IS NOT NULL AS answered,
+                a.self_grade, r.grade AS reviewer_grade, a.key_points_hit AS self_ticks,
+                r.key_points_hit AS reviewer_ticks, v.key_points, a.time_spent_ms,
+                coalesce(a.limit_secs, s.per_question_secs) * 1000 AS limit_ms, a.timed_out,
+                r.comment
+         FROM candidate_attempts c
+         JOIN share_links l ON l.id = c.link_id
+         JOIN interview_sessions s ON s.id = c.session_id
+         JOIN session_answers a ON a.session_id = c.session_id
+         JOIN question_versions v ON v.question_id = a.question_id AND v.revision = a.question_revision
+         LEFT JOIN answer_reviews r ON r.session_id = a.session_id AND r.position = a.position
+         WHERE l.set_id = $1
+         ORDER BY c.started_at, c.id, a.position",
+    )
+    .bind(set)
+    .fetch_all(&mut *conn)
+    .await?)
 }
 
 /// One candidate's answers beside the version of each question they got,
@@ -532,8 +591,9 @@ pub async fn report(
     let answers: Vec<AnswerSql> = match session {
         None => Vec::new(),
         Some(session) => {
+            super::sessions::render_missing(pool, session).await?;
             sqlx::query_as(
-                "SELECT a.position, v.prompt, v.level, a.answer, a.submitted_at IS NOT NULL AS submitted,
+                "SELECT a.position, v.prompt, v.level, a.answer_rendered, a.submitted_at IS NOT NULL AS submitted,
                         v.answer_html AS reference_html, v.key_points, a.key_points_hit AS self_ticks,
                         a.self_grade, a.time_spent_ms,
                         coalesce(a.limit_secs, s.per_question_secs) * 1000 AS limit_ms, a.timed_out,
@@ -572,11 +632,7 @@ pub async fn report(
                 position: u32::try_from(a.position).unwrap_or(0),
                 prompt: a.prompt,
                 level: a.level,
-                answer_html: a
-                    .answer
-                    .as_deref()
-                    .map(crate::questions::markdown::render)
-                    .unwrap_or_default(),
+                answer_html: a.answer_rendered.unwrap_or_default(),
                 answered: a.submitted,
                 reference_html: a.reference_html,
                 key_points: serde_json::from_str(&a.key_points).unwrap_or_default(),

@@ -546,3 +546,32 @@ async fn the_history_list_is_kept_per_person_and_query(pool: SqlitePool) {
     let after = alice.get("/history").await;
     assert!(after.body.contains("history-empty"), "{}", after.body);
 }
+
+/// Many visitors missing the same page at once cause one render; the
+/// others are served the copy it made.
+#[sqlx::test]
+async fn concurrent_misses_of_one_page_render_it_once(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
+    rehearse::questions::sync_builtin_bank(&pool)
+        .await
+        .expect("bank");
+    let state = state(pool);
+    let app = rehearse::server::app(state.clone());
+    let before = state.pages.renders();
+    let requests = (0..32).map(|_| {
+        let app = app.clone();
+        tokio::spawn(async move { get(&app, "/questions?q=cache").await })
+    });
+    let replies = futures_util::future::join_all(requests).await;
+    let first = replies[0].as_ref().expect("join").body.clone();
+    for reply in replies {
+        let reply = reply.expect("join");
+        assert_eq!(reply.status, 200);
+        assert_eq!(reply.body, first, "the one kept copy");
+    }
+    assert_eq!(
+        state.pages.renders() - before,
+        1,
+        "one render for 32 misses"
+    );
+}

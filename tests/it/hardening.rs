@@ -82,9 +82,16 @@ async fn long_unrelated_answers_do_not_stall_the_question_page(pool: SqlitePool)
     for i in 0..21_i64 {
         let s = one_question_session(&pool, user, slug, T0 + i * 1000).await;
         let text = if i % 2 == 0 { &a } else { &b };
-        sessions::submit(&pool.db(), s, user, 0, text, T0 + i * 1000 + 500)
-            .await
-            .expect("submit");
+        sessions::submit(
+            &pool.db(),
+            s,
+            user,
+            0,
+            rehearse::sessions::db::Rendered::later(text),
+            T0 + i * 1000 + 500,
+        )
+        .await
+        .expect("submit");
     }
     let mut c = Client::new(&app);
     c.cookie = Some(cookie);
@@ -287,9 +294,16 @@ async fn idle_guests_are_purged_with_everything_they_made(pool: SqlitePool) {
     };
     for who in [idle, recent, account] {
         let s = one_question_session(&pool, who, "db-what-is-an-index", T0).await;
-        sessions::submit(&pool.db(), s, who, 0, "an answer", T0 + 1000)
-            .await
-            .expect("submit");
+        sessions::submit(
+            &pool.db(),
+            s,
+            who,
+            0,
+            rehearse::sessions::db::Rendered::later("an answer"),
+            T0 + 1000,
+        )
+        .await
+        .expect("submit");
     }
     for (who, seen) in [
         (idle, now - 31 * day),
@@ -500,7 +514,7 @@ async fn the_export_is_streamed_and_complete(pool: SqlitePool) {
             s,
             user,
             0,
-            &format!("answer {i} \"quoted\""),
+            rehearse::sessions::db::Rendered::later(&format!("answer {i} \"quoted\"")),
             T0 + i + 1,
         )
         .await
@@ -922,9 +936,16 @@ async fn time_spent_paused_is_not_overtime(pool: SqlitePool) {
         .await
         .expect("pause");
     // Ten minutes later, still paused, the answer goes in.
-    let state = sessions::submit(&pool.db(), s, u, 0, "answer", T0 + 610_000)
-        .await
-        .expect("submit");
+    let state = sessions::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("answer"),
+        T0 + 610_000,
+    )
+    .await
+    .expect("submit");
     assert_eq!(state.overtime_ms, 0, "paused time is not overtime");
 
     // Paused after running over: only the time before the pause counts.
@@ -935,8 +956,82 @@ async fn time_spent_paused_is_not_overtime(pool: SqlitePool) {
     sessions::adjust_timer(&pool.db(), s, u, TimerAction::Pause, T0 + 90_000)
         .await
         .expect("pause");
-    let state = sessions::submit(&pool.db(), s, u, 0, "answer", T0 + 600_000)
-        .await
-        .expect("submit");
+    let state = sessions::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("answer"),
+        T0 + 600_000,
+    )
+    .await
+    .expect("submit");
     assert_eq!(state.overtime_ms, 30_000);
+}
+
+/// A client that sends a body over the limit anyway (8 MB declared and
+/// sent) reads the 413 the server answered, instead of a connection reset.
+#[sqlx::test]
+async fn a_body_over_the_limit_is_answered_413_not_reset(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
+    let app = app_with_bank(pool).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let limits = Limits {
+        header_read_timeout: Duration::from_secs(5),
+        max_connections: 64,
+    };
+    let server = tokio::spawn(listen::serve(listener, app, limits, async {
+        let _ = stopped.await;
+    }));
+    const BODY: usize = 8 * 1024 * 1024;
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    let (mut rd, mut wr) = stream.into_split();
+    let reader = tokio::spawn(async move {
+        let mut reply = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match rd.read(&mut buf).await {
+                Ok(0) => return Ok(reply),
+                Ok(n) => reply.extend_from_slice(&buf[..n]),
+                Err(e) => return Err((e, reply)),
+            }
+        }
+    });
+    let head = format!(
+        "POST /api/sessions/save HTTP/1.1\r\nHost: localhost\r\nOrigin: http://localhost\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {BODY}\r\n\r\n"
+    );
+    wr.write_all(head.as_bytes()).await.expect("headers");
+    let chunk = vec![b'a'; 64 * 1024];
+    let mut sent = 0;
+    while sent < BODY {
+        if wr.write_all(&chunk).await.is_err() {
+            break;
+        }
+        sent += chunk.len();
+    }
+    // Done sending: the server may close once it has read everything.
+    let _ = wr.shutdown().await;
+    let reply = tokio::time::timeout(Duration::from_secs(20), reader)
+        .await
+        .expect("the server closes the connection")
+        .expect("reader");
+    let reply = match reply {
+        Ok(reply) => reply,
+        Err((error, got)) => panic!(
+            "reset after {sent} bytes sent: {error}; read {:?}",
+            String::from_utf8_lossy(&got)
+        ),
+    };
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 413"), "{reply}");
+    assert!(reply.contains("too large"), "{reply}");
+    assert_eq!(
+        sent, BODY,
+        "the whole body was taken, none of it refused by a reset"
+    );
+    let _ = stop.send(());
+    server.await.expect("join").expect("serve ends cleanly");
 }

@@ -43,18 +43,32 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(&pool.db(), first, u, 0, "a", T0 + 4_000)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        first,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("a"),
+        T0 + 4_000,
+    )
+    .await
+    .expect("submit");
     sessions::grade(&pool.db(), first, u, 0, 4, &[], false, "", T0 + 5_000)
         .await
         .expect("grade");
     sessions::next(&pool.db(), first, u, 0, T0 + 6_000)
         .await
         .expect("next");
-    sessions::submit(&pool.db(), first, u, 1, "b", T0 + 8_000)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        first,
+        u,
+        1,
+        rehearse::sessions::db::Rendered::later("b"),
+        T0 + 8_000,
+    )
+    .await
+    .expect("submit");
     sessions::grade(&pool.db(), first, u, 1, 1, &[], false, "", T0 + 9_000)
         .await
         .expect("grade");
@@ -214,9 +228,16 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
         .expect("create")
         .expect("some");
     for (pos, grade) in [(0u32, 1u8), (1, 4), (2, 2), (3, 3)] {
-        sessions::submit(&pool.db(), s, u, pos, "x", T0 + 1)
-            .await
-            .expect("submit");
+        sessions::submit(
+            &pool.db(),
+            s,
+            u,
+            pos,
+            rehearse::sessions::db::Rendered::later("x"),
+            T0 + 1,
+        )
+        .await
+        .expect("submit");
         sessions::grade(&pool.db(), s, u, pos, grade, &[], false, "", T0 + 2)
             .await
             .expect("grade");
@@ -273,9 +294,16 @@ async fn answered_once(
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(&pool.db(), s, u, 0, text, at + 1_000)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later(text),
+        at + 1_000,
+    )
+    .await
+    .expect("submit");
     sessions::grade(
         &pool.db(),
         s,
@@ -380,9 +408,16 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
     .await
     .expect("create")
     .expect("some");
-    sessions::submit(&pool.db(), live, u, 0, "x", T0 + 1)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        live,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("x"),
+        T0 + 1,
+    )
+    .await
+    .expect("submit");
     assert!(matches!(
         db::regrade(&pool.db(), live, u, 0, 3, "", T0 + 2).await,
         Err(rehearse::error::AppError::Conflict(_))

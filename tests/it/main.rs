@@ -17,6 +17,7 @@ mod instances;
 mod postgres;
 mod review;
 mod router;
+mod serial;
 mod sessions;
 mod sets;
 mod sharing;

@@ -53,9 +53,16 @@ async fn answer(pool: &Pool, u: Uuid, mode: Mode, slug: &str, grade: u8, at: i64
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(&pool.db(), s, u, 0, "my answer", at + 1_000)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("my answer"),
+        at + 1_000,
+    )
+    .await
+    .expect("submit");
     sessions::grade(&pool.db(), s, u, 0, grade, &[0], false, "", at + 2_000)
         .await
         .expect("grade");
@@ -197,9 +204,16 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
         .await
         .expect("create")
         .expect("some");
-    sessions::submit(&pool.db(), s, u, 0, "x", T0 + 6 * DAY + 1)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("x"),
+        T0 + 6 * DAY + 1,
+    )
+    .await
+    .expect("submit");
     sessions::grade(&pool.db(), s, u, 0, 2, &[], false, "", T0 + 6 * DAY + 2)
         .await
         .expect("grade");
@@ -215,9 +229,16 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
         .await
         .expect("start")
         .expect("something due");
-    sessions::submit(&pool.db(), review, u, 0, "y", T0 + 40 * DAY + 1)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        review,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("y"),
+        T0 + 40 * DAY + 1,
+    )
+    .await
+    .expect("submit");
     sessions::grade(
         &pool.db(),
         review,
@@ -329,9 +350,16 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
                 .await
                 .expect("next");
         }
-        sessions::submit(&pool.db(), s, u, p, "z", at + 1)
-            .await
-            .expect("submit");
+        sessions::submit(
+            &pool.db(),
+            s,
+            u,
+            p,
+            rehearse::sessions::db::Rendered::later("z"),
+            at + 1,
+        )
+        .await
+        .expect("submit");
         sessions::grade(&pool.db(), s, u, p, 4, &[], false, "", at + 2)
             .await
             .expect("grade");
@@ -742,10 +770,13 @@ async fn settings_and_plans_are_checked_where_they_enter(pool: SqlitePool) {
     assert_eq!(plans, 0);
 }
 
+#[cfg(not(feature = "test-clock"))]
 #[sqlx::test]
-async fn the_test_clock_exists_only_when_asked_for(pool: SqlitePool) {
+async fn the_test_clock_exists_only_in_test_builds(pool: SqlitePool) {
+    // Built as `make run`'s server is (no `test-clock` feature): even with
+    // REHEARSE_TEST_CLOCK set, there is no such route.
     let pool = app_pool(pool).await;
-    let app = app_with_bank(pool).await;
+    let app = crate::common::app_with_config(pool, &[("REHEARSE_TEST_CLOCK", "1")]).await;
     let r = crate::common::send(
         &app,
         axum::http::Request::post("/__test/clock")

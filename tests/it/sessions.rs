@@ -110,12 +110,26 @@ async fn submitting_twice_is_harmless(pool: SqlitePool) {
     seeded(&pool).await;
     let u = user(&pool).await;
     let s = start(&pool, u, Mode::Practice, 2, None, None).await;
-    let first = db::submit(&pool.db(), s, u, 0, "my answer", T0 + 1_000)
-        .await
-        .expect("submit");
-    let second = db::submit(&pool.db(), s, u, 0, "a different text", T0 + 2_000)
-        .await
-        .expect("resubmit");
+    let first = db::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("my answer"),
+        T0 + 1_000,
+    )
+    .await
+    .expect("submit");
+    let second = db::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("a different text"),
+        T0 + 2_000,
+    )
+    .await
+    .expect("resubmit");
     assert_eq!(first.text, "my answer");
     assert_eq!(second.text, "my answer", "the first submission stands");
     assert_eq!(second.phase, Phase::Reviewing);
@@ -150,9 +164,16 @@ async fn practice_overtime_is_recorded_not_enforced(pool: SqlitePool) {
     db::save_draft(&pool.db(), s, u, 0, draft("still typing"), T0 + 600_000)
         .await
         .expect("late saves are fine");
-    let done = db::submit(&pool.db(), s, u, 0, "done", T0 + 90_000 + 600_000)
-        .await
-        .expect("submit");
+    let done = db::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("done"),
+        T0 + 90_000 + 600_000,
+    )
+    .await
+    .expect("submit");
     assert_eq!(done.overtime_ms, 630_000);
     assert!(!done.timed_out);
 }
@@ -194,9 +215,16 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
         db::next(&pool.db(), s, u, 0, T0).await.is_err(),
         "can't skip before submitting"
     );
-    db::submit(&pool.db(), s, u, 0, "a", T0 + 1_000)
-        .await
-        .expect("submit");
+    db::submit(
+        &pool.db(),
+        s,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("a"),
+        T0 + 1_000,
+    )
+    .await
+    .expect("submit");
     assert!(
         db::next(&pool.db(), s, u, 0, T0 + 1_500).await.is_err(),
         "a grade comes first"
@@ -237,9 +265,16 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
         "repeating Next for an old position changes nothing"
     );
 
-    db::submit(&pool.db(), s, u, 1, "b", T0 + 5_000)
-        .await
-        .expect("submit");
+    db::submit(
+        &pool.db(),
+        s,
+        u,
+        1,
+        rehearse::sessions::db::Rendered::later("b"),
+        T0 + 5_000,
+    )
+    .await
+    .expect("submit");
     db::grade(&pool.db(), s, u, 1, 1, &[], false, "", T0 + 6_000)
         .await
         .expect("grade");
@@ -308,9 +343,16 @@ async fn unseen_questions_come_first(pool: SqlitePool) {
         .await
         .expect("create")
         .expect("some");
-    db::submit(&pool.db(), first, u, 0, "x", T0 + 1)
-        .await
-        .expect("submit");
+    db::submit(
+        &pool.db(),
+        first,
+        u,
+        0,
+        rehearse::sessions::db::Rendered::later("x"),
+        T0 + 1,
+    )
+    .await
+    .expect("submit");
     let seen: i64 = on!(&pool, |p| sqlx::query_scalar(
         "SELECT question_id FROM session_answers WHERE session_id = $1 AND position = 0",
     )
@@ -361,9 +403,16 @@ async fn fifty_concurrent_sessions_lose_nothing(pool: SqlitePool) {
                 .await
                 .expect("save");
             }
-            db::submit(&pool.db(), s, u, 0, &format!("user {i} final"), T0 + 100)
-                .await
-                .expect("submit");
+            db::submit(
+                &pool.db(),
+                s,
+                u,
+                0,
+                rehearse::sessions::db::Rendered::later(&format!("user {i} final")),
+                T0 + 100,
+            )
+            .await
+            .expect("submit");
             (s, i)
         }));
     }
@@ -600,9 +649,16 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
         matches!(early, Err(rehearse::error::AppError::NotFound(_))),
         "{early:?}"
     );
-    s::submit(&pool.db(), id, u, 0, "first answer", T0 + 1_000)
-        .await
-        .expect("submit");
+    s::submit(
+        &pool.db(),
+        id,
+        u,
+        0,
+        s::Rendered::later("first answer"),
+        T0 + 1_000,
+    )
+    .await
+    .expect("submit");
     let state = s::ask_follow_up(&pool.db(), id, u, 0, 0, T0 + 2_000)
         .await
         .expect("ask");
@@ -659,9 +715,16 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
     assert_eq!(next.position, 1);
     assert!(next.follow_up);
     assert_eq!(next.prompt, follow.prompt);
-    s::submit(&pool.db(), id, u, 1, "follow-up answer", T0 + 5_000)
-        .await
-        .expect("submit");
+    s::submit(
+        &pool.db(),
+        id,
+        u,
+        1,
+        s::Rendered::later("follow-up answer"),
+        T0 + 5_000,
+    )
+    .await
+    .expect("submit");
     let graded = s::grade(&pool.db(), id, u, 1, 2, &[], false, "", T0 + 6_000)
         .await
         .expect("grade");

@@ -419,7 +419,14 @@ async fn question_rules_are_enforced_on_the_server(pool: SqlitePool) {
             &[("text", "<img src=x onerror=alert(1)>**b**")],
         )
         .await;
-    assert!(preview.body.contains("<strong>b</strong>") && !preview.body.contains("onerror"));
+    // Typed HTML is shown as the text it is, never as a tag.
+    assert!(
+        preview.body.contains("<strong>b</strong>")
+            && preview.body.contains("&lt;img src=x onerror=alert(1)&gt;")
+            && !preview.body.contains("<img"),
+        "{}",
+        preview.body
+    );
 }
 
 #[sqlx::test]
@@ -537,9 +544,16 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
         .await
         .expect("create")
         .expect("session");
-    sessions::submit(&pool.db(), s, author, 0, "my answer", T0 + 1000)
-        .await
-        .expect("submit");
+    sessions::submit(
+        &pool.db(),
+        s,
+        author,
+        0,
+        rehearse::sessions::db::Rendered::later("my answer"),
+        T0 + 1000,
+    )
+    .await
+    .expect("submit");
     sessions::grade(&pool.db(), s, author, 0, 3, &[1], false, "", T0 + 2000)
         .await
         .expect("grade");

@@ -231,6 +231,26 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
     assert_eq!(state.prompt, "Original prompt about queues");
     assert!(state.shared);
     assert_eq!(state.mode, rehearse::sessions::types::Mode::Practice);
+    // Signals, while the interview runs.
+    assert_eq!(
+        cand.call(
+            "sharing/signal",
+            &[("session_id", &session), ("hidden_ms", "4000")]
+        )
+        .await
+        .status,
+        200
+    );
+    assert_eq!(
+        cand.call(
+            "sharing/signal",
+            &[("session_id", &session), ("paste_chars", "120")]
+        )
+        .await
+        .status,
+        200
+    );
+
     for (position, grade) in [("0", "4"), ("1", "2")] {
         assert_eq!(
             cand.call(
@@ -272,24 +292,15 @@ async fn candidates_keep_the_version_they_got_and_results_add_up(pool: SqlitePoo
     .await)
     .expect("limit");
     assert_eq!(limit, Some(60));
-    // Signals.
+    // Signals after the end are refused: nothing more is recorded.
     assert_eq!(
         cand.call(
             "sharing/signal",
-            &[("session_id", &session), ("hidden_ms", "4000")]
+            &[("session_id", &session), ("hidden_ms", "9000")]
         )
         .await
         .status,
-        200
-    );
-    assert_eq!(
-        cand.call(
-            "sharing/signal",
-            &[("session_id", &session), ("paste_chars", "120")]
-        )
-        .await
-        .status,
-        200
+        409
     );
 
     // Results: self 4 and 2 → 67 %; reviewer 3 and 3 → 67 %.
@@ -690,4 +701,248 @@ async fn a_set_can_keep_references_private_and_share_feedback(pool: SqlitePool) 
         json.body.contains("\"hide_reference\": true")
             && json.body.contains("\"share_feedback\": true")
     );
+}
+
+/// A set that keeps its references private: no path copies its questions
+/// into a session of the candidate's own, or shows them anywhere else
+/// (retry the weak ones, practise this question, follow-ups, the review
+/// queue, links to the question's page).
+#[sqlx::test]
+async fn private_set_questions_never_leave_the_set(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
+    let app = app_with_bank(pool.clone()).await;
+    let mut r = account(&app, "keeper", "recruiter").await;
+    let q = r
+        .call(
+            "sets/questions/save",
+            &[
+                ("slug", ""),
+                ("input[prompt]", "Explain our sharding plan"),
+                ("input[level]", "advanced"),
+                ("input[topic]", "architecture"),
+                ("input[reference_answer]", "PRIVATE-REFERENCE-TEXT"),
+                ("input[key_points][0]", "PRIVATE-KEY-POINT"),
+            ],
+        )
+        .await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let slug: String = serde_json::from_str(&q.body).expect("slug");
+    let created = r.call("sets/create", &[("title", "Private")]).await;
+    let set: String = serde_json::from_str(&created.body).expect("id");
+    let saved = r
+        .call(
+            "sets/save",
+            &[
+                ("id", &set),
+                ("rev", "1"),
+                ("draft[title]", "Private"),
+                ("draft[mode]", "practice"),
+                ("draft[hide_reference]", "true"),
+                ("draft[items][0][slug]", &slug),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(
+        r.call("sharing/create", &[("set_id", &set)]).await.status,
+        200
+    );
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&r.call("sharing/links", &[("set_id", &set)]).await.body)
+            .expect("links");
+    let mut cand = Client::new(&app);
+    let started = start(&mut cand, &links[0].code, "Pat").await;
+    let session: String = serde_json::from_str(&started.body).expect("session");
+    let submitted = cand
+        .call(
+            "sessions/submit",
+            &[("id", &session), ("position", "0"), ("text", "no idea")],
+        )
+        .await;
+    assert_eq!(submitted.status, 200, "{}", submitted.body);
+    let graded = cand
+        .call(
+            "sessions/grade",
+            &[("id", &session), ("position", "0"), ("grade", "1")],
+        )
+        .await;
+    assert_eq!(graded.status, 200, "{}", graded.body);
+    let no_secret = |what: &str, body: &str| {
+        assert!(
+            !body.contains("PRIVATE-REFERENCE-TEXT") && !body.contains("PRIVATE-KEY-POINT"),
+            "{what} shows the private reference: {body}"
+        );
+    };
+
+    // Retry the weak ones: refused with a reason, and not offered.
+    let retry = cand.call("sessions/retry", &[("id", &session)]).await;
+    assert_eq!(retry.status, 409, "{}", retry.body);
+    assert!(
+        retry.body.contains("stay with the recruiter"),
+        "{}",
+        retry.body
+    );
+    let history = cand.get(&format!("/history/{session}")).await;
+    assert_eq!(history.status, 200);
+    assert!(
+        !history.body.contains("Retry the weak ones"),
+        "button offered"
+    );
+    assert!(
+        !history.body.contains(&format!("/questions/{slug}")),
+        "history links to the recruiter's question"
+    );
+    no_secret("history", &history.body);
+    let summary = cand.get(&format!("/practice/{session}/summary")).await;
+    assert_eq!(summary.status, 200);
+    assert!(!summary.body.contains(&format!("/questions/{slug}")));
+
+    // Practise this question, its page, follow-ups, the review queue.
+    let only = cand
+        .call(
+            "sessions/start",
+            &[
+                ("mode", "practice"),
+                ("count", "1"),
+                ("per_question_secs", "0"),
+                ("total_secs", "0"),
+                ("question", &slug),
+            ],
+        )
+        .await;
+    assert_eq!(only.status, 422, "{}", only.body);
+    let page = cand.get(&format!("/questions/{slug}")).await;
+    assert_eq!(page.status, 404);
+    no_secret("the question page", &page.body);
+    let follow = cand
+        .call(
+            "sessions/follow-up",
+            &[("id", &session), ("position", "0"), ("index", "0")],
+        )
+        .await;
+    assert_ne!(follow.status, 200, "{}", follow.body);
+    let card = cand
+        .call(
+            "review/card/action",
+            &[("slug", &slug), ("action", "reset")],
+        )
+        .await;
+    assert_eq!(card.status, 404, "{}", card.body);
+    let queue = cand.call("review/page", &[]).await;
+    no_secret("the review queue", &queue.body);
+    assert!(!queue.body.contains(&slug), "{}", queue.body);
+
+    // The candidate has no session but the shared one: nothing was copied.
+    let sessions: i64 = rehearse_count(&pool, &session).await;
+    assert_eq!(sessions, 1, "no new session was made from the set");
+}
+
+/// How many sessions the owner of `session` has.
+async fn rehearse_count(pool: &rehearse::server::db::Pool, session: &str) -> i64 {
+    let id = uuid::Uuid::parse_str(session).expect("uuid");
+    on!(pool, |p| sqlx::query_scalar(
+        "SELECT count(*) FROM interview_sessions
+         WHERE user_id = (SELECT user_id FROM interview_sessions WHERE id = $1)"
+    )
+    .bind(id)
+    .fetch_one(p)
+    .await
+    .expect("count"))
+}
+
+/// Pausing stops new starts only; revoking ends the link for everyone: a
+/// candidate mid-interview keeps what they wrote (submitted as it stood),
+/// and every later save, submit, resume and signal is refused with a
+/// message that says why.
+#[sqlx::test]
+async fn revoking_a_link_ends_it_for_candidates_mid_interview(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
+    let app = app_with_bank(pool.clone()).await;
+    let (mut r, set, code) = shared_set(&app, "revoker", "0").await;
+    let mut cand = Client::new(&app);
+    let started = start(&mut cand, &code, "Mid Way").await;
+    let session: String = serde_json::from_str(&started.body).expect("session");
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&r.call("sharing/links", &[("set_id", &set)]).await.body)
+            .expect("links");
+    let link = links[0].id.clone();
+
+    // Paused: the candidate already started goes on; nobody new starts.
+    let paused = r
+        .call("sharing/state", &[("link_id", &link), ("state", "paused")])
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.body);
+    let save = |text: &'static str, rev: &'static str| {
+        [
+            ("position", "0"),
+            ("text", text),
+            ("rev", rev),
+            ("editor", "tab"),
+        ]
+    };
+    let saved = cand
+        .call(
+            "sessions/save",
+            &[&[("id", session.as_str())][..], &save("half written", "1")].concat(),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let mut late = Client::new(&app);
+    assert_eq!(start(&mut late, &code, "Late").await.status, 409);
+
+    // Revoked: the running session ends with its answer kept.
+    let revoked = r
+        .call("sharing/state", &[("link_id", &link), ("state", "revoked")])
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    let refused = cand
+        .call(
+            "sessions/save",
+            &[&[("id", session.as_str())][..], &save("more words", "2")].concat(),
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.contains("recruiter closed this interview"),
+        "{}",
+        refused.body
+    );
+    let submit = cand
+        .call(
+            "sessions/submit",
+            &[("id", &session), ("position", "0"), ("text", "final words")],
+        )
+        .await;
+    assert_eq!(submit.status, 409, "{}", submit.body);
+    let resume = start(&mut cand, &code, "Mid Way").await;
+    assert_eq!(resume.status, 409, "{}", resume.body);
+    assert!(resume.body.contains("recruiter closed"), "{}", resume.body);
+    let signal = cand
+        .call(
+            "sharing/signal",
+            &[("session_id", &session), ("hidden_ms", "1000")],
+        )
+        .await;
+    assert_eq!(signal.status, 409, "{}", signal.body);
+
+    // The recruiter sees the answer as it stood, submitted, and finished.
+    let rows: Vec<rehearse::sharing::types::ResultRow> =
+        serde_json::from_str(&r.call("sharing/results", &[("set_id", &set)]).await.body)
+            .expect("rows");
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].finished, "the session ended");
+    assert_eq!(rows[0].answered, 1);
+    assert_eq!(rows[0].hidden_count, 0, "no signal after the end");
+    let report = r
+        .call(
+            "sharing/report",
+            &[("set_id", &set), ("attempt_id", &rows[0].attempt_id)],
+        )
+        .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    let report: rehearse::sharing::types::CandidateReport =
+        serde_json::from_str(&report.body).expect("report");
+    assert!(report.answers[0].answered);
+    assert!(report.answers[0].answer_html.contains("half written"));
+    assert!(!report.answers[0].answer_html.contains("more words"));
 }

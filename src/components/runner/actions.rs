@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::{go_to, Runner};
 use crate::sessions::api::{
     adjust_timer, ask_follow_up, end_session, grade_answer, next_question, submit_answer,
+    GradeAnswer,
 };
 use crate::sessions::types::*;
 
@@ -99,12 +100,50 @@ impl Runner {
         });
     }
 
+    /// The grade, ticks, flag and note on screen, when a grade is picked
+    /// and they differ from what the server holds: what ending the session
+    /// or leaving the page must store first.
+    pub(super) fn unsaved_marks(self) -> Option<GradeAnswer> {
+        let s = self.state.get_untracked();
+        let grade = self.grade.get_untracked()?;
+        let marks = GradeAnswer {
+            id: self.id(),
+            position: s.position,
+            grade,
+            key_points_hit: self.ticked.get_untracked(),
+            flagged: self.flagged.get_untracked(),
+            note: self.note.get_untracked(),
+        };
+        let stored = s.grade == Some(grade)
+            && s.key_points_hit == marks.key_points_hit
+            && s.flagged == marks.flagged
+            && s.note == marks.note;
+        (s.phase == Phase::Reviewing && !stored).then_some(marks)
+    }
+
     pub(super) fn end(self) {
         let id = self.id();
         let summary = format!("/practice/{id}/summary");
         self.cancel_pending_save();
         let last_save = self.next_save();
+        let marks = self.unsaved_marks();
         leptos::task::spawn_local(async move {
+            // The grade picked on screen is stored before the session ends.
+            if let Some(m) = marks {
+                let stored = grade_answer(
+                    m.id,
+                    m.position,
+                    m.grade,
+                    m.key_points_hit,
+                    m.flagged,
+                    m.note,
+                )
+                .await;
+                if let Err(e) = stored {
+                    self.show_error(format!("{e} The session was not ended."));
+                    return;
+                }
+            }
             // The draft on screen is stored before the session ends; if it
             // can't be, the session stays open and says why.
             if let Some(args) = last_save {

@@ -135,6 +135,45 @@ impl Runner {
     /// beacon is delivered even after the tab is gone.
     #[cfg(feature = "hydrate")]
     pub(super) fn save_on_hide(self) {
+        self.marks_on_hide();
+        self.draft_on_hide();
+    }
+
+    /// A grade picked but not yet stored, sent by beacon (once per change).
+    #[cfg(feature = "hydrate")]
+    fn marks_on_hide(self) {
+        let Some(m) = self.unsaved_marks() else {
+            return;
+        };
+        let Ok(params) = web_sys::UrlSearchParams::new() else {
+            return;
+        };
+        params.append("id", &m.id);
+        params.append("position", &m.position.to_string());
+        params.append("grade", &m.grade.to_string());
+        for (i, tick) in m.key_points_hit.iter().enumerate() {
+            params.append(&format!("key_points_hit[{i}]"), &tick.to_string());
+        }
+        params.append("flagged", if m.flagged { "true" } else { "false" });
+        params.append("note", &m.note);
+        let url = <crate::sessions::api::GradeAnswer as leptos::server_fn::ServerFn>::PATH;
+        let sent = window()
+            .navigator()
+            .send_beacon_with_opt_url_search_params(url, Some(&params))
+            .unwrap_or(false);
+        if sent {
+            // What the server now holds, so a second hide sends nothing.
+            self.state.update(|s| {
+                s.grade = Some(m.grade);
+                s.key_points_hit = m.key_points_hit;
+                s.flagged = m.flagged;
+                s.note = m.note;
+            });
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn draft_on_hide(self) {
         // visibilitychange and pagehide both come: send the text once.
         let text = self.text.get_untracked();
         if self
