@@ -159,6 +159,7 @@ chaos:
 # package) next to a bare axum ceiling; it needs `build-release` first.
 bench: build-release wrk
 	cargo bench --features ssr --bench http
+	cargo bench --features ssr --bench heavy
 	cargo bench --features ssr --bench bank
 	cargo bench --features ssr --bench autosave
 	cargo bench --features ssr --bench dashboard

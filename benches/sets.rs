@@ -15,9 +15,12 @@ use rehearse::{
 
 const RUNS: usize = 20;
 const CANDIDATES: usize = 500;
+/// Questions in the results set: each candidate answers all of them.
+const QUESTIONS: u32 = 10;
 
-/// A shared set with 500 candidates who each answered and self-graded both
-/// questions, then `/sets/:id/results` rendered through the router.
+/// A shared set of 10 questions with 500 candidates who each answered and
+/// self-graded all of them, then `/sets/:id/results` rendered and the
+/// answers CSV (5,000 rows) downloaded through the router.
 async fn results_page(
     pool: &sqlx::SqlitePool,
     owner: uuid::Uuid,
@@ -30,7 +33,7 @@ async fn results_page(
 
     let set = db::create_set(&pool.db(), owner, "Bench round", 0).await?;
     let ids: Vec<(String,)> =
-        sqlx::query_as("SELECT slug FROM questions WHERE source = 'builtin' ORDER BY id LIMIT 2")
+        sqlx::query_as("SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL ORDER BY id LIMIT 10")
             .fetch_all(pool)
             .await?;
     let draft = rehearse::sets::types::SetDraft {
@@ -57,13 +60,15 @@ async fn results_page(
         let session =
             rehearse::sharing::db::start(&pool.db(), &code, user, &format!("Candidate {i}"), now)
                 .await?;
-        for position in 0..2u32 {
+        for position in 0..QUESTIONS {
             rehearse::sessions::db::submit(
                 &pool.db(),
                 session,
                 user,
                 position,
-                rehearse::sessions::db::Rendered::later("an answer"),
+                rehearse::sessions::db::Rendered::later(
+                    "An answer with `code`, a list:\n\n- one\n- two\n\nand **emphasis**.",
+                ),
                 now + 10,
             )
             .await?;
@@ -84,7 +89,7 @@ async fn results_page(
         }
     }
     println!(
-        "results benchmark: {CANDIDATES} candidates of one set ({:.1} s to take it)",
+        "results benchmark: {CANDIDATES} candidates × {QUESTIONS} answers of one set ({:.1} s to take it)",
         started.elapsed().as_secs_f64()
     );
     let tz = jiff::tz::TimeZone::UTC;
@@ -132,6 +137,29 @@ async fn results_page(
     })
     .await;
     report("GET /sets/:id/results, 500 candidates", &page);
+
+    let csv_uri = format!("/sets/{set}/results/export/answers");
+    let csv = time_it(RUNS, || {
+        let req = Request::get(&csv_uri)
+            .header("host", "localhost")
+            .header("cookie", format!("rehearse_session={token}"))
+            .body(Body::empty());
+        let app = app.clone();
+        async move {
+            let Ok(req) = req else { return 0 };
+            match app.oneshot(req).await {
+                Ok(res) => res
+                    .into_body()
+                    .collect()
+                    .await
+                    .map(|b| b.to_bytes().len())
+                    .unwrap_or(0),
+                Err(_) => 0,
+            }
+        }
+    })
+    .await;
+    report("answers CSV, 500 candidates × 10 answers", &csv);
     Ok(())
 }
 

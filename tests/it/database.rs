@@ -254,3 +254,51 @@ async fn every_table_of_a_persons_data_bumps_their_version(pool: sqlx::SqlitePoo
         .expect("seen");
     assert_eq!(version().await, v1, "being seen is not a change to show");
 }
+
+/// A write that cannot get its turn (another writer holds the database
+/// longer than the 5 s anyone waits) answers 503 "busy, nothing was saved",
+/// not a bare 500, and changes nothing.
+#[sqlx::test]
+async fn a_write_that_gets_no_turn_is_told_the_server_is_busy(pool: sqlx::SqlitePool) {
+    use rehearse::server::db::AsPool;
+    let app = crate::common::app_with_bank(pool.db()).await;
+    let mut c = crate::common::Client::new(&app);
+    let session = c.start_practice(None).await;
+    // Another writer takes the turn and the lock, and keeps them.
+    let held = db::sqlite::begin_write(&pool).await.expect("write turn");
+    let save = c
+        .call(
+            "sessions/save",
+            &[
+                ("id", &session),
+                ("position", "0"),
+                ("text", "typed while the database was busy"),
+                ("rev", "1"),
+                ("editor", "tab"),
+            ],
+        )
+        .await;
+    let submit = c
+        .call(
+            "sessions/submit",
+            &[("id", &session), ("position", "0"), ("text", "a submit")],
+        )
+        .await;
+    held.rollback().await.expect("rollback");
+    for (what, reply) in [("save", save), ("submit", submit)] {
+        assert_eq!(reply.status, 503, "{what}: {}", reply.body);
+        // What the browser shows: the error's own words.
+        let error: rehearse::error::AppError =
+            serde_json::from_str(&reply.body).expect("an AppError");
+        let shown = error.to_string();
+        assert!(
+            shown.contains("busy") && shown.contains("not saved"),
+            "{what}: {shown}"
+        );
+    }
+    let draft: String = sqlx::query_scalar("SELECT draft FROM session_answers")
+        .fetch_one(&pool)
+        .await
+        .expect("draft");
+    assert_eq!(draft, "", "nothing was saved");
+}
