@@ -141,6 +141,9 @@ clean-e2e:
 # The same browser specs against a server on PostgreSQL (a private cluster
 # on a free port, removed afterwards; also stopped if make is killed).
 e2e-postgres:
+	@# The same build as `e2e` (a no-op after it): the Rust tests rebuild
+	@# the server binary without the test clock.
+	cargo leptos build --bin-features test-clock
 	@dir=/tmp/rehearse-e2e-pg-$$$$; \
 	url=$$(scripts/postgres.sh start $$dir $$$$); \
 	trap '$(CURDIR)/scripts/postgres.sh stop '$$dir EXIT; \
