@@ -160,23 +160,23 @@ mod ssr {
     /// SQLite's "database or disk is full" (SQLITE_FULL): the disk, or a
     /// quota on it, leaves the file no room to grow.
     fn is_storage_full(error: &sqlx::Error) -> bool {
+        sqlite_code(error).is_some_and(|code| code & 0xff == 13)
+    }
+
+    /// The primary result code of a SQLite error (never of PostgreSQL's,
+    /// whose SQLSTATEs are numbers too: `22021` would read as "busy").
+    fn sqlite_code(error: &sqlx::Error) -> Option<i32> {
         let sqlx::Error::Database(db) = error else {
-            return false;
+            return None;
         };
-        db.code()
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| code & 0xff == 13)
+        db.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
+        db.code().and_then(|code| code.parse::<i32>().ok())
     }
 
     /// SQLite's "database is locked" (SQLITE_BUSY) after its busy timeout:
     /// a writer outside this process's queue held the lock all along.
     fn is_busy(error: &sqlx::Error) -> bool {
-        let sqlx::Error::Database(db) = error else {
-            return false;
-        };
-        db.code()
-            .and_then(|code| code.parse::<i32>().ok())
-            .is_some_and(|code| code & 0xff == 5)
+        sqlite_code(error).is_some_and(|code| code & 0xff == 5)
     }
 
     impl From<sqlx::Error> for AppError {

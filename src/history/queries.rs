@@ -122,9 +122,9 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
         "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer, a.answer_rendered,
                 v.answer_html, v.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
                 a.started_at, a.deadline_at, a.timed_out, a.overtime_ms, a.flagged, a.note,
-                coalesce(sv.hide_reference, FALSE) AS hide_reference,
+                coalesce(sv.hide_reference, s.set_version IS NOT NULL) AS hide_reference,
                 coalesce(sv.share_feedback, FALSE) AS share_feedback,
-                s.set_id IS NOT NULL AS shared,
+                s.set_version IS NOT NULL AS shared,
                 r.grade AS reviewer_grade, r.comment AS reviewer_comment
          FROM session_answers a
          JOIN interview_sessions s ON s.id = a.session_id
@@ -147,7 +147,11 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
             prompt: r.prompt,
             level: r.level,
             topic_name: r.topic_name,
-            answer_rendered: r.answer_rendered.unwrap_or_default(),
+            answer_rendered: match (r.answer_rendered, &r.answer) {
+                (Some(html), _) => html,
+                (None, Some(text)) => crate::questions::markdown::plain(text),
+                (None, None) => String::new(),
+            },
             answer: r.answer,
             answer_html: if r.hide_reference {
                 String::new()

@@ -243,7 +243,7 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                         level,
                         prompt: q.prompt.trim().to_owned(),
                         answer: q.answer.trim().to_owned(),
-                        answer_html: markdown::render(q.answer.trim()),
+                        answer_html: markdown::render_trusted(q.answer.trim()),
                         key_points: q.key_points.iter().map(|k| k.trim().to_owned()).collect(),
                         mistakes: q.mistakes.iter().map(|m| m.trim().to_owned()).collect(),
                         follow_ups: q
@@ -252,7 +252,7 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                             .map(|f| BankFollowUp {
                                 prompt: f.prompt.trim().to_owned(),
                                 answer: f.answer.trim().to_owned(),
-                                answer_html: markdown::render(f.answer.trim()),
+                                answer_html: markdown::render_trusted(f.answer.trim()),
                             })
                             .collect(),
                     });

@@ -71,9 +71,20 @@ const MAX_HIGHLIGHT_LINE: usize = 500;
 /// CPU-bound: on a request path call [`render_apart`], never while a write
 /// turn or a transaction is held.
 pub fn render(markdown: &str) -> String {
+    render_within(markdown, Some(HIGHLIGHT_BUDGET))
+}
+
+/// [`render`] for text we wrote ourselves (the built-in bank): no time
+/// budget, so the stored HTML is the same on every start however busy the
+/// machine is; the size caps still apply.
+pub fn render_trusted(markdown: &str) -> String {
+    render_within(markdown, None)
+}
+
+fn render_within(markdown: &str, budget: Option<Duration>) -> String {
     // The budget starts at the first code block, once the syntaxes are
     // loaded (a one-off cost per process, paid at start-up by the bank).
-    let mut deadline: Option<Instant> = None;
+    let mut deadline: Option<Option<Instant>> = None;
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     let mut events = Vec::new();
@@ -93,7 +104,7 @@ pub fn render(markdown: &str) -> String {
                 if let Some((lang, text)) = code.take() {
                     let deadline = *deadline.get_or_insert_with(|| {
                         super::highlight::load();
-                        Instant::now() + HIGHLIGHT_BUDGET
+                        budget.map(|b| Instant::now() + b)
                     });
                     events.push(Event::Html(CowStr::from(code_block(
                         &lang, &text, deadline,
@@ -125,13 +136,20 @@ pub fn render(markdown: &str) -> String {
 }
 
 /// [`render`] on the blocking pool, so that a long answer never holds up
-/// the async workers that serve everyone else.
-pub async fn render_apart(markdown: String) -> String {
+/// the async workers that serve everyone else, and at most one render per
+/// core at a time (a flood of long answers queues here instead of
+/// spawning hundreds of blocking threads). `None` if the render failed.
+pub async fn render_apart(markdown: String) -> Option<String> {
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let slots = SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+    let _slot = slots.acquire().await.ok()?;
     match tokio::task::spawn_blocking(move || render(&markdown)).await {
-        Ok(html) => html,
+        Ok(html) => Some(html),
         Err(error) => {
             tracing::error!(%error, "rendering Markdown failed");
-            String::new()
+            None
         }
     }
 }
@@ -145,7 +163,7 @@ pub fn plain(text: &str) -> String {
 /// A fenced block as `<pre><code class="language-x">`, its tokens wrapped
 /// in the few classes the stylesheet colours (plain when the language is
 /// one we don't colour, the block is too big, or time is up).
-fn code_block(lang: &str, text: &str, deadline: Instant) -> String {
+fn code_block(lang: &str, text: &str, deadline: Option<Instant>) -> String {
     let lang = lang.split_whitespace().next().unwrap_or("");
     let highlighted = (text.len() <= MAX_HIGHLIGHT_BYTES
         && text.lines().all(|l| l.len() <= MAX_HIGHLIGHT_LINE)
@@ -272,7 +290,7 @@ mod tests {
         assert!(!render(&long_line).contains("hl-"));
         // Past the deadline, blocks come back plain.
         assert_eq!(
-            super::super::highlight::highlight("rust", "fn main() {}\n", Instant::now()),
+            super::super::highlight::highlight("rust", "fn main() {}\n", Some(Instant::now())),
             None
         );
     }

@@ -72,6 +72,9 @@ const LARGEST_PAGE: usize = 2 * 1024 * 1024;
 /// (11, brotli's best, would take tens, and a visitor asking for many
 /// different searches would pay for each).
 const BROTLI_QUALITY: u32 = 6;
+/// How long a visitor waits for another's render of the same page before
+/// rendering it too (a bank page renders in a few milliseconds).
+const SINGLE_FLIGHT_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 const GZIP_LEVEL: u32 = 6;
 
 /// One representation of a kept page.
@@ -254,25 +257,34 @@ async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
     // Single flight: of many visitors missing the same page at once, one
     // renders it and the others wait for that copy (64 of them used to
     // render it 64 times, p99 1.9 s).
-    let page = match state.pages.pages.get_value_or_guard_async(&key).await {
-        Ok(page) => page,
-        Err(guard) => {
-            state
-                .pages
-                .renders
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let res = next.run(req).await;
-            match keep(res, Copies::All, i64::MAX, &state.pages.known_scripts).await {
-                Ok(page) => {
-                    let page = Arc::new(page);
-                    let _ = guard.insert(Arc::clone(&page));
-                    page
-                }
-                // Not kept (an error page): the next waiter renders.
-                Err(res) => return res,
-            }
-        }
+    // A page that can't be kept (a 404, an error) hands the turn to one
+    // waiter at a time: past `SINGLE_FLIGHT_WAIT`, a waiter renders for
+    // itself rather than queue behind them.
+    let waited = tokio::time::timeout(
+        SINGLE_FLIGHT_WAIT,
+        state.pages.pages.get_value_or_guard_async(&key),
+    )
+    .await;
+    let guard = match waited {
+        Ok(Ok(page)) => return respond(&page, &accept, if_none_match.as_ref(), "no-cache"),
+        Ok(Err(guard)) => Some(guard),
+        Err(_) => None,
     };
+    state
+        .pages
+        .renders
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let res = next.run(req).await;
+    let page = match keep(res, Copies::All, i64::MAX, &state.pages.known_scripts).await {
+        Ok(page) => Arc::new(page),
+        Err(res) => return res,
+    };
+    match guard {
+        Some(guard) => {
+            let _ = guard.insert(Arc::clone(&page));
+        }
+        None => state.pages.pages.insert(key, Arc::clone(&page)),
+    }
     respond(&page, &accept, if_none_match.as_ref(), "no-cache")
 }
 

@@ -251,8 +251,12 @@ async fn limit_body(State(limit): State<usize>, req: Request, next: Next) -> Res
         // connection, and the client would never see this answer. As
         // nginx's lingering close does: answer, then read and discard what
         // the client still sends (bounded), then close.
-        // (No `Connection: close`: hyper would stop reading at once.)
-        tokio::spawn(linger(req.into_body()));
+        // (No `Connection: close`: hyper would stop reading at once.) A
+        // client that asked `Expect: 100-continue` has sent nothing yet and
+        // waits to be told: reading would invite the upload.
+        if !req.headers().contains_key(header::EXPECT) {
+            tokio::spawn(linger(req.into_body()));
+        }
         return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
     }
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));

@@ -114,7 +114,7 @@ pub async fn submit_answer(
     let html = crate::questions::markdown::render_apart(text.clone()).await;
     let answer = super::db::Rendered {
         text: &text,
-        html: Some(&html),
+        html: html.as_deref(),
     };
     super::db::submit(&c.pool, id, c.user.id, position, answer, c.now).await
 }

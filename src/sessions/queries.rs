@@ -6,7 +6,7 @@
 use uuid::Uuid;
 
 // This backend's pool, connection and transactions (see `server/db`).
-use super::{begin_write, Conn, Pool};
+use super::{begin_write, take_turn, Conn, Pool};
 
 use crate::error::AppError;
 use crate::questions::types::Level;
@@ -187,6 +187,10 @@ pub async fn retry_weak(
 /// inside the caller's transaction: every answer with something typed in
 /// it is kept and submitted as it stands, and the session is finished.
 pub async fn close_by_recruiter(conn: &mut Conn, id: Uuid, now: i64) -> Result<(), sqlx::Error> {
+    // A deadline that passed before the revoke counts as it would have.
+    if let Some(mut s) = load_session(&mut *conn, id).await? {
+        settle(&mut *conn, &mut s, now).await?;
+    }
     sqlx::query(
         "UPDATE session_answers SET answer = draft, submitted_at = $2,
              time_spent_ms = max(0, $2 - coalesce(started_at, $2))
@@ -377,8 +381,10 @@ macro_rules! session_columns {
         "s.id, s.user_id, s.mode, s.per_question_secs, s.total_secs, s.started_at, s.deadline_at,
          s.finished_at, s.status, s.question_count, s.paused_at, s.timer_off, s.current_position,
          s.set_version, s.closed_by_recruiter,
+         -- A set deleted since (its owner left) keeps its references private.
          coalesce((SELECT v.hide_reference FROM set_versions v
-                   WHERE v.set_id = s.set_id AND v.version = s.set_version), FALSE) AS hide_reference"
+                   WHERE v.set_id = s.set_id AND v.version = s.set_version),
+                  s.set_version IS NOT NULL) AS hide_reference"
     };
 }
 
@@ -703,6 +709,7 @@ pub async fn save_draft(
     draft: Draft<'_>,
     now: i64,
 ) -> Result<SaveAck, AppError> {
+    let turn = take_turn(pool).await?;
     let changed = sqlx::query(
         "UPDATE session_answers SET draft = $4, draft_saved_at = $5, draft_rev = $7, draft_editor = $8
          WHERE session_id = $1 AND position = $2 AND user_id = $3 AND submitted_at IS NULL
@@ -724,6 +731,7 @@ pub async fn save_draft(
     .execute(pool)
     .await?
     .rows_affected();
+    drop(turn);
     if changed == 1 {
         return Ok(SaveAck {
             saved_at: now,
@@ -911,8 +919,12 @@ pub async fn render_missing(pool: &Pool, id: Uuid) -> Result<(), AppError> {
     .fetch_all(pool)
     .await?;
     for (position, text) in missing {
-        let html = crate::questions::markdown::render_apart(text.clone()).await;
-        sqlx::query(
+        let Some(html) = crate::questions::markdown::render_apart(text.clone()).await else {
+            continue;
+        };
+        // Keeping it is a saving, not a promise: a busy database is no
+        // reason to fail the page that asked (it shows the text as typed).
+        let kept = sqlx::query(
             "UPDATE session_answers SET answer_rendered = $3
              WHERE session_id = $1 AND position = $2 AND answer = $4 AND answer_rendered IS NULL",
         )
@@ -921,7 +933,10 @@ pub async fn render_missing(pool: &Pool, id: Uuid) -> Result<(), AppError> {
         .bind(html)
         .bind(text)
         .execute(pool)
-        .await?;
+        .await;
+        if let Err(error) = kept {
+            tracing::warn!(%error, "a rendered answer was not kept; it is rendered again next time");
+        }
     }
     Ok(())
 }
@@ -942,6 +957,9 @@ pub async fn grade(
 ) -> Result<RunnerState, AppError> {
     let mut tx = begin_write(pool).await?;
     let mut s = owned(&mut tx, id, user).await?;
+    if s.closed_by_recruiter {
+        return Err(refusal(&s, position));
+    }
     settle(&mut tx, &mut s, now).await?;
     let key_point_count: Option<i64> = sqlx::query_scalar(
         "SELECT json_array_length(v.key_points) FROM session_answers a

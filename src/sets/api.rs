@@ -123,7 +123,9 @@ pub async fn save_own_question(slug: String, input: QuestionInput) -> Result<Str
     let input = input.tidy();
     check(input.problems())?;
     // Rendered before the write, off the async workers.
-    let html = crate::questions::markdown::render_apart(input.reference_answer.clone()).await;
+    let html = crate::questions::markdown::render_apart(input.reference_answer.clone())
+        .await
+        .ok_or(AppError::Internal)?;
     if slug.is_empty() {
         super::db::create_own_question(&r.pool, r.id, &input, &html, r.now).await
     } else {
@@ -150,7 +152,9 @@ pub async fn preview_markdown(text: String) -> Result<String, AppError> {
             "That text is too long to preview.",
         ));
     }
-    Ok(crate::questions::markdown::render_apart(text).await)
+    crate::questions::markdown::render_apart(text)
+        .await
+        .ok_or(AppError::Internal)
 }
 
 /// An import file's format.

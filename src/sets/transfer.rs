@@ -398,7 +398,7 @@ fn set_header(wire: WireSet, errors: &mut Vec<ImportError>) -> Option<SetHeader>
 /// with one of these as a formula; people's text is data, so such a cell
 /// gets a leading `'` (which spreadsheets show as "this is text").
 pub fn csv_cell(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) {
+    if text.starts_with(FORMULA_STARTS) || text.starts_with('\'') {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -408,7 +408,7 @@ pub fn csv_cell(text: &str) -> String {
 /// A cell as [`csv_cell`] wrote it, read back: the `'` it added is dropped.
 fn from_csv_cell(text: &str) -> &str {
     match text.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        Some(rest) if rest.starts_with(FORMULA_STARTS) || rest.starts_with('\'') => rest,
         _ => text,
     }
 }
@@ -964,6 +964,7 @@ mod tests {
         q.question.reference_answer = "- a list item\n+ another".to_owned();
         q.question.key_points = vec!["@SUM(A1)".to_owned()];
         q.question.reviewer_note = "'quoted already".to_owned();
+        q.question.reference_answer = "'= typed by hand\n- a list item".to_owned();
         let t = Transfer {
             set: None,
             questions: vec![q.clone()],

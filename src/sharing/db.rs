@@ -13,6 +13,7 @@ use crate::sets::db::Viewer;
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AnswerLine {
     pub attempt_id: Uuid,
+    pub display_name: String,
     pub position: i64,
     pub prompt: String,
     pub answered: bool,

@@ -123,19 +123,13 @@ pub async fn results(
                 Ok(lines) => lines,
                 Err(e) => return refuse(&e),
             };
-            let names: std::collections::HashMap<&str, &str> = rows
-                .iter()
-                .map(|r| (r.attempt_id.as_str(), r.name.as_str()))
-                .collect();
             let count =
                 |ticks: &str| serde_json::from_str::<Vec<u32>>(ticks).map_or(0, |t| t.len());
             let points =
                 |json: &str| serde_json::from_str::<Vec<String>>(json).map_or(0, |p| p.len());
             for a in &lines {
-                let id = a.attempt_id.to_string();
-                let name = names.get(id.as_str()).copied().unwrap_or_default();
                 let record = out.write_record([
-                    cell(name),
+                    cell(&a.display_name),
                     (a.position + 1).to_string(),
                     cell(&a.prompt),
                     a.answered.to_string(),

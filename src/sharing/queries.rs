@@ -290,7 +290,9 @@ pub async fn landing(
             secs(v.total_secs),
         ),
         title: v.title,
-        instructions_html: crate::questions::markdown::render_apart(v.instructions).await,
+        instructions_html: crate::questions::markdown::render_apart(v.instructions)
+            .await
+            .ok_or(AppError::Internal)?,
         questions,
         owner: v.owner,
         status: link.status(now),
@@ -526,6 +528,7 @@ struct AnswerSql {
     position: i64,
     prompt: String,
     level: Level,
+    answer: Option<String>,
     answer_rendered: Option<String>,
     submitted: bool,
     reference_html: String,
@@ -550,7 +553,7 @@ pub async fn answer_lines(
     let mut conn = pool.acquire().await?;
     readable_set(&mut conn, set, viewer).await?;
     Ok(sqlx::query_as(
-        "SELECT c.id AS attempt_id, a.position, v.prompt, a.submitted_at IS NOT NULL AS answered,
+        "SELECT c.id AS attempt_id, c.display_name, a.position, v.prompt, a.submitted_at IS NOT NULL AS answered,
                 a.self_grade, r.grade AS reviewer_grade, a.key_points_hit AS self_ticks,
                 r.key_points_hit AS reviewer_ticks, v.key_points, a.time_spent_ms,
                 coalesce(a.limit_secs, s.per_question_secs) * 1000 AS limit_ms, a.timed_out,
@@ -593,7 +596,7 @@ pub async fn report(
         Some(session) => {
             super::sessions::render_missing(pool, session).await?;
             sqlx::query_as(
-                "SELECT a.position, v.prompt, v.level, a.answer_rendered, a.submitted_at IS NOT NULL AS submitted,
+                "SELECT a.position, v.prompt, v.level, a.answer, a.answer_rendered, a.submitted_at IS NOT NULL AS submitted,
                         v.answer_html AS reference_html, v.key_points, a.key_points_hit AS self_ticks,
                         a.self_grade, a.time_spent_ms,
                         coalesce(a.limit_secs, s.per_question_secs) * 1000 AS limit_ms, a.timed_out,
@@ -632,7 +635,11 @@ pub async fn report(
                 position: u32::try_from(a.position).unwrap_or(0),
                 prompt: a.prompt,
                 level: a.level,
-                answer_html: a.answer_rendered.unwrap_or_default(),
+                answer_html: match (a.answer_rendered, &a.answer) {
+                    (Some(html), _) => html,
+                    (None, Some(text)) => crate::questions::markdown::plain(text),
+                    (None, None) => String::new(),
+                },
                 answered: a.submitted,
                 reference_html: a.reference_html,
                 key_points: serde_json::from_str(&a.key_points).unwrap_or_default(),
