@@ -709,29 +709,30 @@ pub async fn save_draft(
     draft: Draft<'_>,
     now: i64,
 ) -> Result<SaveAck, AppError> {
-    let turn = take_turn(pool).await?;
-    let changed = sqlx::query(
-        "UPDATE session_answers SET draft = $4, draft_saved_at = $5, draft_rev = $7, draft_editor = $8
-         WHERE session_id = $1 AND position = $2 AND user_id = $3 AND submitted_at IS NULL
-           AND draft_rev < $7 AND (draft_editor = $8 OR draft_rev = $9)
-           AND EXISTS (SELECT 1 FROM interview_sessions s
-                       WHERE s.id = $1 AND s.status = 'active' AND s.current_position = $2
-                         AND (s.mode = 'practice' OR session_answers.deadline_at IS NULL
-                              OR $5 <= session_answers.deadline_at + $6))",
-    )
-    .bind(id)
-    .bind(i64::from(position))
-    .bind(user)
-    .bind(draft.text)
-    .bind(now)
-    .bind(timer::GRACE_MS)
-    .bind(draft.rev)
-    .bind(draft.editor)
-    .bind(draft.base)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    drop(turn);
+    let changed = {
+        let _turn = take_turn(pool).await?;
+        sqlx::query(
+            "UPDATE session_answers SET draft = $4, draft_saved_at = $5, draft_rev = $7, draft_editor = $8
+             WHERE session_id = $1 AND position = $2 AND user_id = $3 AND submitted_at IS NULL
+               AND draft_rev < $7 AND (draft_editor = $8 OR draft_rev = $9)
+               AND EXISTS (SELECT 1 FROM interview_sessions s
+                           WHERE s.id = $1 AND s.status = 'active' AND s.current_position = $2
+                             AND (s.mode = 'practice' OR session_answers.deadline_at IS NULL
+                                  OR $5 <= session_answers.deadline_at + $6))",
+        )
+        .bind(id)
+        .bind(i64::from(position))
+        .bind(user)
+        .bind(draft.text)
+        .bind(now)
+        .bind(timer::GRACE_MS)
+        .bind(draft.rev)
+        .bind(draft.editor)
+        .bind(draft.base)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    };
     if changed == 1 {
         return Ok(SaveAck {
             saved_at: now,
