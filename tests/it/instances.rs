@@ -1,4 +1,4 @@
-//! Several app instances behind a load balancer (issue 15): two server
+//! Several app instances behind a load balancer: two server
 //! processes on different ports share one PostgreSQL database. Whatever
 //! one instance stores, the other serves: the login session, a saved
 //! draft, and the login throttle's count.

@@ -1,4 +1,4 @@
-//! PostgreSQL, the second backend (issue 15, under way): its migrations
+//! PostgreSQL, the second backend: its migrations
 //! (`migrations_postgres/`) must give the same tables and columns as
 //! SQLite's, by name and type family, and keep the same rules in triggers.
 //!
