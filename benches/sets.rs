@@ -77,11 +77,13 @@ async fn results_page(
                 &pool.db(),
                 session,
                 user,
-                position,
-                grade,
-                &[0],
-                false,
-                "",
+                rehearse::sessions::db::GradeInput {
+                    position,
+                    grade,
+                    ticked: &[0],
+                    flagged: false,
+                    note: "",
+                },
                 now + 20,
             )
             .await?;

@@ -920,7 +920,8 @@ pub async fn start(pool: &Pool, user: Uuid, now: i64) -> Result<Option<Uuid>, Ap
         only: None,
     };
     let kind = super::sessions::Kind::Review;
-    Ok(super::sessions::insert_session(tx, user, &new, kind, "[]", "[]", &ids, now).await?)
+    let drawn = super::sessions::Drawn::only(&ids);
+    Ok(super::sessions::insert_session(tx, user, &new, kind, drawn, now).await?)
 }
 
 /// Due reviews per local day for the next `days` days, today first (today

@@ -123,7 +123,7 @@ pub fn ResultsPage() -> impl IntoView {
                 sort_rows(&mut rows, &sort, desc);
                 let per_question = question_means(id.clone()).await.unwrap_or_default();
                 view! {
-                    {results_view(id, set.draft.title, rows, labels, sort, desc, link, status)}
+                    {results_view(id, set.draft.title, rows, labels, Order { sort, desc, link, status })}
                     {(!per_question.is_empty()).then(|| {
                         let rows: Vec<(String, Option<f64>, Option<f64>)> = per_question
                             .into_iter()
@@ -139,17 +139,27 @@ pub fn ResultsPage() -> impl IntoView {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// How the results table is sorted and filtered, from the address.
+struct Order {
+    sort: String,
+    desc: bool,
+    link: String,
+    status: String,
+}
+
 fn results_view(
     id: String,
     title: String,
     rows: Vec<ResultRow>,
     labels: Vec<String>,
-    sort: String,
-    desc: bool,
-    link: String,
-    status: String,
+    order: Order,
 ) -> impl IntoView {
+    let Order {
+        sort,
+        desc,
+        link,
+        status,
+    } = order;
     let header = |key: &'static str, text: &'static str| {
         let next_desc = sort == key && !desc;
         let href = format!(

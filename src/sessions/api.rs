@@ -144,18 +144,14 @@ pub async fn grade_answer(
         return Err(AppError::invalid("key_points_hit", "Too many key points."));
     }
     let c = crate::accounts::authz::caller().await?;
-    super::db::grade(
-        &c.pool,
-        session_id(&id)?,
-        c.user.id,
+    let marks = super::db::GradeInput {
         position,
         grade,
-        &key_points_hit,
+        ticked: &key_points_hit,
         flagged,
-        &note,
-        c.now,
-    )
-    .await
+        note: &note,
+    };
+    super::db::grade(&c.pool, session_id(&id)?, c.user.id, marks, c.now).await
 }
 
 #[server(endpoint = "sessions/next")]

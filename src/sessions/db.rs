@@ -137,6 +137,19 @@ impl<'a> Rendered<'a> {
 /// Why a save or submit to a session whose link was revoked fails.
 pub const CLOSED_BY_RECRUITER: &str = "The recruiter closed this interview. Your answers up to then were kept and submitted as they were; nothing more can be changed.";
 
+/// A person's marks on one of their answers, as the runner sends them:
+/// one value from the server function down to the grade's write.
+#[derive(Clone, Copy, Debug)]
+pub struct GradeInput<'a> {
+    pub position: u32,
+    /// 1 (Missed) to 4 (Excellent).
+    pub grade: u8,
+    /// Indexes of the key points the person ticked.
+    pub ticked: &'a [u32],
+    pub flagged: bool,
+    pub note: &'a str,
+}
+
 /// Timer controls, practice mode only (WCAG 2.2.1: the person can pause,
 /// extend or switch off a time limit).
 pub use super::types::TimerAction;
@@ -151,7 +164,7 @@ crate::server::db::dispatch! { sessions;
     pub async fn check_editor(id: Uuid, user: Uuid, position: u32, editor: &str, base: i64) -> Result<(), AppError>;
     pub async fn submit(id: Uuid, user: Uuid, position: u32, answer: Rendered<'_>, now: i64) -> Result<RunnerState, AppError>;
     pub async fn render_missing(id: Uuid) -> Result<(), AppError>;
-    pub async fn grade(id: Uuid, user: Uuid, position: u32, grade: u8, ticked: &[u32], flagged: bool, note: &str, now: i64) -> Result<RunnerState, AppError>;
+    pub async fn grade(id: Uuid, user: Uuid, marks: GradeInput<'_>, now: i64) -> Result<RunnerState, AppError>;
     pub async fn ask_follow_up(id: Uuid, user: Uuid, position: u32, index: u32, now: i64) -> Result<RunnerState, AppError>;
     pub async fn next(id: Uuid, user: Uuid, position: u32, now: i64) -> Result<RunnerState, AppError>;
     pub async fn end(id: Uuid, user: Uuid, now: i64) -> Result<(), AppError>;

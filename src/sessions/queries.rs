@@ -11,7 +11,7 @@ use super::{begin_write, take_turn, Conn, Pool};
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::db::{
-    Draft, NewSession, Rendered, SessionStatus, CLOSED_BY_RECRUITER, EXTEND_MS,
+    Draft, GradeInput, NewSession, Rendered, SessionStatus, CLOSED_BY_RECRUITER, EXTEND_MS,
 };
 use crate::sessions::{timer, types::*};
 
@@ -125,7 +125,12 @@ pub async fn create(
             .bind(user_id)
             .fetch_all(&mut *tx)
             .await?;
-        return insert_session(tx, user_id, new, Kind::Chosen, &levels, &topics, &ids, now).await;
+        let drawn = Drawn {
+            levels: &levels,
+            topics: &topics,
+            ids: &ids,
+        };
+        return insert_session(tx, user_id, new, Kind::Chosen, drawn, now).await;
     }
     // Questions never answered sort first; then by the day last answered,
     // so recent ones come last; random within each group.
@@ -146,7 +151,12 @@ pub async fn create(
     .bind(i64::from(new.count))
     .fetch_all(&mut *tx)
     .await?;
-    insert_session(tx, user_id, new, Kind::Chosen, &levels, &topics, &ids, now).await
+    let drawn = Drawn {
+        levels: &levels,
+        topics: &topics,
+        ids: &ids,
+    };
+    insert_session(tx, user_id, new, Kind::Chosen, drawn, now).await
 }
 
 /// A practice session with exactly the questions graded 1 (Missed) or 2
@@ -180,7 +190,7 @@ pub async fn retry_weak(
         total_secs: None,
         only: None,
     };
-    Ok(insert_session(tx, user, &new, Kind::Chosen, "[]", "[]", &ids, now).await?)
+    Ok(insert_session(tx, user, &new, Kind::Chosen, Drawn::only(&ids), now).await?)
 }
 
 /// Ends a candidate's session because the recruiter revoked its link,
@@ -215,6 +225,26 @@ pub async fn close_by_recruiter(conn: &mut Conn, id: Uuid, now: i64) -> Result<(
 pub const SHARED_STAYS_SHARED: &str =
     "Questions from a shared interview stay with the recruiter who shared them, so they can't be retried here. Practise the same topics from the bank instead.";
 
+/// The questions drawn for a new session, in order, and the level and
+/// topic filters they were drawn by (JSON arrays; `[]` for none).
+#[derive(Clone, Copy, Debug)]
+pub struct Drawn<'a> {
+    pub levels: &'a str,
+    pub topics: &'a str,
+    pub ids: &'a [i64],
+}
+
+impl<'a> Drawn<'a> {
+    /// Exactly these questions, drawn by no filter.
+    pub fn only(ids: &'a [i64]) -> Self {
+        Self {
+            levels: "[]",
+            topics: "[]",
+            ids,
+        }
+    }
+}
+
 /// Why a session was started, beyond its mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -227,17 +257,19 @@ pub enum Kind {
 /// Writes the session and its answer rows and starts the first question.
 /// Whether its grades move the review schedule is decided here, once:
 /// interviews and reviews always do, practice unless the person said not.
-#[allow(clippy::too_many_arguments)]
 pub async fn insert_session(
     mut tx: super::WriteTx,
     user_id: Uuid,
     new: &NewSession,
     kind: Kind,
-    levels: &str,
-    topics: &str,
-    ids: &[i64],
+    drawn: Drawn<'_>,
     now: i64,
 ) -> Result<Option<Uuid>, sqlx::Error> {
+    let Drawn {
+        levels,
+        topics,
+        ids,
+    } = drawn;
     if ids.is_empty() {
         return Ok(None);
     }
@@ -944,18 +976,20 @@ pub async fn render_missing(pool: &Pool, id: Uuid) -> Result<(), AppError> {
 
 /// Records the self-grade, ticked key points, flag and note of a submitted
 /// answer (the current one, or any earlier one of an active session).
-#[allow(clippy::too_many_arguments)]
 pub async fn grade(
     pool: &Pool,
     id: Uuid,
     user: Uuid,
-    position: u32,
-    grade: u8,
-    ticked: &[u32],
-    flagged: bool,
-    note: &str,
+    marks: GradeInput<'_>,
     now: i64,
 ) -> Result<RunnerState, AppError> {
+    let GradeInput {
+        position,
+        grade,
+        ticked,
+        flagged,
+        note,
+    } = marks;
     let mut tx = begin_write(pool).await?;
     let mut s = owned(&mut tx, id, user).await?;
     if s.closed_by_recruiter {

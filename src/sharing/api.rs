@@ -214,17 +214,13 @@ pub async fn save_review(
     }
     let r = recruiter().await?;
     let attempt = id(&attempt_id, "That candidate")?;
-    super::db::save_review(
-        &r.pool,
-        attempt,
-        r.id,
+    let marks = super::db::ReviewerMarks {
         position,
-        &key_points_hit,
+        ticks: &key_points_hit,
         grade,
-        comment.trim(),
-        r.now,
-    )
-    .await
+        comment: comment.trim(),
+    };
+    super::db::save_review(&r.pool, attempt, r.id, marks, r.now).await
 }
 
 #[server(endpoint = "sharing/recommend")]

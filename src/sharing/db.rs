@@ -8,6 +8,18 @@ use super::types::*;
 use crate::error::AppError;
 use crate::sets::db::Viewer;
 
+/// A reviewer's marks on one of a candidate's answers: one value from the
+/// server function down to its write.
+#[derive(Clone, Copy, Debug)]
+pub struct ReviewerMarks<'a> {
+    pub position: u32,
+    /// Indexes of the key points the reviewer ticked.
+    pub ticks: &'a [u32],
+    /// 1 to 4, or none yet.
+    pub grade: Option<u8>,
+    pub comment: &'a str,
+}
+
 /// One candidate's answer to one question, for the answers CSV: only what
 /// it prints (no HTML), every candidate of a set in one query.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -40,6 +52,6 @@ crate::server::db::dispatch! { sharing;
     pub async fn question_means(set: Uuid, viewer: Viewer) -> Result<Vec<(String, Option<f64>, Option<f64>)>, AppError>;
     pub async fn answer_lines(set: Uuid, viewer: Viewer) -> Result<Vec<AnswerLine>, AppError>;
     pub async fn report(set: Uuid, attempt: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone) -> Result<CandidateReport, AppError>;
-    pub async fn save_review(attempt: Uuid, owner: Uuid, position: u32, ticks: &[u32], grade: Option<u8>, comment: &str, now: i64) -> Result<ReviewStatus, AppError>;
+    pub async fn save_review(attempt: Uuid, owner: Uuid, marks: ReviewerMarks<'_>, now: i64) -> Result<ReviewStatus, AppError>;
     pub async fn save_recommendation(attempt: Uuid, owner: Uuid, recommendation: Option<Recommendation>, note: &str) -> Result<(), AppError>;
 }

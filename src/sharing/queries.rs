@@ -15,7 +15,7 @@ use crate::questions::types::Level;
 use crate::sessions::db::CLOSED_BY_RECRUITER;
 use crate::sessions::types::{score_percent, Mode};
 use crate::sets::db::Viewer;
-use crate::sharing::db::AnswerLine;
+use crate::sharing::db::{AnswerLine, ReviewerMarks};
 use crate::sharing::types::*;
 
 /// A new share code: 144 random bits, URL-safe (24 characters).
@@ -679,17 +679,19 @@ async fn owned_attempt(
 /// Saves the reviewer's ticks, grade and comment for one answer, and moves
 /// the attempt's review status along (reviewed once every answer has a
 /// reviewer grade). A reviewer's grade never touches the candidate's own.
-#[allow(clippy::too_many_arguments)]
 pub async fn save_review(
     pool: &Pool,
     attempt: Uuid,
     owner: Uuid,
-    position: u32,
-    ticks: &[u32],
-    grade: Option<u8>,
-    comment: &str,
+    marks: ReviewerMarks<'_>,
     now: i64,
 ) -> Result<ReviewStatus, AppError> {
+    let ReviewerMarks {
+        position,
+        ticks,
+        grade,
+        comment,
+    } = marks;
     let mut tx = begin_write(pool).await?;
     let session = owned_attempt(&mut tx, attempt, owner)
         .await?

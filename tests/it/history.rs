@@ -53,9 +53,21 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     )
     .await
     .expect("submit");
-    sessions::grade(&pool.db(), first, u, 0, 4, &[], false, "", T0 + 5_000)
-        .await
-        .expect("grade");
+    sessions::grade(
+        &pool.db(),
+        first,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 4,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
+        T0 + 5_000,
+    )
+    .await
+    .expect("grade");
     sessions::next(&pool.db(), first, u, 0, T0 + 6_000)
         .await
         .expect("next");
@@ -69,9 +81,21 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     )
     .await
     .expect("submit");
-    sessions::grade(&pool.db(), first, u, 1, 1, &[], false, "", T0 + 9_000)
-        .await
-        .expect("grade");
+    sessions::grade(
+        &pool.db(),
+        first,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 1,
+            grade: 1,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
+        T0 + 9_000,
+    )
+    .await
+    .expect("grade");
     sessions::end(&pool.db(), first, u, T0 + 10_000)
         .await
         .expect("end");
@@ -238,9 +262,21 @@ async fn retry_the_weak_ones_takes_exactly_grades_one_and_two(pool: SqlitePool) 
         )
         .await
         .expect("submit");
-        sessions::grade(&pool.db(), s, u, pos, grade, &[], false, "", T0 + 2)
-            .await
-            .expect("grade");
+        sessions::grade(
+            &pool.db(),
+            s,
+            u,
+            rehearse::sessions::db::GradeInput {
+                position: pos,
+                grade,
+                ticked: &[],
+                flagged: false,
+                note: "",
+            },
+            T0 + 2,
+        )
+        .await
+        .expect("grade");
         sessions::next(&pool.db(), s, u, pos, T0 + 3)
             .await
             .expect("next");
@@ -308,11 +344,13 @@ async fn answered_once(
         &pool.db(),
         s,
         u,
-        0,
-        grade,
-        &[],
-        false,
-        "first note",
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade,
+            ticked: &[],
+            flagged: false,
+            note: "first note",
+        },
         at + 2_000,
     )
     .await
@@ -577,9 +615,21 @@ async fn grading_again_after_the_session_keeps_a_revision(pool: SqlitePool) {
     let s = answered_once(&pool, u, None, "an answer", 2, T0).await;
     // The session is over; grading through the runner's function again is
     // a re-grade and must not overwrite silently.
-    sessions::grade(&pool.db(), s, u, 0, 3, &[], false, "first note", T0 + 9_000)
-        .await
-        .expect("grade again");
+    sessions::grade(
+        &pool.db(),
+        s,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 3,
+            ticked: &[],
+            flagged: false,
+            note: "first note",
+        },
+        T0 + 9_000,
+    )
+    .await
+    .expect("grade again");
     let revisions = db::revisions(&pool.db(), s).await.expect("revisions");
     assert_eq!(revisions.len(), 1);
     assert_eq!(

@@ -63,9 +63,21 @@ async fn answer(pool: &Pool, u: Uuid, mode: Mode, slug: &str, grade: u8, at: i64
     )
     .await
     .expect("submit");
-    sessions::grade(&pool.db(), s, u, 0, grade, &[0], false, "", at + 2_000)
-        .await
-        .expect("grade");
+    sessions::grade(
+        &pool.db(),
+        s,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade,
+            ticked: &[0],
+            flagged: false,
+            note: "",
+        },
+        at + 2_000,
+    )
+    .await
+    .expect("grade");
     sessions::end(&pool.db(), s, u, at + 3_000)
         .await
         .expect("end");
@@ -214,12 +226,36 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
     )
     .await
     .expect("submit");
-    sessions::grade(&pool.db(), s, u, 0, 2, &[], false, "", T0 + 6 * DAY + 2)
-        .await
-        .expect("grade");
-    sessions::grade(&pool.db(), s, u, 0, 3, &[], true, "", T0 + 6 * DAY + 3)
-        .await
-        .expect("regrade");
+    sessions::grade(
+        &pool.db(),
+        s,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 2,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
+        T0 + 6 * DAY + 2,
+    )
+    .await
+    .expect("grade");
+    sessions::grade(
+        &pool.db(),
+        s,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 3,
+            ticked: &[],
+            flagged: true,
+            note: "",
+        },
+        T0 + 6 * DAY + 3,
+    )
+    .await
+    .expect("regrade");
     assert_eq!(log_rows(&pool, u).await.len(), 4);
     assert_eq!(log_rows(&pool, u).await[3], (3, "practice".into()));
     assert_cards_match_log(&pool, u).await;
@@ -243,11 +279,13 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
         &pool.db(),
         review,
         u,
-        0,
-        3,
-        &[],
-        false,
-        "",
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 3,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
         T0 + 40 * DAY + 2,
     )
     .await
@@ -360,9 +398,21 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
         )
         .await
         .expect("submit");
-        sessions::grade(&pool.db(), s, u, p, 4, &[], false, "", at + 2)
-            .await
-            .expect("grade");
+        sessions::grade(
+            &pool.db(),
+            s,
+            u,
+            rehearse::sessions::db::GradeInput {
+                position: p,
+                grade: 4,
+                ticked: &[],
+                flagged: false,
+                note: "",
+            },
+            at + 2,
+        )
+        .await
+        .expect("grade");
     }
     let later = grading::queue(&pool.db(), u, T0 + 72 * DAY + 60_000)
         .await

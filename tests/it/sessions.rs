@@ -230,20 +230,34 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
         "a grade comes first"
     );
     assert!(
-        db::grade(&pool.db(), s, u, 0, 3, &[99], false, "", T0)
-            .await
-            .is_err(),
+        db::grade(
+            &pool.db(),
+            s,
+            u,
+            rehearse::sessions::db::GradeInput {
+                position: 0,
+                grade: 3,
+                ticked: &[99],
+                flagged: false,
+                note: ""
+            },
+            T0
+        )
+        .await
+        .is_err(),
         "no such key point"
     );
     db::grade(
         &pool.db(),
         s,
         u,
-        0,
-        3,
-        &[0, 1, 1],
-        true,
-        "revisit",
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 3,
+            ticked: &[0, 1, 1],
+            flagged: true,
+            note: "revisit",
+        },
         T0 + 2_000,
     )
     .await
@@ -275,9 +289,21 @@ async fn grading_then_next_walks_to_the_summary(pool: SqlitePool) {
     )
     .await
     .expect("submit");
-    db::grade(&pool.db(), s, u, 1, 1, &[], false, "", T0 + 6_000)
-        .await
-        .expect("grade");
+    db::grade(
+        &pool.db(),
+        s,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 1,
+            grade: 1,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
+        T0 + 6_000,
+    )
+    .await
+    .expect("grade");
     let end = db::next(&pool.db(), s, u, 1, T0 + 7_000)
         .await
         .expect("finish");
@@ -706,9 +732,21 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
     assert!(s::ask_follow_up(&pool.db(), id, stranger, 0, 0, T0 + 2_700)
         .await
         .is_err());
-    s::grade(&pool.db(), id, u, 0, 3, &[], false, "", T0 + 3_000)
-        .await
-        .expect("grade");
+    s::grade(
+        &pool.db(),
+        id,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 3,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
+        T0 + 3_000,
+    )
+    .await
+    .expect("grade");
     let next = s::next(&pool.db(), id, u, 0, T0 + 4_000)
         .await
         .expect("next");
@@ -725,9 +763,21 @@ async fn a_follow_up_is_asked_next_answered_and_graded_once(pool: SqlitePool) {
     )
     .await
     .expect("submit");
-    let graded = s::grade(&pool.db(), id, u, 1, 2, &[], false, "", T0 + 6_000)
-        .await
-        .expect("grade");
+    let graded = s::grade(
+        &pool.db(),
+        id,
+        u,
+        rehearse::sessions::db::GradeInput {
+            position: 1,
+            grade: 2,
+            ticked: &[],
+            flagged: false,
+            note: "",
+        },
+        T0 + 6_000,
+    )
+    .await
+    .expect("grade");
     let reveal = graded.reveal.expect("reveal");
     assert!(
         reveal.key_points.is_empty(),

@@ -554,9 +554,21 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
     )
     .await
     .expect("submit");
-    sessions::grade(&pool.db(), s, author, 0, 3, &[1], false, "", T0 + 2000)
-        .await
-        .expect("grade");
+    sessions::grade(
+        &pool.db(),
+        s,
+        author,
+        rehearse::sessions::db::GradeInput {
+            position: 0,
+            grade: 3,
+            ticked: &[1],
+            flagged: false,
+            note: "",
+        },
+        T0 + 2000,
+    )
+    .await
+    .expect("grade");
 
     // Then edits the question: new prompt, key points reordered.
     let mut edited = question_form("Version two prompt");

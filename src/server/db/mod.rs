@@ -120,7 +120,6 @@ macro_rules! dispatch {
      $( $(#[$meta:meta])* $vis:vis async fn $name:ident ( $($arg:ident : $ty:ty),* $(,)? ) -> $ret:ty ; )*) => {
         $(
             $(#[$meta])*
-            #[allow(clippy::too_many_arguments)]
             $vis async fn $name(pool: &$crate::server::db::Pool, $($arg: $ty),*) -> $ret {
                 match pool {
                     $crate::server::db::Pool::Sqlite(pool) =>
