@@ -741,8 +741,8 @@ pub async fn save_draft(
     draft: Draft<'_>,
     now: i64,
 ) -> Result<SaveAck, AppError> {
+    take_turn(pool).await?;
     let changed = {
-        let _turn = take_turn(pool).await?;
         sqlx::query(
             "UPDATE session_answers SET draft = $4, draft_saved_at = $5, draft_rev = $7, draft_editor = $8
              WHERE session_id = $1 AND position = $2 AND user_id = $3 AND submitted_at IS NULL

@@ -65,6 +65,22 @@ async fn shared_set(app: &Router, name: &str, max: &str) -> (Client, String, Str
     (r, set, code)
 }
 
+/// A new link to `set`, and a guest candidate ("Pat") who started from it:
+/// the candidate and their session.
+async fn link_and_candidate(app: &Router, r: &mut Client, set: &str) -> (Client, String) {
+    assert_eq!(
+        r.call("sharing/create", &[("set_id", set)]).await.status,
+        200
+    );
+    let links: Vec<rehearse::sharing::types::LinkInfo> =
+        serde_json::from_str(&r.call("sharing/links", &[("set_id", set)]).await.body)
+            .expect("links");
+    let mut cand = Client::new(app);
+    let started = start(&mut cand, &links[0].code, "Pat").await;
+    let session: String = serde_json::from_str(&started.body).expect("session");
+    (cand, session)
+}
+
 async fn start(c: &mut Client, code: &str, name: &str) -> crate::common::Reply {
     c.call("sharing/start", &[("code", code), ("display_name", name)])
         .await
@@ -639,16 +655,7 @@ async fn a_set_can_keep_references_private_and_share_feedback(pool: SqlitePool) 
         )
         .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
-    assert_eq!(
-        r.call("sharing/create", &[("set_id", &set)]).await.status,
-        200
-    );
-    let links: Vec<rehearse::sharing::types::LinkInfo> =
-        serde_json::from_str(&r.call("sharing/links", &[("set_id", &set)]).await.body)
-            .expect("links");
-    let mut cand = Client::new(&app);
-    let started = start(&mut cand, &links[0].code, "Pat").await;
-    let session: String = serde_json::from_str(&started.body).expect("session");
+    let (mut cand, session) = link_and_candidate(&app, &mut r, &set).await;
     let state = cand
         .call(
             "sessions/submit",
@@ -743,16 +750,7 @@ async fn private_set_questions_never_leave_the_set(pool: SqlitePool) {
         )
         .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
-    assert_eq!(
-        r.call("sharing/create", &[("set_id", &set)]).await.status,
-        200
-    );
-    let links: Vec<rehearse::sharing::types::LinkInfo> =
-        serde_json::from_str(&r.call("sharing/links", &[("set_id", &set)]).await.body)
-            .expect("links");
-    let mut cand = Client::new(&app);
-    let started = start(&mut cand, &links[0].code, "Pat").await;
-    let session: String = serde_json::from_str(&started.body).expect("session");
+    let (mut cand, session) = link_and_candidate(&app, &mut r, &set).await;
     let submitted = cand
         .call(
             "sessions/submit",

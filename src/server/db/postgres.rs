@@ -103,14 +103,11 @@ pub async fn begin_write(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
     Ok(WriteTx { tx })
 }
 
-/// The turn SQLite's single statements take (`sqlite::take_turn`):
+/// The wait SQLite's single statements make (`sqlite::take_turn`):
 /// PostgreSQL's own row locks serve, so there is nothing to wait for.
-pub async fn take_turn(_pool: &Pool) -> Result<Turn, sqlx::Error> {
-    Ok(Turn)
+pub async fn take_turn(_pool: &Pool) -> Result<(), sqlx::Error> {
+    Ok(())
 }
-
-/// Held for as long as SQLite's turn would be; nothing to release here.
-pub struct Turn;
 
 /// A read transaction: several queries see one snapshot.
 pub async fn begin_read(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
