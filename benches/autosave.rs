@@ -16,8 +16,8 @@ mod client;
 use client::{post, HttpClient};
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use leptos::prelude::LeptosOptions;
-use rehearse::server::db::AsPool;
-use rehearse::server::{config::Config, db as server_db, AppState};
+use rehearse::platform::db::AsPool;
+use rehearse::platform::{config::Config, db as server_db, AppState};
 
 /// Concurrency levels to measure; the last is also the number of sessions.
 const CLIENT_COUNTS: [usize; 3] = [8, 16, 64];

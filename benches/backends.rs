@@ -33,7 +33,7 @@ use rehearse::{
         db as questions_db, sync_builtin_bank,
         types::{Level, QuestionFilter},
     },
-    server::{config::Config, db as server_db, db::Pool, AppState},
+    platform::{config::Config, db as server_db, db::Pool, AppState},
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -164,7 +164,7 @@ async fn measure(url: &str) -> Result<Vec<(String, String)>, BoxError> {
         ),
     ));
 
-    let now = server_db::now_ms();
+    let now = rehearse::platform::now_ms();
     let started = Instant::now();
     let heavy = match &pool {
         Pool::Sqlite(p) => answers::generate(p, now, SPEC)

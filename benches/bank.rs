@@ -12,14 +12,14 @@ use support::{report, time_it};
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use rehearse::{
     questions::{
         bank::{parse_bank, BANK_FILES},
         db, sync_builtin_bank,
         types::{Level, QuestionFilter},
     },
-    server::{config::Config, db as server_db, AppState},
+    platform::{config::Config, db as server_db, AppState},
 };
 use tower::ServiceExt;
 

@@ -14,12 +14,12 @@ mod answers;
 use axum::{body::Body, http::Request};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use rehearse::{
     accounts::session,
     dashboard::{days, db, types::RangeQuery},
     questions::sync_builtin_bank,
-    server::{config::Config, db as server_db, AppState},
+    platform::{config::Config, db as server_db, AppState},
 };
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -42,7 +42,7 @@ async fn main() -> Result<(), BoxError> {
     let url = format!("sqlite://{}/bench.db", dir.display());
     let pool = server_db::sqlite::connect(&url).await?;
     sync_builtin_bank(&pool.db()).await?;
-    let now = server_db::now_ms();
+    let now = rehearse::platform::now_ms();
 
     let started = Instant::now();
     let heavy = answers::generate(&pool, now, SPEC).await?;

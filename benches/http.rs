@@ -25,12 +25,12 @@ mod answers;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use rehearse::{
     accounts::session,
     dashboard::db as dashboard_db,
     questions::sync_builtin_bank,
-    server::{config::Config, db as server_db},
+    platform::{config::Config, db as server_db},
 };
 
 type BoxError = Box<dyn std::error::Error>;
@@ -113,7 +113,7 @@ async fn run() -> Result<(), BoxError> {
     // with 100,000 (`bench0`), each logged in once.
     let pool = server_db::sqlite::connect(&db_url).await?;
     sync_builtin_bank(&pool.db()).await?;
-    let now = server_db::now_ms();
+    let now = rehearse::platform::now_ms();
     let started = Instant::now();
     let heavy = answers::generate(
         &pool,

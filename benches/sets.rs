@@ -5,11 +5,11 @@
 mod support;
 use support::{report, time_it};
 
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use rehearse::{
     accounts::{db as accounts, types::Role},
     questions::sync_builtin_bank,
-    server::db as server_db,
+    platform::db as server_db,
     sets::{db, transfer},
 };
 
@@ -28,7 +28,7 @@ async fn results_page(
     use axum::{body::Body, http::Request};
     use http_body_util::BodyExt;
     use leptos::prelude::LeptosOptions;
-    use rehearse::server::{config::Config, AppState};
+    use rehearse::platform::{config::Config, AppState};
     use tower::ServiceExt;
 
     let set = db::create_set(&pool.db(), owner, "Bench round", 0).await?;

@@ -53,7 +53,7 @@ fn needs_wasm() -> bool {
         let Some(parts) = use_context::<http::request::Parts>() else {
             return true;
         };
-        let logged_in = use_context::<crate::server::AppState>().is_none_or(|state| {
+        let logged_in = use_context::<crate::platform::AppState>().is_none_or(|state| {
             crate::accounts::session::token_from_headers(
                 &parts.headers,
                 state.config.session_cookie_name(),

@@ -9,6 +9,7 @@ pub mod error;
 pub mod grading;
 pub mod history;
 pub mod pages;
+pub mod platform;
 pub mod questions;
 pub mod sessions;
 pub mod sets;

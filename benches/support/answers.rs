@@ -2,7 +2,7 @@
 //! statement per table): shared by the dashboard, HTTP load and backends
 //! benchmarks. SQLite's and PostgreSQL's generators make the same rows.
 
-use rehearse::server::db as server_db;
+use rehearse::platform::db as server_db;
 use uuid::Uuid;
 
 type BoxError = Box<dyn std::error::Error>;

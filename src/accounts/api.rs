@@ -23,7 +23,7 @@ pub async fn register(
     next: String,
 ) -> Result<String, AppError> {
     use super::{authz, db, password, session, throttle};
-    use crate::server::db::now_ms;
+    use crate::platform::now_ms;
     let username = username.trim().to_owned();
     if let Some(problem) = username_problem(&username) {
         return Err(AppError::invalid("username", problem));
@@ -35,7 +35,7 @@ pub async fn register(
         Some(r @ (Role::Candidate | Role::Recruiter)) => r,
         _ => return Err(AppError::invalid("role", "Choose candidate or recruiter.")),
     };
-    let state = crate::server::app_state()?;
+    let state = crate::platform::app_state()?;
     let address = authz::client_address(&state);
     let limit = throttle::registrations(state.config.registrations_per_hour);
     let key = throttle::register_key(&address);
@@ -79,7 +79,7 @@ pub async fn register(
 #[server(endpoint = "accounts/login")]
 pub async fn login(username: String, password: String, next: String) -> Result<String, AppError> {
     use super::{authz, db, password as pw, session, throttle};
-    use crate::server::db::now_ms;
+    use crate::platform::now_ms;
     let username = username.trim().to_owned();
     if username.is_empty() || password.is_empty() {
         return Err(AppError::invalid(
@@ -92,7 +92,7 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
     if username.len() > USERNAME_MAX * 4 || password.len() > PASSWORD_MAX * 4 {
         return Err(AppError::invalid("password", "Wrong username or password."));
     }
-    let state = crate::server::app_state()?;
+    let state = crate::platform::app_state()?;
     let address = authz::client_address(&state);
     // The attempt is counted before the password is checked, in one
     // transaction with the check, so parallel guesses can't all pass.
@@ -139,9 +139,9 @@ pub async fn login(username: String, password: String, next: String) -> Result<S
 #[server(endpoint = "accounts/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::{authz, session};
-    let state = crate::server::app_state()?;
-    crate::server::redirect_form_post("/");
-    if authz::current_user().await?.is_none() && !crate::server::is_plain_form_post() {
+    let state = crate::platform::app_state()?;
+    crate::platform::request::redirect_form_post("/");
+    if authz::current_user().await?.is_none() && !crate::platform::request::is_plain_form_post() {
         return Err(AppError::Unauthorized);
     }
     if let Some(token) = authz::request_token(&state) {
@@ -156,7 +156,7 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn change_password(current: String, new_password: String) -> Result<(), AppError> {
     use super::{authz, db, password, session};
     let user = authz::require_account().await?;
-    let state = crate::server::app_state()?;
+    let state = crate::platform::app_state()?;
     if let Some(problem) = password::password_problem(&new_password, &user.username) {
         return Err(AppError::invalid("new_password", problem));
     }
@@ -199,7 +199,7 @@ pub async fn change_password(current: String, new_password: String) -> Result<()
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     use super::{authz, db, password as pw};
     let user = authz::require_account().await?;
-    let state = crate::server::app_state()?;
+    let state = crate::platform::app_state()?;
     if password.is_empty() || password.len() > PASSWORD_MAX * 4 {
         return Err(AppError::invalid(
             "password",
@@ -228,13 +228,13 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 /// Counts a password-checking change against the account's limit.
 #[cfg(feature = "ssr")]
 async fn reserve_account_change(
-    state: &crate::server::AppState,
+    state: &crate::platform::AppState,
     user: &super::authz::AuthUser,
     event: &'static str,
 ) -> Result<super::throttle::Reservation, AppError> {
     use super::throttle;
     let key = throttle::account_key(user.id);
-    let now = crate::server::db::now_ms();
+    let now = crate::platform::now_ms();
     match throttle::reserve(&state.pool, &[(&key, throttle::ACCOUNT_CHANGES)], now).await? {
         Ok(r) => Ok(r),
         Err(t) => {

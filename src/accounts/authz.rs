@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{db, session, throttle, types::Role};
 use crate::error::AppError;
-use crate::server::{app_state, db::now_ms, AppState};
+use crate::platform::{app_state, now_ms, AppState};
 
 /// The authenticated caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,23 +55,11 @@ pub fn request_token(state: &AppState) -> Option<String> {
 pub fn client_address(state: &AppState) -> String {
     use_context::<Parts>().map_or_else(
         || "unknown".to_owned(),
-        |parts| crate::server::net::client_address(&parts, &state.config),
+        |parts| crate::platform::net::client_address(&parts, &state.config),
     )
 }
 
-/// This request's id (set by the router's request-id layer), for security
-/// log lines: it ties them to the request's other lines and to what the
-/// client saw in `x-request-id`.
-pub fn request_id() -> String {
-    use_context::<Parts>()
-        .and_then(|p| {
-            p.headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-        .unwrap_or_else(|| "-".to_owned())
-}
+pub use crate::platform::request::request_id;
 
 /// The caller of one page render, looked up once: the nav and every part
 /// of a page ask who is calling, and each lookup is a hash and a query.
@@ -142,7 +130,7 @@ pub async fn require_user() -> Result<AuthUser, AppError> {
 /// included), the pool, and the server's clock, read once.
 pub struct Caller {
     pub user: AuthUser,
-    pub pool: crate::server::db::Pool,
+    pub pool: crate::platform::db::Pool,
     pub now: i64,
 }
 
@@ -151,7 +139,7 @@ pub async fn caller() -> Result<Caller, AppError> {
     let user = require_user().await?;
     Ok(Caller {
         user,
-        pool: crate::server::pool()?,
+        pool: crate::platform::pool()?,
         now: now_ms(),
     })
 }
@@ -164,7 +152,7 @@ pub async fn visitor() -> Result<Option<Caller>, AppError> {
     };
     Ok(Some(Caller {
         user,
-        pool: crate::server::pool()?,
+        pool: crate::platform::pool()?,
         now: now_ms(),
     }))
 }
@@ -174,7 +162,7 @@ pub async fn visitor() -> Result<Option<Caller>, AppError> {
 pub struct Recruiter {
     pub id: Uuid,
     pub admin: bool,
-    pub pool: crate::server::db::Pool,
+    pub pool: crate::platform::db::Pool,
     pub now: i64,
 }
 

@@ -42,7 +42,7 @@ pub enum Created {
     UsernameTaken,
 }
 
-crate::server::db::dispatch! { accounts;
+crate::platform::db::dispatch! { accounts;
     pub async fn create_user(username: &str, password_hash: &str, role: Role) -> Result<Created, sqlx::Error>;
     pub async fn upgrade_guest(guest_id: Uuid, username: &str, password_hash: &str, role: Role) -> Result<Created, sqlx::Error>;
     pub async fn create_guest() -> Result<Uuid, sqlx::Error>;

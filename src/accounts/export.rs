@@ -18,7 +18,7 @@ use super::{db, session};
 /// The longest an export may take, download included.
 const EXPORT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
 use crate::error::AppError;
-use crate::server::{db::now_ms, AppState};
+use crate::platform::{now_ms, AppState};
 
 pub async fn download(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let Some(token) = session::token_from_headers(&headers, state.config.session_cookie_name())

@@ -41,7 +41,7 @@ impl Housekeeping {
 /// their data) not seen for `guest_retention_days`.
 #[cfg(feature = "ssr")]
 pub async fn housekeeping(
-    pool: &crate::server::db::Pool,
+    pool: &crate::platform::db::Pool,
     now: i64,
     guest_retention_days: u32,
 ) -> Result<Housekeeping, sqlx::Error> {

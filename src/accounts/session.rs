@@ -7,10 +7,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::db::{self, UserRow};
-use crate::server::{
-    db::{now_ms, Pool},
-    AppState,
-};
+use crate::platform::{db::Pool, now_ms, AppState};
 
 /// A session unused for this long ends.
 pub const IDLE_MS: i64 = 7 * 24 * 3600 * 1000;
@@ -82,7 +79,7 @@ pub fn cookie(state: &AppState, token: Option<&str>) -> Option<HeaderValue> {
 
 /// The session token in the request's cookies, if any.
 pub fn token_from_headers(headers: &http::HeaderMap, cookie_name: &str) -> Option<String> {
-    crate::server::net::cookies(headers, cookie_name)
+    crate::platform::net::cookies(headers, cookie_name)
         .find(|value| !value.is_empty() && value.len() <= 64)
         .map(str::to_owned)
 }

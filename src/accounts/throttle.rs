@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use crate::server::db::Pool;
+use crate::platform::db::Pool;
 
 /// One limit: at most `max` events per `window`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

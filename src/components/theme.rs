@@ -55,7 +55,7 @@ impl Theme {
     pub fn from_request() -> Self {
         use_context::<http::request::Parts>()
             .and_then(|parts| {
-                crate::server::net::cookies(&parts.headers, THEME_COOKIE)
+                crate::platform::net::cookies(&parts.headers, THEME_COOKIE)
                     .next()
                     .map(Self::parse)
             })

@@ -15,8 +15,8 @@ pub async fn get_dashboard(range: RangeQuery) -> Result<Option<Dashboard>, AppEr
     if range.preset.len() > 16 || range.from.len() > 32 || range.to.len() > 32 {
         return Err(AppError::invalid("range", "That date range is too long."));
     }
-    let pool = crate::server::pool()?;
-    let now = crate::server::db::now_ms();
+    let pool = crate::platform::pool()?;
+    let now = crate::platform::now_ms();
     Ok(Some(
         super::db::dashboard(&pool, user.id, &range, now).await?,
     ))

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::types::*;
 use crate::error::AppError;
 
-crate::server::db::dispatch! { dashboard;
+crate::platform::db::dispatch! { dashboard;
     pub async fn settings(user: Uuid) -> Result<(String, bool), AppError>;
     pub async fn user_zone(user: Uuid) -> Result<TimeZone, AppError>;
     pub async fn first_graded_at(user: Uuid) -> Result<Option<i64>, AppError>;
@@ -24,6 +24,6 @@ crate::server::db::dispatch! { dashboard;
     pub async fn dashboard(user: Uuid, query: &RangeQuery, now: i64) -> Result<Dashboard, AppError>;
 }
 
-crate::server::db::dispatch! { rollup;
+crate::platform::db::dispatch! { rollup;
     pub async fn rebuild_all() -> Result<(), AppError>;
 }

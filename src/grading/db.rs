@@ -15,7 +15,7 @@ impl From<schedule::ScheduleError> for AppError {
     }
 }
 
-crate::server::db::dispatch! { grading;
+crate::platform::db::dispatch! { grading;
     pub async fn rebuild_missing(now: i64) -> Result<u64, AppError>;
     pub async fn settings(user: Uuid) -> Result<ReviewSettings, AppError>;
     pub async fn save_settings(user: Uuid, s: &ReviewSettings) -> Result<(), AppError>;

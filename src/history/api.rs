@@ -13,7 +13,7 @@ pub async fn list_history(filter: HistoryFilter) -> Result<Vec<HistoryItem>, App
     let Some(user) = crate::accounts::authz::current_user().await? else {
         return Ok(Vec::new());
     };
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
     let since = match filter.from.trim() {
         "" => None,
@@ -102,7 +102,7 @@ pub async fn past_answers(slug: String) -> Result<Vec<PastAnswer>, AppError> {
     if slug.len() > 200 {
         return Ok(Vec::new());
     }
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
     super::db::past_answers(&pool, user.id, &slug, &tz).await
 }

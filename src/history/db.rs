@@ -20,7 +20,7 @@ pub struct ListFilter<'a> {
     pub until: Option<i64>,
 }
 
-crate::server::db::dispatch! { history;
+crate::platform::db::dispatch! { history;
     pub async fn list(user: Uuid, filter: &ListFilter<'_>, page: u32) -> Result<Vec<HistoryItem>, sqlx::Error>;
     pub async fn review(id: Uuid, user: Uuid) -> Result<Vec<ReviewedAnswer>, AppError>;
     pub async fn revisions(id: Uuid) -> Result<Vec<(u32, i64, Revision)>, AppError>;

@@ -10,7 +10,7 @@ pub fn keep_until(until: i64) {
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&until.to_string()),
     ) {
-        response.insert_header(crate::server::page_cache::KEEP_UNTIL, value);
+        response.insert_header(crate::platform::request::KEEP_UNTIL, value);
     }
     #[cfg(not(feature = "ssr"))]
     let _ = until;
@@ -20,7 +20,7 @@ pub fn keep_until(until: i64) {
 /// page that moves slowly with the clock (a recall estimate).
 pub fn keep_for(ms: i64) {
     #[cfg(feature = "ssr")]
-    keep_until(crate::server::db::now_ms().saturating_add(ms));
+    keep_until(crate::platform::now_ms().saturating_add(ms));
     #[cfg(not(feature = "ssr"))]
     let _ = ms;
 }

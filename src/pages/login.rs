@@ -75,7 +75,7 @@ pub fn RegisterPage() -> impl IntoView {
 /// the app makes goes through here, so `path` is made header-safe once.
 pub fn redirect(path: &str) {
     #[cfg(feature = "ssr")]
-    leptos_axum::redirect(&crate::accounts::types::header_safe(path));
+    crate::platform::request::redirect(path);
     #[cfg(not(feature = "ssr"))]
     let _ = path;
 }

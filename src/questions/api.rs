@@ -7,7 +7,7 @@ use crate::error::AppError;
 
 #[server(endpoint = "questions/list")]
 pub async fn list_questions(filter: QuestionFilter) -> Result<QuestionList, AppError> {
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     Ok(super::db::list(&pool, &filter).await?)
 }
 
@@ -19,7 +19,7 @@ pub async fn get_question(
     if slug.len() > 80 {
         return Err(AppError::NotFound("That question".into()));
     }
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     super::db::detail(&pool, &slug, &filter)
         .await?
         .ok_or_else(|| AppError::NotFound("That question".into()))
@@ -29,19 +29,19 @@ pub async fn get_question(
 /// differs, so no cache may reuse the answer.
 #[server(endpoint = "questions/random")]
 pub async fn random_question() -> Result<Option<DrawnQuestion>, AppError> {
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     Ok(super::db::random(&pool).await?)
 }
 
 #[server(endpoint = "questions/size")]
 pub async fn bank_size() -> Result<(i64, i64), AppError> {
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     Ok(super::db::bank_size(&pool).await?)
 }
 
 /// Every topic, in bank order, for pickers.
 #[server(endpoint = "questions/topics")]
 pub async fn list_topics() -> Result<Vec<TopicInfo>, AppError> {
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     Ok(super::db::topics(&pool).await?)
 }

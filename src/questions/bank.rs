@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use super::{markdown, types::Level};
-use crate::server::db::{now_ms, Pool};
+use crate::platform::{db::Pool, now_ms};
 
 /// Every bank file, embedded at compile time. Adding a topic means adding a
 /// line here; the `bank_files_are_all_listed` test catches a forgotten one.

@@ -28,7 +28,7 @@ impl Scope {
     }
 }
 
-crate::server::db::dispatch! { questions;
+crate::platform::db::dispatch! { questions;
     pub async fn list(filter: &QuestionFilter) -> Result<QuestionList, sqlx::Error>;
     pub async fn list_in(filter: &QuestionFilter, scope: Scope) -> Result<QuestionList, sqlx::Error>;
     pub async fn detail(slug: &str, filter: &QuestionFilter) -> Result<Option<QuestionDetail>, sqlx::Error>;

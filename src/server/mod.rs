@@ -1,42 +1,18 @@
-//! Everything that only exists on the server: configuration, the database
-//! pool, shared state, the router and its middleware, and start-up.
+//! The top of the app: the router and its middleware, the listener, the
+//! page cache, the built assets, and start-up. It builds on `platform`
+//! (the bottom) and on every domain; nothing imports it but `main`.
 
 mod assets;
-pub mod config;
-pub mod db;
 pub mod listen;
-pub mod net;
 pub mod page_cache;
 mod router;
-mod state;
 
-pub use router::app;
-pub use state::{app_state, pool, AppState};
+pub use router::{app, app_with};
 
 use leptos::prelude::*;
 use tracing_subscriber::EnvFilter;
 
-use config::Config;
-
-/// Redirects a plain HTML form post (no JavaScript) to `path` once its
-/// server function succeeds; calls from islands are left to navigate
-/// themselves.
-pub fn redirect_form_post(path: &str) {
-    if is_plain_form_post() {
-        crate::pages::login::redirect(path);
-    }
-}
-
-/// Whether the server function being run was called by a plain HTML form
-/// (a browser navigating, which accepts HTML), not by an island.
-pub fn is_plain_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|p| {
-        p.headers
-            .get(http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    })
-}
+use crate::platform::{config::{self, Config}, db, AppState};
 
 /// What `main` runs: parse the command line, then serve or run a command.
 pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -85,7 +61,7 @@ async fn serve() -> Result<(), Box<dyn std::error::Error>> {
             )
         })?;
     tracing::info!(?report, "question bank synced");
-    let cards = crate::grading::db::rebuild_missing(&pool, db::now_ms()).await?;
+    let cards = crate::grading::db::rebuild_missing(&pool, crate::platform::now_ms()).await?;
     if cards > 0 {
         tracing::info!(cards, "review cards built from earlier grades");
     }
@@ -114,7 +90,7 @@ async fn housekeeping(pool: db::Pool, guest_retention_days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
-        match crate::accounts::housekeeping(&pool, db::now_ms(), guest_retention_days).await {
+        match crate::accounts::housekeeping(&pool, crate::platform::now_ms(), guest_retention_days).await {
             Ok(report) if report.is_empty() => {}
             Ok(report) => tracing::info!(?report, "housekeeping"),
             Err(error) => tracing::warn!(%error, "housekeeping failed"),

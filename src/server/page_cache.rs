@@ -49,13 +49,11 @@ use axum::{
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use super::state::AppState;
+use crate::platform::AppState;
 use crate::accounts::authz::{AuthUser, KnownCaller};
 use crate::components::theme::THEME_COOKIE;
 
-/// Set by a personal page's render to say it may be kept for its person
-/// until this Unix time in ms (`pages::keep::keep_until`); never sent.
-pub const KEEP_UNTIL: header::HeaderName = header::HeaderName::from_static("x-rehearse-keep-until");
+pub use crate::platform::request::KEEP_UNTIL;
 
 /// Memory the cache may hold, in bytes (a bank page is 20–60 KB, and its
 /// compressed copies a fifth of that).
@@ -119,6 +117,14 @@ impl quick_cache::Weighter<String, Arc<Page>> for BySize {
     fn weight(&self, _key: &String, page: &Arc<Page>) -> u64 {
         page.size()
     }
+}
+
+/// The middleware's state: the app's, and the kept pages beside it (the
+/// cache belongs to the top, so `AppState` does not carry it).
+#[derive(Clone)]
+pub struct Kept {
+    pub state: AppState,
+    pub pages: Arc<PageCache>,
 }
 
 /// The kept pages, shared by every request.
@@ -226,7 +232,7 @@ fn is_public(path: &str) -> bool {
 /// What makes one rendering of a page differ from another for the same
 /// viewer: the theme cookie, the path and the query.
 fn page_key(req: &Request) -> String {
-    let theme = super::net::cookies(req.headers(), THEME_COOKIE)
+    let theme = crate::platform::net::cookies(req.headers(), THEME_COOKIE)
         .next()
         .unwrap_or("");
     let query = req.uri().query().unwrap_or("");
@@ -234,7 +240,8 @@ fn page_key(req: &Request) -> String {
 }
 
 /// The middleware: serves kept pages, keeps new ones.
-pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn serve(State(kept): State<Kept>, req: Request, next: Next) -> Response {
+    let (state, pages) = (&kept.state, &*kept.pages);
     if req.method() != Method::GET || req.uri().path().starts_with("/api/") {
         return without_keep_header(next.run(req).await);
     }
@@ -243,14 +250,14 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         state.config.session_cookie_name(),
     );
     match token {
-        Some(token) => personal(&state, token, req, next).await,
-        None if is_public(req.uri().path()) => anonymous(&state, req, next).await,
+        Some(token) => personal(state, pages, token, req, next).await,
+        None if is_public(req.uri().path()) => anonymous(state, pages, req, next).await,
         None => without_keep_header(next.run(req).await),
     }
 }
 
 /// A bank page for a visitor without a session: the one kept copy.
-async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
+async fn anonymous(_state: &AppState, pages: &PageCache, req: Request, next: Next) -> Response {
     let key = page_key(&req);
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept = req.headers().clone();
@@ -262,7 +269,7 @@ async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
     // itself rather than queue behind them.
     let waited = tokio::time::timeout(
         SINGLE_FLIGHT_WAIT,
-        state.pages.pages.get_value_or_guard_async(&key),
+        pages.pages.get_value_or_guard_async(&key),
     )
     .await;
     let guard = match waited {
@@ -270,12 +277,11 @@ async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
         Ok(Err(guard)) => Some(guard),
         Err(_) => None,
     };
-    state
-        .pages
+    pages
         .renders
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let res = next.run(req).await;
-    let page = match keep(res, Copies::All, i64::MAX, &state.pages.known_scripts).await {
+    let page = match keep(res, Copies::All, i64::MAX, &pages.known_scripts).await {
         Ok(page) => Arc::new(page),
         Err(res) => return res,
     };
@@ -283,7 +289,7 @@ async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
         Some(guard) => {
             let _ = guard.insert(Arc::clone(&page));
         }
-        None => state.pages.pages.insert(key, Arc::clone(&page)),
+        None => pages.pages.insert(key, Arc::clone(&page)),
     }
     respond(&page, &accept, if_none_match.as_ref(), "no-cache")
 }
@@ -291,8 +297,14 @@ async fn anonymous(state: &AppState, req: Request, next: Next) -> Response {
 /// A page request with a session cookie: the caller is looked up once
 /// here, then their kept copy is served, or the page is rendered (with
 /// the caller handed on) and kept if it asks to be.
-async fn personal(state: &AppState, token: String, mut req: Request, next: Next) -> Response {
-    let now = super::db::now_ms();
+async fn personal(
+    state: &AppState,
+    pages: &PageCache,
+    token: String,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let now = crate::platform::now_ms();
     // A failed lookup is left to the render, which reports it.
     let Ok(caller) = crate::accounts::session::lookup(&state.pool, &token, now).await else {
         return without_keep_header(next.run(req).await);
@@ -305,7 +317,7 @@ async fn personal(state: &AppState, token: String, mut req: Request, next: Next)
     let key = format!("{}\n{}\n{}", user.id, user.data_version, page_key(&req));
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let accept = req.headers().clone();
-    if let Some(page) = state.pages.personal.get(&key) {
+    if let Some(page) = pages.personal.get(&key) {
         if page.valid_until > now {
             return respond(&page, &accept, if_none_match.as_ref(), "no-store");
         }
@@ -320,10 +332,10 @@ async fn personal(state: &AppState, token: String, mut req: Request, next: Next)
     };
     let until = until.min(now.saturating_add(PERSONAL_MAX_AGE_MS));
     let copies = Copies::For(preferred_encoding(&accept));
-    match keep(res, copies, until, &state.pages.known_scripts).await {
+    match keep(res, copies, until, &pages.known_scripts).await {
         Ok(page) => {
             let page = Arc::new(page);
-            state.pages.personal.insert(key, Arc::clone(&page));
+            pages.personal.insert(key, Arc::clone(&page));
             respond(&page, &accept, if_none_match.as_ref(), "no-store")
         }
         Err(res) => res,

@@ -23,13 +23,19 @@ use tower_http::{
     CompressionLevel,
 };
 
-use super::{config::Config, state::AppState};
+use crate::platform::{config::Config, AppState};
 use crate::app::{shell, App};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Builds the whole application. Tests call this and drive it with `oneshot`.
 pub fn app(state: AppState) -> Router {
+    let pages = Arc::new(super::page_cache::PageCache::new(&state.leptos_options));
+    app_with(state, pages)
+}
+
+/// [`app`] with the page cache given (tests read its counters).
+pub fn app_with(state: AppState, pages: Arc<super::page_cache::PageCache>) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let state = state.clone();
@@ -116,7 +122,10 @@ pub fn app(state: AppState) -> Router {
                     same_origin_writes,
                 ))
                 .layer(middleware::from_fn_with_state(
-                    state.clone(),
+                    super::page_cache::Kept {
+                        state: state.clone(),
+                        pages,
+                    },
                     super::page_cache::serve,
                 ))
                 .layer(middleware::from_fn(server_fn_error_status)),
@@ -173,7 +182,7 @@ async fn move_clock(axum::Form(form): axum::Form<ClockForm>) -> Response {
     if !(0.0..=3650.0).contains(&form.days) {
         return (StatusCode::BAD_REQUEST, "days is 0 to 3650").into_response();
     }
-    super::db::set_clock_offset((form.days * 86_400_000.0) as i64);
+    crate::platform::clock::set_clock_offset((form.days * 86_400_000.0) as i64);
     tracing::warn!(days = form.days, "test clock moved");
     (StatusCode::OK, "ok").into_response()
 }
@@ -398,7 +407,7 @@ fn is_same_origin(parts: &http::request::Parts, config: &Config) -> bool {
         .headers
         .get(header::ORIGIN)
         .and_then(|h| h.to_str().ok());
-    match (origin, super::net::client_origin(parts, config)) {
+    match (origin, crate::platform::net::client_origin(parts, config)) {
         (Some(origin), Some(ours)) => origin.eq_ignore_ascii_case(&ours),
         // No Origin header: only non-browser clients (curl, tests) and
         // same-origin navigations in old browsers do this. Fall back on

@@ -35,12 +35,12 @@ pub async fn start_session(
         question,
     )?;
     let user = crate::accounts::authz::ensure_user().await?;
-    let pool = crate::server::pool()?;
-    match super::db::create(&pool, user.id, &new, crate::server::db::now_ms()).await? {
+    let pool = crate::platform::pool()?;
+    match super::db::create(&pool, user.id, &new, crate::platform::now_ms()).await? {
         Some(id) => {
             // A plain form post ("Practise this question") goes straight
             // to the session; the islands open it themselves.
-            crate::server::redirect_form_post(&format!("/practice/{id}"));
+            crate::platform::request::redirect_form_post(&format!("/practice/{id}"));
             Ok(id.to_string())
         }
         None => Err(AppError::invalid(
@@ -193,7 +193,7 @@ pub async fn find_active_session() -> Result<Option<ActiveSession>, AppError> {
     let Some(user) = crate::accounts::authz::current_user().await? else {
         return Ok(None);
     };
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     Ok(super::db::active_for(&pool, user.id).await?)
 }
 

@@ -27,7 +27,7 @@ pub struct Imported {
 pub const SET_EDITED_ELSEWHERE: &str =
     "This set was changed in another tab or window. Reload to continue with the newest version.";
 
-crate::server::db::dispatch! { sets;
+crate::platform::db::dispatch! { sets;
     pub async fn create_own_question(owner: Uuid, q: &QuestionInput, answer_html: &str, now: i64) -> Result<String, AppError>;
     pub async fn update_question(owner: Uuid, slug: &str, q: &QuestionInput, answer_html: &str, now: i64) -> Result<(), AppError>;
     pub async fn own_question(owner: Uuid, slug: &str) -> Result<Option<OwnQuestion>, sqlx::Error>;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::{db, transfer};
 use crate::accounts::{session, types::Role};
 use crate::error::AppError;
-use crate::server::{db::now_ms, AppState};
+use crate::platform::{now_ms, AppState};
 
 /// The formats a download can take.
 #[derive(Clone, Copy)]

@@ -78,9 +78,9 @@ pub async fn set_link_state(link_id: String, state: LinkState) -> Result<(), App
 #[server(endpoint = "sharing/landing")]
 pub async fn link_landing(code: String) -> Result<Landing, AppError> {
     let user = crate::accounts::authz::current_user().await?;
-    let pool = crate::server::pool()?;
+    let pool = crate::platform::pool()?;
     let caller = user.map(|u| (u.id, (!u.is_guest).then_some(u.username)));
-    super::db::landing(&pool, &code, caller, crate::server::db::now_ms()).await
+    super::db::landing(&pool, &code, caller, crate::platform::now_ms()).await
 }
 
 /// Starts (or resumes) the caller's interview from a link and returns the
@@ -112,8 +112,8 @@ pub async fn start_from_link(
         }
         _ => name,
     };
-    let pool = crate::server::pool()?;
-    let now = crate::server::db::now_ms();
+    let pool = crate::platform::pool()?;
+    let now = crate::platform::now_ms();
     // Check the link before making anyone a guest.
     let info = super::db::landing(&pool, &code, None, now).await?;
     if info.status != LinkStatus::Open {

@@ -41,7 +41,7 @@ pub struct AnswerLine {
     pub comment: Option<String>,
 }
 
-crate::server::db::dispatch! { sharing;
+crate::platform::db::dispatch! { sharing;
     pub async fn create_link(set: Uuid, owner: Uuid, label: &str, expires_at: Option<i64>, max_candidates: Option<u32>, now: i64) -> Result<Uuid, AppError>;
     pub async fn links(set: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone, now: i64) -> Result<Vec<LinkInfo>, AppError>;
     pub async fn set_link_state(link: Uuid, owner: Uuid, state: LinkState, now: i64) -> Result<(), AppError>;

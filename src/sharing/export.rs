@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::db;
 use crate::error::AppError;
-use crate::server::{db::now_ms, AppState};
+use crate::platform::{now_ms, AppState};
 use crate::sets::export::{recruiter, refuse};
 use crate::sets::transfer::csv_cell as cell;
 

@@ -4,7 +4,7 @@
 use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::accounts::session;
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use sqlx::SqlitePool;
 
 const PW: &str = "tidy orange kettle";
@@ -417,7 +417,7 @@ async fn every_server_function_refuses_a_foreign_origin(pool: SqlitePool) {
 async fn concurrent_requests_never_share_a_caller() {
     let dir = std::env::temp_dir().join(format!("rehearse-callers-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("dir");
-    let pool = rehearse::server::db::sqlite::connect(&format!("sqlite://{}/c.db", dir.display()))
+    let pool = rehearse::platform::db::sqlite::connect(&format!("sqlite://{}/c.db", dir.display()))
         .await
         .expect("db");
     let app = crate::common::app_with_bank(pool).await;

@@ -6,8 +6,8 @@ use rehearse::questions::{
     db,
     types::{Level, QuestionFilter},
 };
-use rehearse::server::db::AsPool;
-use rehearse::server::db::Pool;
+use rehearse::platform::db::AsPool;
+use rehearse::platform::db::Pool;
 use sqlx::SqlitePool;
 
 fn builtin() -> Vec<BankTopic> {

@@ -6,7 +6,7 @@ use sqlx::SqlitePool;
 
 use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, send, state};
-use rehearse::server::db::Pool;
+use rehearse::platform::db::Pool;
 
 /// `'sha256-…'` of every inline script in `html`, worked out here
 /// independently of the server's own code.
@@ -556,8 +556,11 @@ async fn concurrent_misses_of_one_page_render_it_once(pool: SqlitePool) {
         .await
         .expect("bank");
     let state = state(pool);
-    let app = rehearse::server::app(state.clone());
-    let before = state.pages.renders();
+    let pages = std::sync::Arc::new(rehearse::server::page_cache::PageCache::new(
+        &state.leptos_options,
+    ));
+    let app = rehearse::server::app_with(state, std::sync::Arc::clone(&pages));
+    let before = pages.renders();
     let requests = (0..32).map(|_| {
         let app = app.clone();
         tokio::spawn(async move { get(&app, "/questions?q=cache").await })
@@ -570,7 +573,7 @@ async fn concurrent_misses_of_one_page_render_it_once(pool: SqlitePool) {
         assert_eq!(reply.body, first, "the one kept copy");
     }
     assert_eq!(
-        state.pages.renders() - before,
+        pages.renders() - before,
         1,
         "one render for 32 misses"
     );

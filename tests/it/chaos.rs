@@ -314,7 +314,7 @@ async fn acknowledged_writes_survive_sigkill() {
         server = start(&db, port);
         restarts.push(healthy(&client, &base).await);
     }
-    let pool = rehearse::server::db::sqlite::connect(&db)
+    let pool = rehearse::platform::db::sqlite::connect(&db)
         .await
         .expect("open");
     let l = std::mem::take(&mut *ledger.lock().expect("ledger"));

@@ -3,8 +3,8 @@
 use axum::{body::Body, http::Request, Router};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use rehearse::server::db::{AsPool, Pool};
-use rehearse::server::{config::Config, AppState};
+use rehearse::platform::db::{AsPool, Pool};
+use rehearse::platform::{config::Config, AppState};
 use sqlx::SqlitePool;
 use tower::ServiceExt;
 
@@ -233,18 +233,18 @@ pub async fn account(app: &Router, name: &str, role: &str) -> Client {
 
 /// Runs the same sqlx expression on the pool the test's app uses, whichever
 /// backend it is: `$p` is the concrete pool, and `backend` names that
-/// backend's module (`rehearse::server::db::sqlite` or `::postgres`).
+/// backend's module (`rehearse::platform::db::sqlite` or `::postgres`).
 macro_rules! on {
     ($pool:expr, |$p:ident| $body:expr) => {
         match $pool {
-            rehearse::server::db::Pool::Sqlite($p) => {
+            rehearse::platform::db::Pool::Sqlite($p) => {
                 #[allow(unused_imports)]
-                use rehearse::server::db::sqlite as backend;
+                use rehearse::platform::db::sqlite as backend;
                 $body
             }
-            rehearse::server::db::Pool::Postgres($p) => {
+            rehearse::platform::db::Pool::Postgres($p) => {
                 #[allow(unused_imports)]
-                use rehearse::server::db::postgres as backend;
+                use rehearse::platform::db::postgres as backend;
                 $body
             }
         }
@@ -327,7 +327,7 @@ pub mod pg {
                         .await
                         .expect("creates the template");
                     let pool =
-                        rehearse::server::db::postgres::connect(&database_url(&url, &template))
+                        rehearse::platform::db::postgres::connect(&database_url(&url, &template))
                             .await
                             .expect("the PostgreSQL migrations apply");
                     pool.close().await;
@@ -363,7 +363,7 @@ pub mod pg {
 
     /// A new database of its own, migrated and empty.
     pub async fn fresh() -> PgPool {
-        rehearse::server::db::postgres::connect(&fresh_url().await)
+        rehearse::platform::db::postgres::connect(&fresh_url().await)
             .await
             .expect("connects to the new database")
     }

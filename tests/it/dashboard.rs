@@ -5,8 +5,8 @@ use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::dashboard::{db, types::*};
 use rehearse::questions::{sync_builtin_bank, types::Level};
-use rehearse::server::db::AsPool;
-use rehearse::server::db::Pool;
+use rehearse::platform::db::AsPool;
+use rehearse::platform::db::Pool;
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
@@ -431,7 +431,7 @@ async fn the_dashboard_shows_only_the_callers_answers(pool: SqlitePool) {
     session(
         &pool,
         alice_id,
-        &[a(&q, 4, rehearse::server::db::now_ms() - HOUR)],
+        &[a(&q, 4, rehearse::platform::now_ms() - HOUR)],
     )
     .await;
     let mine = alice

@@ -1,6 +1,6 @@
 //! The database as the server opens it: migrations and pragmas.
 
-use rehearse::server::db;
+use rehearse::platform::db;
 use sqlx::Connection;
 
 #[tokio::test]
@@ -260,7 +260,7 @@ async fn every_table_of_a_persons_data_bumps_their_version(pool: sqlx::SqlitePoo
 /// not a bare 500, and changes nothing.
 #[sqlx::test]
 async fn a_write_that_gets_no_turn_is_told_the_server_is_busy(pool: sqlx::SqlitePool) {
-    use rehearse::server::db::AsPool;
+    use rehearse::platform::db::AsPool;
     let app = crate::common::app_with_bank(pool.db()).await;
     let mut c = crate::common::Client::new(&app);
     let session = c.start_practice(None).await;

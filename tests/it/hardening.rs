@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 use crate::common::app_pool;
 use crate::common::{app_with_bank, app_with_config, get, state_with, Client};
-use rehearse::server::db::AsPool;
-use rehearse::server::db::Pool;
+use rehearse::platform::db::AsPool;
+use rehearse::platform::db::Pool;
 
 const PW: &str = "tidy orange kettle";
 const T0: i64 = 1_800_000_000_000;
@@ -118,7 +118,7 @@ async fn saturated_hashing_answers_429_with_retry_after(pool: SqlitePool) {
         .await
         .expect("bank");
     let mut state = state_with(pool, &[]);
-    state.hashing = std::sync::Arc::new(rehearse::accounts::password::HashGate::new(
+    state.hashing = std::sync::Arc::new(rehearse::platform::gate::Gate::new("hashing", 
         1,
         Duration::from_millis(50),
     ));
@@ -391,7 +391,7 @@ async fn using_the_app_keeps_a_guest_alive(pool: SqlitePool) {
         "UPDATE auth_sessions SET last_seen_at = $2 WHERE user_id = $1"
     )
     .bind(guest)
-    .bind(rehearse::server::db::now_ms() - 3_600_000)
+    .bind(rehearse::platform::now_ms() - 3_600_000)
     .execute(p)
     .await
     .map(|r| r.rows_affected()))
@@ -407,7 +407,7 @@ async fn using_the_app_keeps_a_guest_alive(pool: SqlitePool) {
     .await)
     .expect("seen");
     assert!(
-        seen > rehearse::server::db::now_ms() - 60_000,
+        seen > rehearse::platform::now_ms() - 60_000,
         "refreshed: {seen}"
     );
 }

@@ -4,8 +4,8 @@ use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::history::db;
 use rehearse::questions::sync_builtin_bank;
-use rehearse::server::db::AsPool;
-use rehearse::server::db::Pool;
+use rehearse::platform::db::AsPool;
+use rehearse::platform::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 

@@ -9,7 +9,7 @@ use axum::{body::Body, http::Request};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use sqlx::SqlitePool;
 
 const CASES: usize = 1_000;

@@ -86,7 +86,7 @@ async fn both_backends_migrate_to_the_same_tables_and_columns() {
     let (pg, name) = fresh_database(&url).await;
     let file = std::env::temp_dir().join(format!("rehearse-schema-{}.db", uuid::Uuid::new_v4()));
     let sqlite: SqlitePool =
-        rehearse::server::db::sqlite::connect(&format!("sqlite://{}", file.display()))
+        rehearse::platform::db::sqlite::connect(&format!("sqlite://{}", file.display()))
             .await
             .expect("SQLite migrates");
 

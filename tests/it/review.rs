@@ -6,8 +6,8 @@ use crate::common::app_pool;
 use crate::common::{account, app_with_bank, Client};
 use rehearse::grading::{db as grading, schedule, types::*};
 use rehearse::questions::sync_builtin_bank;
-use rehearse::server::db::AsPool;
-use rehearse::server::db::Pool;
+use rehearse::platform::db::AsPool;
+use rehearse::platform::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -837,7 +837,7 @@ async fn the_test_clock_exists_only_in_test_builds(pool: SqlitePool) {
     .await;
     assert_ne!(r.status, 200);
     assert_eq!(
-        rehearse::server::db::now_ms() / 1000,
+        rehearse::platform::now_ms() / 1000,
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .expect("time")

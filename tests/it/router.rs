@@ -3,7 +3,7 @@
 use crate::common::app_pool;
 use crate::common::{app_with_bank, get, send};
 use axum::{body::Body, http::Request};
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use sqlx::SqlitePool;
 
 #[sqlx::test]

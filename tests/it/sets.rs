@@ -4,8 +4,8 @@
 
 use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, Client, Reply};
-use rehearse::server::db::AsPool;
-use rehearse::server::db::Pool;
+use rehearse::platform::db::AsPool;
+use rehearse::platform::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use rehearse::sets::{db, transfer};
 use sqlx::SqlitePool;

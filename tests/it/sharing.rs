@@ -5,7 +5,7 @@
 use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, Client};
 use axum::Router;
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use sqlx::SqlitePool;
 
 const PW: &str = "tidy orange kettle";
@@ -836,7 +836,7 @@ async fn private_set_questions_never_leave_the_set(pool: SqlitePool) {
 }
 
 /// How many sessions the owner of `session` has.
-async fn rehearse_count(pool: &rehearse::server::db::Pool, session: &str) -> i64 {
+async fn rehearse_count(pool: &rehearse::platform::db::Pool, session: &str) -> i64 {
     let id = uuid::Uuid::parse_str(session).expect("uuid");
     on!(pool, |p| sqlx::query_scalar(
         "SELECT count(*) FROM interview_sessions

@@ -1,7 +1,7 @@
 //! Starting on a database that can't be used: the server refuses to start,
 //! says which file and why on one line, and leaves the file as it was.
 
-use rehearse::server::db::AsPool;
+use rehearse::platform::db::AsPool;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -74,7 +74,7 @@ fn a_read_only_database_stops_the_start_and_is_left_alone() {
         .build()
         .expect("runtime")
         .block_on(async {
-            let pool = rehearse::server::db::sqlite::connect(&url)
+            let pool = rehearse::platform::db::sqlite::connect(&url)
                 .await
                 .expect("create");
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -109,7 +109,7 @@ fn a_read_only_database_stops_the_start_and_is_left_alone() {
 /// still work, and the file passes SQLite's integrity check.
 #[tokio::test]
 async fn a_full_disk_refuses_writes_with_503_and_loses_nothing() {
-    use rehearse::server::db;
+    use rehearse::platform::db;
     let dir = std::env::temp_dir().join(format!("rehearse-full-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let url = format!("sqlite://{}/full.db", dir.display());

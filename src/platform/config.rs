@@ -142,7 +142,7 @@ impl Config {
             guest_retention_days: parse_num(
                 &get,
                 "REHEARSE_GUEST_RETENTION_DAYS",
-                crate::accounts::types::DEFAULT_GUEST_RETENTION_DAYS,
+                super::defaults::DEFAULT_GUEST_RETENTION_DAYS,
             )?
             .max(1),
             test_clock: parse_bool(&get, "REHEARSE_TEST_CLOCK", false)?,

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use crate::server::db::Pool;
+use crate::platform::db::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use super::config::Config;
-use crate::accounts::password::HashGate;
+use crate::platform::gate::Gate;
 use crate::error::AppError;
 
 #[derive(Clone, FromRef)]
@@ -16,24 +16,20 @@ pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
     /// Bounds how many password hashes run at once.
-    pub hashing: Arc<HashGate>,
+    pub hashing: Arc<Gate>,
     /// Bounds how many data exports stream at once (each holds a database
     /// connection while the client downloads).
     pub exports: Arc<tokio::sync::Semaphore>,
-    /// Kept pages: the bank for visitors, and personal pages per person.
-    pub pages: Arc<super::page_cache::PageCache>,
 }
 
 impl AppState {
     pub fn new(leptos_options: LeptosOptions, pool: Pool, config: Config) -> Self {
-        let pages = Arc::new(super::page_cache::PageCache::new(&leptos_options));
         Self {
             leptos_options,
             pool,
             config: Arc::new(config),
-            hashing: Arc::new(HashGate::per_core()),
+            hashing: Arc::new(Gate::per_core("hashing")),
             exports: Arc::new(tokio::sync::Semaphore::new(2)),
-            pages,
         }
     }
 }

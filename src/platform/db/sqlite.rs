@@ -18,7 +18,7 @@ pub type Conn = sqlx::SqliteConnection;
 /// For the few queries whose SQL differs between the backends.
 pub const POSTGRES: bool = false;
 
-pub use super::now_ms;
+pub use crate::platform::clock::now_ms;
 
 #[path = "../../accounts/queries.rs"]
 pub mod accounts;

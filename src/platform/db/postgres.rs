@@ -15,7 +15,7 @@ pub type Conn = sqlx::PgConnection;
 /// For the few queries whose SQL differs between the backends.
 pub const POSTGRES: bool = true;
 
-pub use super::now_ms;
+pub use crate::platform::clock::now_ms;
 
 #[path = "../../accounts/queries.rs"]
 pub mod accounts;
