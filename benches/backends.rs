@@ -28,12 +28,12 @@ use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use leptos::prelude::LeptosOptions;
 use rehearse::{
     dashboard::{db as dashboard_db, types::RangeQuery},
+    platform::{config::Config, db as server_db, db::Pool, AppState},
     questions::{
         bank::{parse_bank, BANK_FILES},
         db as questions_db, sync_builtin_bank,
         types::{Level, QuestionFilter},
     },
-    platform::{config::Config, db as server_db, db::Pool, AppState},
 };
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -174,7 +174,7 @@ async fn measure(url: &str) -> Result<Vec<(String, String)>, BoxError> {
             .await
             .map_err(|e| e.to_string())?,
     };
-    dashboard_db::rebuild_all(&pool).await?;
+    rehearse::grading::db::rebuild_all(&pool).await?;
     // Statistics for the planner, as a running server would have them
     // (SQLite's `PRAGMA optimize`; PostgreSQL's autovacuum would get there
     // in a while): without them PostgreSQL's dashboard plans were 6x

@@ -14,12 +14,12 @@ use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use rehearse::platform::db::AsPool;
 use rehearse::{
+    platform::{config::Config, db as server_db, AppState},
     questions::{
         bank::{parse_bank, BANK_FILES},
         db, sync_builtin_bank,
         types::{Level, QuestionFilter},
     },
-    platform::{config::Config, db as server_db, AppState},
 };
 use tower::ServiceExt;
 

@@ -16,10 +16,11 @@ use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
 use rehearse::platform::db::AsPool;
 use rehearse::{
+    accounts::days,
     accounts::session,
-    dashboard::{days, db, types::RangeQuery},
-    questions::sync_builtin_bank,
+    dashboard::{db, types::RangeQuery},
     platform::{config::Config, db as server_db, AppState},
+    questions::sync_builtin_bank,
 };
 use tower::ServiceExt;
 use uuid::Uuid;
@@ -47,7 +48,7 @@ async fn main() -> Result<(), BoxError> {
     let started = Instant::now();
     let heavy = answers::generate(&pool, now, SPEC).await?;
     let generated = started.elapsed().as_secs_f64();
-    db::rebuild_all(&pool.db()).await?;
+    rehearse::grading::db::rebuild_all(&pool.db()).await?;
     let (answers, users): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT count(*) FROM session_answers), (SELECT count(*) FROM users)",
     )

@@ -28,9 +28,8 @@ use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use rehearse::platform::db::AsPool;
 use rehearse::{
     accounts::session,
-    dashboard::db as dashboard_db,
-    questions::sync_builtin_bank,
     platform::{config::Config, db as server_db},
+    questions::sync_builtin_bank,
 };
 
 type BoxError = Box<dyn std::error::Error>;
@@ -125,7 +124,7 @@ async fn run() -> Result<(), BoxError> {
         },
     )
     .await?;
-    dashboard_db::rebuild_all(&pool.db()).await?;
+    rehearse::grading::db::rebuild_all(&pool.db()).await?;
     // Generated users are guests created at time 0: the server's start-up
     // housekeeping would delete them as long unseen.
     sqlx::query("UPDATE users SET is_guest = 0")

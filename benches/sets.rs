@@ -8,8 +8,8 @@ use support::{report, time_it};
 use rehearse::platform::db::AsPool;
 use rehearse::{
     accounts::{db as accounts, types::Role},
-    questions::sync_builtin_bank,
     platform::db as server_db,
+    questions::sync_builtin_bank,
     sets::{db, transfer},
 };
 

@@ -168,8 +168,8 @@ pub struct Recruiter {
 
 impl Recruiter {
     /// Who is looking at a set: the owner may change it, an admin may read it.
-    pub fn viewer(&self) -> crate::sets::db::Viewer {
-        crate::sets::db::Viewer {
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
             id: self.id,
             admin: self.admin,
         }
@@ -250,4 +250,11 @@ pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
     ) {
         response.append_header(http::header::SET_COOKIE, cookie);
     }
+}
+
+/// Who is asking for a set: its owner may change it; an admin may read any.
+#[derive(Clone, Copy, Debug)]
+pub struct Viewer {
+    pub id: Uuid,
+    pub admin: bool,
 }

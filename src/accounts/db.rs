@@ -4,6 +4,8 @@
 
 use uuid::Uuid;
 
+use crate::error::AppError;
+
 use super::throttle::{Limit, Reservation, Throttled};
 use super::types::{Role, UserInfo};
 
@@ -43,6 +45,8 @@ pub enum Created {
 }
 
 crate::platform::db::dispatch! { accounts;
+    pub async fn settings(user: Uuid) -> Result<(String, bool), AppError>;
+    pub async fn user_zone(user: Uuid) -> Result<jiff::tz::TimeZone, AppError>;
     pub async fn create_user(username: &str, password_hash: &str, role: Role) -> Result<Created, sqlx::Error>;
     pub async fn upgrade_guest(guest_id: Uuid, username: &str, password_hash: &str, role: Role) -> Result<Created, sqlx::Error>;
     pub async fn create_guest() -> Result<Uuid, sqlx::Error>;
@@ -54,7 +58,6 @@ crate::platform::db::dispatch! { accounts;
     pub async fn purge_idle_guests(cutoff: i64) -> Result<u64, sqlx::Error>;
     pub async fn grant_admin(username: &str) -> Result<(), Box<dyn std::error::Error>>;
     pub async fn export(id: Uuid, out: tokio::sync::mpsc::Sender<Result<String, std::io::Error>>) -> Result<bool, sqlx::Error>;
-    pub async fn save_settings(id: Uuid, time_zone: &str, hide_streaks: bool) -> Result<(), crate::error::AppError>;
     pub async fn insert_login(token_hash: &[u8], user_id: Uuid, now: i64, expires_at: i64) -> Result<(), sqlx::Error>;
     pub async fn live_login(token_hash: &[u8], now: i64, idle_since: i64) -> Result<Option<(UserRow, i64)>, sqlx::Error>;
     pub async fn touch_login(token_hash: &[u8], user_id: Uuid, now: i64) -> Result<(), sqlx::Error>;

@@ -7,6 +7,8 @@ pub mod types;
 #[cfg(feature = "ssr")]
 pub mod authz;
 #[cfg(feature = "ssr")]
+pub mod days;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod export;

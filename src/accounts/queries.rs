@@ -3,8 +3,11 @@
 
 use uuid::Uuid;
 
-// This backend's pool, connection and transactions (see `server/db`).
-use super::{begin_write, now_ms, Pool};
+// This backend's pool, connections and transactions (see `platform/db`).
+use super::{POSTGRES, Pool, begin_read, begin_write, now_ms};
+use crate::accounts::days;
+use crate::error::AppError;
+use jiff::tz::TimeZone;
 
 use crate::accounts::db::{Created, LoginRow, UserRow};
 use crate::accounts::throttle::{Limit, Reservation, Throttled};
@@ -97,7 +100,7 @@ pub async fn create_guest(pool: &Pool) -> Result<Uuid, sqlx::Error> {
 /// SQLite's column is `COLLATE NOCASE`; PostgreSQL's unique index is on
 /// `lower(username)`, which its query uses.
 pub async fn find_login(pool: &Pool, username: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    let sql = if super::POSTGRES {
+    let sql = if POSTGRES {
         "SELECT id, password_hash FROM users WHERE lower(username) = lower($1) AND is_guest = FALSE"
     } else {
         "SELECT id, password_hash FROM users WHERE username = $1 AND is_guest = FALSE"
@@ -190,7 +193,7 @@ pub async fn purge_idle_guests(pool: &Pool, cutoff: i64) -> Result<u64, sqlx::Er
 
 /// `rehearse admin grant <username>`: the only way to make an admin.
 pub async fn grant_admin(pool: &Pool, username: &str) -> Result<(), Box<dyn std::error::Error>> {
-    let sql = if super::POSTGRES {
+    let sql = if POSTGRES {
         "UPDATE users SET role = 'admin' WHERE lower(username) = lower($1) AND is_guest = FALSE"
     } else {
         "UPDATE users SET role = 'admin' WHERE username = $1 AND is_guest = FALSE"
@@ -293,8 +296,8 @@ pub async fn export(
     out: tokio::sync::mpsc::Sender<Result<String, std::io::Error>>,
 ) -> Result<bool, sqlx::Error> {
     use futures_util::TryStreamExt;
-    let mut tx = super::begin_read(pool).await?;
-    let user: Option<String> = sqlx::query_scalar(if super::POSTGRES {
+    let mut tx = begin_read(pool).await?;
+    let user: Option<String> = sqlx::query_scalar(if POSTGRES {
         "SELECT json_build_object('id', replace(id::text, '-', ''), 'username', username,
                 'role', role, 'is_guest', is_guest, 'created_at', created_at,
                 'time_zone', time_zone, 'hide_streaks', hide_streaks)::text
@@ -319,7 +322,7 @@ pub async fn export(
     if out.send(Ok(head)).await.is_err() {
         return Ok(true);
     }
-    let sections = if super::POSTGRES {
+    let sections = if POSTGRES {
         EXPORT_SECTIONS_POSTGRES
     } else {
         EXPORT_SECTIONS
@@ -347,32 +350,6 @@ pub async fn export(
     tx.commit().await?;
     let _ = out.send(Ok("}\n".to_owned())).await;
     Ok(true)
-}
-
-/// Saves the settings. A new time zone recounts the person's days, which
-/// are counted in it, in the same transaction.
-pub async fn save_settings(
-    pool: &Pool,
-    id: Uuid,
-    time_zone: &str,
-    hide_streaks: bool,
-) -> Result<(), crate::error::AppError> {
-    let mut tx = begin_write(pool).await?;
-    let before: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE users SET time_zone = $2, hide_streaks = $3 WHERE id = $1")
-        .bind(id)
-        .bind(time_zone)
-        .bind(hide_streaks)
-        .execute(&mut *tx)
-        .await?;
-    if before.as_deref() != Some(time_zone) {
-        super::rollup::rebuild_days(&mut tx, id, time_zone).await?;
-    }
-    tx.commit().await?;
-    Ok(())
 }
 
 // ---- login sessions (the tokens themselves are made in `session.rs`) ----
@@ -542,4 +519,19 @@ pub async fn purge_throttle(pool: &Pool, cutoff: i64) -> Result<u64, sqlx::Error
         .execute(pool)
         .await?
         .rows_affected())
+}
+
+/// The user's time zone and whether streaks are hidden.
+pub async fn settings(pool: &Pool, user: Uuid) -> Result<(String, bool), AppError> {
+    let row: Option<(String, bool)> =
+        sqlx::query_as("SELECT time_zone, hide_streaks FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.unwrap_or_else(|| ("UTC".to_owned(), false)))
+}
+
+/// The user's time zone, for labels and local days.
+pub async fn user_zone(pool: &Pool, user: Uuid) -> Result<TimeZone, AppError> {
+    Ok(days::zone(&settings(pool, user).await?.0))
 }

@@ -129,7 +129,6 @@ pub fn login_href(here: &str) -> String {
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 
 use super::navigate::go_to;
 
-use crate::accounts::api::{ChangePassword, DeleteAccount, Login, Logout, Register, SaveSettings};
+use crate::accounts::api::{ChangePassword, DeleteAccount, Login, Logout, Register};
+use crate::dashboard::api::SaveSettings;
 use crate::error::AppError;
 
 fn error_view(error: Option<AppError>) -> impl IntoView {

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 
 use super::navigate::{open_session_when_started, reload};
 use super::session_setup::toggle;
-use crate::grading::api::{ChangeCard, ClearPlan, SavePlan, SaveReviewSettings, StartReview};
+use crate::grading::api::{ChangeCard, ClearPlan, SavePlan, SaveReviewSettings};
 use crate::grading::types::{CardAction, CardStatus, PlanForm};
 use crate::questions::types::{Level, TopicInfo};
+use crate::sessions::api::StartReview;
 
 /// "Start review": a session with today's queue, opened in the runner.
 #[island]

@@ -9,8 +9,7 @@ use super::types::*;
 use crate::error::AppError;
 
 crate::platform::db::dispatch! { dashboard;
-    pub async fn settings(user: Uuid) -> Result<(String, bool), AppError>;
-    pub async fn user_zone(user: Uuid) -> Result<TimeZone, AppError>;
+    pub async fn save_settings(id: Uuid, time_zone: &str, hide_streaks: bool) -> Result<(), crate::error::AppError>;
     pub async fn first_graded_at(user: Uuid) -> Result<Option<i64>, AppError>;
     pub async fn mastery(user: Uuid, start: i64) -> Result<Vec<MasteryCell>, AppError>;
     pub async fn mastery_between(user: Uuid, start: i64, end: i64) -> Result<Vec<MasteryCell>, AppError>;
@@ -22,8 +21,4 @@ crate::platform::db::dispatch! { dashboard;
     pub async fn weakest_between(user: Uuid, start: i64, end: i64, tz: &TimeZone) -> Result<Vec<QuestionGrade>, AppError>;
     pub async fn flagged(user: Uuid, start: i64, end: i64, tz: &TimeZone) -> Result<Vec<QuestionGrade>, AppError>;
     pub async fn dashboard(user: Uuid, query: &RangeQuery, now: i64) -> Result<Dashboard, AppError>;
-}
-
-crate::platform::db::dispatch! { rollup;
-    pub async fn rebuild_all() -> Result<(), AppError>;
 }

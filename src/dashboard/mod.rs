@@ -6,6 +6,6 @@ pub mod charts;
 pub mod types;
 
 #[cfg(feature = "ssr")]
-pub mod days;
-#[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod range;

@@ -6,10 +6,12 @@
 use jiff::{civil::Date, tz::TimeZone};
 use uuid::Uuid;
 
-// This backend's pool, connection and transactions (see `server/db`).
-use super::Pool;
 
-use crate::dashboard::days;
+// This backend's pool, connections and transactions (see `platform/db`).
+use super::{POSTGRES, Pool, begin_write};
+// The other domains' queries this one calls, compiled for the same backend.
+use super::{accounts, grading, rollup};
+use crate::accounts::days;
 use crate::dashboard::types::*;
 use crate::error::AppError;
 use crate::questions::types::Level;
@@ -33,7 +35,7 @@ macro_rules! with_latest {
         with_latest!("session_answers", $extra, $rest)
     };
     ($from:literal, $extra:literal, $rest:literal) => {
-        if super::POSTGRES {
+        if POSTGRES {
             concat!(
                 "WITH latest AS (
                      SELECT DISTINCT ON (question_id) question_id, topic_id, level,
@@ -60,21 +62,6 @@ macro_rules! with_latest {
             )
         }
     };
-}
-
-/// The user's time zone and whether streaks are hidden.
-pub async fn settings(pool: &Pool, user: Uuid) -> Result<(String, bool), AppError> {
-    let row: Option<(String, bool)> =
-        sqlx::query_as("SELECT time_zone, hide_streaks FROM users WHERE id = $1")
-            .bind(user)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.unwrap_or_else(|| ("UTC".to_owned(), false)))
-}
-
-/// The user's time zone, for labels and local days.
-pub async fn user_zone(pool: &Pool, user: Uuid) -> Result<TimeZone, AppError> {
-    Ok(days::zone(&settings(pool, user).await?.0))
 }
 
 /// When the user's first graded answer was, if ever.
@@ -287,10 +274,11 @@ pub async fn calendar(
 }
 
 /// Current and longest streak over the user's whole history (at most
-/// [`days::MAX_RANGE_DAYS`] back): the active days come from the per-day
+/// [`crate::dashboard::range::MAX_RANGE_DAYS`] back): the active days come from the per-day
 /// rollup, one row each.
 pub async fn streak(pool: &Pool, user: Uuid, today: Date) -> Result<Streak, AppError> {
-    let earliest = today.checked_sub(jiff::Span::new().days(days::MAX_RANGE_DAYS - 1))?;
+    let earliest =
+        today.checked_sub(jiff::Span::new().days(crate::dashboard::range::MAX_RANGE_DAYS - 1))?;
     let active: Vec<String> = sqlx::query_scalar(
         "SELECT DISTINCT day FROM daily_progress WHERE user_id = $1 AND day >= $2 AND day <= $3
          ORDER BY day",
@@ -430,13 +418,13 @@ pub async fn dashboard(
     query: &RangeQuery,
     now: i64,
 ) -> Result<Dashboard, AppError> {
-    let (time_zone, hide_streaks) = settings(pool, user).await?;
+    let (time_zone, hide_streaks) = accounts::settings(pool, user).await?;
     let tz = days::zone(&time_zone);
     let today = days::local_date(now, &tz);
     let first_day = first_graded_at(pool, user)
         .await?
         .map(|ms| days::local_date(ms, &tz));
-    let (preset, from, to) = days::resolve(query, today, first_day)?;
+    let (preset, from, to) = crate::dashboard::range::resolve(query, today, first_day)?;
     let start = days::day_start(from, &tz)?;
     let end = days::day_start(days::next_day(to)?, &tz)?;
     let calendar_from = if days::days_between(from, to) >= CALENDAR_MAX_DAYS {
@@ -476,8 +464,34 @@ pub async fn dashboard(
         },
         weakest,
         flagged: flagged(pool, user, start, end, &tz).await?,
-        review: super::grading::stats(pool, user, start, end, now).await?,
+        review: grading::stats(pool, user, start, end, now).await?,
         time_zone,
         fresh_until,
     })
+}
+
+/// Saves the settings. A new time zone recounts the person's days, which
+/// are counted in it, in the same transaction.
+pub async fn save_settings(
+    pool: &Pool,
+    id: Uuid,
+    time_zone: &str,
+    hide_streaks: bool,
+) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    let before: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE users SET time_zone = $2, hide_streaks = $3 WHERE id = $1")
+        .bind(id)
+        .bind(time_zone)
+        .bind(hide_streaks)
+        .execute(&mut *tx)
+        .await?;
+    if before.as_deref() != Some(time_zone) {
+        rollup::rebuild_days(&mut tx, id, time_zone).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

@@ -31,18 +31,6 @@ pub async fn load_review_page() -> Result<ReviewPage, AppError> {
     })
 }
 
-/// Starts a review session with today's queue; returns its id.
-#[server(endpoint = "review/start")]
-pub async fn start_review() -> Result<String, AppError> {
-    let c = crate::accounts::authz::caller().await?;
-    match super::db::start(&c.pool, c.user.id, c.now).await? {
-        Some(id) => Ok(id.to_string()),
-        None => Err(AppError::Conflict(
-            "Nothing is due for review right now.".into(),
-        )),
-    }
-}
-
 /// The start page's "N reviews due today"; `None` for a visitor.
 #[server(endpoint = "review/home")]
 pub async fn review_on_home() -> Result<Option<HomeReview>, AppError> {
@@ -141,8 +129,8 @@ pub async fn save_plan(
     #[server(default)] topics: Vec<String>,
 ) -> Result<(), AppError> {
     let c = crate::accounts::authz::caller().await?;
-    let tz = crate::dashboard::db::user_zone(&c.pool, c.user.id).await?;
-    let today = crate::dashboard::days::local_date(c.now, &tz);
+    let tz = crate::accounts::db::user_zone(&c.pool, c.user.id).await?;
+    let today = crate::accounts::days::local_date(c.now, &tz);
     let form = parse_plan(interview_on, minutes_per_day, levels, topics, today)?;
     let known = crate::questions::db::topics(&c.pool).await?;
     if form
@@ -167,7 +155,7 @@ fn parse_plan(
     topics: Vec<String>,
     today: jiff::civil::Date,
 ) -> Result<PlanForm, AppError> {
-    use crate::dashboard::days;
+    use crate::accounts::days;
     let date = days::parse_date("interview_on", interview_on.trim())?;
     let ahead = days::days_between(today, date);
     if !(1..=MAX_PLAN_DAYS).contains(&ahead) {

@@ -23,10 +23,13 @@ crate::platform::db::dispatch! { grading;
     pub async fn save_plan(user: Uuid, form: &PlanForm, now: i64) -> Result<(), AppError>;
     pub async fn clear_plan(user: Uuid) -> Result<(), AppError>;
     pub async fn queue(user: Uuid, now: i64) -> Result<ReviewQueue, AppError>;
-    pub async fn start(user: Uuid, now: i64) -> Result<Option<Uuid>, AppError>;
     pub async fn forecast(user: Uuid, now: i64, days_ahead: u32) -> Result<Vec<ForecastDay>, AppError>;
     pub async fn stats(user: Uuid, start: i64, end: i64, now: i64) -> Result<ReviewStats, AppError>;
     pub async fn home(user: Uuid, now: i64) -> Result<HomeReview, AppError>;
     pub async fn card_status(user: Uuid, slug: &str, now: i64) -> Result<CardStatus, AppError>;
     pub async fn card_action(user: Uuid, slug: &str, action: CardAction, now: i64) -> Result<(), AppError>;
+}
+
+crate::platform::db::dispatch! { rollup;
+    pub async fn rebuild_all() -> Result<(), AppError>;
 }

@@ -9,12 +9,12 @@ use crate::error::AppError;
 /// has no history.
 #[server(endpoint = "history/list")]
 pub async fn list_history(filter: HistoryFilter) -> Result<Vec<HistoryItem>, AppError> {
-    use crate::dashboard::days;
+    use crate::accounts::days;
     let Some(user) = crate::accounts::authz::current_user().await? else {
         return Ok(Vec::new());
     };
     let pool = crate::platform::pool()?;
-    let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
+    let tz = crate::accounts::db::user_zone(&pool, user.id).await?;
     let since = match filter.from.trim() {
         "" => None,
         from => Some(days::day_start(days::parse_date("from", from)?, &tz)?),
@@ -57,9 +57,9 @@ pub async fn review_session(id: String) -> Result<Vec<ReviewedAnswer>, AppError>
     let c = crate::accounts::authz::caller().await?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound("That session".into()))?;
     let mut answers = super::db::review(&c.pool, id, c.user.id).await?;
-    let tz = crate::dashboard::db::user_zone(&c.pool, c.user.id).await?;
+    let tz = crate::accounts::db::user_zone(&c.pool, c.user.id).await?;
     for (position, at, mut revision) in super::db::revisions(&c.pool, id).await? {
-        revision.changed_label = crate::dashboard::days::local_label(at, &tz);
+        revision.changed_label = crate::accounts::days::local_label(at, &tz);
         if let Some(a) = answers.iter_mut().find(|a| a.position == position) {
             a.revisions.push(revision);
         }
@@ -103,6 +103,6 @@ pub async fn past_answers(slug: String) -> Result<Vec<PastAnswer>, AppError> {
         return Ok(Vec::new());
     }
     let pool = crate::platform::pool()?;
-    let tz = crate::dashboard::db::user_zone(&pool, user.id).await?;
+    let tz = crate::accounts::db::user_zone(&pool, user.id).await?;
     super::db::past_answers(&pool, user.id, &slug, &tz).await
 }

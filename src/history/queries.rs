@@ -2,9 +2,11 @@
 
 use uuid::Uuid;
 
-// This backend's pool, connection and transactions (see `server/db`).
-use super::Pool;
 
+// This backend's pool, connections and transactions (see `platform/db`).
+use super::{Pool, begin_write};
+// The other domains' queries this one calls, compiled for the same backend.
+use super::{grading, sessions};
 use crate::error::AppError;
 use crate::history::db::ListFilter;
 use crate::history::types::*;
@@ -117,7 +119,7 @@ pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAns
     if owner != Some(user) {
         return Err(AppError::NotFound("That session".into()));
     }
-    super::sessions::render_missing(pool, id).await?;
+    sessions::render_missing(pool, id).await?;
     let rows: Vec<AnswerRow> = sqlx::query_as(
         "SELECT a.position, q.slug, v.prompt, v.level, t.name AS topic_name, a.answer, a.answer_rendered,
                 v.answer_html, v.key_points, a.key_points_hit, a.self_grade, a.time_spent_ms,
@@ -234,7 +236,7 @@ pub async fn regrade(
     note: &str,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = super::begin_write(pool).await?;
+    let mut tx = begin_write(pool).await?;
     let session: Option<(Uuid, SessionStatus)> =
         sqlx::query_as("SELECT user_id, status FROM interview_sessions WHERE id = $1")
             .bind(id)
@@ -267,7 +269,7 @@ pub async fn regrade(
     if old_grade == Some(i64::from(grade)) && old_note == note {
         return Ok(());
     }
-    let write = super::grading::GradeWrite {
+    let write = grading::GradeWrite {
         session: id,
         position,
         grade,
@@ -277,7 +279,7 @@ pub async fn regrade(
         keep_revision: true,
         now,
     };
-    super::grading::write(&mut tx, &write).await?;
+    grading::write(&mut tx, &write).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -316,7 +318,7 @@ pub async fn past_answers(
     rows.reverse();
     let labels: Vec<String> = rows
         .iter()
-        .map(|row| crate::dashboard::days::local_label(row.submitted_at, tz))
+        .map(|row| crate::accounts::days::local_label(row.submitted_at, tz))
         .collect();
     // Diffs are CPU work with a deadline: off the async workers.
     let mut out = tokio::task::spawn_blocking(move || {

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::login::redirect;
-use crate::accounts::api::{account_settings, whoami, Settings};
+use crate::accounts::api::whoami;
 use crate::components::auth_forms::{ChangePasswordForm, DeleteAccountForm, SettingsForm};
 use crate::components::review::ReviewSettingsForm;
+use crate::dashboard::api::{account_settings, Settings};
 use crate::grading::api::get_review_settings;
 use crate::grading::types::{
     retention_help, ReviewSettings, MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY, MAX_REVIEW_MINUTES,

@@ -7,8 +7,8 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use super::config::Config;
-use crate::platform::gate::Gate;
 use crate::error::AppError;
+use crate::platform::gate::Gate;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

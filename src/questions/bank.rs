@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use super::{markdown, types::Level};
-use crate::platform::{db::Pool, now_ms};
 
 /// Every bank file, embedded at compile time. Adding a topic means adding a
 /// line here; the `bank_files_are_all_listed` test catches a forgotten one.
@@ -311,11 +310,6 @@ pub(crate) fn follow_ups_json(follow_ups: &[BankFollowUp]) -> String {
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".into())
 }
 
-/// Brings the built-in rows in line with `topics` (see `db::sync_bank`).
-pub async fn sync(pool: &Pool, topics: &[BankTopic]) -> Result<SyncReport, sqlx::Error> {
-    super::db::sync_bank(pool, topics, now_ms()).await
-}
-
 /// What a sync did, for the start-up log and for tests.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct SyncReport {
@@ -331,12 +325,6 @@ pub enum SyncError {
     Invalid(Vec<BankError>),
     #[error("could not sync the question bank: {0}")]
     Database(#[from] sqlx::Error),
-}
-
-/// Validates the embedded bank and syncs it. Run at every start.
-pub async fn sync_builtin_bank(pool: &Pool) -> Result<SyncReport, SyncError> {
-    let topics = parse_bank(BANK_FILES).map_err(SyncError::Invalid)?;
-    Ok(sync(pool, &topics).await?)
 }
 
 /// The slug of a question's `index`-th follow-up (0-based) as its own row.

@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use super::bank::{BankTopic, SyncReport};
+use super::bank::{parse_bank, BankTopic, SyncError, SyncReport, BANK_FILES};
 use super::types::*;
 
 /// Which questions a list searches: the public bank, one author's own
@@ -36,4 +36,18 @@ crate::platform::db::dispatch! { questions;
     pub async fn topics() -> Result<Vec<TopicInfo>, sqlx::Error>;
     pub async fn bank_size() -> Result<(i64, i64), sqlx::Error>;
     pub async fn sync_bank(topics: &[BankTopic], now: i64) -> Result<SyncReport, sqlx::Error>;
+}
+
+/// Brings the built-in rows in line with `topics` (see `sync_bank`).
+pub async fn sync(
+    pool: &crate::platform::db::Pool,
+    topics: &[BankTopic],
+) -> Result<SyncReport, sqlx::Error> {
+    sync_bank(pool, topics, crate::platform::now_ms()).await
+}
+
+/// Validates the embedded bank and syncs it. Run at every start.
+pub async fn sync_builtin_bank(pool: &crate::platform::db::Pool) -> Result<SyncReport, SyncError> {
+    let topics = parse_bank(BANK_FILES).map_err(SyncError::Invalid)?;
+    Ok(sync(pool, &topics).await?)
 }

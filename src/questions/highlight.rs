@@ -24,7 +24,7 @@ pub fn load() {
     LOADED.get_or_init(|| {
         let set = syntaxes();
         classes();
-        for lang in super::markdown::LANGUAGE_CLASSES {
+        for lang in LANGUAGE_CLASSES {
             let token = lang.trim_start_matches("language-");
             if let Some(syntax) = set.find_syntax_by_token(token) {
                 let mut state = ParseState::new(syntax);
@@ -114,7 +114,7 @@ pub fn highlight(lang: &str, code: &str, deadline: Option<Instant>) -> Option<St
 }
 
 fn flush(out: &mut String, (class, text): &(Option<&'static str>, String)) {
-    let escaped = super::markdown::escape(text);
+    let escaped = escape(text);
     match class {
         Some(class) => {
             out.push_str("<span class=\"");
@@ -125,4 +125,44 @@ fn flush(out: &mut String, (class, text): &(Option<&'static str>, String)) {
         }
         None => out.push_str(&escaped),
     }
+}
+
+pub(super) const LANGUAGE_CLASSES: &[&str] = &[
+    "language-sql",
+    "language-rust",
+    "language-http",
+    "language-json",
+    "language-bash",
+    "language-sh",
+    "language-shell",
+    "language-python",
+    "language-javascript",
+    "language-js",
+    "language-typescript",
+    "language-ts",
+    "language-go",
+    "language-java",
+    "language-yaml",
+    "language-toml",
+    "language-text",
+    "language-pseudo",
+    "language-dockerfile",
+    "language-nginx",
+    "language-graphql",
+    "language-protobuf",
+    "language-proto",
+];
+
+pub(super) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }

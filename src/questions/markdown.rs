@@ -1,5 +1,6 @@
 //! Markdown to safe HTML: pulldown-cmark renders, ammonia sanitizes.
 
+use super::highlight::{escape, LANGUAGE_CLASSES};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -22,32 +23,6 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         builder
     })
 }
-
-pub(super) const LANGUAGE_CLASSES: &[&str] = &[
-    "language-sql",
-    "language-rust",
-    "language-http",
-    "language-json",
-    "language-bash",
-    "language-sh",
-    "language-shell",
-    "language-python",
-    "language-javascript",
-    "language-js",
-    "language-typescript",
-    "language-ts",
-    "language-go",
-    "language-java",
-    "language-yaml",
-    "language-toml",
-    "language-text",
-    "language-pseudo",
-    "language-dockerfile",
-    "language-nginx",
-    "language-graphql",
-    "language-protobuf",
-    "language-proto",
-];
 
 /// How long highlighting may take in one document: past it, the rest of
 /// its code blocks are shown plain. Our own bank's longest answer highlights
@@ -179,20 +154,6 @@ fn code_block(lang: &str, text: &str, deadline: Option<Instant>) -> String {
             escape(lang)
         )
     }
-}
-
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The token classes highlighted code may carry.

@@ -16,4 +16,4 @@ pub mod markdown;
 pub mod search;
 
 #[cfg(feature = "ssr")]
-pub use bank::sync_builtin_bank;
+pub use db::sync_builtin_bank;

@@ -12,7 +12,10 @@ pub use router::{app, app_with};
 use leptos::prelude::*;
 use tracing_subscriber::EnvFilter;
 
-use crate::platform::{config::{self, Config}, db, AppState};
+use crate::platform::{
+    config::{self, Config},
+    db, AppState,
+};
 
 /// What `main` runs: parse the command line, then serve or run a command.
 pub async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -90,7 +93,9 @@ async fn housekeeping(pool: db::Pool, guest_retention_days: u32) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
-        match crate::accounts::housekeeping(&pool, crate::platform::now_ms(), guest_retention_days).await {
+        match crate::accounts::housekeeping(&pool, crate::platform::now_ms(), guest_retention_days)
+            .await
+        {
             Ok(report) if report.is_empty() => {}
             Ok(report) => tracing::info!(?report, "housekeeping"),
             Err(error) => tracing::warn!(%error, "housekeeping failed"),

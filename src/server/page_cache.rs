@@ -49,9 +49,9 @@ use axum::{
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::platform::AppState;
 use crate::accounts::authz::{AuthUser, KnownCaller};
 use crate::components::theme::THEME_COOKIE;
+use crate::platform::AppState;
 
 pub use crate::platform::request::KEEP_UNTIL;
 
@@ -394,7 +394,7 @@ async fn keep(
         );
         return Err(Response::from_parts(parts, Body::from(bytes)));
     }
-    let policy = super::router::content_security_policy(&hashes);
+    let policy = content_security_policy(&hashes);
     let Ok(csp) = HeaderValue::from_str(&policy) else {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     };
@@ -532,6 +532,16 @@ fn respond(
         HeaderValue::from_static("cookie, accept-encoding"),
     );
     res
+}
+
+/// The one policy, with the sources that allow inline scripts: this
+/// response's nonce, or a kept page's script hashes (`page_cache`).
+pub(super) fn content_security_policy(inline_scripts: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
 }
 
 #[cfg(test)]

@@ -23,8 +23,8 @@ use tower_http::{
     CompressionLevel,
 };
 
-use crate::platform::{config::Config, AppState};
 use crate::app::{shell, App};
+use crate::platform::{config::Config, AppState};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -328,7 +328,7 @@ async fn security_headers(
     // A kept page brings its own policy, allowing its scripts by hash.
     let csp = (res.status() != StatusCode::NOT_MODIFIED
         && !res.headers().contains_key(header::CONTENT_SECURITY_POLICY))
-    .then(|| content_security_policy(&format!("'nonce-{nonce}'")));
+    .then(|| super::page_cache::content_security_policy(&format!("'nonce-{nonce}'")));
     let headers = res.headers_mut();
     if let Some(Ok(value)) = csp.map(|csp| HeaderValue::from_str(&csp)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
@@ -347,16 +347,6 @@ async fn security_headers(
         HeaderValue::from_static("same-origin"),
     );
     res
-}
-
-/// The one policy, with the sources that allow inline scripts: this
-/// response's nonce, or a kept page's script hashes (`page_cache`).
-pub(super) fn content_security_policy(inline_scripts: &str) -> String {
-    format!(
-        "default-src 'self'; script-src 'self' {inline_scripts} 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
 }
 
 /// Server functions, the data export, and any page requested with a

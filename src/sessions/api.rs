@@ -209,3 +209,15 @@ pub async fn retry_weak(id: String) -> Result<String, AppError> {
         )),
     }
 }
+
+/// Starts a review session with today's queue; returns its id.
+#[server(endpoint = "review/start")]
+pub async fn start_review() -> Result<String, AppError> {
+    let c = crate::accounts::authz::caller().await?;
+    match super::db::start_review(&c.pool, c.user.id, c.now).await? {
+        Some(id) => Ok(id.to_string()),
+        None => Err(AppError::Conflict(
+            "Nothing is due for review right now.".into(),
+        )),
+    }
+}

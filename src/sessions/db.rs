@@ -157,6 +157,7 @@ pub use super::types::TimerAction;
 pub const EXTEND_MS: i64 = 60_000;
 
 crate::platform::db::dispatch! { sessions;
+    pub async fn start_review(user: Uuid, now: i64) -> Result<Option<Uuid>, AppError>;
     pub async fn create(user_id: Uuid, new: &NewSession, now: i64) -> Result<Option<Uuid>, sqlx::Error>;
     pub async fn retry_weak(from: Uuid, user: Uuid, per_question_secs: Option<u32>, now: i64) -> Result<Option<Uuid>, AppError>;
     pub async fn state(id: Uuid, user: Uuid, now: i64) -> Result<RunnerState, AppError>;

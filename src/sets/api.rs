@@ -29,7 +29,7 @@ fn check(problems: Vec<crate::error::FieldError>) -> Result<(), AppError> {
 #[server(endpoint = "sets/list")]
 pub async fn list_sets() -> Result<Vec<SetSummary>, AppError> {
     let r = recruiter().await?;
-    let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+    let tz = crate::accounts::db::user_zone(&r.pool, r.id).await?;
     Ok(super::db::list_sets(&r.pool, r.viewer(), &tz).await?)
 }
 

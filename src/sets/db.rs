@@ -6,14 +6,8 @@ use uuid::Uuid;
 
 use super::transfer::Transfer;
 use super::types::*;
+pub use crate::accounts::authz::Viewer;
 use crate::error::AppError;
-
-/// Who is asking for a set: its owner may change it; an admin may read any.
-#[derive(Clone, Copy, Debug)]
-pub struct Viewer {
-    pub id: Uuid,
-    pub admin: bool,
-}
 
 /// What an import made.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

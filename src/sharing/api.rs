@@ -24,7 +24,7 @@ pub async fn create_link(
     #[server(default)] expires_on: String,
     #[server(default)] max_candidates: u32,
 ) -> Result<(), AppError> {
-    use crate::dashboard::days;
+    use crate::accounts::days;
     let r = recruiter().await?;
     let label = label.trim();
     if label.chars().count() > LABEL_MAX {
@@ -33,7 +33,7 @@ pub async fn create_link(
             format!("Keep the label under {LABEL_MAX} characters."),
         ));
     }
-    let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+    let tz = crate::accounts::db::user_zone(&r.pool, r.id).await?;
     let expires_at = match expires_on.trim() {
         "" => None,
         date => {
@@ -63,7 +63,7 @@ pub async fn create_link(
 #[server(endpoint = "sharing/links")]
 pub async fn list_links(set_id: String) -> Result<Vec<LinkInfo>, AppError> {
     let r = recruiter().await?;
-    let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+    let tz = crate::accounts::db::user_zone(&r.pool, r.id).await?;
     super::db::links(&r.pool, id(&set_id, "That set")?, r.viewer(), &tz, r.now).await
 }
 
@@ -163,7 +163,7 @@ pub async fn record_signal(
 #[server(endpoint = "sharing/results")]
 pub async fn list_results(set_id: String) -> Result<Vec<ResultRow>, AppError> {
     let r = recruiter().await?;
-    let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+    let tz = crate::accounts::db::user_zone(&r.pool, r.id).await?;
     super::db::results(&r.pool, id(&set_id, "That set")?, r.viewer(), &tz).await
 }
 
@@ -182,7 +182,7 @@ pub async fn get_candidate_report(
     attempt_id: String,
 ) -> Result<CandidateReport, AppError> {
     let r = recruiter().await?;
-    let tz = crate::dashboard::db::user_zone(&r.pool, r.id).await?;
+    let tz = crate::accounts::db::user_zone(&r.pool, r.id).await?;
     let set = id(&set_id, "That set")?;
     let attempt = id(&attempt_id, "That candidate")?;
     super::db::report(&r.pool, set, attempt, r.viewer(), &tz).await

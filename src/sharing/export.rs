@@ -46,7 +46,7 @@ pub async fn results(
     let Ok(set) = Uuid::parse_str(&id) else {
         return refuse(&AppError::NotFound("That set".into()));
     };
-    let tz = match crate::dashboard::db::user_zone(&state.pool, viewer.id).await {
+    let tz = match crate::accounts::db::user_zone(&state.pool, viewer.id).await {
         Ok(tz) => tz,
         Err(e) => return refuse(&e),
     };

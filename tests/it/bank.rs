@@ -1,13 +1,14 @@
 //! Syncing the built-in bank and searching it.
 
 use crate::common::app_pool;
-use rehearse::questions::{
-    bank::{parse_bank, sync, BankTopic, BANK_FILES},
-    db,
-    types::{Level, QuestionFilter},
-};
 use rehearse::platform::db::AsPool;
 use rehearse::platform::db::Pool;
+use rehearse::questions::{
+    bank::{parse_bank, BankTopic, BANK_FILES},
+    db,
+    db::sync,
+    types::{Level, QuestionFilter},
+};
 use sqlx::SqlitePool;
 
 fn builtin() -> Vec<BankTopic> {

@@ -572,9 +572,5 @@ async fn concurrent_misses_of_one_page_render_it_once(pool: SqlitePool) {
         assert_eq!(reply.status, 200);
         assert_eq!(reply.body, first, "the one kept copy");
     }
-    assert_eq!(
-        pages.renders() - before,
-        1,
-        "one render for 32 misses"
-    );
+    assert_eq!(pages.renders() - before, 1, "one render for 32 misses");
 }

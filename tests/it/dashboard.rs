@@ -4,9 +4,9 @@
 use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
 use rehearse::dashboard::{db, types::*};
-use rehearse::questions::{sync_builtin_bank, types::Level};
 use rehearse::platform::db::AsPool;
 use rehearse::platform::db::Pool;
+use rehearse::questions::{sync_builtin_bank, types::Level};
 use sqlx::SqlitePool;
 use uuid::Uuid;
 
@@ -516,7 +516,9 @@ async fn rollups_agree_with_the_answers_and_survive_a_rebuild(pool: SqlitePool) 
     let before = snapshot(pool.clone()).await;
     assert_eq!(before.0.len(), 3, "three (day, level) rows");
     assert_eq!(before.1.len(), 3);
-    db::rebuild_all(&pool.db()).await.expect("rebuild");
+    rehearse::grading::db::rebuild_all(&pool.db())
+        .await
+        .expect("rebuild");
     assert_eq!(snapshot(pool.clone()).await, before);
     // Moving to another zone recounts the days.
     on!(&pool, |p| {

@@ -118,7 +118,8 @@ async fn saturated_hashing_answers_429_with_retry_after(pool: SqlitePool) {
         .await
         .expect("bank");
     let mut state = state_with(pool, &[]);
-    state.hashing = std::sync::Arc::new(rehearse::platform::gate::Gate::new("hashing", 
+    state.hashing = std::sync::Arc::new(rehearse::platform::gate::Gate::new(
+        "hashing",
         1,
         Duration::from_millis(50),
     ));

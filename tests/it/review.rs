@@ -5,9 +5,9 @@
 use crate::common::app_pool;
 use crate::common::{account, app_with_bank, Client};
 use rehearse::grading::{db as grading, schedule, types::*};
-use rehearse::questions::sync_builtin_bank;
 use rehearse::platform::db::AsPool;
 use rehearse::platform::db::Pool;
+use rehearse::questions::sync_builtin_bank;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
 use sqlx::SqlitePool;
 use uuid::Uuid;
@@ -261,7 +261,7 @@ async fn every_grade_path_keeps_answer_revision_rollups_and_card_consistent(pool
     assert_cards_match_log(&pool, u).await;
 
     // A review session's grades are logged as reviews.
-    let review = grading::start(&pool.db(), u, T0 + 40 * DAY)
+    let review = rehearse::sessions::db::start_review(&pool.db(), u, T0 + 40 * DAY)
         .await
         .expect("start")
         .expect("something due");
@@ -377,7 +377,7 @@ async fn due_questions_come_back_overdue_first_and_the_caps_hold_after_an_absenc
         back.reviews[0].when
     );
     // Reviewing counts against today's cap.
-    let s = grading::start(&pool.db(), u, T0 + 72 * DAY)
+    let s = rehearse::sessions::db::start_review(&pool.db(), u, T0 + 72 * DAY)
         .await
         .expect("start")
         .expect("due");
@@ -459,7 +459,7 @@ async fn an_empty_queue_says_when_the_next_is_due(pool: SqlitePool) {
     let empty = grading::queue(&pool.db(), u, T0).await.expect("queue");
     assert!(empty.is_empty());
     assert_eq!(empty.next_due, None);
-    assert!(grading::start(&pool.db(), u, T0)
+    assert!(rehearse::sessions::db::start_review(&pool.db(), u, T0)
         .await
         .expect("start")
         .is_none());

@@ -27,7 +27,9 @@ async fn a_heavy_submit_does_not_delay_another_persons_save() {
     let dir = std::env::temp_dir().join(format!("rehearse-serial-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let url = format!("sqlite://{}/heavy.db", dir.display());
-    let pool = rehearse::platform::db::connect(&url).await.expect("database");
+    let pool = rehearse::platform::db::connect(&url)
+        .await
+        .expect("database");
     let app = app_with_config(pool, &[("REHEARSE_GUESTS_PER_HOUR", "1000")]).await;
     let heavy = heavy_answer();
     // Four guests, each with eight one-question sessions to submit into.

@@ -3,9 +3,9 @@
 
 use crate::common::app_pool;
 use crate::common::{app_with_bank, Client};
-use rehearse::questions::sync_builtin_bank;
 use rehearse::platform::db::AsPool;
 use rehearse::platform::db::Pool;
+use rehearse::questions::sync_builtin_bank;
 use rehearse::sessions::{
     db::{self, NewSession, TimerAction},
     timer::GRACE_MS,

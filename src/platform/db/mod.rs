@@ -113,6 +113,33 @@ pub async fn connect(database_url: &str) -> Result<Pool, sqlx::Error> {
     })
 }
 
+/// Every domain's queries, compiled as modules of the backend that invokes
+/// this (`sqlite.rs` and `postgres.rs`): the one list of them. A domain's
+/// queries name the other domains' they call in a `use super::{..}` line.
+macro_rules! domain_queries {
+    () => {
+        #[path = "../../accounts/queries.rs"]
+        pub mod accounts;
+        #[path = "../../dashboard/queries.rs"]
+        pub mod dashboard;
+        #[path = "../../grading/queries/mod.rs"]
+        pub mod grading;
+        #[path = "../../history/queries.rs"]
+        pub mod history;
+        #[path = "../../questions/queries/mod.rs"]
+        pub mod questions;
+        #[path = "../../grading/rollup.rs"]
+        pub mod rollup;
+        #[path = "../../sessions/queries/mod.rs"]
+        pub mod sessions;
+        #[path = "../../sets/queries/mod.rs"]
+        pub mod sets;
+        #[path = "../../sharing/queries/mod.rs"]
+        pub mod sharing;
+    };
+}
+pub(crate) use domain_queries;
+
 /// Writes, for each listed function of a domain's queries, a function of
 /// the same name taking a [`Pool`] that calls the backend in use.
 macro_rules! dispatch {

@@ -17,24 +17,7 @@ pub const POSTGRES: bool = true;
 
 pub use crate::platform::clock::now_ms;
 
-#[path = "../../accounts/queries.rs"]
-pub mod accounts;
-#[path = "../../dashboard/queries.rs"]
-pub mod dashboard;
-#[path = "../../grading/queries.rs"]
-pub mod grading;
-#[path = "../../history/queries.rs"]
-pub mod history;
-#[path = "../../questions/queries.rs"]
-pub mod questions;
-#[path = "../../dashboard/rollup.rs"]
-pub mod rollup;
-#[path = "../../sessions/queries.rs"]
-pub mod sessions;
-#[path = "../../sets/queries.rs"]
-pub mod sets;
-#[path = "../../sharing/queries.rs"]
-pub mod sharing;
+super::domain_queries!();
 
 /// Opens a pool on the database and applies every migration.
 pub async fn connect(database_url: &str) -> Result<Pool, sqlx::Error> {

@@ -3,10 +3,11 @@
 //! transaction that makes it, so the rollups are never out of date.
 //! Compiled once per backend, as the domains' `queries.rs` are.
 
-use super::{begin_write, Pool, WriteTx};
 use uuid::Uuid;
 
-use crate::dashboard::days;
+// This backend's pool, connections and transactions (see `platform/db`).
+use super::{POSTGRES, Pool, WriteTx, begin_write};
+use crate::accounts::days;
 use crate::error::AppError;
 
 #[derive(sqlx::FromRow)]
@@ -207,7 +208,7 @@ pub async fn rebuild_days(tx: &mut WriteTx, user: Uuid, time_zone: &str) -> Resu
              JOIN session_answers a ON a.user_id = $1 AND a.self_grade IS NOT NULL
                   AND a.graded_at >= d.starts[1] AND a.graded_at < d.stop
              GROUP BY d.days[width_bucket(a.graded_at, d.starts)], a.level";
-        sqlx::query(if super::POSTGRES { postgres } else { sqlite })
+        sqlx::query(if POSTGRES { postgres } else { sqlite })
             .bind(user)
             .bind(serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into()))
             .execute(&mut **tx)
@@ -225,7 +226,7 @@ pub async fn rebuild_all(pool: &Pool) -> Result<(), AppError> {
         .await?;
     // Each question's latest grade: SQLite takes the bare columns from the
     // row of `max(graded_at)`; PostgreSQL says so with DISTINCT ON.
-    sqlx::query(if super::POSTGRES {
+    sqlx::query(if POSTGRES {
         "INSERT INTO question_progress
          SELECT DISTINCT ON (user_id, question_id) user_id, question_id, level, topic_id,
                 count(*) OVER (PARTITION BY user_id, question_id), self_grade, graded_at

@@ -1,35 +1,24 @@
-//! SQL for the bank pages and the built-in bank's sync, written once and
-//! compiled for each backend (see `server/db`).
+//! Searching and reading the bank: filters, facets, a question with its neighbours, a random draw, topics and counts.
 
-use uuid::Uuid;
-
-// This backend's pool, connection and transactions (see `server/db`).
-use super::{begin_write, Pool};
-
-use crate::questions::bank::{
-    follow_up_slug, follow_ups_json, BankQuestion, BankTopic, SyncReport,
-};
-use crate::questions::db::Scope;
-use crate::questions::search::{fts_query, plain_snippet, ts_query};
-use crate::questions::types::*;
+use super::*;
 
 /// The filter as bound parameters: JSON arrays for the IN-lists (read with
 /// `json_each`, so the SQL text never changes with the input), the FTS
 /// query, if any, and the scope.
-struct Bound {
-    levels: String,
-    topics: String,
-    fts: Option<String>,
-    bank: bool,
-    owner: Option<Uuid>,
+pub(super) struct Bound {
+    pub(super) levels: String,
+    pub(super) topics: String,
+    pub(super) fts: Option<String>,
+    pub(super) bank: bool,
+    pub(super) owner: Option<Uuid>,
 }
 
-fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
+pub(super) fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
     let levels: Vec<&str> = filter.levels.iter().map(|l| l.as_str()).collect();
     Bound {
         levels: serde_json::to_string(&levels).unwrap_or_else(|_| "[]".into()),
         topics: serde_json::to_string(&filter.topics).unwrap_or_else(|_| "[]".into()),
-        fts: if super::POSTGRES {
+        fts: if POSTGRES {
             ts_query(&filter.q)
         } else {
             fts_query(&filter.q)
@@ -47,48 +36,15 @@ fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
 // A macro rather than a `const` so that `concat!` builds every query at
 // compile time: no SQL is ever assembled at run time. The text search is
 // FTS5's on SQLite and the `search` tsvector's on PostgreSQL.
-macro_rules! filtered {
-    (sqlite) => {
-        filtered!("q.id IN (SELECT rowid FROM questions_fts WHERE questions_fts MATCH $3)")
-    };
-    (postgres) => {
-        filtered!("q.search @@ to_tsquery('simple', $3)")
-    };
-    ($text:literal) => {
-        concat!(
-            "
-    FROM questions q
-    JOIN topics t ON t.id = q.topic_id
-    WHERE q.archived = FALSE
-      AND (($6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = $7))
-      AND ($1 = '[]' OR q.level IN (SELECT value FROM json_each($1)))
-      AND ($2 = '[]' OR t.slug IN (SELECT value FROM json_each($2)))
-      AND ($3 IS NULL OR ",
-            $text,
-            ") "
-        )
-    };
-}
-
-/// `head`, the filter for this backend, then `tail`.
-macro_rules! with_filter {
-    ($head:expr, $tail:expr) => {
-        if super::POSTGRES {
-            concat!($head, filtered!(postgres), $tail)
-        } else {
-            concat!($head, filtered!(sqlite), $tail)
-        }
-    };
-}
 
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
-    slug: String,
-    topic_slug: String,
-    topic_name: String,
-    level: Level,
-    prompt: String,
-    snippet: Option<String>,
+pub(super) struct SummaryRow {
+    pub(super) slug: String,
+    pub(super) topic_slug: String,
+    pub(super) topic_name: String,
+    pub(super) level: Level,
+    pub(super) prompt: String,
+    pub(super) snippet: Option<String>,
 }
 
 /// One page of the bank's filtered list with the facet counts beside it.
@@ -147,7 +103,7 @@ pub async fn list_in(
              JOIN topics t ON t.id = q.topic_id
              ORDER BY h.rank DESC, q.id"
         );
-        sqlx::query_as(if super::POSTGRES { postgres } else { sqlite })
+        sqlx::query_as(if POSTGRES { postgres } else { sqlite })
             .bind(&b.levels)
             .bind(&b.topics)
             .bind(fts)
@@ -232,21 +188,21 @@ pub async fn list_in(
 
 /// How many questions match in one (level, topic) cell.
 #[derive(sqlx::FromRow)]
-struct Cell {
-    level: String,
-    topic: String,
-    n: i64,
+pub(super) struct Cell {
+    pub(super) level: String,
+    pub(super) topic: String,
+    pub(super) n: i64,
 }
 
 /// Counts derived from the (level, topic) matrix of text matches.
-struct Facets<'a> {
-    cells: &'a [Cell],
-    filter: &'a QuestionFilter,
-    total: i64,
+pub(super) struct Facets<'a> {
+    pub(super) cells: &'a [Cell],
+    pub(super) filter: &'a QuestionFilter,
+    pub(super) total: i64,
 }
 
 impl<'a> Facets<'a> {
-    fn from_cells(cells: &'a [Cell], filter: &'a QuestionFilter) -> Self {
+    pub(super) fn from_cells(cells: &'a [Cell], filter: &'a QuestionFilter) -> Self {
         let mut f = Self {
             cells,
             filter,
@@ -256,15 +212,15 @@ impl<'a> Facets<'a> {
         f
     }
 
-    fn level_ok(&self, level: &str) -> bool {
+    pub(super) fn level_ok(&self, level: &str) -> bool {
         self.filter.levels.is_empty() || self.filter.levels.iter().any(|l| l.as_str() == level)
     }
 
-    fn topic_ok(&self, topic: &str) -> bool {
+    pub(super) fn topic_ok(&self, topic: &str) -> bool {
         self.filter.topics.is_empty() || self.filter.topics.iter().any(|t| t == topic)
     }
 
-    fn sum(&self, keep: impl Fn(&str, &str) -> bool) -> i64 {
+    pub(super) fn sum(&self, keep: impl Fn(&str, &str) -> bool) -> i64 {
         self.cells
             .iter()
             .filter(|c| keep(&c.level, &c.topic))
@@ -273,18 +229,18 @@ impl<'a> Facets<'a> {
     }
 
     /// What ticking this level would show, the topic filter kept.
-    fn level(&self, level: Level) -> i64 {
+    pub(super) fn level(&self, level: Level) -> i64 {
         self.sum(|l, t| l == level.as_str() && self.topic_ok(t))
     }
 
     /// What ticking this topic would show, the level filter kept.
-    fn topic(&self, slug: &str) -> i64 {
+    pub(super) fn topic(&self, slug: &str) -> i64 {
         self.sum(|l, t| t == slug && self.level_ok(l))
     }
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> Option<QuestionSummary> {
+    pub(super) fn into_summary(self) -> Option<QuestionSummary> {
         Some(QuestionSummary {
             level: self.level,
             slug: self.slug,
@@ -297,19 +253,19 @@ impl SummaryRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct DetailRow {
-    id: i64,
-    slug: String,
-    topic_slug: String,
-    topic_name: String,
-    behavioral: bool,
-    level: Level,
-    prompt: String,
-    answer_html: String,
-    key_points: String,
-    mistakes: String,
-    follow_ups: String,
-    archived: bool,
+pub(super) struct DetailRow {
+    pub(super) id: i64,
+    pub(super) slug: String,
+    pub(super) topic_slug: String,
+    pub(super) topic_name: String,
+    pub(super) behavioral: bool,
+    pub(super) level: Level,
+    pub(super) prompt: String,
+    pub(super) answer_html: String,
+    pub(super) key_points: String,
+    pub(super) mistakes: String,
+    pub(super) follow_ups: String,
+    pub(super) archived: bool,
 }
 
 /// One question, with its neighbours in `filter`'s ordering.
@@ -350,11 +306,11 @@ pub async fn detail(
     }))
 }
 
-type Neighbours = (Option<String>, Option<String>, Option<(i64, i64)>);
+pub(super) type Neighbours = (Option<String>, Option<String>, Option<(i64, i64)>);
 
 /// Previous and next slugs around `id` in the list `filter` describes, in
 /// the same order the list uses, plus "n of total".
-async fn neighbours(
+pub(super) async fn neighbours(
     pool: &Pool,
     id: i64,
     filter: &QuestionFilter,
@@ -378,7 +334,7 @@ async fn neighbours(
             )
         };
     }
-    let sql = match (b.fts.is_some(), super::POSTGRES) {
+    let sql = match (b.fts.is_some(), POSTGRES) {
         (true, false) => around!(
             sqlite,
             "(SELECT rank FROM questions_fts WHERE questions_fts MATCH $3 AND rowid = q.id), q.id"
@@ -444,7 +400,7 @@ pub async fn random(pool: &Pool) -> Result<Option<DrawnQuestion>, sqlx::Error> {
             )
         };
     }
-    let row: Option<Drawn> = sqlx::query_as(if super::POSTGRES {
+    let row: Option<Drawn> = sqlx::query_as(if POSTGRES {
         from_random_id!("CAST(floor(random() * (max(id) + 1)) AS BIGINT)")
     } else {
         from_random_id!("abs(random()) % (max(id) + 1)")
@@ -495,247 +451,4 @@ pub async fn bank_size(pool: &Pool) -> Result<(i64, i64), sqlx::Error> {
     )
     .fetch_one(pool)
     .await
-}
-
-// ---- the built-in bank, synced from `bank/` at start-up (see `bank.rs`) ----
-
-/// A bank row as stored, to compare with the file's version.
-#[derive(sqlx::FromRow)]
-struct StoredQuestion {
-    id: i64,
-    source: String,
-    topic_id: i64,
-    level: String,
-    prompt: String,
-    reference_answer: String,
-    answer_html: String,
-    key_points: String,
-    mistakes: String,
-    follow_ups: String,
-    archived: bool,
-}
-
-/// Brings the built-in rows in line with `topics`, by slug, in one
-/// transaction: new questions are added, changed ones updated, ones no
-/// longer in the files archived (answers still refer to them). Running it
-/// twice changes nothing. Questions written by users are never touched.
-pub async fn sync_bank(
-    pool: &Pool,
-    topics: &[BankTopic],
-    now: i64,
-) -> Result<SyncReport, sqlx::Error> {
-    let mut report = SyncReport::default();
-    let mut tx = begin_write(pool).await?;
-    let mut slugs = Vec::new();
-    for topic in topics {
-        let topic_id: i64 = sqlx::query_scalar(
-            "INSERT INTO topics (slug, name, position, behavioral) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (slug) DO UPDATE SET name = $2, position = $3, behavioral = $4
-             RETURNING id",
-        )
-        .bind(&topic.slug)
-        .bind(&topic.name)
-        .bind(topic.position)
-        .bind(topic.behavioral)
-        .fetch_one(&mut *tx)
-        .await?;
-        for q in &topic.questions {
-            slugs.push(q.slug.clone());
-            let key_points = serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into());
-            let mistakes = serde_json::to_string(&q.mistakes).unwrap_or_else(|_| "[]".into());
-            let follow_ups = follow_ups_json(&q.follow_ups);
-            let answer_html = q.answer_html.as_str();
-            let existing: Option<StoredQuestion> = sqlx::query_as(
-                "SELECT id, source, topic_id, level, prompt, reference_answer, answer_html, key_points,
-                        mistakes, follow_ups, archived
-                     FROM questions WHERE slug = $1",
-            )
-            .bind(&q.slug)
-            .fetch_optional(&mut *tx)
-            .await?;
-            match existing {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
-                             answer_html, key_points, source, created_at, updated_at, mistakes, follow_ups)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, 'builtin', $8, $8, $9, $10)",
-                    )
-                    .bind(&q.slug)
-                    .bind(topic_id)
-                    .bind(q.level.as_str())
-                    .bind(&q.prompt)
-                    .bind(&q.answer)
-                    .bind(answer_html)
-                    .bind(&key_points)
-                    .bind(now)
-                    .bind(&mistakes)
-                    .bind(&follow_ups)
-                    .execute(&mut *tx)
-                    .await?;
-                    report.added += 1;
-                }
-                Some(stored) if stored.source != "builtin" => {
-                    tracing::warn!(slug = %q.slug, "a user question holds a built-in slug; left alone");
-                }
-                Some(stored) => {
-                    let same = stored.topic_id == topic_id
-                        && stored.level == q.level.as_str()
-                        && stored.prompt == q.prompt
-                        && stored.reference_answer == q.answer
-                        // A renderer change (highlighting) refreshes stored HTML.
-                        && stored.answer_html == answer_html
-                        && stored.key_points == key_points
-                        && stored.mistakes == mistakes
-                        && stored.follow_ups == follow_ups
-                        && !stored.archived;
-                    if same {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    sqlx::query(
-                        "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
-                             reference_answer = $5, answer_html = $6, key_points = $7,
-                             archived = FALSE, updated_at = $8, mistakes = $9, follow_ups = $10
-                         WHERE id = $1",
-                    )
-                    .bind(stored.id)
-                    .bind(topic_id)
-                    .bind(q.level.as_str())
-                    .bind(&q.prompt)
-                    .bind(&q.answer)
-                    .bind(answer_html)
-                    .bind(&key_points)
-                    .bind(now)
-                    .bind(&mistakes)
-                    .bind(&follow_ups)
-                    .execute(&mut *tx)
-                    .await?;
-                    report.updated += 1;
-                }
-            }
-        }
-    }
-    for topic in topics {
-        for q in &topic.questions {
-            sync_follow_ups(&mut tx, q, now, &mut report, &mut slugs).await?;
-        }
-    }
-    let slugs_json = serde_json::to_string(&slugs).unwrap_or_else(|_| "[]".into());
-    report.archived = sqlx::query(
-        "UPDATE questions SET archived = TRUE, updated_at = $2
-         WHERE source = 'builtin' AND archived = FALSE
-           AND slug NOT IN (SELECT value FROM json_each($1))",
-    )
-    .bind(&slugs_json)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    tx.commit().await?;
-    Ok(report)
-}
-
-#[derive(sqlx::FromRow)]
-struct StoredFollowUpRow {
-    id: i64,
-    parent_id: Option<i64>,
-    follow_up_index: Option<i64>,
-    topic_id: i64,
-    level: String,
-    prompt: String,
-    reference_answer: String,
-    answer_html: String,
-    archived: bool,
-}
-
-/// Keeps a question's follow-ups as question rows of their own (parent
-/// set, no key points), so a session can ask them. Same rules as the
-/// questions: added, updated, or archived when gone from the file.
-async fn sync_follow_ups(
-    tx: &mut super::WriteTx,
-    q: &BankQuestion,
-    now: i64,
-    report: &mut SyncReport,
-    slugs: &mut Vec<String>,
-) -> Result<(), sqlx::Error> {
-    if q.follow_ups.is_empty() {
-        return Ok(());
-    }
-    let parent: Option<(i64, i64)> =
-        sqlx::query_as("SELECT id, topic_id FROM questions WHERE slug = $1 AND source = 'builtin'")
-            .bind(&q.slug)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some((parent_id, topic_id)) = parent else {
-        return Ok(());
-    };
-    for (i, f) in q.follow_ups.iter().enumerate() {
-        let slug = follow_up_slug(&q.slug, i);
-        slugs.push(slug.clone());
-        let html = f.answer_html.as_str();
-        let index = i64::try_from(i).unwrap_or(0);
-        let stored: Option<StoredFollowUpRow> = sqlx::query_as(
-            "SELECT id, parent_id, follow_up_index, topic_id, level, prompt, reference_answer,
-                    answer_html, archived
-             FROM questions WHERE slug = $1 AND source = 'builtin'",
-        )
-        .bind(&slug)
-        .fetch_optional(&mut **tx)
-        .await?;
-        match stored {
-            None => {
-                sqlx::query(
-                    "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer,
-                         answer_html, key_points, source, created_at, updated_at, parent_id,
-                         follow_up_index)
-                     VALUES ($1, $2, $3, $4, $5, $6, '[]', 'builtin', $7, $7, $8, $9)",
-                )
-                .bind(&slug)
-                .bind(topic_id)
-                .bind(q.level.as_str())
-                .bind(&f.prompt)
-                .bind(&f.answer)
-                .bind(html)
-                .bind(now)
-                .bind(parent_id)
-                .bind(index)
-                .execute(&mut **tx)
-                .await?;
-                report.added += 1;
-            }
-            Some(s)
-                if s.parent_id == Some(parent_id)
-                    && s.follow_up_index == Some(index)
-                    && s.topic_id == topic_id
-                    && s.level == q.level.as_str()
-                    && s.prompt == f.prompt
-                    && s.reference_answer == f.answer
-                    && s.answer_html == html
-                    && !s.archived =>
-            {
-                report.unchanged += 1;
-            }
-            Some(s) => {
-                sqlx::query(
-                    "UPDATE questions SET topic_id = $2, level = $3, prompt = $4,
-                         reference_answer = $5, answer_html = $6, archived = FALSE, updated_at = $7,
-                         parent_id = $8, follow_up_index = $9
-                     WHERE id = $1",
-                )
-                .bind(s.id)
-                .bind(topic_id)
-                .bind(q.level.as_str())
-                .bind(&f.prompt)
-                .bind(&f.answer)
-                .bind(html)
-                .bind(now)
-                .bind(parent_id)
-                .bind(index)
-                .execute(&mut **tx)
-                .await?;
-                report.updated += 1;
-            }
-        }
-    }
-    Ok(())
 }

@@ -1,0 +1,33 @@
+//! SQL for grading and the schedule. [`write`] is the one way a grade a
+//! person gives their own answer is stored: the answer, its revision, the
+//! dashboard rollups and the review card change together, in the caller's
+//! transaction.
+
+use jiff::{civil::Date, tz::TimeZone};
+use uuid::Uuid;
+
+
+// This backend's pool, connections and transactions (see `platform/db`).
+use super::{Conn, POSTGRES, Pool, WriteTx, begin_write, now_ms};
+// The other domains' queries this one calls, compiled for the same backend.
+use super::{accounts, rollup};
+use crate::accounts::days;
+use crate::error::AppError;
+use crate::grading::plan::{self, Area};
+use crate::grading::schedule::{self, Card, Review, DAY_MS};
+use crate::grading::types::*;
+use crate::questions::types::Level;
+
+mod write;
+mod settings;
+mod planning;
+mod queue;
+mod progress;
+mod cards;
+
+pub use write::*;
+pub use settings::*;
+pub use planning::*;
+pub use queue::*;
+pub use progress::*;
+pub use cards::*;

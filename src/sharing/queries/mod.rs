@@ -1,0 +1,38 @@
+//! SQL for share links, candidates' attempts, results and reviews.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+use uuid::Uuid;
+
+use super::sessions::{close_by_recruiter, insert_set_session, FrozenItem, SetRun};
+
+// This backend's pool, connections and transactions (see `platform/db`).
+use super::{Conn, Pool, begin_write};
+// The other domains' queries this one calls, compiled for the same backend.
+use super::{sessions, sets};
+use crate::error::AppError;
+use crate::questions::types::Level;
+use crate::sessions::db::CLOSED_BY_RECRUITER;
+use crate::sessions::types::{score_percent, Mode};
+use crate::sets::db::Viewer;
+use crate::sharing::db::{AnswerLine, ReviewerMarks};
+use crate::sharing::types::*;
+
+macro_rules! link_select {
+    () => {
+        "SELECT l.id, l.set_id, l.set_version, l.code, l.label, l.expires_at, l.max_candidates,
+                l.state, (SELECT count(*) FROM candidate_attempts a WHERE a.link_id = l.id) AS taken
+         FROM share_links l "
+    };
+}
+
+mod links;
+mod attempts;
+mod results;
+mod marks;
+
+pub use links::*;
+pub use attempts::*;
+pub use results::*;
+pub use marks::*;
