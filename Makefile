@@ -108,6 +108,7 @@ lint:
 	cargo fmt --check
 	python3 bank/check.py
 	python3 ../shared/tools/originality.py bank
+	python3 scripts/layers.py --check > /dev/null
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --no-default-features --features hydrate \
 	  --target wasm32-unknown-unknown -- -D warnings

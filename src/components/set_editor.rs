@@ -87,11 +87,6 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
     });
     let items = RwSignal::new(initial.items.clone());
     let rev = StoredValue::new(initial.edit_rev);
-    let save_state = RwSignal::new(SaveState::Saved);
-    let error = RwSignal::new(None::<String>);
-    // One save at a time: edits made meanwhile are saved right after.
-    let in_flight = StoredValue::new(false);
-    let again = StoredValue::new(false);
     let announce = RwSignal::new(String::new());
 
     let draft = move || SetDraft {
@@ -106,7 +101,113 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
         ..settings.get_untracked()
     };
 
-    let id_save = id.clone();
+    let (save_state, error, changed) = autosave(id.clone(), draft, rev);
+
+    // Moves a question; `keep_focus` names the button that moved it, which
+    // keeps the focus after the list is redrawn (keyboard reordering).
+    let move_item = move |from: usize, to: usize, keep_focus: Option<String>| {
+        let mut moved = false;
+        items.update(|list| {
+            if from < list.len() && to < list.len() && from != to {
+                let item = list.remove(from);
+                list.insert(to, item);
+                moved = true;
+            }
+        });
+        if moved {
+            announce.set(format!("Moved to position {}.", to + 1));
+            changed();
+            if let Some(id) = keep_focus {
+                refocus(id);
+            }
+        }
+    };
+    let dragging = StoredValue::new(None::<usize>);
+
+    let summary = move || {
+        let list = items.get();
+        let s = settings.get();
+        let levels: Vec<Level> = list.iter().map(|i| i.level).collect();
+        let per_item: Vec<Option<u32>> = list.iter().map(|i| i.per_question_secs).collect();
+        summary_line(
+            &levels,
+            set_time_secs(s.per_question_secs, s.total_secs, &per_item),
+        )
+    };
+    let save_label = move || match save_state.get() {
+        SaveState::Saved => "All changes saved",
+        SaveState::Unsaved => "Unsaved changes",
+        SaveState::Saving => "Saving…",
+        SaveState::Offline => "Offline — will retry",
+        SaveState::Invalid => "Not saved: see the message below",
+        SaveState::Elsewhere => "Not saved: open in another tab",
+    };
+    let start = initial.draft.clone();
+
+    view! {
+        <div class="set-editor" data-testid="set-editor">
+            <div class="editor-head">
+                <h1>{move || { let t = settings.get().title; if t.trim().is_empty() { "Untitled set".to_owned() } else { t } }}</h1>
+                <span class="save-state" data-testid="set-save-state" aria-live="polite">{save_label}</span>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <p class="set-summary" data-testid="set-summary">{summary}</p>
+            {settings_panel(settings, start, changed)}
+
+            <section class="panel" aria-labelledby="set-questions-heading">
+                <h2 id="set-questions-heading">"Questions"</h2>
+                <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
+                {move || items.get().is_empty().then_some(view! {
+                    <p class="muted" data-testid="set-empty">"No questions yet: add some from the list below."</p>
+                })}
+                <ol class="set-items" data-testid="set-items">
+                    // Keyed by question: editing a row's time or moving a row
+                    // keeps its elements (and the keyboard focus) in place.
+                    <For each=move || items.get() key=|item| item.slug.clone() let:item>
+                        {
+                            item_row(item, items, dragging, announce, move_item, changed)
+                        }
+                    </For>
+                </ol>
+            </section>
+
+            <Picker topics items on_add=move |item: SetItem| {
+                let mut added = false;
+                items.update(|l| {
+                    if l.len() < SET_QUESTIONS_MAX && !l.iter().any(|x| x.slug == item.slug) {
+                        l.push(item);
+                        added = true;
+                    }
+                });
+                if added {
+                    announce.set(format!("Added as question {}.", items.get_untracked().len()));
+                    changed();
+                }
+            }/>
+        </div>
+    }
+}
+
+/// Saves the set as it is edited: one save in flight, edits made meanwhile
+/// saved right after, retried while offline, stopped by a newer edit
+/// elsewhere. Returns the state, the message to show, and the function an
+/// edit calls.
+fn autosave(
+    id: String,
+    draft: impl Fn() -> SetDraft + Copy + Send + Sync + 'static,
+    rev: StoredValue<u32>,
+) -> (
+    RwSignal<SaveState>,
+    RwSignal<Option<String>>,
+    impl Fn() + Copy + 'static,
+) {
+    let save_state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
+    // One save at a time: edits made meanwhile are saved right after.
+    let in_flight = StoredValue::new(false);
+    let again = StoredValue::new(false);
+
+    let id_save = id;
     let save = move || {
         if save_state.get_untracked() == SaveState::Elsewhere {
             return;
@@ -187,189 +288,135 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
         save_later();
     };
 
-    // Moves a question; `keep_focus` names the button that moved it, which
-    // keeps the focus after the list is redrawn (keyboard reordering).
-    let move_item = move |from: usize, to: usize, keep_focus: Option<String>| {
-        let mut moved = false;
-        items.update(|list| {
-            if from < list.len() && to < list.len() && from != to {
-                let item = list.remove(from);
-                list.insert(to, item);
-                moved = true;
-            }
-        });
-        if moved {
-            announce.set(format!("Moved to position {}.", to + 1));
-            changed();
-            if let Some(id) = keep_focus {
-                refocus(id);
-            }
-        }
-    };
-    let dragging = StoredValue::new(None::<usize>);
+    (save_state, error, changed)
+}
 
-    let summary = move || {
-        let list = items.get();
-        let s = settings.get();
-        let levels: Vec<Level> = list.iter().map(|i| i.level).collect();
-        let per_item: Vec<Option<u32>> = list.iter().map(|i| i.per_question_secs).collect();
-        summary_line(
-            &levels,
-            set_time_secs(s.per_question_secs, s.total_secs, &per_item),
-        )
-    };
-    let save_label = move || match save_state.get() {
-        SaveState::Saved => "All changes saved",
-        SaveState::Unsaved => "Unsaved changes",
-        SaveState::Saving => "Saving…",
-        SaveState::Offline => "Offline — will retry",
-        SaveState::Invalid => "Not saved: see the message below",
-        SaveState::Elsewhere => "Not saved: open in another tab",
-    };
-    let start = initial.draft.clone();
-
+/// Title, instructions, mode, time limits and the set's switches.
+fn settings_panel(
+    settings: RwSignal<SetDraft>,
+    start: SetDraft,
+    changed: impl Fn() + Copy + 'static,
+) -> impl IntoView {
     view! {
-        <div class="set-editor" data-testid="set-editor">
-            <div class="editor-head">
-                <h1>{move || { let t = settings.get().title; if t.trim().is_empty() { "Untitled set".to_owned() } else { t } }}</h1>
-                <span class="save-state" data-testid="set-save-state" aria-live="polite">{save_label}</span>
+        <section class="panel set-settings" aria-label="Settings">
+            <label>"Title"
+                <input type="text" name="title" required maxlength=TITLE_MAX.to_string()
+                    prop:value=move || settings.get().title
+                    on:input=move |ev| { let v = event_target_value(&ev); settings.update(|s| s.title = v); changed(); }/>
+            </label>
+            <label>{format!("Instructions to candidates (Markdown, up to {INSTRUCTIONS_MAX} characters)")}
+                <textarea name="instructions" rows="4" maxlength=INSTRUCTIONS_MAX.to_string()
+                    prop:value=move || settings.get().instructions
+                    on:input=move |ev| { let v = event_target_value(&ev); settings.update(|s| s.instructions = v); changed(); }></textarea>
+            </label>
+            <fieldset>
+                <legend>"Mode"</legend>
+                <label class="check"><input type="radio" name="set-mode" value="interview"
+                    checked=start.mode != Some(Mode::Practice)
+                    on:change=move |_| { settings.update(|s| s.mode = Some(Mode::Interview)); changed(); }/>
+                    <span><strong>"Interview"</strong>" — hard limits: at zero the answer is submitted."</span></label>
+                <label class="check"><input type="radio" name="set-mode" value="practice"
+                    checked=start.mode == Some(Mode::Practice)
+                    on:change=move |_| { settings.update(|s| s.mode = Some(Mode::Practice)); changed(); }/>
+                    <span><strong>"Practice"</strong>" — soft limits: overtime is noted, not enforced."</span></label>
+            </fieldset>
+            <div class="setup-numbers">
+                <label>"Minutes per question " <span class="muted">"(blank = no limit; 1–60)"</span>
+                    <input type="number" name="per_question_minutes" min="0" max="60" step="any"
+                        value=secs_to_minutes(start.per_question_secs)
+                        on:input=move |ev| { let v = minutes_to_secs(&event_target_value(&ev)); settings.update(|s| s.per_question_secs = v); changed(); }/>
+                </label>
+                <label>"Minutes for the whole set " <span class="muted">"(blank = no limit; up to 360)"</span>
+                    <input type="number" name="total_minutes" min="0" max="360" step="any"
+                        value=secs_to_minutes(start.total_secs)
+                        on:input=move |ev| { let v = minutes_to_secs(&event_target_value(&ev)); settings.update(|s| s.total_secs = v); changed(); }/>
+                </label>
             </div>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-            <p class="set-summary" data-testid="set-summary">{summary}</p>
-            <section class="panel set-settings" aria-label="Settings">
-                <label>"Title"
-                    <input type="text" name="title" required maxlength=TITLE_MAX.to_string()
-                        prop:value=move || settings.get().title
-                        on:input=move |ev| { let v = event_target_value(&ev); settings.update(|s| s.title = v); changed(); }/>
-                </label>
-                <label>{format!("Instructions to candidates (Markdown, up to {INSTRUCTIONS_MAX} characters)")}
-                    <textarea name="instructions" rows="4" maxlength=INSTRUCTIONS_MAX.to_string()
-                        prop:value=move || settings.get().instructions
-                        on:input=move |ev| { let v = event_target_value(&ev); settings.update(|s| s.instructions = v); changed(); }></textarea>
-                </label>
-                <fieldset>
-                    <legend>"Mode"</legend>
-                    <label class="check"><input type="radio" name="set-mode" value="interview"
-                        checked=start.mode != Some(Mode::Practice)
-                        on:change=move |_| { settings.update(|s| s.mode = Some(Mode::Interview)); changed(); }/>
-                        <span><strong>"Interview"</strong>" — hard limits: at zero the answer is submitted."</span></label>
-                    <label class="check"><input type="radio" name="set-mode" value="practice"
-                        checked=start.mode == Some(Mode::Practice)
-                        on:change=move |_| { settings.update(|s| s.mode = Some(Mode::Practice)); changed(); }/>
-                        <span><strong>"Practice"</strong>" — soft limits: overtime is noted, not enforced."</span></label>
-                </fieldset>
-                <div class="setup-numbers">
-                    <label>"Minutes per question " <span class="muted">"(blank = no limit; 1–60)"</span>
-                        <input type="number" name="per_question_minutes" min="0" max="60" step="any"
-                            value=secs_to_minutes(start.per_question_secs)
-                            on:input=move |ev| { let v = minutes_to_secs(&event_target_value(&ev)); settings.update(|s| s.per_question_secs = v); changed(); }/>
-                    </label>
-                    <label>"Minutes for the whole set " <span class="muted">"(blank = no limit; up to 360)"</span>
-                        <input type="number" name="total_minutes" min="0" max="360" step="any"
-                            value=secs_to_minutes(start.total_secs)
-                            on:input=move |ev| { let v = minutes_to_secs(&event_target_value(&ev)); settings.update(|s| s.total_secs = v); changed(); }/>
-                    </label>
-                </div>
-                <label class="check"><input type="checkbox" name="shuffle" checked=start.shuffle
-                    on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.shuffle = on); changed(); }/>
-                    " Shuffle the order for each candidate"</label>
-                <label class="check"><input type="checkbox" name="hide_reference" checked=start.hide_reference
-                    on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.hide_reference = on); changed(); }/>
-                    " Hide reference answers and key points from candidates (they grade themselves by their own judgement)"</label>
-                <label class="check"><input type="checkbox" name="share_feedback" checked=start.share_feedback
-                    on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.share_feedback = on); changed(); }/>
-                    " Share your grades and comments with each candidate once you have reviewed an answer"</label>
-            </section>
+            <label class="check"><input type="checkbox" name="shuffle" checked=start.shuffle
+                on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.shuffle = on); changed(); }/>
+                " Shuffle the order for each candidate"</label>
+            <label class="check"><input type="checkbox" name="hide_reference" checked=start.hide_reference
+                on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.hide_reference = on); changed(); }/>
+                " Hide reference answers and key points from candidates (they grade themselves by their own judgement)"</label>
+            <label class="check"><input type="checkbox" name="share_feedback" checked=start.share_feedback
+                on:change=move |ev| { let on = event_target_checked(&ev); settings.update(|s| s.share_feedback = on); changed(); }/>
+                " Share your grades and comments with each candidate once you have reviewed an answer"</label>
+        </section>
+    }
+}
 
-            <section class="panel" aria-labelledby="set-questions-heading">
-                <h2 id="set-questions-heading">"Questions"</h2>
-                <p class="sr-only" aria-live="polite">{move || announce.get()}</p>
-                {move || items.get().is_empty().then_some(view! {
-                    <p class="muted" data-testid="set-empty">"No questions yet: add some from the list below."</p>
-                })}
-                <ol class="set-items" data-testid="set-items">
-                    // Keyed by question: editing a row's time or moving a row
-                    // keeps its elements (and the keyboard focus) in place.
-                    <For each=move || items.get() key=|item| item.slug.clone() let:item>
-                        {
-                            let slug = item.slug.clone();
-                            let index = {
-                                let slug = slug.clone();
-                                Memo::new(move |_| items.with(|l| l.iter().position(|x| x.slug == slug)).unwrap_or(0))
-                            };
-                            let count = move || items.with(Vec::len);
-                            let time = secs_to_minutes(item.per_question_secs);
-                            let (up_id, down_id) = (format!("up-{slug}"), format!("down-{slug}"));
-                            view! {
-                                <li class="set-item" draggable="true"
-                                    on:dragstart=move |ev: leptos::ev::DragEvent| {
-                                        dragging.set_value(Some(index.get()));
-                                        // Some browsers start a drag only with data set.
-                                        #[cfg(feature = "hydrate")]
-                                        if let Some(dt) = ev.data_transfer() {
-                                            let _ = dt.set_data("text/plain", &index.get().to_string());
-                                        }
-                                        #[cfg(not(feature = "hydrate"))]
-                                        let _ = ev;
-                                    }
-                                    on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
-                                    on:drop=move |ev: leptos::ev::DragEvent| {
-                                        ev.prevent_default();
-                                        if let Some(from) = dragging.get_value() {
-                                            move_item(from, index.get(), None);
-                                        }
-                                        dragging.set_value(None);
-                                    }>
-                                    <span class="drag-handle" aria-hidden="true">"⋮⋮"</span>
-                                    <span class="item-number">{move || format!("{}.", index.get() + 1)}</span>
-                                    <span class="item-prompt">{item.prompt.clone()}</span>
-                                    <span class="tags">
-                                        <span class=format!("tag level-{}", item.level.as_str())>{item.level.label()}</span>
-                                        <span class="tag">{item.topic_name.clone()}</span>
-                                        {(item.source == Source::Own).then_some(view! { <span class="tag own">"yours"</span> })}
-                                    </span>
-                                    <label class="item-time">"Minutes"
-                                        <input type="number" min="0" max="60" step="any" placeholder="default"
-                                            aria-label=move || format!("Minutes for question {}", index.get() + 1) value=time
-                                            on:change=move |ev| {
-                                                let v = minutes_to_secs(&event_target_value(&ev));
-                                                let i = index.get();
-                                                items.update(|l| if let Some(x) = l.get_mut(i) { x.per_question_secs = v; });
-                                                changed();
-                                            }/>
-                                    </label>
-                                    <span class="item-actions">
-                                        <button type="button" class="link-button" id=up_id.clone() disabled=move || { index.get() == 0 }
-                                            aria-label=move || format!("Move question {} up", index.get() + 1)
-                                            on:click={ let up_id = up_id.clone(); move |_| { let i = index.get(); move_item(i, i.saturating_sub(1), Some(up_id.clone())); } }>"↑"</button>
-                                        <button type="button" class="link-button" id=down_id.clone() disabled=move || { index.get() + 1 >= count() }
-                                            aria-label=move || format!("Move question {} down", index.get() + 1)
-                                            on:click={ let down_id = down_id.clone(); move |_| { let i = index.get(); move_item(i, i + 1, Some(down_id.clone())); } }>"↓"</button>
-                                        <button type="button" class="link-button"
-                                            aria-label=move || format!("Remove question {}", index.get() + 1)
-                                            on:click=move |_| { let i = index.get(); items.update(|l| { if i < l.len() { l.remove(i); } }); announce.set("Removed.".into()); changed(); }>"Remove"</button>
-                                    </span>
-                                </li>
-                            }
-                        }
-                    </For>
-                </ol>
-            </section>
-
-            <Picker topics items on_add=move |item: SetItem| {
-                let mut added = false;
-                items.update(|l| {
-                    if l.len() < SET_QUESTIONS_MAX && !l.iter().any(|x| x.slug == item.slug) {
-                        l.push(item);
-                        added = true;
-                    }
-                });
-                if added {
-                    announce.set(format!("Added as question {}.", items.get_untracked().len()));
-                    changed();
+/// One question of the set: drag to move, or the arrow buttons; its own
+/// time limit; remove.
+fn item_row(
+    item: SetItem,
+    items: RwSignal<Vec<SetItem>>,
+    dragging: StoredValue<Option<usize>>,
+    announce: RwSignal<String>,
+    move_item: impl Fn(usize, usize, Option<String>) + Copy + 'static,
+    changed: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let slug = item.slug.clone();
+    let index = {
+        let slug = slug.clone();
+        Memo::new(move |_| {
+            items
+                .with(|l| l.iter().position(|x| x.slug == slug))
+                .unwrap_or(0)
+        })
+    };
+    let count = move || items.with(Vec::len);
+    let time = secs_to_minutes(item.per_question_secs);
+    let (up_id, down_id) = (format!("up-{slug}"), format!("down-{slug}"));
+    view! {
+        <li class="set-item" draggable="true"
+            on:dragstart=move |ev: leptos::ev::DragEvent| {
+                dragging.set_value(Some(index.get()));
+                // Some browsers start a drag only with data set.
+                #[cfg(feature = "hydrate")]
+                if let Some(dt) = ev.data_transfer() {
+                    let _ = dt.set_data("text/plain", &index.get().to_string());
                 }
-            }/>
-        </div>
+                #[cfg(not(feature = "hydrate"))]
+                let _ = ev;
+            }
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                if let Some(from) = dragging.get_value() {
+                    move_item(from, index.get(), None);
+                }
+                dragging.set_value(None);
+            }>
+            <span class="drag-handle" aria-hidden="true">"⋮⋮"</span>
+            <span class="item-number">{move || format!("{}.", index.get() + 1)}</span>
+            <span class="item-prompt">{item.prompt.clone()}</span>
+            <span class="tags">
+                <span class=format!("tag level-{}", item.level.as_str())>{item.level.label()}</span>
+                <span class="tag">{item.topic_name.clone()}</span>
+                {(item.source == Source::Own).then_some(view! { <span class="tag own">"yours"</span> })}
+            </span>
+            <label class="item-time">"Minutes"
+                <input type="number" min="0" max="60" step="any" placeholder="default"
+                    aria-label=move || format!("Minutes for question {}", index.get() + 1) value=time
+                    on:change=move |ev| {
+                        let v = minutes_to_secs(&event_target_value(&ev));
+                        let i = index.get();
+                        items.update(|l| if let Some(x) = l.get_mut(i) { x.per_question_secs = v; });
+                        changed();
+                    }/>
+            </label>
+            <span class="item-actions">
+                <button type="button" class="link-button" id=up_id.clone() disabled=move || { index.get() == 0 }
+                    aria-label=move || format!("Move question {} up", index.get() + 1)
+                    on:click={ let up_id = up_id.clone(); move |_| { let i = index.get(); move_item(i, i.saturating_sub(1), Some(up_id.clone())); } }>"↑"</button>
+                <button type="button" class="link-button" id=down_id.clone() disabled=move || { index.get() + 1 >= count() }
+                    aria-label=move || format!("Move question {} down", index.get() + 1)
+                    on:click={ let down_id = down_id.clone(); move |_| { let i = index.get(); move_item(i, i + 1, Some(down_id.clone())); } }>"↓"</button>
+                <button type="button" class="link-button"
+                    aria-label=move || format!("Remove question {}", index.get() + 1)
+                    on:click=move |_| { let i = index.get(); items.update(|l| { if i < l.len() { l.remove(i); } }); announce.set("Removed.".into()); changed(); }>"Remove"</button>
+            </span>
+        </li>
     }
 }
 

@@ -50,101 +50,122 @@ pub async fn grade_changed(
     let day = days::local_date(a.graded_at, &days::zone(&time_zone)).to_string();
     let new = i64::from(new_grade);
     match old_grade {
-        None => {
-            let spent = a.time_spent_ms.unwrap_or(0);
-            let over = a.limit_ms.is_some_and(|l| spent > l);
-            sqlx::query(
-                "INSERT INTO daily_progress
-                     (user_id, day, level, answers, grade_sum, spent_ms, limit_ms, timed, over_limit)
-                 VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
-                 ON CONFLICT (user_id, day, level) DO UPDATE SET
-                     answers = daily_progress.answers + 1,
-                     grade_sum = daily_progress.grade_sum + excluded.grade_sum,
-                     spent_ms = daily_progress.spent_ms + excluded.spent_ms,
-                     limit_ms = daily_progress.limit_ms + excluded.limit_ms,
-                     timed = daily_progress.timed + excluded.timed,
-                     over_limit = daily_progress.over_limit + excluded.over_limit",
-            )
-            .bind(a.user_id)
-            .bind(&day)
-            .bind(&a.level)
-            .bind(new)
-            .bind(spent)
-            .bind(a.limit_ms.unwrap_or(0))
-            .bind(i64::from(a.limit_ms.is_some()))
-            .bind(i64::from(over))
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "UPDATE interview_sessions SET graded_count = graded_count + 1,
-                     grade_sum = grade_sum + $2, first_graded_at = min(coalesce(first_graded_at, $3), $3)
-                 WHERE id = $1",
-            )
-            .bind(session)
-            .bind(new)
-            .bind(a.graded_at)
-            .execute(&mut **tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO question_progress AS p
-                     (user_id, question_id, level, topic_id, attempts, last_grade, last_graded_at)
-                 VALUES ($1, $2, $3, $4, 1, $5, $6)
-                 ON CONFLICT (user_id, question_id) DO UPDATE SET
-                     attempts = p.attempts + 1,
-                     last_grade = CASE WHEN excluded.last_graded_at >= p.last_graded_at
-                                       THEN excluded.last_grade ELSE p.last_grade END,
-                     -- A bank edit may move a question; the newest answer says where.
-                     level = CASE WHEN excluded.last_graded_at >= p.last_graded_at
-                                  THEN excluded.level ELSE p.level END,
-                     topic_id = CASE WHEN excluded.last_graded_at >= p.last_graded_at
-                                     THEN excluded.topic_id ELSE p.topic_id END,
-                     last_graded_at = max(p.last_graded_at, excluded.last_graded_at)",
-            )
-            .bind(a.user_id)
-            .bind(a.question_id)
-            .bind(&a.level)
-            .bind(a.topic_id)
-            .bind(new)
-            .bind(a.graded_at)
-            .execute(&mut **tx)
-            .await?;
-        }
-        Some(old) => {
-            let delta = new - i64::from(old);
-            let updated = sqlx::query(
-                "UPDATE daily_progress SET grade_sum = grade_sum + $4
-                 WHERE user_id = $1 AND day = $2 AND level = $3",
-            )
-            .bind(a.user_id)
-            .bind(&day)
-            .bind(&a.level)
-            .bind(delta)
-            .execute(&mut **tx)
-            .await?;
-            if updated.rows_affected() == 0 {
-                // The day row is not where it should be (a time-zone
-                // database update can move a local day): recount the
-                // user's days rather than let the sums drift.
-                rebuild_days(tx, a.user_id, &time_zone).await?;
-            }
-            sqlx::query("UPDATE interview_sessions SET grade_sum = grade_sum + $2 WHERE id = $1")
-                .bind(session)
-                .bind(delta)
-                .execute(&mut **tx)
-                .await?;
-            // Only the question's latest answer decides its latest grade.
-            sqlx::query(
-                "UPDATE question_progress SET last_grade = $3
-                 WHERE user_id = $1 AND question_id = $2 AND last_graded_at = $4",
-            )
-            .bind(a.user_id)
-            .bind(a.question_id)
-            .bind(new)
-            .bind(a.graded_at)
-            .execute(&mut **tx)
-            .await?;
-        }
+        None => first_grade(tx, session, &a, &day, new).await,
+        Some(old) => regrade(tx, session, &a, &day, &time_zone, (i64::from(old), new)).await,
     }
+}
+
+/// An answer's first grade: one more answer in its day, session and
+/// question totals.
+async fn first_grade(
+    tx: &mut WriteTx,
+    session: Uuid,
+    a: &Answer,
+    day: &str,
+    new: i64,
+) -> Result<(), AppError> {
+    let spent = a.time_spent_ms.unwrap_or(0);
+    let over = a.limit_ms.is_some_and(|l| spent > l);
+    sqlx::query(
+        "INSERT INTO daily_progress
+             (user_id, day, level, answers, grade_sum, spent_ms, limit_ms, timed, over_limit)
+         VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8)
+         ON CONFLICT (user_id, day, level) DO UPDATE SET
+             answers = daily_progress.answers + 1,
+             grade_sum = daily_progress.grade_sum + excluded.grade_sum,
+             spent_ms = daily_progress.spent_ms + excluded.spent_ms,
+             limit_ms = daily_progress.limit_ms + excluded.limit_ms,
+             timed = daily_progress.timed + excluded.timed,
+             over_limit = daily_progress.over_limit + excluded.over_limit",
+    )
+    .bind(a.user_id)
+    .bind(day)
+    .bind(&a.level)
+    .bind(new)
+    .bind(spent)
+    .bind(a.limit_ms.unwrap_or(0))
+    .bind(i64::from(a.limit_ms.is_some()))
+    .bind(i64::from(over))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE interview_sessions SET graded_count = graded_count + 1,
+             grade_sum = grade_sum + $2, first_graded_at = min(coalesce(first_graded_at, $3), $3)
+         WHERE id = $1",
+    )
+    .bind(session)
+    .bind(new)
+    .bind(a.graded_at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO question_progress AS p
+             (user_id, question_id, level, topic_id, attempts, last_grade, last_graded_at)
+         VALUES ($1, $2, $3, $4, 1, $5, $6)
+         ON CONFLICT (user_id, question_id) DO UPDATE SET
+             attempts = p.attempts + 1,
+             last_grade = CASE WHEN excluded.last_graded_at >= p.last_graded_at
+                               THEN excluded.last_grade ELSE p.last_grade END,
+             -- A bank edit may move a question; the newest answer says where.
+             level = CASE WHEN excluded.last_graded_at >= p.last_graded_at
+                          THEN excluded.level ELSE p.level END,
+             topic_id = CASE WHEN excluded.last_graded_at >= p.last_graded_at
+                             THEN excluded.topic_id ELSE p.topic_id END,
+             last_graded_at = max(p.last_graded_at, excluded.last_graded_at)",
+    )
+    .bind(a.user_id)
+    .bind(a.question_id)
+    .bind(&a.level)
+    .bind(a.topic_id)
+    .bind(new)
+    .bind(a.graded_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A changed grade: the sums move by the difference; the counts stay.
+async fn regrade(
+    tx: &mut WriteTx,
+    session: Uuid,
+    a: &Answer,
+    day: &str,
+    time_zone: &str,
+    (old, new): (i64, i64),
+) -> Result<(), AppError> {
+    let delta = new - old;
+    let updated = sqlx::query(
+        "UPDATE daily_progress SET grade_sum = grade_sum + $4
+         WHERE user_id = $1 AND day = $2 AND level = $3",
+    )
+    .bind(a.user_id)
+    .bind(day)
+    .bind(&a.level)
+    .bind(delta)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        // The day row is not where it should be (a time-zone
+        // database update can move a local day): recount the
+        // user's days rather than let the sums drift.
+        rebuild_days(tx, a.user_id, time_zone).await?;
+    }
+    sqlx::query("UPDATE interview_sessions SET grade_sum = grade_sum + $2 WHERE id = $1")
+        .bind(session)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await?;
+    // Only the question's latest answer decides its latest grade.
+    sqlx::query(
+        "UPDATE question_progress SET last_grade = $3
+         WHERE user_id = $1 AND question_id = $2 AND last_graded_at = $4",
+    )
+    .bind(a.user_id)
+    .bind(a.question_id)
+    .bind(new)
+    .bind(a.graded_at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

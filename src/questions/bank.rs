@@ -175,86 +175,10 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
                     q.level
                 ));
             }
-            let prompt_len = q.prompt.trim().chars().count();
-            if !(10..=400).contains(&prompt_len) {
-                problems.push(format!(
-                    "prompt has {prompt_len} characters, expected 10 to 400"
-                ));
-            }
-            let words = q.answer.split_whitespace().count();
-            let allowed = if level == Some(Level::Advanced) {
-                ADVANCED_ANSWER_WORDS
-            } else {
-                ANSWER_WORDS
-            };
-            if !allowed.contains(&words) {
-                problems.push(format!(
-                    "answer has {words} words, expected {} to {}",
-                    allowed.start(),
-                    allowed.end()
-                ));
-            }
-            if q.mistakes.len() > MAX_MISTAKES
-                || q.mistakes
-                    .iter()
-                    .any(|m| !(10..=300).contains(&m.trim().chars().count()))
-            {
-                problems.push(format!(
-                    "at most {MAX_MISTAKES} common mistakes, each 10 to 300 characters"
-                ));
-            }
-            if q.follow_ups.len() > MAX_FOLLOW_UPS {
-                problems.push(format!("at most {MAX_FOLLOW_UPS} follow-ups"));
-            }
-            for f in &q.follow_ups {
-                if !(10..=400).contains(&f.prompt.trim().chars().count()) {
-                    problems.push("a follow-up prompt must be 10 to 400 characters".to_owned());
-                }
-                let words = f.answer.split_whitespace().count();
-                if !FOLLOW_UP_WORDS.contains(&words) {
-                    problems.push(format!(
-                        "a follow-up answer has {words} words, expected 20 to 150"
-                    ));
-                }
-                if f.answer.matches("```").count() % 2 != 0 {
-                    problems.push("a follow-up answer has an unclosed ``` code block".to_owned());
-                }
-            }
-            if q.answer.matches("```").count() % 2 != 0 {
-                problems.push("answer has an unclosed ``` code block".to_owned());
-            }
-            if !KEY_POINTS.contains(&q.key_points.len()) {
-                problems.push(format!(
-                    "{} key points, expected 3 to 6",
-                    q.key_points.len()
-                ));
-            }
-            if q.key_points
-                .iter()
-                .any(|k| !(3..=200).contains(&k.trim().chars().count()))
-            {
-                problems.push("every key point must be 3 to 200 characters".to_owned());
-            }
+            problems.extend(content_problems(&q, level));
             if problems.is_empty() {
                 if let Some(level) = level {
-                    questions.push(BankQuestion {
-                        slug: q.slug,
-                        level,
-                        prompt: q.prompt.trim().to_owned(),
-                        answer: q.answer.trim().to_owned(),
-                        answer_html: markdown::render_trusted(q.answer.trim()),
-                        key_points: q.key_points.iter().map(|k| k.trim().to_owned()).collect(),
-                        mistakes: q.mistakes.iter().map(|m| m.trim().to_owned()).collect(),
-                        follow_ups: q
-                            .follow_ups
-                            .into_iter()
-                            .map(|f| BankFollowUp {
-                                prompt: f.prompt.trim().to_owned(),
-                                answer: f.answer.trim().to_owned(),
-                                answer_html: markdown::render_trusted(f.answer.trim()),
-                            })
-                            .collect(),
-                    });
+                    questions.push(bank_question(q, level));
                 }
             } else {
                 errors.extend(problems.into_iter().map(|p| err(&entry, p)));
@@ -277,6 +201,95 @@ pub fn parse_bank(files: &[(&str, &str)]) -> Result<Vec<BankTopic>, Vec<BankErro
         Ok(topics)
     } else {
         Err(errors)
+    }
+}
+
+/// What is wrong with a question's text and lists (its slug is checked
+/// against the others by the caller).
+fn content_problems(q: &QuestionEntry, level: Option<Level>) -> Vec<String> {
+    let mut problems = Vec::new();
+    let prompt_len = q.prompt.trim().chars().count();
+    if !(10..=400).contains(&prompt_len) {
+        problems.push(format!(
+            "prompt has {prompt_len} characters, expected 10 to 400"
+        ));
+    }
+    let words = q.answer.split_whitespace().count();
+    let allowed = if level == Some(Level::Advanced) {
+        ADVANCED_ANSWER_WORDS
+    } else {
+        ANSWER_WORDS
+    };
+    if !allowed.contains(&words) {
+        problems.push(format!(
+            "answer has {words} words, expected {} to {}",
+            allowed.start(),
+            allowed.end()
+        ));
+    }
+    if q.mistakes.len() > MAX_MISTAKES
+        || q.mistakes
+            .iter()
+            .any(|m| !(10..=300).contains(&m.trim().chars().count()))
+    {
+        problems.push(format!(
+            "at most {MAX_MISTAKES} common mistakes, each 10 to 300 characters"
+        ));
+    }
+    if q.follow_ups.len() > MAX_FOLLOW_UPS {
+        problems.push(format!("at most {MAX_FOLLOW_UPS} follow-ups"));
+    }
+    for f in &q.follow_ups {
+        if !(10..=400).contains(&f.prompt.trim().chars().count()) {
+            problems.push("a follow-up prompt must be 10 to 400 characters".to_owned());
+        }
+        let words = f.answer.split_whitespace().count();
+        if !FOLLOW_UP_WORDS.contains(&words) {
+            problems.push(format!(
+                "a follow-up answer has {words} words, expected 20 to 150"
+            ));
+        }
+        if f.answer.matches("```").count() % 2 != 0 {
+            problems.push("a follow-up answer has an unclosed ``` code block".to_owned());
+        }
+    }
+    if q.answer.matches("```").count() % 2 != 0 {
+        problems.push("answer has an unclosed ``` code block".to_owned());
+    }
+    if !KEY_POINTS.contains(&q.key_points.len()) {
+        problems.push(format!(
+            "{} key points, expected 3 to 6",
+            q.key_points.len()
+        ));
+    }
+    if q.key_points
+        .iter()
+        .any(|k| !(3..=200).contains(&k.trim().chars().count()))
+    {
+        problems.push("every key point must be 3 to 200 characters".to_owned());
+    }
+    problems
+}
+
+/// A question that passed every check, trimmed, with its HTML rendered.
+fn bank_question(q: QuestionEntry, level: Level) -> BankQuestion {
+    BankQuestion {
+        slug: q.slug,
+        level,
+        prompt: q.prompt.trim().to_owned(),
+        answer: q.answer.trim().to_owned(),
+        answer_html: markdown::render_trusted(q.answer.trim()),
+        key_points: q.key_points.iter().map(|k| k.trim().to_owned()).collect(),
+        mistakes: q.mistakes.iter().map(|m| m.trim().to_owned()).collect(),
+        follow_ups: q
+            .follow_ups
+            .into_iter()
+            .map(|f| BankFollowUp {
+                prompt: f.prompt.trim().to_owned(),
+                answer: f.answer.trim().to_owned(),
+                answer_html: markdown::render_trusted(f.answer.trim()),
+            })
+            .collect(),
     }
 }
 

@@ -61,78 +61,7 @@ pub async fn list_in(
     let b = bind_filter(filter, scope);
     let offset = i64::from(filter.page) * i64::from(PAGE_SIZE);
 
-    let rows: Vec<SummaryRow> = if let Some(fts) = &b.fts {
-        // Two phases: rank every match cheaply (FTS5's `rank`, configured
-        // as bm25 with the prompt weighted highest; on PostgreSQL
-        // `ts_rank_cd` over the weighted tsvector, which favours the words
-        // close together, as typed, over a long answer that merely has them
-        // all), keep one page of ids, and only then build highlights and
-        // snippets for those 20 rows.
-        let sqlite = "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
-                    highlight(questions_fts, 0, char(1), char(2)) AS prompt,
-                    snippet(questions_fts, 1, char(1), char(2), '…', 18) AS snippet
-             FROM questions_fts
-             JOIN questions q ON q.id = questions_fts.rowid
-             JOIN topics t ON t.id = q.topic_id
-             WHERE questions_fts MATCH $3
-               AND questions_fts.rowid IN (
-                   SELECT f.rowid FROM questions_fts f
-                   JOIN questions q2 ON q2.id = f.rowid
-                   JOIN topics t2 ON t2.id = q2.topic_id
-                   WHERE f.questions_fts MATCH $3 AND q2.archived = FALSE
-                     AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = $7))
-                     AND ($1 = '[]' OR q2.level IN (SELECT value FROM json_each($1)))
-                     AND ($2 = '[]' OR t2.slug IN (SELECT value FROM json_each($2)))
-                   ORDER BY f.rank, f.rowid
-                   LIMIT $4 OFFSET $5)
-             ORDER BY questions_fts.rank, q.id";
-        let postgres = concat!(
-            "WITH hits AS (
-                 SELECT q.id, ts_rank_cd(q.search, to_tsquery('simple', $3), 1) AS rank ",
-            filtered!(postgres),
-            "    ORDER BY rank DESC, q.id
-                 LIMIT $4 OFFSET $5)
-             SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
-                    ts_headline('simple', q.prompt, to_tsquery('simple', $3),
-                        'HighlightAll=true, StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS prompt,
-                    ts_headline('simple', q.reference_answer, to_tsquery('simple', $3),
-                        'MaxWords=18, MinWords=8, MaxFragments=1, FragmentDelimiter=…, StartSel='
-                        || chr(1) || ', StopSel=' || chr(2)) AS snippet
-             FROM hits h
-             JOIN questions q ON q.id = h.id
-             JOIN topics t ON t.id = q.topic_id
-             ORDER BY h.rank DESC, q.id"
-        );
-        sqlx::query_as(if POSTGRES { postgres } else { sqlite })
-            .bind(&b.levels)
-            .bind(&b.topics)
-            .bind(fts)
-            .bind(i64::from(PAGE_SIZE))
-            .bind(offset)
-            .bind(b.bank)
-            .bind(b.owner)
-            .fetch_all(pool)
-            .await?
-    } else {
-        sqlx::query_as(with_filter!(
-            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
-                    CAST(NULL AS TEXT) AS snippet
-             ",
-            "
-             ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
-                 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
-             LIMIT $4 OFFSET $5"
-        ))
-        .bind(&b.levels)
-        .bind(&b.topics)
-        .bind(&b.fts)
-        .bind(i64::from(PAGE_SIZE))
-        .bind(offset)
-        .bind(b.bank)
-        .bind(b.owner)
-        .fetch_all(pool)
-        .await?
-    };
+    let rows = page_rows(pool, &b, offset).await?;
 
     // One pass gives every count: how many questions match the text in each
     // (level, topic) cell. The total and both facets are sums over cells.
@@ -184,6 +113,83 @@ pub async fn list_in(
         level_counts,
         topic_counts,
     })
+}
+
+/// One page of the matching questions: ranked by relevance when there is
+/// text to search for, else in the bank's order.
+async fn page_rows(pool: &Pool, b: &Bound, offset: i64) -> Result<Vec<SummaryRow>, sqlx::Error> {
+    if let Some(fts) = &b.fts {
+        // Two phases: rank every match cheaply (FTS5's `rank`, configured
+        // as bm25 with the prompt weighted highest; on PostgreSQL
+        // `ts_rank_cd` over the weighted tsvector, which favours the words
+        // close together, as typed, over a long answer that merely has them
+        // all), keep one page of ids, and only then build highlights and
+        // snippets for those 20 rows.
+        let sqlite = "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
+                    highlight(questions_fts, 0, char(1), char(2)) AS prompt,
+                    snippet(questions_fts, 1, char(1), char(2), '…', 18) AS snippet
+             FROM questions_fts
+             JOIN questions q ON q.id = questions_fts.rowid
+             JOIN topics t ON t.id = q.topic_id
+             WHERE questions_fts MATCH $3
+               AND questions_fts.rowid IN (
+                   SELECT f.rowid FROM questions_fts f
+                   JOIN questions q2 ON q2.id = f.rowid
+                   JOIN topics t2 ON t2.id = q2.topic_id
+                   WHERE f.questions_fts MATCH $3 AND q2.archived = FALSE
+                     AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = $7))
+                     AND ($1 = '[]' OR q2.level IN (SELECT value FROM json_each($1)))
+                     AND ($2 = '[]' OR t2.slug IN (SELECT value FROM json_each($2)))
+                   ORDER BY f.rank, f.rowid
+                   LIMIT $4 OFFSET $5)
+             ORDER BY questions_fts.rank, q.id";
+        let postgres = concat!(
+            "WITH hits AS (
+                 SELECT q.id, ts_rank_cd(q.search, to_tsquery('simple', $3), 1) AS rank ",
+            filtered!(postgres),
+            "    ORDER BY rank DESC, q.id
+                 LIMIT $4 OFFSET $5)
+             SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level,
+                    ts_headline('simple', q.prompt, to_tsquery('simple', $3),
+                        'HighlightAll=true, StartSel=' || chr(1) || ', StopSel=' || chr(2)) AS prompt,
+                    ts_headline('simple', q.reference_answer, to_tsquery('simple', $3),
+                        'MaxWords=18, MinWords=8, MaxFragments=1, FragmentDelimiter=…, StartSel='
+                        || chr(1) || ', StopSel=' || chr(2)) AS snippet
+             FROM hits h
+             JOIN questions q ON q.id = h.id
+             JOIN topics t ON t.id = q.topic_id
+             ORDER BY h.rank DESC, q.id"
+        );
+        sqlx::query_as(if POSTGRES { postgres } else { sqlite })
+            .bind(&b.levels)
+            .bind(&b.topics)
+            .bind(fts)
+            .bind(i64::from(PAGE_SIZE))
+            .bind(offset)
+            .bind(b.bank)
+            .bind(b.owner)
+            .fetch_all(pool)
+            .await
+    } else {
+        sqlx::query_as(with_filter!(
+            "SELECT q.slug, t.slug AS topic_slug, t.name AS topic_name, q.level, q.prompt,
+                    CAST(NULL AS TEXT) AS snippet
+             ",
+            "
+             ORDER BY t.position, CASE q.level WHEN 'beginner' THEN 0
+                 WHEN 'intermediate' THEN 1 ELSE 2 END, q.id
+             LIMIT $4 OFFSET $5"
+        ))
+        .bind(&b.levels)
+        .bind(&b.topics)
+        .bind(&b.fts)
+        .bind(i64::from(PAGE_SIZE))
+        .bind(offset)
+        .bind(b.bank)
+        .bind(b.owner)
+        .fetch_all(pool)
+        .await
+    }
 }
 
 /// How many questions match in one (level, topic) cell.
