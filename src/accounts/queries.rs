@@ -1,5 +1,5 @@
 //! SQL for users, login sessions and throttle records, written once and
-//! compiled for each backend (see `server/db`).
+//! compiled for each backend (see `platform/db`).
 
 use uuid::Uuid;
 

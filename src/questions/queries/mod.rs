@@ -1,5 +1,5 @@
 //! SQL for the bank pages and the built-in bank's sync, written once and
-//! compiled for each backend (see `server/db`).
+//! compiled for each backend (see `platform/db`).
 
 use uuid::Uuid;
 
