@@ -37,7 +37,7 @@ async function buildSet(page: Page, title: string): Promise<string> {
   await page.getByLabel(/Minutes per question/).fill("2");
   await page.getByLabel("Minutes for question 2").fill("0.1");
   await page.getByLabel("Minutes for question 2").blur();
-  await expect(page.getByTestId("set-save-state")).toHaveText("All changes saved");
+  await expect(page.getByTestId("set-save-state")).toHaveText("Saved");
   return page.url();
 }
 
@@ -202,7 +202,7 @@ test("a set that keeps its references private: the candidate grades without them
   await picker.getByRole("button", { name: /^Add:/ }).first().click();
   await page.getByRole("checkbox", { name: /Hide reference answers/ }).check();
   await page.getByRole("checkbox", { name: /Share your grades and comments/ }).check();
-  await expect(page.getByTestId("set-save-state")).toHaveText("All changes saved");
+  await expect(page.getByTestId("set-save-state")).toHaveText("Saved");
   await page.getByRole("button", { name: "Create link" }).click();
   const url = await page.getByTestId("link-url").first().inputValue();
 

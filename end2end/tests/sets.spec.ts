@@ -86,7 +86,7 @@ test("a recruiter writes a question, builds a set, reorders, reloads, exports an
   await page.getByLabel("Minutes for question 2").fill("6");
   await page.getByLabel("Minutes for question 2").blur();
   await expect(page.getByTestId("set-summary")).toHaveText(/^2 questions · .*intermediate.* · 10 min$/);
-  await expect(page.getByTestId("set-save-state")).toHaveText("All changes saved");
+  await expect(page.getByTestId("set-save-state")).toHaveText("Saved");
   await shoot(page, "set-editor");
 
   // Reload: nothing lost.

@@ -71,7 +71,7 @@ test("hostile text in every field stays text on every page", async ({ page, brow
   await page.getByLabel("Search", { exact: true }).fill("what is an index");
   await page.getByTestId("picker-results").getByRole("button", { name: /^Add:/ }).first().click();
   await expect(page.getByTestId("set-items").locator("li")).toHaveCount(1);
-  await expect(page.getByTestId("set-save-state")).toHaveText("All changes saved");
+  await expect(page.getByTestId("set-save-state")).toHaveText("Saved");
   await page.reload();
   await hydrated(page);
   await clean(page, "set editor");

@@ -1,6 +1,7 @@
 //! Reusable views shared by several pages.
 
 pub mod auth_forms;
+pub mod autosave;
 pub mod debounce;
 pub mod follow_ups;
 pub mod hydration;

@@ -5,85 +5,14 @@ use leptos::prelude::*;
 
 use crate::components::hydration::{live, textarea_text};
 
-use std::future::Future;
+use std::time::Duration;
 
-use super::debounce::debounced;
-use crate::error::AppError;
+use super::autosave::{autosave, SaveState};
 use crate::sessions::types::GRADES;
 use crate::sharing::api::{save_recommendation, save_review};
 use crate::sharing::types::*;
 
 const SAVE_DEBOUNCE_MS: u64 = 700;
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SaveState {
-    Saved,
-    Unsaved,
-    InFlight,
-    Failed,
-}
-
-fn label(s: SaveState) -> &'static str {
-    match s {
-        SaveState::Saved => "Saved",
-        SaveState::Unsaved => "Unsaved changes",
-        SaveState::InFlight => "Saving…",
-        SaveState::Failed => "Not saved: see the message",
-    }
-}
-
-/// A save that keeps what is stored equal to what is shown. One request is
-/// in flight at a time: a change made meanwhile is sent after it, never
-/// beside it, so an older value can never land last (two grades keyed in
-/// quick succession used to race, and the first could win). "Saved" only
-/// once the value sent is still the one on screen; a value already stored
-/// is not sent again (a late debounced save after a tick carried the text).
-fn autosave<T, Fut>(
-    state: RwSignal<SaveState>,
-    error: RwSignal<Option<String>>,
-    current: impl Fn() -> T + Copy + 'static,
-    send: impl Fn(T) -> Fut + Copy + 'static,
-) -> impl Fn() + Copy
-where
-    T: Clone + PartialEq + Send + Sync + 'static,
-    Fut: Future<Output = Result<(), AppError>> + 'static,
-{
-    let in_flight = StoredValue::new(false);
-    // What the server holds: at first what it rendered.
-    let stored = StoredValue::new(current());
-    move || {
-        if in_flight.get_value() {
-            state.set(SaveState::InFlight);
-            return;
-        }
-        if stored.with_value(|s| *s == current()) {
-            state.set(SaveState::Saved);
-            return;
-        }
-        state.set(SaveState::InFlight);
-        in_flight.set_value(true);
-        leptos::task::spawn_local(async move {
-            loop {
-                let sent = current();
-                match send(sent.clone()).await {
-                    Ok(()) if current() == sent => {
-                        stored.set_value(sent);
-                        state.set(SaveState::Saved);
-                        error.set(None);
-                        break;
-                    }
-                    Ok(()) => stored.set_value(sent),
-                    Err(e) => {
-                        state.set(SaveState::Failed);
-                        error.set(Some(e.to_string()));
-                        break;
-                    }
-                }
-            }
-            in_flight.set_value(false);
-        });
-    }
-}
 
 #[island]
 pub fn ReviewAnswerPanel(
@@ -100,9 +29,12 @@ pub fn ReviewAnswerPanel(
     let state = RwSignal::new(SaveState::Saved);
     let error = RwSignal::new(None::<String>);
     let attempt = StoredValue::new(attempt_id);
-    let save = autosave(
+    let saver = autosave(
         state,
         error,
+        Duration::from_millis(SAVE_DEBOUNCE_MS),
+        // Nobody else edits a reviewer's own marks.
+        |_| false,
         move || {
             (
                 ticks.get_untracked(),
@@ -116,11 +48,7 @@ pub fn ReviewAnswerPanel(
                 .map(|_| ())
         },
     );
-    let later = debounced(std::time::Duration::from_millis(SAVE_DEBOUNCE_MS), save);
-    let soon = move || {
-        state.set(SaveState::Unsaved);
-        later();
-    };
+    let (save, soon) = (saver.now, saver.soon);
     let n = position + 1;
     let live = live();
     view! {
@@ -159,7 +87,7 @@ pub fn ReviewAnswerPanel(
                     readonly=move || !live.get()
                     on:input=move |ev| { comment.set(event_target_value(&ev)); soon(); }>{textarea_text(&comment.get_untracked())}</textarea>
             </label>
-            <p class="save-state" aria-live="polite" data-testid=format!("review-state-{n}")>{move || label(state.get())}</p>
+            <p class="save-state" aria-live="polite" data-testid=format!("review-state-{n}")>{move || state.get().label()}</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </div>
     }
@@ -176,17 +104,15 @@ pub fn RecommendationForm(
     let state = RwSignal::new(SaveState::Saved);
     let error = RwSignal::new(None::<String>);
     let attempt = StoredValue::new(attempt_id);
-    let save = autosave(
+    let saver = autosave(
         state,
         error,
+        Duration::from_millis(SAVE_DEBOUNCE_MS),
+        |_| false,
         move || (choice.get_untracked(), note.get_untracked()),
         move |(r, n)| save_recommendation(attempt.get_value(), r, n),
     );
-    let later = debounced(std::time::Duration::from_millis(SAVE_DEBOUNCE_MS), save);
-    let soon = move || {
-        state.set(SaveState::Unsaved);
-        later();
-    };
+    let (save, soon) = (saver.now, saver.soon);
     let live = live();
     view! {
         <div class="recommendation" data-testid="recommendation">
@@ -203,7 +129,7 @@ pub fn RecommendationForm(
                     readonly=move || !live.get()
                     on:input=move |ev| { note.set(event_target_value(&ev)); soon(); }>{textarea_text(&note.get_untracked())}</textarea>
             </label>
-            <p class="save-state" aria-live="polite">{move || label(state.get())}</p>
+            <p class="save-state" aria-live="polite">{move || state.get().label()}</p>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
         </div>
     }

@@ -5,6 +5,9 @@
 
 use leptos::prelude::*;
 
+use std::time::Duration;
+
+use super::autosave::{autosave, SaveState};
 use super::markdown::Highlighted;
 use crate::error::AppError;
 use crate::questions::types::{Level, QuestionFilter, QuestionList, TopicInfo};
@@ -17,18 +20,6 @@ pub use super::set_actions::{ArchiveQuestionButton, ImportForm, NewSetForm, SetA
 
 /// How long editing must pause before the set is saved.
 const SAVE_DEBOUNCE_MS: u64 = 800;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SaveState {
-    Saved,
-    Unsaved,
-    Saving,
-    Offline,
-    /// The server refused the draft (a rule is broken): fix, then it saves.
-    Invalid,
-    /// Another tab saved a newer version; this one stops.
-    Elsewhere,
-}
 
 /// Minutes typed into a box as seconds: blank or 0 is "none".
 fn minutes_to_secs(raw: &str) -> Option<u32> {
@@ -101,7 +92,23 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
         ..settings.get_untracked()
     };
 
-    let (save_state, error, changed) = autosave(id.clone(), draft, rev);
+    let save_state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let saver = autosave(
+        save_state,
+        error,
+        Duration::from_millis(SAVE_DEBOUNCE_MS),
+        // The one refusal that means another tab saved a newer version.
+        |e| matches!(e, AppError::Conflict(_)),
+        draft,
+        move |sent| {
+            rev.update_value(|r| *r += 1);
+            let next = rev.get_value();
+            async move { save_set(id.get_value(), sent, next).await.map(drop) }
+        },
+    );
+    let changed = saver.soon;
 
     // Moves a question; `keep_focus` names the button that moved it, which
     // keeps the focus after the list is redrawn (keyboard reordering).
@@ -134,21 +141,13 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
             set_time_secs(s.per_question_secs, s.total_secs, &per_item),
         )
     };
-    let save_label = move || match save_state.get() {
-        SaveState::Saved => "All changes saved",
-        SaveState::Unsaved => "Unsaved changes",
-        SaveState::Saving => "Saving…",
-        SaveState::Offline => "Offline — will retry",
-        SaveState::Invalid => "Not saved: see the message below",
-        SaveState::Elsewhere => "Not saved: open in another tab",
-    };
     let start = initial.draft.clone();
 
     view! {
         <div class="set-editor" data-testid="set-editor">
             <div class="editor-head">
                 <h1>{move || { let t = settings.get().title; if t.trim().is_empty() { "Untitled set".to_owned() } else { t } }}</h1>
-                <span class="save-state" data-testid="set-save-state" aria-live="polite">{save_label}</span>
+                <span class="save-state" data-testid="set-save-state" aria-live="polite">{move || save_state.get().label()}</span>
             </div>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <p class="set-summary" data-testid="set-summary">{summary}</p>
@@ -186,109 +185,6 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
             }/>
         </div>
     }
-}
-
-/// Saves the set as it is edited: one save in flight, edits made meanwhile
-/// saved right after, retried while offline, stopped by a newer edit
-/// elsewhere. Returns the state, the message to show, and the function an
-/// edit calls.
-fn autosave(
-    id: String,
-    draft: impl Fn() -> SetDraft + Copy + Send + Sync + 'static,
-    rev: StoredValue<u32>,
-) -> (
-    RwSignal<SaveState>,
-    RwSignal<Option<String>>,
-    impl Fn() + Copy + 'static,
-) {
-    let save_state = RwSignal::new(SaveState::Saved);
-    let error = RwSignal::new(None::<String>);
-    // One save at a time: edits made meanwhile are saved right after.
-    let in_flight = StoredValue::new(false);
-    let again = StoredValue::new(false);
-
-    let id_save = id;
-    let save = move || {
-        if save_state.get_untracked() == SaveState::Elsewhere {
-            return;
-        }
-        if in_flight.get_value() {
-            again.set_value(true);
-            return;
-        }
-        in_flight.set_value(true);
-        save_state.set(SaveState::Saving);
-        rev.update_value(|r| *r += 1);
-        let (id, sent, next) = (id_save.clone(), draft(), rev.get_value());
-        leptos::task::spawn_local(async move {
-            let result = save_set(id, sent.clone(), next).await;
-            in_flight.set_value(false);
-            match result {
-                // Edits came in meanwhile: the effect below saves them.
-                Ok(_) if again.get_value() => save_state.set(SaveState::Unsaved),
-                Ok(_) if draft() == sent => {
-                    save_state.set(SaveState::Saved);
-                    error.set(None);
-                }
-                Ok(_) => save_state.set(SaveState::Unsaved),
-                Err(AppError::Conflict(m)) => {
-                    save_state.set(SaveState::Elsewhere);
-                    error.set(Some(m));
-                }
-                Err(AppError::Validation(problems)) => {
-                    save_state.set(SaveState::Invalid);
-                    error.set(Some(
-                        problems
-                            .into_iter()
-                            .map(|p| p.message)
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                    ));
-                }
-                Err(AppError::Transport(_)) | Err(AppError::Internal) => {
-                    save_state.set(SaveState::Offline)
-                }
-                Err(e) => {
-                    save_state.set(SaveState::Invalid);
-                    error.set(Some(e.to_string()));
-                }
-            }
-        });
-    };
-    let save = StoredValue::new(save);
-    // After a save returns with edits waiting, save those.
-    Effect::new(move |_| {
-        if save_state.get() != SaveState::Saving && again.get_value() && !in_flight.get_value() {
-            again.set_value(false);
-            save.with_value(|f| f());
-        }
-    });
-    // Offline: try again every few seconds.
-    Effect::new(move |_| {
-        if save_state.get() == SaveState::Offline {
-            let _ = set_timeout_with_handle(
-                move || {
-                    if save_state.get_untracked() == SaveState::Offline {
-                        save.with_value(|f| f());
-                    }
-                },
-                std::time::Duration::from_secs(3),
-            );
-        }
-    });
-    let save_later = super::debounce::debounced(
-        std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
-        move || save.with_value(|f| f()),
-    );
-    let changed = move || {
-        if save_state.get_untracked() == SaveState::Elsewhere {
-            return;
-        }
-        save_state.set(SaveState::Unsaved);
-        save_later();
-    };
-
-    (save_state, error, changed)
 }
 
 /// Title, instructions, mode, time limits and the set's switches.

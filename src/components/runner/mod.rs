@@ -19,9 +19,10 @@ mod saving;
 
 use leptos::prelude::*;
 
+use super::autosave::SaveState;
+use super::debounce::Debounce;
 use super::navigate::go_to;
 use crate::sessions::types::*;
-use saving::SaveState;
 
 /// The runner's state, shared by its parts.
 #[derive(Clone, Copy)]
@@ -48,7 +49,7 @@ struct Runner {
     remaining: Memo<Option<i64>>,
     /// The last thing read out to screen readers.
     announced: RwSignal<String>,
-    pending_save: StoredValue<Option<TimeoutHandle>>,
+    pending_save: Debounce,
     /// Each save carries the next revision; the server keeps only newer
     /// ones, and only over this tab's own draft or the one it started from
     /// (base).
@@ -87,7 +88,7 @@ impl Runner {
                 s.deadline_at.map(|d| d - now.get())
             }),
             announced: RwSignal::new(String::new()),
-            pending_save: StoredValue::new(None),
+            pending_save: Debounce::new(saving::SAVE_PAUSE),
             rev: StoredValue::new(initial.draft_rev),
             base: StoredValue::new(initial.draft_rev),
             editor: StoredValue::new(saving::editor_id()),
@@ -129,7 +130,10 @@ impl Runner {
 pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
     let r = Runner::new(&initial);
     clock::start(r);
-    saving::retry_when_offline(r);
+    super::autosave::retry_when_offline(r.save_state, move || {
+        r.save_state.set(SaveState::Unsaved);
+        r.save_now();
+    });
     let state = r.state;
     view! {
         <div class="runner" data-testid="runner">

@@ -4,36 +4,13 @@
 use leptos::prelude::*;
 
 use super::Runner;
+use crate::components::autosave::SaveState;
 use crate::error::AppError;
 use crate::sessions::api::{save_draft, SaveDraft};
 use crate::sessions::types::*;
 
 /// How long typing must pause before a draft is saved.
-const SAVE_DEBOUNCE_MS: u64 = 1_200;
-/// How often a save that failed for want of a connection is tried again.
-const OFFLINE_RETRY: std::time::Duration = std::time::Duration::from_secs(3);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum SaveState {
-    Saved,
-    Unsaved,
-    Saving,
-    Offline,
-    /// Another tab saved this answer since: this one stops saving.
-    Elsewhere,
-}
-
-impl SaveState {
-    pub(super) fn label(self) -> &'static str {
-        match self {
-            Self::Saved => "Saved",
-            Self::Unsaved => "Unsaved changes",
-            Self::Saving => "Saving…",
-            Self::Offline => "Offline — will retry",
-            Self::Elsewhere => "Not saved: open in another tab",
-        }
-    }
-}
+pub(super) const SAVE_PAUSE: std::time::Duration = std::time::Duration::from_millis(1_200);
 
 /// A name for this tab, so the server can tell its saves from another
 /// tab's. Random is enough: it is no secret, only a label.
@@ -100,25 +77,25 @@ impl Runner {
                 }
                 true
             }
-            Err(AppError::Conflict(m)) if m == OTHER_EDITOR => {
-                self.save_state.set(SaveState::Elsewhere);
-                self.error.set(Some(m));
+            Err(e) => {
+                match SaveState::after(&e, other_editor) {
+                    Some(SaveState::Elsewhere) => {
+                        self.save_state.set(SaveState::Elsewhere);
+                        self.error.set(Some(e.to_string()));
+                    }
+                    Some(other) => self.save_state.set(other),
+                    // A save overtaken by a submit is refused harmlessly;
+                    // only tell the person when they are still answering.
+                    None if self.state.get_untracked().phase == Phase::Answering => {
+                        self.save_state.set(SaveState::Unsaved);
+                        self.show_error(e);
+                    }
+                    None => {
+                        self.save_state.set(SaveState::Saved);
+                        return true;
+                    }
+                }
                 false
-            }
-            Err(AppError::Transport(_)) | Err(AppError::Internal) => {
-                self.save_state.set(SaveState::Offline);
-                false
-            }
-            // A save overtaken by a submit is refused harmlessly; only
-            // tell the person when they are still answering.
-            Err(e) if self.state.get_untracked().phase == Phase::Answering => {
-                self.save_state.set(SaveState::Unsaved);
-                self.show_error(e);
-                false
-            }
-            Err(_) => {
-                self.save_state.set(SaveState::Saved);
-                true
             }
         }
     }
@@ -203,41 +180,14 @@ impl Runner {
             return;
         }
         self.save_state.set(SaveState::Unsaved);
-        self.cancel_pending_save();
-        if let Ok(handle) = set_timeout_with_handle(
-            move || self.save_now(),
-            std::time::Duration::from_millis(SAVE_DEBOUNCE_MS),
-        ) {
-            self.pending_save.set_value(Some(handle));
-        }
+        self.pending_save.schedule(move || self.save_now());
     }
 
     /// Drops the save waiting for typing to pause (a submit or the end of
     /// the session carries the text instead).
     pub(super) fn cancel_pending_save(self) {
-        self.pending_save.update_value(|h| {
-            if let Some(h) = h.take() {
-                h.clear();
-            }
-        });
+        self.pending_save.cancel();
     }
-}
-
-/// Tries an offline save again every few seconds.
-pub(super) fn retry_when_offline(r: Runner) {
-    Effect::new(move |_| {
-        if r.save_state.get() == SaveState::Offline {
-            let _ = set_timeout_with_handle(
-                move || {
-                    if r.save_state.get_untracked() == SaveState::Offline {
-                        r.save_state.set(SaveState::Unsaved);
-                        r.save_now();
-                    }
-                },
-                OFFLINE_RETRY,
-            );
-        }
-    });
 }
 
 /// Sends a save with `navigator.sendBeacon`, which the browser delivers
@@ -259,4 +209,9 @@ fn send_beacon(args: &SaveDraft) -> bool {
         .navigator()
         .send_beacon_with_opt_url_search_params(url, Some(&params))
         .unwrap_or(false)
+}
+
+/// The refusal that means another tab saved this answer since.
+fn other_editor(e: &AppError) -> bool {
+    matches!(e, AppError::Conflict(m) if m == OTHER_EDITOR)
 }
