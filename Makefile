@@ -113,22 +113,18 @@ lint:
 	cargo clippy --lib --no-default-features --features hydrate \
 	  --target wasm32-unknown-unknown -- -D warnings
 
-# The crash-safety rounds run their own server processes and clients: on
-# 2 cores they starve the concurrency tests if run beside them, so they run
-# after the rest, alone, with the tests of one request delaying another
-# (serial::), which would otherwise measure the other tests too.
+# Which integration tests run alone, and which only on SQLite, is said in
+# tests/it/main.rs (the alone:: and once:: groups).
 unit:
-	cargo test --features ssr -- --skip chaos:: --skip serial::
-	cargo test --features ssr --test it -- chaos:: serial::
+	cargo test --features ssr -- --skip alone::
+	cargo test --features ssr --test it -- alone::
 
 # The integration suite again on PostgreSQL: each test's app gets a new
 # database on a private cluster (scripts/postgres.sh, started by the tests
-# and stopped when they end). Skipped here: tests of SQLite itself (its
-# files, locks, PRAGMAs, start-up and crash rounds) and the schema parity
-# test, which already uses both.
+# and stopped when they end); the once:: and alone:: groups already ran.
 unit-postgres:
 	REHEARSE_TEST_BACKEND=postgres cargo test --features ssr --test it -- \
-	  --skip chaos:: --skip serial:: --skip database:: --skip startup:: --skip postgres:: --skip hostile::
+	  --skip once:: --skip alone::
 
 # Debug build (faster to compile); Playwright starts the server on port
 # 3100 with a fresh database and stops it afterwards.

@@ -22,6 +22,8 @@ use support::time_it;
 mod answers;
 #[path = "support/client.rs"]
 mod client;
+#[path = "support/questions.rs"]
+mod questions;
 use client::{post, HttpClient};
 
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
@@ -30,7 +32,6 @@ use rehearse::{
     dashboard::{db as dashboard_db, types::RangeQuery},
     platform::{config::Config, db as server_db, db::Pool, AppState},
     questions::{
-        bank::{parse_bank, BANK_FILES},
         db as questions_db, sync_builtin_bank,
         types::{Level, QuestionFilter},
     },
@@ -118,7 +119,7 @@ async fn measure(url: &str) -> Result<Vec<(String, String)>, BoxError> {
     sync_builtin_bank(&pool).await?;
 
     let started = Instant::now();
-    generate_questions(&pool).await?;
+    questions::generate(&pool, GENERATED_QUESTIONS).await?;
     println!(
         "  {backend}: {GENERATED_QUESTIONS} questions generated in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -166,14 +167,9 @@ async fn measure(url: &str) -> Result<Vec<(String, String)>, BoxError> {
 
     let now = rehearse::platform::now_ms();
     let started = Instant::now();
-    let heavy = match &pool {
-        Pool::Sqlite(p) => answers::generate(p, now, SPEC)
-            .await
-            .map_err(|e| e.to_string())?,
-        Pool::Postgres(p) => answers::generate_postgres(p, now, SPEC)
-            .await
-            .map_err(|e| e.to_string())?,
-    };
+    let heavy = answers::generate(&pool, now, SPEC)
+        .await
+        .map_err(|e| e.to_string())?;
     rehearse::grading::db::rebuild_all(&pool).await?;
     // Statistics for the planner, as a running server would have them
     // (SQLite's `PRAGMA optimize`; PostgreSQL's autovacuum would get there
@@ -220,65 +216,6 @@ async fn measure(url: &str) -> Result<Vec<(String, String)>, BoxError> {
     }
     pool.close().await;
     Ok(rows)
-}
-
-/// Questions built from the bank's own vocabulary, so the search index has
-/// realistic terms; the same ones on both backends.
-async fn generate_questions(pool: &Pool) -> Result<(), BoxError> {
-    let topics = parse_bank(BANK_FILES).map_err(|e| format!("{} bank errors", e.len()))?;
-    let words: Vec<&str> = topics
-        .iter()
-        .flat_map(|t| t.questions.iter())
-        .flat_map(|q| q.answer.split_whitespace())
-        .collect();
-    let topic_ids: Vec<i64> = on!(pool, |p| sqlx::query_scalar(
-        "SELECT id FROM topics ORDER BY id"
-    )
-    .fetch_all(p)
-    .await)?;
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut pick = |n: usize| -> String {
-        (0..n)
-            .map(|_| {
-                // xorshift64: deterministic, good enough to pick words.
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                words[(seed as usize) % words.len()]
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let rows: Vec<(String, String, String)> = (0..GENERATED_QUESTIONS)
-        .map(|_| {
-            let prompt = format!("{}?", pick(14));
-            let answer = pick(150);
-            let key_points = serde_json::to_string(&[pick(8), pick(8), pick(8), pick(8)])
-                .unwrap_or_else(|_| "[]".into());
-            (prompt, answer, key_points)
-        })
-        .collect();
-    on!(pool, |p| {
-        let mut tx = p.begin().await?;
-        for (i, (prompt, answer, key_points)) in rows.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
-                     key_points, source, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'author', 0, 0)",
-            )
-            .bind(format!("gen-{i}"))
-            .bind(topic_ids[i % topic_ids.len()])
-            .bind(["beginner", "intermediate", "advanced"][i % 3])
-            .bind(prompt)
-            .bind(answer)
-            .bind(format!("<p>{answer}</p>"))
-            .bind(key_points)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await
-    })?;
-    Ok(())
 }
 
 /// `SAVERS` guests, each saving its draft as fast as the server answers,

@@ -6,6 +6,8 @@
 
 use std::time::Instant;
 
+#[path = "support/questions.rs"]
+mod questions;
 mod support;
 use support::{report, time_it};
 
@@ -16,7 +18,6 @@ use rehearse::platform::db::AsPool;
 use rehearse::{
     platform::{config::Config, db as server_db, AppState},
     questions::{
-        bank::{parse_bank, BANK_FILES},
         db, sync_builtin_bank,
         types::{Level, QuestionFilter},
     },
@@ -35,7 +36,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     sync_builtin_bank(&pool.db()).await?;
 
     let started = Instant::now();
-    generate(&pool).await?;
+    questions::generate(&pool.db(), GENERATED)
+        .await
+        .map_err(|e| e.to_string())?;
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM questions")
         .fetch_one(&pool)
         .await?;
@@ -115,61 +118,5 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     pool.close().await;
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
-}
-
-/// Inserts GENERATED questions built from the bank's own vocabulary.
-async fn generate(pool: &sqlx::SqlitePool) -> Result<(), Box<dyn std::error::Error>> {
-    let topics = parse_bank(BANK_FILES).map_err(|e| format!("{} bank errors", e.len()))?;
-    let words: Vec<String> = topics
-        .iter()
-        .flat_map(|t| t.questions.iter())
-        .flat_map(|q| {
-            q.answer
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let topic_ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM topics ORDER BY id")
-        .fetch_all(pool)
-        .await?;
-    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        // xorshift64: deterministic, good enough to pick words.
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
-    let mut tx = server_db::sqlite::begin_write(pool).await?;
-    for i in 0..GENERATED {
-        let mut pick = |n: usize| -> String {
-            (0..n)
-                .map(|_| words[(next() as usize) % words.len()].as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        let prompt = format!("{}?", pick(14));
-        let answer = pick(150);
-        let key_points = serde_json::to_string(&[pick(8), pick(8), pick(8), pick(8)])?;
-        let level = ["beginner", "intermediate", "advanced"][i % 3];
-        let topic = topic_ids[i % topic_ids.len()];
-        sqlx::query(
-            "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
-                 key_points, source, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'author', 0, 0)",
-        )
-        .bind(format!("gen-{i}"))
-        .bind(topic)
-        .bind(level)
-        .bind(&prompt)
-        .bind(&answer)
-        .bind(format!("<p>{answer}</p>"))
-        .bind(&key_points)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
     Ok(())
 }

@@ -46,7 +46,7 @@ async fn main() -> Result<(), BoxError> {
     let now = rehearse::platform::now_ms();
 
     let started = Instant::now();
-    let heavy = answers::generate(&pool, now, SPEC).await?;
+    let heavy = answers::generate(&pool.db(), now, SPEC).await?;
     let generated = started.elapsed().as_secs_f64();
     rehearse::grading::db::rebuild_all(&pool.db()).await?;
     let (answers, users): (i64, i64) = sqlx::query_as(

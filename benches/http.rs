@@ -115,7 +115,7 @@ async fn run() -> Result<(), BoxError> {
     let now = rehearse::platform::now_ms();
     let started = Instant::now();
     let heavy = answers::generate(
-        &pool,
+        &pool.db(),
         now,
         answers::Spec {
             users: 2,

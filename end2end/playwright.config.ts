@@ -15,11 +15,11 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   outputDir: "test-results",
-  // review.spec.ts moves the server's clock: it runs once everything else
+  // spaced-review.spec.ts moves the server's clock: it runs once everything else
   // has finished, so no other spec sees time jump.
   projects: [
-    { name: "main", testIgnore: /review\.spec\.ts/ },
-    { name: "clock", testMatch: /review\.spec\.ts/, dependencies: ["main"] },
+    { name: "main", testIgnore: /spaced-review\.spec\.ts/ },
+    { name: "clock", testMatch: /spaced-review\.spec\.ts/, dependencies: ["main"] },
   ],
   use: {
     baseURL,
@@ -50,7 +50,7 @@ export default defineConfig({
       // per-address limits themselves are proven by the Rust tests.
       REHEARSE_REGISTRATIONS_PER_HOUR: "100000",
       REHEARSE_GUESTS_PER_HOUR: "100000",
-      // POST /__test/clock, for review.spec.ts only.
+      // POST /__test/clock, for spaced-review.spec.ts only.
       REHEARSE_TEST_CLOCK: "1",
     },
   },

@@ -91,7 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/history") view=pages::history::HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/history/:id") view=pages::history::HistoryDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage ssr=SsrMode::Async/>
-                    <Route path=path!("/review") view=pages::review::ReviewQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/review") view=pages::spaced_review::ReviewQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/sets") view=pages::sets::SetsPage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/questions") view=pages::sets::OwnQuestionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/questions/new") view=pages::sets::QuestionEditorPage ssr=SsrMode::Async/>

@@ -19,10 +19,18 @@ pub struct Spec {
     pub other_sessions: i64,
 }
 
-/// Users, sessions and graded answers, all generated inside SQLite (one
-/// statement per table). Values are deterministic functions of the row
+/// Users, sessions and graded answers, generated inside the database of
+/// either backend. Returns the heavy user's id.
+pub async fn generate(pool: &server_db::Pool, now: i64, spec: Spec) -> Result<Uuid, BoxError> {
+    match pool {
+        server_db::Pool::Sqlite(p) => generate_sqlite(p, now, spec).await,
+        server_db::Pool::Postgres(p) => generate_postgres(p, now, spec).await,
+    }
+}
+
+/// SQLite's generator: one statement per table. Values are deterministic functions of the row
 /// numbers, so runs are comparable. Returns the heavy user's id.
-pub async fn generate(pool: &sqlx::SqlitePool, now: i64, spec: Spec) -> Result<Uuid, BoxError> {
+async fn generate_sqlite(pool: &sqlx::SqlitePool, now: i64, spec: Spec) -> Result<Uuid, BoxError> {
     let mut tx = server_db::sqlite::begin_write(pool).await?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
@@ -102,14 +110,10 @@ pub async fn generate(pool: &sqlx::SqlitePool, now: i64, spec: Spec) -> Result<U
     Ok(heavy)
 }
 
-/// The same rows as [`generate`], made with PostgreSQL's `generate_series`
-/// and `gen_random_uuid` (its own UUIDs, the same row numbers).
-#[allow(dead_code)] // used by the backends benchmark only
-pub async fn generate_postgres(
-    pool: &sqlx::PgPool,
-    now: i64,
-    spec: Spec,
-) -> Result<Uuid, BoxError> {
+/// The same rows as [`generate_sqlite`], made with PostgreSQL's
+/// `generate_series` and `gen_random_uuid` (its own UUIDs, the same row
+/// numbers).
+async fn generate_postgres(pool: &sqlx::PgPool, now: i64, spec: Spec) -> Result<Uuid, BoxError> {
     let mut tx = server_db::postgres::begin_write(pool).await?;
     // A bulk load, as a restore would do it: without the per-row triggers
     // (each would bump its user's data_version, 100,000 times for the

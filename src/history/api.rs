@@ -56,7 +56,7 @@ pub async fn list_history(filter: HistoryFilter) -> Result<Vec<HistoryItem>, App
 pub async fn review_session(id: String) -> Result<Vec<ReviewedAnswer>, AppError> {
     let c = crate::accounts::authz::caller().await?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound("That session".into()))?;
-    let mut answers = super::db::review(&c.pool, id, c.user.id).await?;
+    let mut answers = super::db::past_session(&c.pool, id, c.user.id).await?;
     let tz = crate::accounts::db::user_zone(&c.pool, c.user.id).await?;
     for (position, at, mut revision) in super::db::revisions(&c.pool, id).await? {
         revision.changed_label = crate::accounts::days::local_label(at, &tz);

@@ -22,7 +22,7 @@ pub struct ListFilter<'a> {
 
 crate::platform::db::dispatch! { history;
     pub async fn list(user: Uuid, filter: &ListFilter<'_>, page: u32) -> Result<Vec<HistoryItem>, sqlx::Error>;
-    pub async fn review(id: Uuid, user: Uuid) -> Result<Vec<ReviewedAnswer>, AppError>;
+    pub async fn past_session(id: Uuid, user: Uuid) -> Result<Vec<ReviewedAnswer>, AppError>;
     pub async fn revisions(id: Uuid) -> Result<Vec<(u32, i64, Revision)>, AppError>;
     pub async fn regrade(id: Uuid, user: Uuid, position: u32, grade: u8, note: &str, now: i64) -> Result<(), AppError>;
     pub async fn past_answers(user: Uuid, slug: &str, tz: &jiff::tz::TimeZone) -> Result<Vec<PastAnswer>, AppError>;

@@ -110,7 +110,7 @@ struct AnswerRow {
 /// a shared set keeps its references private), with the reviewer's grade
 /// and comment when the set shares them.
 /// Another user's session is reported as not found.
-pub async fn review(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAnswer>, AppError> {
+pub async fn past_session(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAnswer>, AppError> {
     let owner: Option<Uuid> =
         sqlx::query_scalar("SELECT user_id FROM interview_sessions WHERE id = $1")
             .bind(id)

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::login::redirect;
 use crate::accounts::api::whoami;
 use crate::components::auth_forms::{ChangePasswordForm, DeleteAccountForm, SettingsForm};
-use crate::components::review::ReviewSettingsForm;
+use crate::components::spaced_review::ReviewSettingsForm;
 use crate::dashboard::api::{account_settings, Settings};
 use crate::grading::api::get_review_settings;
 use crate::grading::types::{

@@ -102,7 +102,7 @@ fn dashboard(d: Dashboard) -> impl IntoView {
             {charts::calendar_chart(&d.calendar)}
             {question_list("weakest", "Weakest questions", "Nothing below Excellent in this range: well done.", d.weakest)}
             {question_list("flagged", "Flagged questions", "Questions you flag while practising are listed here.", d.flagged)}
-            {review_panel(d.review)}
+            {spaced_review_panel(d.review)}
         </div>
     }
     .into_any()
@@ -193,7 +193,7 @@ fn question_list(
 
 /// Spaced review: reviews due over the next 30 days, true retention
 /// against the desired one, and the leeches with what to do about them.
-fn review_panel(r: crate::grading::types::ReviewStats) -> impl IntoView {
+fn spaced_review_panel(r: crate::grading::types::ReviewStats) -> impl IntoView {
     let retention = match r.retention_pct {
         Some(pct) => format!(
             "{pct} % of {} reviews of learnt questions passed in this range (Partial or better); you aim for {} %.",

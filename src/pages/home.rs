@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::review::StartReviewButton;
 use crate::components::session_setup::QuickStart;
+use crate::components::spaced_review::StartReviewButton;
 use crate::grading::{
     api::review_on_home,
     types::{plural, HomeReview},
@@ -33,7 +33,7 @@ fn reviews_today(h: HomeReview) -> Option<impl IntoView> {
                     <p><StartReviewButton label="Start today's review".to_owned()/>" "<a href="/review">"See the queue"</a></p>
                 })}
             </section>
-            {h.plan.map(crate::pages::review::plan_status)}
+            {h.plan.map(crate::pages::spaced_review::plan_status)}
         }
     })
 }

@@ -13,5 +13,5 @@ pub mod practice;
 pub mod question;
 pub mod questions;
 pub mod results;
-pub mod review;
 pub mod sets;
+pub mod spaced_review;

@@ -7,8 +7,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::{error::ErrorPanel, questions::filter_from_url};
 use crate::components::markdown::SanitizedHtml;
-use crate::components::review::CardControls;
 use crate::components::session_setup::PractiseThis;
+use crate::components::spaced_review::CardControls;
 use crate::grading::api::get_card_status;
 use crate::history::{api::past_answers, types::*};
 use crate::questions::{api::get_question, types::*};

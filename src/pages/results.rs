@@ -7,9 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::error::{set_status, ErrorPanel};
 use crate::components::markdown::SanitizedHtml;
-use crate::components::review_panel::{
-    PrintButton, RecommendationForm, ReviewAnswerPanel, ReviewKeys,
-};
+use crate::components::marks::{AnswerMarks, MarkingKeys, PrintButton, RecommendationForm};
 use crate::components::share_links::StartInterview;
 use crate::dashboard::charts::self_vs_reviewer_chart;
 use crate::error::AppError;
@@ -407,7 +405,7 @@ fn candidate_view(r: CandidateReport) -> impl IntoView {
             <div><dt>"Pastes"</dt><dd>{format!("{} · {} characters", row.paste_count, row.paste_chars)}</dd></div>
         </dl>
         <p class="muted">"Tab and paste counts are information, not a verdict: people switch tabs to think, and paste their own notes."</p>
-        <ReviewKeys prev=r.prev.clone().map(|p| format!("{base}/{p}")) next=r.next.clone().map(|n| format!("{base}/{n}"))
+        <MarkingKeys prev=r.prev.clone().map(|p| format!("{base}/{p}")) next=r.next.clone().map(|n| format!("{base}/{n}"))
             answers=u32::try_from(r.answers.len()).unwrap_or(0)/>
         {(!r.answers.is_empty()).then(|| self_vs_reviewer_chart("candidate-self-vs-reviewer", "Self-grade against the reviewer's, per question", &chart_rows))}
         <ol class="review-list">
@@ -450,7 +448,7 @@ fn candidate_view(r: CandidateReport) -> impl IntoView {
                         <p class="print-only">{format!("Reviewer: {}{}",
                             a.reviewer_grade.map_or("not graded".to_owned(), grade_label),
                             if a.comment.is_empty() { String::new() } else { format!(" — {}", a.comment) })}</p>
-                        <ReviewAnswerPanel attempt_id=attempt.clone() position=a.position key_points=a.key_points.clone()
+                        <AnswerMarks attempt_id=attempt.clone() position=a.position key_points=a.key_points.clone()
                             ticks=a.reviewer_ticks.clone() grade=a.reviewer_grade comment=a.comment.clone()/>
                     </li>
                 }

@@ -298,6 +298,12 @@ pub struct PickerItem {
     pub source: Source,
 }
 
+/// A seconds column as the app holds it: `None` when unset, or when a
+/// stored value does not fit (never written by the app).
+pub fn stored_secs(v: Option<i64>) -> Option<u32> {
+    v.and_then(|s| u32::try_from(s).ok())
+}
+
 /// The time a candidate gets for the whole set: the total limit if set,
 /// else the sum of the per-question limits when every question has one.
 pub fn set_time_secs(
@@ -473,5 +479,13 @@ mod tests {
         assert_eq!(set_time_secs(None, None, &[None, Some(60)]), None);
         assert_eq!(set_time_secs(Some(300), Some(1_000), &[None]), Some(1_000));
         assert_eq!(set_time_secs(Some(300), None, &[]), None);
+    }
+
+    #[test]
+    fn stored_seconds_outside_u32_read_as_unset() {
+        assert_eq!(stored_secs(Some(300)), Some(300));
+        assert_eq!(stored_secs(None), None);
+        assert_eq!(stored_secs(Some(-1)), None);
+        assert_eq!(stored_secs(Some(i64::from(u32::MAX) + 1)), None);
     }
 }

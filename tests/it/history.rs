@@ -180,7 +180,9 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
     assert_eq!(before_second.len(), 1);
     assert_eq!(before_second[0].session_id, first.to_string());
 
-    let review = db::review(&pool.db(), first, u).await.expect("review");
+    let review = db::past_session(&pool.db(), first, u)
+        .await
+        .expect("review");
     assert_eq!(review.len(), 3);
     assert_eq!(review[0].answer.as_deref(), Some("a"));
     assert!(!review[0].key_points.is_empty());
@@ -188,7 +190,7 @@ async fn list_aggregates_each_session_newest_first(pool: SqlitePool) {
         .await
         .expect("guest");
     assert!(
-        db::review(&pool.db(), first, stranger).await.is_err(),
+        db::past_session(&pool.db(), first, stranger).await.is_err(),
         "another user's session is not found"
     );
     assert!(
@@ -380,7 +382,7 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
     db::regrade(&pool.db(), s, u, 0, 4, "understood it later", T0 + 60_000)
         .await
         .expect("regrade");
-    let review = db::review(&pool.db(), s, u).await.expect("review");
+    let review = db::past_session(&pool.db(), s, u).await.expect("review");
     assert_eq!(review[0].grade, Some(4));
     assert_eq!(review[0].note, "understood it later");
     let revisions = db::revisions(&pool.db(), s).await.expect("revisions");
@@ -461,7 +463,7 @@ async fn regrading_keeps_the_original_and_moves_the_dashboard(pool: SqlitePool) 
         Err(rehearse::error::AppError::Conflict(_))
     ));
     assert_eq!(
-        db::review(&pool.db(), s, u).await.expect("review")[0].grade,
+        db::past_session(&pool.db(), s, u).await.expect("review")[0].grade,
         Some(4)
     );
 }

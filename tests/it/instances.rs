@@ -6,8 +6,8 @@
 use hyper_util::{client::legacy::Client, rt::TokioExecutor};
 use rehearse::sessions::types::RunnerState;
 
-use crate::chaos::{enc, free_port, healthy, post, start, HttpClient};
 use crate::common::pg;
+use crate::server_process::{enc, free_port, healthy, post, start, HttpClient};
 
 /// Kills the server when the test ends, however it ends.
 struct Instance(std::process::Child);

@@ -4,6 +4,7 @@
 
 use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, Client, Reply};
+use crate::fixtures::{new_set, own_question};
 use rehearse::platform::db::AsPool;
 use rehearse::platform::db::Pool;
 use rehearse::sessions::{db as sessions, db::NewSession, types::Mode};
@@ -46,15 +47,12 @@ async fn call_owned(c: &mut Client, endpoint: &str, form: &[(String, String)]) -
 }
 
 async fn write_question(c: &mut Client, prompt: &str) -> String {
-    let r = call_owned(c, "sets/questions/save", &question_form(prompt)).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    serde_json::from_str(&r.body).expect("slug")
-}
-
-async fn new_set(c: &mut Client, title: &str) -> String {
-    let r = c.call("sets/create", &[("title", title)]).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    serde_json::from_str(&r.body).expect("id")
+    let form = question_form(prompt);
+    let fields: Vec<(&str, &str)> = form[1..]
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    own_question(c, &fields).await
 }
 
 /// Saves a set's draft with these question slugs (and times), as the editor does.
@@ -603,7 +601,7 @@ async fn versions_keep_what_candidates_saw(pool: SqlitePool) {
     assert_eq!(new[0].1[0], "a brand new first point");
 
     // History shows what the candidate saw, and what their tick meant.
-    let review = rehearse::history::db::review(&pool.db(), s, author)
+    let review = rehearse::history::db::past_session(&pool.db(), s, author)
         .await
         .expect("review");
     assert_eq!(review[0].prompt, "Version one prompt");

@@ -4,6 +4,7 @@
 
 use crate::common::app_pool;
 use crate::common::{account, app_with_bank, get, Client};
+use crate::fixtures::{candidate, new_set, open_link, own_question, save_draft, start};
 use axum::Router;
 use rehearse::platform::db::AsPool;
 use sqlx::SqlitePool;
@@ -13,77 +14,48 @@ const PW: &str = "tidy orange kettle";
 /// A recruiter with a two-question set (one of their own) and one link.
 async fn shared_set(app: &Router, name: &str, max: &str) -> (Client, String, String) {
     let mut r = account(app, name, "recruiter").await;
-    let q = r
-        .call(
-            "sets/questions/save",
-            &[
-                ("slug", ""),
-                ("input[prompt]", "Original prompt about queues"),
-                ("input[level]", "intermediate"),
-                ("input[topic]", "architecture"),
-                ("input[reference_answer]", "Use a **queue**."),
-                ("input[key_points][0]", "decoupling"),
-                ("input[key_points][1]", "back-pressure"),
-            ],
-        )
-        .await;
-    assert_eq!(q.status, 200, "{}", q.body);
-    let slug: String = serde_json::from_str(&q.body).expect("slug");
-    let created = r.call("sets/create", &[("title", "Shared round")]).await;
-    let set: String = serde_json::from_str(&created.body).expect("id");
-    let saved = r
-        .call(
-            "sets/save",
-            &[
-                ("id", &set),
-                ("rev", "1"),
-                ("draft[title]", "Shared round"),
-                ("draft[mode]", "practice"),
-                ("draft[per_question_secs]", "300"),
-                ("draft[items][0][slug]", &slug),
-                ("draft[items][1][slug]", "db-what-is-an-index"),
-                ("draft[items][1][per_question_secs]", "60"),
-            ],
-        )
-        .await;
+    let slug = own_question(
+        &mut r,
+        &[
+            ("input[prompt]", "Original prompt about queues"),
+            ("input[level]", "intermediate"),
+            ("input[topic]", "architecture"),
+            ("input[reference_answer]", "Use a **queue**."),
+            ("input[key_points][0]", "decoupling"),
+            ("input[key_points][1]", "back-pressure"),
+        ],
+    )
+    .await;
+    let set = new_set(&mut r, "Shared round").await;
+    let saved = save_draft(
+        &mut r,
+        &set,
+        "1",
+        &[
+            ("draft[title]", "Shared round"),
+            ("draft[mode]", "practice"),
+            ("draft[per_question_secs]", "300"),
+            ("draft[items][0][slug]", &slug),
+            ("draft[items][1][slug]", "db-what-is-an-index"),
+            ("draft[items][1][per_question_secs]", "60"),
+        ],
+    )
+    .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
-    let link = r
-        .call(
-            "sharing/create",
-            &[
-                ("set_id", &set),
-                ("label", "round 1"),
-                ("max_candidates", max),
-            ],
-        )
-        .await;
-    assert_eq!(link.status, 200, "{}", link.body);
-    let links = r.call("sharing/links", &[("set_id", &set)]).await;
-    let links: Vec<rehearse::sharing::types::LinkInfo> =
-        serde_json::from_str(&links.body).expect("links");
-    let code = links[0].code.clone();
+    let code = open_link(
+        &mut r,
+        &set,
+        &[("label", "round 1"), ("max_candidates", max)],
+    )
+    .await;
     (r, set, code)
 }
 
 /// A new link to `set`, and a guest candidate ("Pat") who started from it:
 /// the candidate and their session.
 async fn link_and_candidate(app: &Router, r: &mut Client, set: &str) -> (Client, String) {
-    assert_eq!(
-        r.call("sharing/create", &[("set_id", set)]).await.status,
-        200
-    );
-    let links: Vec<rehearse::sharing::types::LinkInfo> =
-        serde_json::from_str(&r.call("sharing/links", &[("set_id", set)]).await.body)
-            .expect("links");
-    let mut cand = Client::new(app);
-    let started = start(&mut cand, &links[0].code, "Pat").await;
-    let session: String = serde_json::from_str(&started.body).expect("session");
-    (cand, session)
-}
-
-async fn start(c: &mut Client, code: &str, name: &str) -> crate::common::Reply {
-    c.call("sharing/start", &[("code", code), ("display_name", name)])
-        .await
+    let code = open_link(r, set, &[]).await;
+    candidate(app, &code, "Pat").await
 }
 
 #[sqlx::test]
@@ -638,22 +610,20 @@ async fn a_set_can_keep_references_private_and_share_feedback(pool: SqlitePool) 
     let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "privateset", "recruiter").await;
-    let created = r.call("sets/create", &[("title", "Private round")]).await;
-    let set: String = serde_json::from_str(&created.body).expect("id");
-    let saved = r
-        .call(
-            "sets/save",
-            &[
-                ("id", &set),
-                ("rev", "1"),
-                ("draft[title]", "Private round"),
-                ("draft[mode]", "practice"),
-                ("draft[hide_reference]", "true"),
-                ("draft[share_feedback]", "true"),
-                ("draft[items][0][slug]", "db-what-is-an-index"),
-            ],
-        )
-        .await;
+    let set = new_set(&mut r, "Private round").await;
+    let saved = save_draft(
+        &mut r,
+        &set,
+        "1",
+        &[
+            ("draft[title]", "Private round"),
+            ("draft[mode]", "practice"),
+            ("draft[hide_reference]", "true"),
+            ("draft[share_feedback]", "true"),
+            ("draft[items][0][slug]", "db-what-is-an-index"),
+        ],
+    )
+    .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     let (mut cand, session) = link_and_candidate(&app, &mut r, &set).await;
     let state = cand
@@ -719,36 +689,30 @@ async fn private_set_questions_never_leave_the_set(pool: SqlitePool) {
     let pool = app_pool(pool).await;
     let app = app_with_bank(pool.clone()).await;
     let mut r = account(&app, "keeper", "recruiter").await;
-    let q = r
-        .call(
-            "sets/questions/save",
-            &[
-                ("slug", ""),
-                ("input[prompt]", "Explain our sharding plan"),
-                ("input[level]", "advanced"),
-                ("input[topic]", "architecture"),
-                ("input[reference_answer]", "PRIVATE-REFERENCE-TEXT"),
-                ("input[key_points][0]", "PRIVATE-KEY-POINT"),
-            ],
-        )
-        .await;
-    assert_eq!(q.status, 200, "{}", q.body);
-    let slug: String = serde_json::from_str(&q.body).expect("slug");
-    let created = r.call("sets/create", &[("title", "Private")]).await;
-    let set: String = serde_json::from_str(&created.body).expect("id");
-    let saved = r
-        .call(
-            "sets/save",
-            &[
-                ("id", &set),
-                ("rev", "1"),
-                ("draft[title]", "Private"),
-                ("draft[mode]", "practice"),
-                ("draft[hide_reference]", "true"),
-                ("draft[items][0][slug]", &slug),
-            ],
-        )
-        .await;
+    let slug = own_question(
+        &mut r,
+        &[
+            ("input[prompt]", "Explain our sharding plan"),
+            ("input[level]", "advanced"),
+            ("input[topic]", "architecture"),
+            ("input[reference_answer]", "PRIVATE-REFERENCE-TEXT"),
+            ("input[key_points][0]", "PRIVATE-KEY-POINT"),
+        ],
+    )
+    .await;
+    let set = new_set(&mut r, "Private").await;
+    let saved = save_draft(
+        &mut r,
+        &set,
+        "1",
+        &[
+            ("draft[title]", "Private"),
+            ("draft[mode]", "practice"),
+            ("draft[hide_reference]", "true"),
+            ("draft[items][0][slug]", &slug),
+        ],
+    )
+    .await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     let (mut cand, session) = link_and_candidate(&app, &mut r, &set).await;
     let submitted = cand

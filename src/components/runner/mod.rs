@@ -14,7 +14,7 @@
 mod actions;
 mod clock;
 mod editor;
-mod review;
+mod reveal;
 mod saving;
 
 use leptos::prelude::*;
@@ -145,7 +145,7 @@ pub fn SessionRunner(initial: RunnerState) -> impl IntoView {
             })}
             <h1 class="prompt" data-testid="prompt">{move || state.get().prompt}</h1>
             {move || (state.get().phase == Phase::Answering).then(|| editor::view(r))}
-            {move || (state.get().phase == Phase::Reviewing).then(|| review::view(r))}
+            {move || (state.get().phase == Phase::Reviewing).then(|| reveal::view(r))}
             {move || r.error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
             <p class="shortcuts muted">
                 <kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd>" submit / next · "<kbd>"R"</kbd>" reveal · "

@@ -3,7 +3,7 @@
 //! dashboard rollups and the review card change together, in the caller's
 //! transaction.
 
-use jiff::{civil::Date, tz::TimeZone};
+use jiff::tz::TimeZone;
 use uuid::Uuid;
 
 
@@ -13,6 +13,7 @@ use super::{Conn, POSTGRES, Pool, WriteTx, begin_write, now_ms};
 use super::{accounts, rollup};
 use crate::accounts::days;
 use crate::error::AppError;
+use crate::grading::due::{day_number, due_label, today, when_label, Today};
 use crate::grading::plan::{self, Area};
 use crate::grading::schedule::{self, Card, Review, DAY_MS};
 use crate::grading::types::*;

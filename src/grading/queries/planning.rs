@@ -2,22 +2,6 @@
 
 use super::*;
 
-/// Today in the user's zone: its date and the instants it starts and ends.
-pub struct Today {
-    pub(super) date: Date,
-    pub(super) start: i64,
-    pub(super) end: i64,
-}
-
-pub(super) fn today(now: i64, tz: &TimeZone) -> Result<Today, AppError> {
-    let date = days::local_date(now, tz);
-    Ok(Today {
-        date,
-        start: days::day_start(date, tz)?,
-        end: days::day_start(days::next_day(date)?, tz)?,
-    })
-}
-
 #[derive(sqlx::FromRow)]
 pub struct DueRow {
     pub question_id: i64,
@@ -111,17 +95,6 @@ pub async fn clear_plan(pool: &Pool, user: Uuid) -> Result<(), AppError> {
         .execute(pool)
         .await?;
     Ok(())
-}
-
-pub(super) fn when_label(due_at: i64, today: &Today, tz: &TimeZone) -> String {
-    if due_at >= today.start {
-        return "due today".into();
-    }
-    let late = days::days_between(days::local_date(due_at, tz), today.date);
-    format!(
-        "overdue {}",
-        plural(u32::try_from(late).unwrap_or(0), "day", "days")
-    )
 }
 
 /// The unseen questions new-question picking chooses from, grouped into

@@ -73,20 +73,6 @@ pub(super) async fn next_due(
     Ok(at.map(|at| due_label(at, today, tz)))
 }
 
-/// "today", "tomorrow", "in 5 days (2026-12-05)".
-pub(super) fn due_label(at: i64, today: &Today, tz: &TimeZone) -> String {
-    let date = days::local_date(at, tz);
-    match days::days_between(today.date, date) {
-        n if n < 0 => format!(
-            "overdue {}",
-            plural(u32::try_from(-n).unwrap_or(0), "day", "days")
-        ),
-        0 => "today".into(),
-        1 => format!("tomorrow ({date})"),
-        n => format!("in {n} days ({date})"),
-    }
-}
-
 /// Due reviews per local day for the next `days` days, today first (today
 /// counts everything overdue). One indexed count per day.
 pub async fn forecast(

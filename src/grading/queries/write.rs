@@ -210,11 +210,6 @@ pub(super) async fn store_card(
     Ok(())
 }
 
-/// Local days since 1970-01-01: what FSRS counts elapsed time in.
-pub(super) fn day_number(ms: i64, tz: &TimeZone) -> i64 {
-    days::days_between(Date::constant(1970, 1, 1), days::local_date(ms, tz))
-}
-
 pub(super) async fn zone_of(conn: &mut Conn, user: Uuid) -> Result<TimeZone, sqlx::Error> {
     let name: Option<String> = sqlx::query_scalar("SELECT time_zone FROM users WHERE id = $1")
         .bind(user)

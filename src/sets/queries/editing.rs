@@ -22,10 +22,6 @@ pub(super) struct SetRow {
     pub(super) version: i64,
 }
 
-pub(super) fn secs(v: Option<i64>) -> Option<u32> {
-    v.and_then(|s| u32::try_from(s).ok())
-}
-
 /// A set and who owns it, whoever asks: callers decide who may see it.
 pub(super) async fn load_set(conn: &mut Conn, id: Uuid) -> Result<Option<SetRow>, sqlx::Error> {
     sqlx::query_as(
@@ -125,7 +121,7 @@ pub async fn list_sets(
                 id: r.id.to_string(),
                 title: r.title,
                 questions: u32::try_from(items.len()).unwrap_or(0),
-                total_secs: set_time_secs(secs(r.per_question_secs), secs(r.total_secs), &items),
+                total_secs: set_time_secs(stored_secs(r.per_question_secs), stored_secs(r.total_secs), &items),
                 candidates: u32::try_from(r.candidates).unwrap_or(0),
                 updated_at: r.updated_at,
                 updated_label: crate::accounts::days::local_label(r.updated_at, tz),
@@ -169,7 +165,7 @@ pub(super) async fn items(conn: &mut Conn, id: Uuid) -> Result<Vec<SetItem>, sql
             } else {
                 Source::Own
             },
-            per_question_secs: secs(r.per_question_secs),
+            per_question_secs: stored_secs(r.per_question_secs),
         })
         .collect())
 }
@@ -191,8 +187,8 @@ pub async fn set_detail(pool: &Pool, id: Uuid, viewer: Viewer) -> Result<SetDeta
             title: row.title,
             instructions: row.description,
             mode: Some(row.mode),
-            per_question_secs: secs(row.per_question_secs),
-            total_secs: secs(row.total_secs),
+            per_question_secs: stored_secs(row.per_question_secs),
+            total_secs: stored_secs(row.total_secs),
             shuffle: row.shuffle,
             hide_reference: row.hide_reference,
             share_feedback: row.share_feedback,

@@ -35,7 +35,7 @@ impl TransferRow {
                     self.reviewer_note
                 },
             },
-            per_question_secs: secs(self.per_question_secs),
+            per_question_secs: stored_secs(self.per_question_secs),
         }
     }
 }

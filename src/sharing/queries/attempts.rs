@@ -29,10 +29,6 @@ pub(super) async fn version(conn: &mut Conn, link: &LinkRow) -> Result<VersionRo
     .await
 }
 
-pub(super) fn secs(v: Option<i64>) -> Option<u32> {
-    v.and_then(|s| u32::try_from(s).ok())
-}
-
 /// What `/s/:code` shows. An unknown code is "not found", nothing more.
 pub async fn landing(
     pool: &Pool,
@@ -62,8 +58,8 @@ pub async fn landing(
         rules: rules_in_words(
             v.mode,
             questions,
-            secs(v.per_question_secs),
-            secs(v.total_secs),
+            stored_secs(v.per_question_secs),
+            stored_secs(v.total_secs),
         ),
         title: v.title,
         instructions_html: crate::questions::markdown::render_apart(v.instructions)

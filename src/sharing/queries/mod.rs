@@ -16,6 +16,7 @@ use crate::questions::types::Level;
 use crate::sessions::db::CLOSED_BY_RECRUITER;
 use crate::sessions::types::{score_percent, Mode};
 use crate::sets::db::Viewer;
+use crate::sets::types::stored_secs;
 use crate::sharing::db::{AnswerLine, ReviewerMarks};
 use crate::sharing::types::*;
 

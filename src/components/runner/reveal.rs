@@ -1,4 +1,4 @@
-//! Reviewing: the answer as submitted, then (revealed) the reference, the
+//! The reveal step: the answer as submitted, then the reference, the
 //! key points to tick, the common mistakes and follow-ups, the grade, a
 //! flag and a note, and on to the next question.
 

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::error::ErrorPanel;
-use crate::components::review::{PlanEditor, StartReviewButton};
+use crate::components::spaced_review::{PlanEditor, StartReviewButton};
 use crate::dashboard::charts;
 use crate::error::AppError;
 use crate::grading::api::{load_review_page, ReviewPage};

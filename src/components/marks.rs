@@ -1,4 +1,4 @@
-//! The reviewer's marks on a candidate's answer, and their overall call.
+//! A recruiter's marks on a candidate's answer, and their overall call.
 //! Every change saves itself, with a visible state.
 
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ use crate::sharing::types::*;
 const SAVE_DEBOUNCE_MS: u64 = 700;
 
 #[island]
-pub fn ReviewAnswerPanel(
+pub fn AnswerMarks(
     attempt_id: String,
     position: u32,
     key_points: Vec<String>,
@@ -151,7 +151,7 @@ pub fn PrintButton() -> impl IntoView {
 /// answer in focus, N/P next or previous candidate. Keys typed into a field
 /// are left alone.
 #[island]
-pub fn ReviewKeys(prev: Option<String>, next: Option<String>, answers: u32) -> impl IntoView {
+pub fn MarkingKeys(prev: Option<String>, next: Option<String>, answers: u32) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         use wasm_bindgen::JsCast;
