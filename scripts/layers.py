@@ -232,6 +232,12 @@ def main():
             problems.append(f"{big[0][1]} has {big[0][0]} lines (at most {MAX_FILE_LINES})")
         if long_fns and long_fns[0][0] > MAX_FN_LINES:
             problems.append(f"fn {long_fns[0][2]} in {long_fns[0][1]} has {long_fns[0][0]} lines (at most {MAX_FN_LINES})")
+        db = (SRC / "platform" / "db" / "mod.rs").read_text()
+        macro = db[db.index("macro_rules! domain_queries"):db.index("pub(crate) use domain_queries")]
+        listed = set(re.findall(r'#\[path = "([^"]+)"\]', macro))
+        formatted = set(re.findall(r'#\[cfg\(any\(\)\)\]\s*#\[path = "([^"]+)"\]', db))
+        if listed != formatted:
+            problems.append("domain_queries! and the list for cargo fmt in platform/db/mod.rs differ")
         if problems:
             print("layers: " + "; ".join(problems), file=sys.stderr)
             sys.exit(1)

@@ -4,7 +4,7 @@
 use uuid::Uuid;
 
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{POSTGRES, Pool, begin_read, begin_write, now_ms};
+use super::{begin_read, begin_write, now_ms, Pool, POSTGRES};
 use crate::accounts::days;
 use crate::error::AppError;
 use jiff::tz::TimeZone;

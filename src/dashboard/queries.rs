@@ -6,9 +6,8 @@
 use jiff::{civil::Date, tz::TimeZone};
 use uuid::Uuid;
 
-
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{POSTGRES, Pool, begin_write};
+use super::{begin_write, Pool, POSTGRES};
 // The other domains' queries this one calls, compiled for the same backend.
 use super::{accounts, grading, rollup};
 use crate::accounts::days;

@@ -6,7 +6,7 @@
 use uuid::Uuid;
 
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{POSTGRES, Pool, WriteTx, begin_write};
+use super::{begin_write, Pool, WriteTx, POSTGRES};
 use crate::accounts::days;
 use crate::error::AppError;
 

@@ -2,9 +2,8 @@
 
 use uuid::Uuid;
 
-
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{Pool, begin_write};
+use super::{begin_write, Pool};
 // The other domains' queries this one calls, compiled for the same backend.
 use super::{grading, sessions};
 use crate::error::AppError;
@@ -110,7 +109,11 @@ struct AnswerRow {
 /// a shared set keeps its references private), with the reviewer's grade
 /// and comment when the set shares them.
 /// Another user's session is reported as not found.
-pub async fn past_session(pool: &Pool, id: Uuid, user: Uuid) -> Result<Vec<ReviewedAnswer>, AppError> {
+pub async fn past_session(
+    pool: &Pool,
+    id: Uuid,
+    user: Uuid,
+) -> Result<Vec<ReviewedAnswer>, AppError> {
     let owner: Option<Uuid> =
         sqlx::query_scalar("SELECT user_id FROM interview_sessions WHERE id = $1")
             .bind(id)

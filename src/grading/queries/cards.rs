@@ -3,7 +3,11 @@
 use super::*;
 
 /// A question the caller may see: the bank's or their own.
-pub(super) async fn visible_question(conn: &mut Conn, user: Uuid, slug: &str) -> Result<i64, AppError> {
+pub(super) async fn visible_question(
+    conn: &mut Conn,
+    user: Uuid,
+    slug: &str,
+) -> Result<i64, AppError> {
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM questions WHERE slug = $1 AND (source = 'builtin' OR author_id = $2)",
     )

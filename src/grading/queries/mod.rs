@@ -6,9 +6,8 @@
 use jiff::tz::TimeZone;
 use uuid::Uuid;
 
-
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{Conn, POSTGRES, Pool, WriteTx, begin_write, now_ms};
+use super::{begin_write, now_ms, Conn, Pool, WriteTx, POSTGRES};
 // The other domains' queries this one calls, compiled for the same backend.
 use super::{accounts, rollup};
 use crate::accounts::days;
@@ -19,16 +18,16 @@ use crate::grading::schedule::{self, Card, Review, DAY_MS};
 use crate::grading::types::*;
 use crate::questions::types::Level;
 
-mod write;
-mod settings;
-mod planning;
-mod queue;
-mod progress;
 mod cards;
+mod planning;
+mod progress;
+mod queue;
+mod settings;
+mod write;
 
-pub use write::*;
-pub use settings::*;
-pub use planning::*;
-pub use queue::*;
-pub use progress::*;
 pub use cards::*;
+pub use planning::*;
+pub use progress::*;
+pub use queue::*;
+pub use settings::*;
+pub use write::*;

@@ -173,7 +173,10 @@ pub(super) async fn bank_rows(conn: &mut Conn, user: Uuid) -> Result<Vec<BankRow
 }
 
 /// Mean answering time over the person's recent answers.
-pub(super) async fn mean_answer_ms(conn: &mut Conn, user: Uuid) -> Result<Option<i64>, sqlx::Error> {
+pub(super) async fn mean_answer_ms(
+    conn: &mut Conn,
+    user: Uuid,
+) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT CAST(avg(time_spent_ms) AS BIGINT) FROM (
              SELECT time_spent_ms FROM session_answers

@@ -140,6 +140,37 @@ macro_rules! domain_queries {
 }
 pub(crate) use domain_queries;
 
+// The same files, never compiled (`cfg(any())` is always false), for
+// `cargo fmt`, which does not look inside macros; `scripts/layers.py
+// --check` fails if this list and `domain_queries!` differ.
+#[cfg(any())]
+#[path = "../../accounts/queries.rs"]
+mod accounts_formatted;
+#[cfg(any())]
+#[path = "../../dashboard/queries.rs"]
+mod dashboard_formatted;
+#[cfg(any())]
+#[path = "../../grading/queries/mod.rs"]
+mod grading_formatted;
+#[cfg(any())]
+#[path = "../../history/queries.rs"]
+mod history_formatted;
+#[cfg(any())]
+#[path = "../../questions/queries/mod.rs"]
+mod questions_formatted;
+#[cfg(any())]
+#[path = "../../grading/rollup.rs"]
+mod rollup_formatted;
+#[cfg(any())]
+#[path = "../../sessions/queries/mod.rs"]
+mod sessions_formatted;
+#[cfg(any())]
+#[path = "../../sets/queries/mod.rs"]
+mod sets_formatted;
+#[cfg(any())]
+#[path = "../../sharing/queries/mod.rs"]
+mod sharing_formatted;
+
 /// Writes, for each listed function of a domain's queries, a function of
 /// the same name taking a [`Pool`] that calls the backend in use.
 macro_rules! dispatch {

@@ -3,9 +3,8 @@
 
 use uuid::Uuid;
 
-
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{POSTGRES, Pool, WriteTx, begin_write};
+use super::{begin_write, Pool, WriteTx, POSTGRES};
 use crate::questions::bank::{
     follow_up_slug, follow_ups_json, BankQuestion, BankTopic, SyncReport,
 };

@@ -2,7 +2,10 @@
 
 use super::*;
 
-pub(super) async fn load_session(conn: &mut Conn, id: Uuid) -> Result<Option<SessionRow>, sqlx::Error> {
+pub(super) async fn load_session(
+    conn: &mut Conn,
+    id: Uuid,
+) -> Result<Option<SessionRow>, sqlx::Error> {
     sqlx::query_as(concat!(
         "SELECT ",
         session_columns!(),
@@ -15,7 +18,11 @@ pub(super) async fn load_session(conn: &mut Conn, id: Uuid) -> Result<Option<Ses
 
 /// The session and its current answer, in one statement (so one snapshot,
 /// with no transaction around it), if the session is `user`'s.
-pub(super) async fn load_view(pool: &Pool, id: Uuid, user: Uuid) -> Result<Option<ViewRow>, sqlx::Error> {
+pub(super) async fn load_view(
+    pool: &Pool,
+    id: Uuid,
+    user: Uuid,
+) -> Result<Option<ViewRow>, sqlx::Error> {
     macro_rules! view {
         ($answer:expr) => {
             concat!(
@@ -102,7 +109,11 @@ impl Overdue {
 }
 
 /// Reads (never writes) what `settle` would store.
-pub(super) async fn overdue(conn: &mut Conn, s: &SessionRow, now: i64) -> Result<Overdue, sqlx::Error> {
+pub(super) async fn overdue(
+    conn: &mut Conn,
+    s: &SessionRow,
+    now: i64,
+) -> Result<Overdue, sqlx::Error> {
     if !s.has_clock() {
         return Ok(Overdue::default());
     }
@@ -144,7 +155,11 @@ impl Overdue {
 
 /// Stores what the clock has decided: an answer whose time ran out is
 /// submitted as it stood, a session whose time ran out is finished.
-pub(super) async fn settle(conn: &mut Conn, s: &mut SessionRow, now: i64) -> Result<(), sqlx::Error> {
+pub(super) async fn settle(
+    conn: &mut Conn,
+    s: &mut SessionRow,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let overdue = overdue(conn, s, now).await?;
     if let Some((started, due)) = overdue.answer {
         sqlx::query(
@@ -196,7 +211,11 @@ pub async fn state(pool: &Pool, id: Uuid, user: Uuid, now: i64) -> Result<Runner
     Ok(state)
 }
 
-pub(super) async fn build_state(conn: &mut Conn, s: &SessionRow, now: i64) -> Result<RunnerState, AppError> {
+pub(super) async fn build_state(
+    conn: &mut Conn,
+    s: &SessionRow,
+    now: i64,
+) -> Result<RunnerState, AppError> {
     let a = load_answer(conn, s.id, s.current_position)
         .await?
         .ok_or(AppError::Internal)?;

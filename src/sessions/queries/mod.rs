@@ -5,11 +5,10 @@
 
 use uuid::Uuid;
 
-
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{Conn, POSTGRES, Pool, WriteTx, begin_write, take_turn};
+use super::{begin_write, take_turn, Conn, Pool, WriteTx, POSTGRES};
 // The other domains' queries this one calls, compiled for the same backend.
-use super::{grading};
+use super::grading;
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::db::{
@@ -161,12 +160,12 @@ macro_rules! answer_joins {
     };
 }
 
-mod start;
-mod load;
 mod answer;
+mod load;
 mod moves;
+mod start;
 
-pub use start::*;
-pub use load::*;
 pub use answer::*;
+pub use load::*;
 pub use moves::*;
+pub use start::*;

@@ -73,7 +73,11 @@ pub async fn next(
     Ok(state)
 }
 
-pub(super) async fn finish(conn: &mut Conn, s: &mut SessionRow, now: i64) -> Result<(), sqlx::Error> {
+pub(super) async fn finish(
+    conn: &mut Conn,
+    s: &mut SessionRow,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE interview_sessions SET status = 'finished', finished_at = $2 WHERE id = $1 AND status = 'active'")
         .bind(s.id)
         .bind(now)
@@ -274,4 +278,3 @@ pub async fn active_for(pool: &Pool, user: Uuid) -> Result<Option<ActiveSession>
         started_at: r.started_at,
     }))
 }
-

@@ -181,9 +181,7 @@ pub async fn insert_session(
     let deadline = total.map(|t| now + t * 1000);
     let schedules = match (kind, new.mode) {
         (Kind::Review, _) | (_, Mode::Interview) => true,
-        (Kind::Chosen, Mode::Practice) => {
-            grading::practice_schedules(&mut tx, user_id).await?
-        }
+        (Kind::Chosen, Mode::Practice) => grading::practice_schedules(&mut tx, user_id).await?,
     };
     let purpose = (kind == Kind::Review).then_some("review");
     sqlx::query(

@@ -121,7 +121,11 @@ pub async fn list_sets(
                 id: r.id.to_string(),
                 title: r.title,
                 questions: u32::try_from(items.len()).unwrap_or(0),
-                total_secs: set_time_secs(stored_secs(r.per_question_secs), stored_secs(r.total_secs), &items),
+                total_secs: set_time_secs(
+                    stored_secs(r.per_question_secs),
+                    stored_secs(r.total_secs),
+                    &items,
+                ),
                 candidates: u32::try_from(r.candidates).unwrap_or(0),
                 updated_at: r.updated_at,
                 updated_label: crate::accounts::days::local_label(r.updated_at, tz),

@@ -4,9 +4,8 @@
 
 use uuid::Uuid;
 
-
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{Conn, POSTGRES, Pool, begin_write};
+use super::{begin_write, Conn, Pool, POSTGRES};
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::types::Mode;
@@ -27,12 +26,12 @@ macro_rules! own_question_select {
     };
 }
 
-mod own_questions;
 mod editing;
-mod versions;
 mod import;
+mod own_questions;
+mod versions;
 
-pub use own_questions::*;
 pub use editing::*;
-pub use versions::*;
 pub use import::*;
+pub use own_questions::*;
+pub use versions::*;

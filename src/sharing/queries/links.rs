@@ -17,7 +17,11 @@ pub(super) fn code_hash(code: &str) -> Vec<u8> {
 }
 
 /// The set's owner, if `viewer` may read it (owner, or admin).
-pub(super) async fn readable_set(conn: &mut Conn, set: Uuid, viewer: Viewer) -> Result<Uuid, AppError> {
+pub(super) async fn readable_set(
+    conn: &mut Conn,
+    set: Uuid,
+    viewer: Viewer,
+) -> Result<Uuid, AppError> {
     let owner: Option<Uuid> =
         sqlx::query_scalar("SELECT owner_id FROM question_sets WHERE id = $1")
             .bind(set)

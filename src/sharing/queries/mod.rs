@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::sessions::{close_by_recruiter, insert_set_session, FrozenItem, SetRun};
 
 // This backend's pool, connections and transactions (see `platform/db`).
-use super::{Conn, Pool, begin_write};
+use super::{begin_write, Conn, Pool};
 // The other domains' queries this one calls, compiled for the same backend.
 use super::{sessions, sets};
 use crate::error::AppError;
@@ -28,12 +28,12 @@ macro_rules! link_select {
     };
 }
 
-mod links;
 mod attempts;
-mod results;
+mod links;
 mod marks;
+mod results;
 
-pub use links::*;
 pub use attempts::*;
-pub use results::*;
+pub use links::*;
 pub use marks::*;
+pub use results::*;
