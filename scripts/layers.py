@@ -8,8 +8,8 @@ largest files and the longest functions.
 
 The layers, bottom to top (a file may import its own layer and below):
     0 error, platform   the bottom: errors, database, app context, clock, net
-    1 the domains       questions, accounts, sessions, grading, history,
-                        dashboard, sets, sharing (ordered among themselves
+    1 the domains       questions, accounts, grading, sessions, history,
+                        dashboard, sets, sharing, teams (ordered among themselves
                         by DOMAINS below)
     2 components        islands and shared view pieces
     3 pages, app        the pages and the route table
@@ -25,7 +25,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Domains in dependency order: each may use the ones before it.
 DOMAINS = ["questions", "accounts", "grading", "sessions", "history",
-           "dashboard", "sets", "sharing"]
+           "dashboard", "sets", "sharing", "teams"]
 LAYER = {"error": 0, "platform": 0, "lib": 0, "main": 5}
 for i, d in enumerate(DOMAINS):
     LAYER[d] = 1 + i / 100

@@ -14,6 +14,7 @@ pub mod questions;
 pub mod sessions;
 pub mod sets;
 pub mod sharing;
+pub mod teams;
 
 #[cfg(feature = "ssr")]
 pub mod server;
