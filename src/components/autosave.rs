@@ -78,6 +78,10 @@ pub fn retry_when_offline(
 /// choice), `soon` once typing pauses.
 #[derive(Clone, Copy)]
 pub struct Saver<Now, Soon> {
+    /// Where saving stands, for the label beside the editor.
+    pub state: RwSignal<SaveState>,
+    /// Why the last save was refused, if it was.
+    pub error: RwSignal<Option<String>>,
     pub now: Now,
     pub soon: Soon,
 }
@@ -90,8 +94,6 @@ pub struct Saver<Now, Soon> {
 /// value already stored is not sent again. `elsewhere` says which refusal
 /// means another tab or editor has taken over.
 pub fn autosave<T, Fut>(
-    state: RwSignal<SaveState>,
-    error: RwSignal<Option<String>>,
     pause: Duration,
     elsewhere: fn(&AppError) -> bool,
     current: impl Fn() -> T + Copy + Send + Sync + 'static,
@@ -101,6 +103,8 @@ where
     T: Clone + PartialEq + Send + Sync + 'static,
     Fut: Future<Output = Result<(), AppError>> + 'static,
 {
+    let state = RwSignal::new(SaveState::Saved);
+    let error = RwSignal::new(None::<String>);
     let in_flight = StoredValue::new(false);
     // What the server holds: at first what it rendered.
     let stored = StoredValue::new(current());
@@ -158,7 +162,12 @@ where
         state.set(SaveState::Unsaved);
         later.schedule(now);
     };
-    Saver { now, soon }
+    Saver {
+        state,
+        error,
+        now,
+        soon,
+    }
 }
 
 /// A refusal in words: each problem of a form, or the error itself.

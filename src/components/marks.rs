@@ -7,7 +7,7 @@ use crate::components::hydration::{live, textarea_text};
 
 use std::time::Duration;
 
-use super::autosave::{autosave, SaveState};
+use super::autosave::autosave;
 use crate::sessions::types::GRADES;
 use crate::sharing::api::{save_recommendation, save_review};
 use crate::sharing::types::*;
@@ -26,12 +26,8 @@ pub fn AnswerMarks(
     let ticks = RwSignal::new(ticks);
     let grade = RwSignal::new(grade);
     let comment = RwSignal::new(comment);
-    let state = RwSignal::new(SaveState::Saved);
-    let error = RwSignal::new(None::<String>);
     let attempt = StoredValue::new(attempt_id);
     let saver = autosave(
-        state,
-        error,
         Duration::from_millis(SAVE_DEBOUNCE_MS),
         // Nobody else edits a reviewer's own marks.
         |_| false,
@@ -48,7 +44,7 @@ pub fn AnswerMarks(
                 .map(|_| ())
         },
     );
-    let (save, soon) = (saver.now, saver.soon);
+    let (state, error, save, soon) = (saver.state, saver.error, saver.now, saver.soon);
     let n = position + 1;
     let live = live();
     view! {
@@ -101,18 +97,14 @@ pub fn RecommendationForm(
 ) -> impl IntoView {
     let choice = RwSignal::new(current);
     let note = RwSignal::new(note);
-    let state = RwSignal::new(SaveState::Saved);
-    let error = RwSignal::new(None::<String>);
     let attempt = StoredValue::new(attempt_id);
     let saver = autosave(
-        state,
-        error,
         Duration::from_millis(SAVE_DEBOUNCE_MS),
         |_| false,
         move || (choice.get_untracked(), note.get_untracked()),
         move |(r, n)| save_recommendation(attempt.get_value(), r, n),
     );
-    let (save, soon) = (saver.now, saver.soon);
+    let (state, error, save, soon) = (saver.state, saver.error, saver.now, saver.soon);
     let live = live();
     view! {
         <div class="recommendation" data-testid="recommendation">

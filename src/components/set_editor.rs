@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use std::time::Duration;
 
-use super::autosave::{autosave, SaveState};
+use super::autosave::autosave;
 use super::markdown::Highlighted;
 use crate::error::AppError;
 use crate::questions::types::{Level, QuestionFilter, QuestionList, TopicInfo};
@@ -92,12 +92,8 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
         ..settings.get_untracked()
     };
 
-    let save_state = RwSignal::new(SaveState::Saved);
-    let error = RwSignal::new(None::<String>);
     let id = StoredValue::new(id);
     let saver = autosave(
-        save_state,
-        error,
         Duration::from_millis(SAVE_DEBOUNCE_MS),
         // The one refusal that means another tab saved a newer version.
         |e| matches!(e, AppError::Conflict(_)),
@@ -108,7 +104,7 @@ pub fn SetEditor(initial: SetDetail, topics: Vec<TopicInfo>) -> impl IntoView {
             async move { save_set(id.get_value(), sent, next).await.map(drop) }
         },
     );
-    let changed = saver.soon;
+    let (save_state, error, changed) = (saver.state, saver.error, saver.soon);
 
     // Moves a question; `keep_focus` names the button that moved it, which
     // keeps the focus after the list is redrawn (keyboard reordering).
