@@ -282,8 +282,23 @@ pub async fn app_pool(sqlite: SqlitePool) -> Pool {
             .try_init();
         pg::fresh().await.db()
     } else {
-        sqlite.db()
+        production_settings(sqlite).await.db()
     }
+}
+
+/// The test's SQLite file opened as the server opens its own (WAL, busy
+/// timeout, foreign keys). `sqlx::test` opens it in rollback-journal mode,
+/// where a connection that read and wants to write and a writer waiting for
+/// readers to leave deadlock, and SQLite answers "database is locked" at
+/// once rather than wait: CI saw it in `fifty_concurrent_sessions_lose_nothing`.
+async fn production_settings(sqlite: SqlitePool) -> SqlitePool {
+    use rehearse::platform::db::sqlite;
+    let file = sqlite.connect_options().get_filename().to_owned();
+    let url = format!("sqlite://{}", file.display());
+    let options = sqlite::options(&url).expect("test database url");
+    sqlite::connect_with(options)
+        .await
+        .expect("test database opens with the server's settings")
 }
 
 pub fn on_postgres() -> bool {
