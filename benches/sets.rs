@@ -31,7 +31,13 @@ async fn results_page(
     use rehearse::platform::{config::Config, AppState};
     use tower::ServiceExt;
 
-    let set = db::create_set(&pool.db(), owner, "Bench round", 0).await?;
+    // The recruiter acts for the personal team registration gave them.
+    let viewer = db::Viewer {
+        id: owner,
+        team: owner,
+        admin: false,
+    };
+    let set = db::create_set(&pool.db(), viewer, "Bench round", 0).await?;
     let ids: Vec<(String,)> =
         sqlx::query_as("SELECT slug FROM questions WHERE source = 'builtin' AND parent_id IS NULL ORDER BY id LIMIT 10")
             .fetch_all(pool)
@@ -48,8 +54,8 @@ async fn results_page(
             .collect(),
         ..Default::default()
     };
-    db::save_set(&pool.db(), set, owner, &draft, 1, 0).await?;
-    rehearse::sharing::db::create_link(&pool.db(), set, owner, "bench", None, None, 0).await?;
+    db::save_set(&pool.db(), set, viewer, &draft, 1, 0).await?;
+    rehearse::sharing::db::create_link(&pool.db(), set, viewer, "bench", None, None, 0).await?;
     let code: String = sqlx::query_scalar("SELECT code FROM share_links")
         .fetch_one(pool)
         .await?;
@@ -95,10 +101,6 @@ async fn results_page(
         started.elapsed().as_secs_f64()
     );
     let tz = jiff::tz::TimeZone::UTC;
-    let viewer = db::Viewer {
-        id: owner,
-        admin: false,
-    };
     let query = time_it(RUNS * 5, || async {
         rehearse::sharing::db::results(&pool.db(), set, viewer, &tz)
             .await
@@ -154,6 +156,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         accounts::Created::Ok(id) => id,
         accounts::Created::UsernameTaken => return Err("fresh database expected".into()),
     };
+    accounts::make_personal_team(&pool.db(), owner, 0).await?;
+    let viewer = db::Viewer {
+        id: owner,
+        team: owner,
+        admin: false,
+    };
     let mut csv = String::from("prompt,level,topic,answer,key_points\n");
     for i in 0..transfer::IMPORT_MAX_QUESTIONS {
         csv.push_str(&format!(
@@ -179,7 +187,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|q| rehearse::questions::markdown::render(&q.question.reference_answer))
         .collect();
     let import = time_it(RUNS, || async {
-        db::import(&pool.db(), owner, &parsed, &html, 0)
+        db::import(&pool.db(), viewer, &parsed, &html, 0)
             .await
             .map(|r| r.questions_created)
     })

@@ -24,8 +24,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Domains in dependency order: each may use the ones before it.
-DOMAINS = ["questions", "accounts", "grading", "sessions", "history",
-           "dashboard", "sets", "sharing", "teams"]
+DOMAINS = ["questions", "accounts", "teams", "grading", "sessions",
+           "history", "dashboard", "sets", "sharing"]
 LAYER = {"error": 0, "platform": 0, "lib": 0, "main": 5}
 for i, d in enumerate(DOMAINS):
     LAYER[d] = 1 + i / 100

@@ -102,6 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sets/:id/results/compare") view=pages::results::ComparePage ssr=SsrMode::Async/>
                     <Route path=path!("/sets/:id/results/:candidate") view=pages::results::CandidatePage ssr=SsrMode::Async/>
                     <Route path=path!("/s/:code") view=pages::results::SharePage ssr=SsrMode::Async/>
+                    <Route path=path!("/team") view=pages::team::TeamPage ssr=SsrMode::Async/>
+                    <Route path=path!("/join/:code") view=pages::team::JoinPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::login::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=pages::login::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>

@@ -36,6 +36,14 @@ pub async fn register(
         _ => return Err(AppError::invalid("role", "Choose candidate or recruiter.")),
     };
     let state = crate::platform::app_state()?;
+    if role == Role::Recruiter
+        && state.config.recruiter_signup == crate::platform::config::RecruiterSignup::Invite
+    {
+        return Err(AppError::invalid(
+            "role",
+            "On this server, recruiters join through an invitation from a hiring team. Register as a candidate, then open the invitation link.",
+        ));
+    }
     let address = authz::client_address(&state);
     let limit = throttle::registrations(state.config.registrations_per_hour);
     let key = throttle::register_key(&address);
@@ -65,6 +73,9 @@ pub async fn register(
             ))
         }
     };
+    if role == Role::Recruiter {
+        db::make_personal_team(&state.pool, id, now_ms()).await?;
+    }
     // A new token on every login: whatever token the browser held before
     // (a guest's, or one planted by an attacker) stops working.
     if let Some(old) = authz::request_token(&state) {

@@ -157,39 +157,6 @@ pub async fn visitor() -> Result<Option<Caller>, AppError> {
     }))
 }
 
-/// A recruiter (or an admin, who holds every role) calling, with the pool
-/// and the time: the one check every set and sharing function starts with.
-pub struct Recruiter {
-    pub id: Uuid,
-    pub admin: bool,
-    pub pool: crate::platform::db::Pool,
-    pub now: i64,
-}
-
-impl Recruiter {
-    /// Who is looking at a set: the owner may change it, an admin may read it.
-    pub fn viewer(&self) -> Viewer {
-        Viewer {
-            id: self.id,
-            admin: self.admin,
-        }
-    }
-}
-
-/// Nobody logged in: 401. A guest or a candidate: 403.
-pub async fn recruiter() -> Result<Recruiter, AppError> {
-    let c = caller().await?;
-    if !c.user.role.builds_sets(c.user.is_guest) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(Recruiter {
-        id: c.user.id,
-        admin: c.user.role == Role::Admin,
-        pool: c.pool,
-        now: c.now,
-    })
-}
-
 /// The caller with a full (non-guest) account, or `Unauthorized`.
 pub async fn require_account() -> Result<AuthUser, AppError> {
     let user = require_user().await?;
@@ -250,11 +217,4 @@ pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
     ) {
         response.append_header(http::header::SET_COOKIE, cookie);
     }
-}
-
-/// Who is asking for a set: its owner may change it; an admin may read any.
-#[derive(Clone, Copy, Debug)]
-pub struct Viewer {
-    pub id: Uuid,
-    pub admin: bool,
 }

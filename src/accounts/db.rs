@@ -56,6 +56,7 @@ crate::platform::db::dispatch! { accounts;
     pub async fn user_by_id(id: Uuid) -> Result<Option<UserRow>, sqlx::Error>;
     pub async fn delete_user(id: Uuid) -> Result<bool, sqlx::Error>;
     pub async fn purge_idle_guests(cutoff: i64) -> Result<u64, sqlx::Error>;
+    pub async fn make_personal_team(user: Uuid, now: i64) -> Result<(), sqlx::Error>;
     pub async fn grant_admin(username: &str) -> Result<(), Box<dyn std::error::Error>>;
     pub async fn export(id: Uuid, out: tokio::sync::mpsc::Sender<Result<String, std::io::Error>>) -> Result<bool, sqlx::Error>;
     pub async fn insert_login(token_hash: &[u8], user_id: Uuid, now: i64, expires_at: i64) -> Result<(), sqlx::Error>;

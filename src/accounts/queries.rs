@@ -65,6 +65,40 @@ pub async fn upgrade_guest(
     }
 }
 
+/// What a personal team is called until its owner renames it: not the
+/// person's login name, which candidates would otherwise see.
+const PERSONAL_TEAM_NAME: &str = "Hiring team";
+
+/// Makes `user`'s personal team (its id is theirs) with them as its owner,
+/// once: every account that may build sets has a team to keep them in. A
+/// person who later left it is not put back.
+pub async fn make_personal_team(pool: &Pool, user: Uuid, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let made = sqlx::query(
+        "INSERT INTO teams (id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(user)
+    .bind(PERSONAL_TEAM_NAME)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if made == 1 {
+        sqlx::query(
+            "INSERT INTO team_members (team_id, user_id, role, joined_at) VALUES ($1, $1, 'owner', $2)",
+        )
+        .bind(user)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE users SET current_team_id = $1 WHERE id = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}
+
 /// A unique violation on `users.username`. SQLite names the violated
 /// columns ("UNIQUE constraint failed: users.username") rather than the
 /// constraint; PostgreSQL names the constraint (its unique index on
@@ -150,9 +184,33 @@ pub async fn user_by_id(pool: &Pool, id: Uuid) -> Result<Option<UserRow>, sqlx::
         .await
 }
 
-/// Deletes the user; every table that refers to users cascades.
+/// Deletes the user; every table that refers to users cascades. Sets they
+/// made for a team others are still in stay with the team (handed to its
+/// longest-serving owner, else member); a team nobody else is in goes with
+/// them, and its sets with it.
 pub async fn delete_user(pool: &Pool, id: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "UPDATE question_sets SET owner_id = (
+             SELECT m.user_id FROM team_members m
+             WHERE m.team_id = question_sets.team_id AND m.user_id <> $1
+             ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'recruiter' THEN 1 ELSE 2 END,
+                      m.joined_at, m.user_id
+             LIMIT 1)
+         WHERE owner_id = $1 AND EXISTS (
+             SELECT 1 FROM team_members m WHERE m.team_id = question_sets.team_id AND m.user_id <> $1)",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM teams
+         WHERE (id = $1 OR id IN (SELECT team_id FROM team_members WHERE user_id = $1))
+           AND NOT EXISTS (SELECT 1 FROM team_members m WHERE m.team_id = teams.id AND m.user_id <> $1)",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     // Questions the user wrote stay for others' history, without an author.
     let done = sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(id)
@@ -194,18 +252,17 @@ pub async fn purge_idle_guests(pool: &Pool, cutoff: i64) -> Result<u64, sqlx::Er
 /// `rehearse admin grant <username>`: the only way to make an admin.
 pub async fn grant_admin(pool: &Pool, username: &str) -> Result<(), Box<dyn std::error::Error>> {
     let sql = if POSTGRES {
-        "UPDATE users SET role = 'admin' WHERE lower(username) = lower($1) AND is_guest = FALSE"
+        "UPDATE users SET role = 'admin' WHERE lower(username) = lower($1) AND is_guest = FALSE
+         RETURNING id"
     } else {
-        "UPDATE users SET role = 'admin' WHERE username = $1 AND is_guest = FALSE"
+        "UPDATE users SET role = 'admin' WHERE username = $1 AND is_guest = FALSE RETURNING id"
     };
-    let changed = sqlx::query(sql)
+    let id: Option<Uuid> = sqlx::query_scalar(sql)
         .bind(username)
-        .execute(pool)
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        return Err(format!("no account named {username:?}").into());
-    }
+        .fetch_optional(pool)
+        .await?;
+    let id = id.ok_or_else(|| format!("no account named {username:?}"))?;
+    make_personal_team(pool, id, now_ms()).await?;
     Ok(())
 }
 

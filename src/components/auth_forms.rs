@@ -41,7 +41,7 @@ pub fn LoginForm(next: String) -> impl IntoView {
 }
 
 #[island]
-pub fn RegisterForm(next: String, is_guest: bool) -> impl IntoView {
+pub fn RegisterForm(next: String, is_guest: bool, recruiters: bool) -> impl IntoView {
     let action = ServerAction::<Register>::new();
     let value = action.value();
     Effect::new(move |_| {
@@ -65,11 +65,20 @@ pub fn RegisterForm(next: String, is_guest: bool) -> impl IntoView {
                     aria-describedby="password-help"/>
                 <small id="password-help">"At least 8 characters. A few unrelated words make a strong password."</small>
             </label>
-            <fieldset class="role-choice">
-                <legend>"I am here to"</legend>
-                <label class="check"><input type="radio" name="role" value="candidate" checked/>" practise for interviews"</label>
-                <label class="check"><input type="radio" name="role" value="recruiter"/>" build question sets for candidates (recruiter)"</label>
-            </fieldset>
+            {if recruiters {
+                view! {
+                    <fieldset class="role-choice">
+                        <legend>"I am here to"</legend>
+                        <label class="check"><input type="radio" name="role" value="candidate" checked/>" practise for interviews"</label>
+                        <label class="check"><input type="radio" name="role" value="recruiter"/>" build question sets for candidates (recruiter)"</label>
+                    </fieldset>
+                }.into_any()
+            } else {
+                view! {
+                    <input type="hidden" name="role" value="candidate"/>
+                    <p class="note">"Hiring on this server? Register here, then open the invitation link your team sent you."</p>
+                }.into_any()
+            }}
             {move || error_view(value.get().and_then(Result::err))}
             <button type="submit" class="button primary" disabled=move || action.pending().get()>
                 {move || if action.pending().get() { "Creating…" } else { "Create account" }}

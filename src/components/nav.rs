@@ -5,7 +5,8 @@ use leptos_router::hooks::use_location;
 
 use super::auth_forms::LogoutButton;
 use super::theme::{Theme, ThemeToggle};
-use crate::accounts::{api::whoami, types::Role};
+use crate::accounts::api::whoami;
+use crate::teams::{api::my_teams, types::TeamSummary};
 
 const LINKS: &[(&str, &str)] = &[
     ("/questions", "Questions"),
@@ -22,6 +23,7 @@ pub fn Nav(theme: Theme) -> impl IntoView {
     let current =
         move |href: &str| (path == href || path.starts_with(&format!("{href}/"))).then_some("page");
     let in_sets = current("/sets");
+    let in_team = current("/team");
 
     view! {
         <header class="site-header">
@@ -34,14 +36,26 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                             view! { <li><a href=*href aria-current=current(href)>{*label}</a></li> }
                         })
                         .collect_view()}
-                    // Sets are the recruiters' workshop: only they see the link.
+                    // Sets are the workshop of a team's owners and recruiters:
+                    // only they see the link; every member sees the team's.
                     {move || Suspend::new(async move {
                         // Its own lookup: one OnceResource awaited by two
                         // Suspends sometimes never woke the second one during
                         // server rendering, stalling the page.
-                        whoami().await.ok().flatten()
-                            .filter(|u| !u.is_guest && matches!(u.role, Role::Recruiter | Role::Admin))
-                            .map(|_| view! { <li><a href="/sets" aria-current=in_sets data-testid="nav-sets">"Sets"</a></li> })
+                        let teams = my_teams().await.unwrap_or_default();
+                        let acting = teams.iter().find(|t| t.current).cloned();
+                        acting.map(|team| view! {
+                            {team.role.builds_sets().then(|| view! {
+                                <li><a href="/sets" aria-current=in_sets data-testid="nav-sets">"Sets"</a></li>
+                            })}
+                            <li class="nav-team">
+                                <a href="/team" aria-current=in_team data-testid="nav-team"
+                                    title=format!("Acting for {} ({})", team.name, team.role.label().to_lowercase())>
+                                    {team.name.clone()}
+                                </a>
+                                {(teams.len() > 1).then(|| team_switcher(teams))}
+                            </li>
+                        })
                     })}
                 </ul>
                 <div class="nav-end">
@@ -63,5 +77,25 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                 </div>
             </nav>
         </header>
+    }
+}
+
+/// The other teams to act for, as plain form posts (no WASM needed): a
+/// disclosure beside the current team's name.
+fn team_switcher(teams: Vec<TeamSummary>) -> impl IntoView {
+    view! {
+        <details class="team-switch">
+            <summary aria-label="Switch team">"▾"</summary>
+            <ul>
+                {teams.into_iter().filter(|t| !t.current).map(|t| view! {
+                    <li>
+                        <form method="post" action="/api/teams/switch">
+                            <input type="hidden" name="team" value=t.id/>
+                            <button type="submit" class="link-button" data-testid="switch-team">{t.name}</button>
+                        </form>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </details>
     }
 }

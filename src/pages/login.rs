@@ -7,6 +7,21 @@ use leptos_router::hooks::use_query_map;
 use crate::accounts::{api::whoami, types::safe_next};
 use crate::components::auth_forms::{LoginForm, RegisterForm};
 
+/// Whether the register form offers the recruiter role
+/// (`REHEARSE_RECRUITER_SIGNUP`): read on the server, sent in the page.
+fn recruiters_may_register() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::platform::app_state().map_or(true, |s| {
+            s.config.recruiter_signup == crate::platform::config::RecruiterSignup::Open
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
+    }
+}
+
 fn next_param() -> String {
     safe_next(
         &use_query_map()
@@ -59,10 +74,11 @@ pub fn RegisterPage() -> impl IntoView {
                     redirect(&next);
                 }
                 let is_guest = me.is_some_and(|u| u.is_guest);
+                let recruiters = recruiters_may_register();
                 view! {
                     <section class="panel auth-panel">
                         <h1>"Create an account"</h1>
-                        <RegisterForm next is_guest/>
+                        <RegisterForm next is_guest recruiters/>
                         <p class="muted">"Already have one? "<a href="/login">"Log in"</a></p>
                     </section>
                 }

@@ -15,3 +15,4 @@ pub mod questions;
 pub mod results;
 pub mod sets;
 pub mod spaced_review;
+pub mod team;

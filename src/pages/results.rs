@@ -58,7 +58,7 @@ fn landing_view(code: String, l: Landing) -> impl IntoView {
                     <p data-testid="rules">{l.rules.clone()}</p>
                     <p>"After each answer you see the reference answer, tick the key points you covered and grade yourself from 1 to 4."</p>
                     <p class="consent" data-testid="consent">{format!(
-                        "By starting, you agree that your answers, times and grades are shared with {}, who set this interview. Rehearse also notes how often and how long this tab is hidden, and the size of anything pasted into an answer: information for the interviewer, never a verdict.",
+                        "By starting, you agree that your answers, times and grades are shared with {}, the hiring team that set this interview. Rehearse also notes how often and how long this tab is hidden, and the size of anything pasted into an answer: information for the interviewer, never a verdict.",
                         l.owner)}</p>
                     <StartInterview code account_name=l.account_name.clone() resume=l.resume.clone()/>
                 }.into_any()

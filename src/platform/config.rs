@@ -40,6 +40,9 @@ ENVIRONMENT (all optional):
                                    address                    [default: 20]
     REHEARSE_GUEST_RETENTION_DAYS  a guest unseen this long is deleted with
                                    all its data               [default: 30]
+    REHEARSE_RECRUITER_SIGNUP      open: anyone may register as a recruiter;
+                                   invite: only through a team's invitation
+                                   or an admin                [default: open]
     LEPTOS_SITE_ROOT         where the built site (pkg/, CSS) lives [default: target/site]
 ";
 
@@ -60,9 +63,21 @@ pub struct Config {
     pub registrations_per_hour: u32,
     pub guests_per_hour: u32,
     pub guest_retention_days: u32,
+    /// Who may register as a recruiter: anyone (`open`), or only those a
+    /// team invites or an admin grants (`invite`).
+    pub recruiter_signup: RecruiterSignup,
     /// Tests only: `POST /__test/clock` moves the server's clock. `make run`
     /// never sets `REHEARSE_TEST_CLOCK`.
     pub test_clock: bool,
+}
+
+/// `REHEARSE_RECRUITER_SIGNUP`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecruiterSignup {
+    /// Anyone registering may choose to be a recruiter (the default).
+    Open,
+    /// Recruiters come only through a team invitation or an admin.
+    Invite,
 }
 
 /// Which header a trusted reverse proxy writes the client into. Only that
@@ -145,6 +160,20 @@ impl Config {
                 super::defaults::DEFAULT_GUEST_RETENTION_DAYS,
             )?
             .max(1),
+            recruiter_signup: match get("REHEARSE_RECRUITER_SIGNUP")
+                .map(|v| v.trim().to_ascii_lowercase())
+                .as_deref()
+            {
+                None | Some("" | "open") => RecruiterSignup::Open,
+                Some("invite") => RecruiterSignup::Invite,
+                Some(other) => {
+                    return Err(ConfigError {
+                        name: "REHEARSE_RECRUITER_SIGNUP",
+                        value: other.to_owned(),
+                        reason: "expected open or invite",
+                    })
+                }
+            },
             test_clock: parse_bool(&get, "REHEARSE_TEST_CLOCK", false)?,
         })
     }

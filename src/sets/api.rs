@@ -1,6 +1,6 @@
 //! Server functions for question sets and authored questions. Recruiters
 //! (and admins, who hold every role) only: anyone else is refused with 403,
-//! and another recruiter's set or question is "not found".
+//! and another team's set or question is "not found".
 
 use leptos::prelude::*;
 
@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::questions::types::{QuestionFilter, QuestionList};
 
 #[cfg(feature = "ssr")]
-use crate::accounts::authz::recruiter;
+use crate::teams::authz::recruiter;
 
 #[cfg(feature = "ssr")]
 fn set_id(raw: &str) -> Result<uuid::Uuid, AppError> {
@@ -49,7 +49,7 @@ pub async fn create_set(title: String) -> Result<String, AppError> {
             format!("Keep the title under {TITLE_MAX} characters."),
         ));
     }
-    let id = super::db::create_set(&r.pool, r.id, title, r.now).await?;
+    let id = super::db::create_set(&r.pool, r.viewer(), title, r.now).await?;
     Ok(id.to_string())
 }
 
@@ -66,14 +66,14 @@ pub async fn save_set(id: String, draft: SetDraft, rev: u32) -> Result<SetDetail
     let r = recruiter().await?;
     check(draft.problems())?;
     let id = set_id(&id)?;
-    super::db::save_set(&r.pool, id, r.id, &draft, rev, r.now).await?;
+    super::db::save_set(&r.pool, id, r.viewer(), &draft, rev, r.now).await?;
     super::db::set_detail(&r.pool, id, r.viewer()).await
 }
 
 #[server(endpoint = "sets/duplicate")]
 pub async fn duplicate_set(id: String) -> Result<String, AppError> {
     let r = recruiter().await?;
-    let copy = super::db::duplicate_set(&r.pool, set_id(&id)?, r.id, r.now).await?;
+    let copy = super::db::duplicate_set(&r.pool, set_id(&id)?, r.viewer(), r.now).await?;
     Ok(copy.to_string())
 }
 
@@ -81,7 +81,7 @@ pub async fn duplicate_set(id: String) -> Result<String, AppError> {
 #[server(endpoint = "sets/archive")]
 pub async fn archive_set(id: String, archived: bool) -> Result<(), AppError> {
     let r = recruiter().await?;
-    super::db::archive_set(&r.pool, set_id(&id)?, r.id, archived, r.now).await
+    super::db::archive_set(&r.pool, set_id(&id)?, r.viewer(), archived, r.now).await
 }
 
 /// The caller's own live questions, searched as the bank is.
@@ -89,7 +89,7 @@ pub async fn archive_set(id: String, archived: bool) -> Result<(), AppError> {
 pub async fn search_own_questions(filter: QuestionFilter) -> Result<QuestionList, AppError> {
     use crate::questions::db::{list_in, Scope};
     let r = recruiter().await?;
-    Ok(list_in(&r.pool, &filter, Scope::Own(r.id)).await?)
+    Ok(list_in(&r.pool, &filter, Scope::Own(r.team)).await?)
 }
 
 /// What the set editor's picker offers: the bank and the caller's own
@@ -98,20 +98,20 @@ pub async fn search_own_questions(filter: QuestionFilter) -> Result<QuestionList
 pub async fn pick_questions(filter: QuestionFilter) -> Result<QuestionList, AppError> {
     use crate::questions::db::{list_in, Scope};
     let r = recruiter().await?;
-    Ok(list_in(&r.pool, &filter, Scope::BankAndOwn(r.id)).await?)
+    Ok(list_in(&r.pool, &filter, Scope::BankAndOwn(r.team)).await?)
 }
 
 /// Every question the caller wrote, archived ones last.
 #[server(endpoint = "sets/questions/all")]
 pub async fn all_own_questions() -> Result<Vec<OwnQuestion>, AppError> {
     let r = recruiter().await?;
-    Ok(super::db::all_own_questions(&r.pool, r.id).await?)
+    Ok(super::db::all_own_questions(&r.pool, r.team).await?)
 }
 
 #[server(endpoint = "sets/questions/get")]
 pub async fn get_own_question(slug: String) -> Result<OwnQuestion, AppError> {
     let r = recruiter().await?;
-    super::db::own_question(&r.pool, r.id, &slug)
+    super::db::own_question(&r.pool, r.team, &slug)
         .await?
         .ok_or_else(|| AppError::NotFound("That question".into()))
 }
@@ -127,9 +127,9 @@ pub async fn save_own_question(slug: String, input: QuestionInput) -> Result<Str
         .await
         .ok_or(AppError::Internal)?;
     if slug.is_empty() {
-        super::db::create_own_question(&r.pool, r.id, &input, &html, r.now).await
+        super::db::create_own_question(&r.pool, r.viewer(), &input, &html, r.now).await
     } else {
-        super::db::update_question(&r.pool, r.id, &slug, &input, &html, r.now).await?;
+        super::db::update_question(&r.pool, r.viewer(), &slug, &input, &html, r.now).await?;
         Ok(slug)
     }
 }
@@ -137,7 +137,7 @@ pub async fn save_own_question(slug: String, input: QuestionInput) -> Result<Str
 #[server(endpoint = "sets/questions/archive")]
 pub async fn archive_own_question(slug: String, archived: bool) -> Result<(), AppError> {
     let r = recruiter().await?;
-    super::db::archive_question(&r.pool, r.id, &slug, archived, r.now).await
+    super::db::archive_question(&r.pool, r.team, &slug, archived, r.now).await
 }
 
 /// The reference answer as candidates will see it: rendered and sanitized
@@ -243,7 +243,7 @@ pub async fn import_file(
         committed: false,
     };
     if commit {
-        let imported = super::db::import(&r.pool, r.id, &t, &html, r.now).await?;
+        let imported = super::db::import(&r.pool, r.viewer(), &t, &html, r.now).await?;
         report.set_id = imported.set_id;
         report.committed = true;
     }

@@ -11,7 +11,7 @@ use axum::{
 use uuid::Uuid;
 
 use super::{db, transfer};
-use crate::accounts::{session, types::Role};
+use crate::accounts::{authz::AuthUser, session, types::Role};
 use crate::error::AppError;
 use crate::platform::{now_ms, AppState};
 
@@ -50,23 +50,26 @@ pub(crate) fn refuse(error: &AppError) -> Response {
     error.clone().into_response()
 }
 
-/// The logged-in recruiter (or admin) this request comes from.
+/// The owner or recruiter of a team (or an admin) this request comes from,
+/// acting for the team they act for in the app.
 pub(crate) async fn recruiter(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<db::Viewer, AppError> {
     let token = session::token_from_headers(headers, state.config.session_cookie_name())
         .ok_or(AppError::Unauthorized)?;
-    let user = session::lookup(&state.pool, &token, now_ms())
+    let now = now_ms();
+    let user: AuthUser = session::lookup(&state.pool, &token, now)
         .await?
         .ok_or(AppError::Unauthorized)?
-        .into_info();
-    if !user.role.builds_sets(user.is_guest) {
-        return Err(AppError::Forbidden);
-    }
-    let id = Uuid::parse_str(&user.id).map_err(|_| AppError::Unauthorized)?;
+        .into();
+    let acting = crate::teams::authz::acting(&state.pool, &user, now)
+        .await?
+        .filter(|a| a.role.builds_sets())
+        .ok_or(AppError::Forbidden)?;
     Ok(db::Viewer {
-        id,
+        id: user.id,
+        team: acting.team,
         admin: user.role == Role::Admin,
     })
 }
@@ -143,8 +146,8 @@ pub async fn questions(
     let Some(format) = Format::parse(&format) else {
         return refuse(&AppError::NotFound("That format".into()));
     };
-    match db::export_questions(&state.pool, viewer.id).await {
-        Ok(t) => download(&t, format, "my-questions"),
+    match db::export_questions(&state.pool, viewer.team).await {
+        Ok(t) => download(&t, format, "team-questions"),
         Err(e) => refuse(&e.into()),
     }
 }

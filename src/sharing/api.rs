@@ -7,7 +7,7 @@ use super::types::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-use crate::accounts::authz::recruiter;
+use crate::teams::authz::recruiter;
 
 #[cfg(feature = "ssr")]
 fn id(raw: &str, what: &str) -> Result<uuid::Uuid, AppError> {
@@ -56,7 +56,7 @@ pub async fn create_link(
     }
     let max = (max_candidates > 0).then_some(max_candidates);
     let set = id(&set_id, "That set")?;
-    super::db::create_link(&r.pool, set, r.id, label, expires_at, max, r.now).await?;
+    super::db::create_link(&r.pool, set, r.viewer(), label, expires_at, max, r.now).await?;
     Ok(())
 }
 
@@ -71,7 +71,14 @@ pub async fn list_links(set_id: String) -> Result<Vec<LinkInfo>, AppError> {
 #[server(endpoint = "sharing/state")]
 pub async fn set_link_state(link_id: String, state: LinkState) -> Result<(), AppError> {
     let r = recruiter().await?;
-    super::db::set_link_state(&r.pool, id(&link_id, "That link")?, r.id, state, r.now).await
+    super::db::set_link_state(
+        &r.pool,
+        id(&link_id, "That link")?,
+        r.viewer(),
+        state,
+        r.now,
+    )
+    .await
 }
 
 /// What a candidate sees at `/s/:code`. Anyone may ask.
@@ -220,7 +227,7 @@ pub async fn save_review(
         grade,
         comment: comment.trim(),
     };
-    super::db::save_review(&r.pool, attempt, r.id, marks, r.now).await
+    super::db::save_review(&r.pool, attempt, r.viewer(), marks, r.now).await
 }
 
 #[server(endpoint = "sharing/recommend")]
@@ -237,5 +244,13 @@ pub async fn save_recommendation(
     }
     let r = recruiter().await?;
     let attempt = id(&attempt_id, "That candidate")?;
-    super::db::save_recommendation(&r.pool, attempt, r.id, recommendation, note.trim()).await
+    super::db::save_recommendation(
+        &r.pool,
+        attempt,
+        r.viewer(),
+        recommendation,
+        note.trim(),
+        r.now,
+    )
+    .await
 }

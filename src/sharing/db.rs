@@ -42,9 +42,9 @@ pub struct AnswerLine {
 }
 
 crate::platform::db::dispatch! { sharing;
-    pub async fn create_link(set: Uuid, owner: Uuid, label: &str, expires_at: Option<i64>, max_candidates: Option<u32>, now: i64) -> Result<Uuid, AppError>;
+    pub async fn create_link(set: Uuid, by: Viewer, label: &str, expires_at: Option<i64>, max_candidates: Option<u32>, now: i64) -> Result<Uuid, AppError>;
     pub async fn links(set: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone, now: i64) -> Result<Vec<LinkInfo>, AppError>;
-    pub async fn set_link_state(link: Uuid, owner: Uuid, state: LinkState, now: i64) -> Result<(), AppError>;
+    pub async fn set_link_state(link: Uuid, by: Viewer, state: LinkState, now: i64) -> Result<(), AppError>;
     pub async fn landing(code: &str, caller: Option<(Uuid, Option<String>)>, now: i64) -> Result<Landing, AppError>;
     pub async fn start(code: &str, user: Uuid, display_name: &str, now: i64) -> Result<Uuid, AppError>;
     pub async fn record_signal(session: Uuid, user: Uuid, hidden_ms: i64, paste_chars: i64) -> Result<(), AppError>;
@@ -52,6 +52,6 @@ crate::platform::db::dispatch! { sharing;
     pub async fn question_means(set: Uuid, viewer: Viewer) -> Result<Vec<(String, Option<f64>, Option<f64>)>, AppError>;
     pub async fn answer_lines(set: Uuid, viewer: Viewer) -> Result<Vec<AnswerLine>, AppError>;
     pub async fn report(set: Uuid, attempt: Uuid, viewer: Viewer, tz: &jiff::tz::TimeZone) -> Result<CandidateReport, AppError>;
-    pub async fn save_review(attempt: Uuid, owner: Uuid, marks: ReviewerMarks<'_>, now: i64) -> Result<ReviewStatus, AppError>;
-    pub async fn save_recommendation(attempt: Uuid, owner: Uuid, recommendation: Option<Recommendation>, note: &str) -> Result<(), AppError>;
+    pub async fn save_review(attempt: Uuid, by: Viewer, marks: ReviewerMarks<'_>, now: i64) -> Result<ReviewStatus, AppError>;
+    pub async fn save_recommendation(attempt: Uuid, by: Viewer, recommendation: Option<Recommendation>, note: &str, now: i64) -> Result<(), AppError>;
 }

@@ -383,6 +383,22 @@ pub mod pg {
             .expect("connects to the new database")
     }
 
+    /// The URL of a new database with no tables at all (for migration
+    /// tests, which apply the migrations themselves).
+    pub async fn empty_url() -> String {
+        let server = server();
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&server.url)
+            .await
+            .expect("connects to PostgreSQL");
+        admin
+            .execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .expect("creates a database");
+        let _ = admin.close().await;
+        database_url(&server.url, &name)
+    }
+
     /// The URL of a new database of its own, migrated and empty.
     pub async fn fresh_url() -> String {
         let server = server();

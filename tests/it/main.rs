@@ -30,6 +30,7 @@ mod sessions;
 mod sets;
 mod sharing;
 mod spaced_review;
+mod teams;
 
 mod once {
     mod database;

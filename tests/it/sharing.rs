@@ -66,7 +66,12 @@ async fn links_open_pause_revoke_expire_and_fill(pool: SqlitePool) {
     assert!(code.len() >= 22, "at least 128 bits: {code}");
     let page = get(&app, &format!("/s/{code}")).await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("Shared round") && page.body.contains("shared with sharer"));
+    // The team's name, never the recruiter's login name.
+    assert!(page.body.contains("Shared round") && page.body.contains("shared with Hiring team"));
+    assert!(
+        !page.body.contains("sharer"),
+        "no login name on the landing"
+    );
     assert_eq!(get(&app, "/s/not-a-real-code-at-all-xx").await.status, 404);
 
     let links: Vec<rehearse::sharing::types::LinkInfo> =

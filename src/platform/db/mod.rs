@@ -136,6 +136,8 @@ macro_rules! domain_queries {
         pub mod sets;
         #[path = "../../sharing/queries/mod.rs"]
         pub mod sharing;
+        #[path = "../../teams/queries/mod.rs"]
+        pub mod teams;
     };
 }
 pub(crate) use domain_queries;
@@ -170,6 +172,9 @@ mod sets_formatted;
 #[cfg(any())]
 #[path = "../../sharing/queries/mod.rs"]
 mod sharing_formatted;
+#[cfg(any())]
+#[path = "../../teams/queries/mod.rs"]
+mod teams_formatted;
 
 /// Writes, for each listed function of a domain's queries, a function of
 /// the same name taking a [`Pool`] that calls the backend in use.

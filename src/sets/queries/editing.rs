@@ -7,7 +7,7 @@ use super::*;
 #[derive(sqlx::FromRow)]
 pub(super) struct SetRow {
     pub(super) id: Uuid,
-    pub(super) owner_id: Uuid,
+    pub(super) team_id: Option<Uuid>,
     pub(super) owner_name: String,
     pub(super) title: String,
     pub(super) description: String,
@@ -25,7 +25,7 @@ pub(super) struct SetRow {
 /// A set and who owns it, whoever asks: callers decide who may see it.
 pub(super) async fn load_set(conn: &mut Conn, id: Uuid) -> Result<Option<SetRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT s.id, s.owner_id, u.username AS owner_name, s.title, s.description, s.mode,
+        "SELECT s.id, s.team_id, u.username AS owner_name, s.title, s.description, s.mode,
                 s.per_question_secs, s.total_secs, s.shuffle, s.hide_reference, s.share_feedback,
                 s.archived, s.edit_rev, s.version
          FROM question_sets s JOIN users u ON u.id = s.owner_id WHERE s.id = $1",
@@ -35,26 +35,30 @@ pub(super) async fn load_set(conn: &mut Conn, id: Uuid) -> Result<Option<SetRow>
     .await
 }
 
-/// Creates an empty set and returns its id.
+/// Creates an empty set of `by`'s team and returns its id.
 pub async fn create_set(
     pool: &Pool,
-    owner: Uuid,
+    by: Viewer,
     title: &str,
     now: i64,
 ) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::now_v7();
+    let mut tx = begin_write(pool).await?;
     sqlx::query(
-        "INSERT INTO question_sets (id, owner_id, title, description, mode, per_question_secs,
-             total_secs, share_code, created_at, updated_at)
-         VALUES ($1, $2, $3, '', 'interview', 300, NULL, $4, $5, $5)",
+        "INSERT INTO question_sets (id, owner_id, team_id, title, description, mode,
+             per_question_secs, total_secs, share_code, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, '', 'interview', 300, NULL, $5, $6, $6)",
     )
     .bind(id)
-    .bind(owner)
+    .bind(by.id)
+    .bind(by.team)
     .bind(title)
     .bind(Uuid::new_v4().simple().to_string())
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    teams::log(&mut tx, set_event(by, Action::CreatedSet, id, title, now)).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -63,7 +67,7 @@ pub(super) struct ListRow {
     pub(super) id: Uuid,
     pub(super) title: String,
     pub(super) owner_name: String,
-    pub(super) owner_id: Uuid,
+    pub(super) team_id: Option<Uuid>,
     pub(super) per_question_secs: Option<i64>,
     pub(super) total_secs: Option<i64>,
     pub(super) archived: bool,
@@ -73,7 +77,7 @@ pub(super) struct ListRow {
     pub(super) candidates: i64,
 }
 
-/// The sets `viewer` may see: their own, or every set for an admin.
+/// The sets `viewer` may see: their team's, or every set for an admin.
 /// Archived ones are listed after the live ones.
 pub async fn list_sets(
     pool: &Pool,
@@ -84,7 +88,7 @@ pub async fn list_sets(
     macro_rules! list_sets {
         ($item_secs:literal) => {
             concat!(
-                "SELECT s.id, s.title, u.username AS owner_name, s.owner_id, s.per_question_secs,
+                "SELECT s.id, s.title, u.username AS owner_name, s.team_id, s.per_question_secs,
                 s.total_secs, s.archived, s.updated_at,
                 coalesce((",
                 $item_secs,
@@ -92,7 +96,7 @@ pub async fn list_sets(
                 (SELECT count(*) FROM candidate_attempts a JOIN share_links l ON l.id = a.link_id
                  WHERE l.set_id = s.id) AS candidates
          FROM question_sets s JOIN users u ON u.id = s.owner_id
-         WHERE s.owner_id = $1 OR $2
+         WHERE s.team_id = $1 OR $2
          ORDER BY s.archived, s.updated_at DESC"
             )
         };
@@ -109,7 +113,7 @@ pub async fn list_sets(
                    WHERE set_id = s.id ORDER BY position) i"
         )
     })
-    .bind(viewer.id)
+    .bind(viewer.team)
     .bind(viewer.admin)
     .fetch_all(pool)
     .await?;
@@ -130,7 +134,7 @@ pub async fn list_sets(
                 updated_at: r.updated_at,
                 updated_label: crate::accounts::days::local_label(r.updated_at, tz),
                 archived: r.archived,
-                owner: (r.owner_id != viewer.id).then_some(r.owner_name),
+                owner: (r.team_id != Some(viewer.team)).then_some(r.owner_name),
             }
         })
         .collect())
@@ -174,13 +178,13 @@ pub(super) async fn items(conn: &mut Conn, id: Uuid) -> Result<Vec<SetItem>, sql
         .collect())
 }
 
-/// The set for its editor: the owner's, or any for an admin (read-only).
+/// The set for its editor: the team's, or any for an admin (read-only).
 /// Anyone else gets "not found", as if it did not exist.
 pub async fn set_detail(pool: &Pool, id: Uuid, viewer: Viewer) -> Result<SetDetail, AppError> {
     let mut conn = pool.acquire().await?;
     let not_found = || AppError::NotFound("That set".into());
     let row = load_set(&mut conn, id).await?.ok_or_else(not_found)?;
-    let own = row.owner_id == viewer.id;
+    let own = row.team_id == Some(viewer.team);
     if !own && !viewer.admin {
         return Err(not_found());
     }
@@ -215,11 +219,11 @@ pub async fn set_detail(pool: &Pool, id: Uuid, viewer: Viewer) -> Result<SetDeta
 
 /// Saves the editor's whole draft (already validated) if `rev` is newer
 /// than the stored edit; says the set is open elsewhere otherwise. Every
-/// question must be a bank question or one of the owner's own.
+/// question must be a bank question or one of the team's own.
 pub async fn save_set(
     pool: &Pool,
     id: Uuid,
-    owner: Uuid,
+    by: Viewer,
     draft: &SetDraft,
     rev: u32,
     now: i64,
@@ -227,12 +231,17 @@ pub async fn save_set(
     let mut tx = begin_write(pool).await?;
     let row = load_set(&mut tx, id)
         .await?
-        .filter(|r| r.owner_id == owner)
+        .filter(|r| r.team_id == Some(by.team))
         .ok_or_else(|| AppError::NotFound("That set".into()))?;
     if i64::from(rev) <= row.edit_rev {
         return Err(AppError::Conflict(SET_EDITED_ELSEWHERE.into()));
     }
-    let ids = question_ids(&mut tx, owner, draft.items.iter().map(|i| i.slug.as_str())).await?;
+    let ids = question_ids(
+        &mut tx,
+        by.team,
+        draft.items.iter().map(|i| i.slug.as_str()),
+    )
+    .await?;
     sqlx::query(
         "UPDATE question_sets SET title = $2, description = $3, mode = $4,
              per_question_secs = $5, total_secs = $6, shuffle = $7, edit_rev = $8, updated_at = $9,
@@ -259,25 +268,27 @@ pub async fn save_set(
         draft.items.iter().map(|i| i.per_question_secs),
     )
     .await?;
+    let line = set_event(by, Action::EditedSet, id, draft.title.trim(), now);
+    teams::log(&mut tx, line).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// The ids of `slugs`, each a bank question or one of `owner`'s; the first
+/// The ids of `slugs`, each a bank question or one of `team`'s; the first
 /// that is neither is named in the error.
 pub(super) async fn question_ids<'a>(
     conn: &mut Conn,
-    owner: Uuid,
+    team: Uuid,
     slugs: impl Iterator<Item = &'a str>,
 ) -> Result<Vec<i64>, AppError> {
     let mut ids = Vec::new();
     for (i, slug) in slugs.enumerate() {
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM questions
-             WHERE slug = $1 AND ((source = 'builtin' AND parent_id IS NULL) OR (source = 'author' AND author_id = $2))",
+             WHERE slug = $1 AND ((source = 'builtin' AND parent_id IS NULL) OR (source = 'author' AND team_id = $2))",
         )
         .bind(slug)
-        .bind(owner)
+        .bind(team)
         .fetch_optional(&mut *conn)
         .await?;
         match id {
@@ -321,22 +332,28 @@ pub(super) async fn write_items(
 pub async fn archive_set(
     pool: &Pool,
     id: Uuid,
-    owner: Uuid,
+    by: Viewer,
     archived: bool,
     now: i64,
 ) -> Result<(), AppError> {
-    let changed = sqlx::query(
-        "UPDATE question_sets SET archived = $3, updated_at = $4 WHERE id = $1 AND owner_id = $2",
+    let mut tx = begin_write(pool).await?;
+    let title: Option<String> = sqlx::query_scalar(
+        "UPDATE question_sets SET archived = $3, updated_at = $4 WHERE id = $1 AND team_id = $2
+         RETURNING title",
     )
     .bind(id)
-    .bind(owner)
+    .bind(by.team)
     .bind(archived)
     .bind(now)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Err(AppError::NotFound("That set".into()));
-    }
+    .fetch_optional(&mut *tx)
+    .await?;
+    let title = title.ok_or_else(|| AppError::NotFound("That set".into()))?;
+    let action = if archived {
+        Action::ArchivedSet
+    } else {
+        Action::RestoredSet
+    };
+    teams::log(&mut tx, set_event(by, action, id, &title, now)).await?;
+    tx.commit().await?;
     Ok(())
 }

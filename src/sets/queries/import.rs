@@ -69,16 +69,16 @@ pub async fn export_set(pool: &Pool, id: Uuid, viewer: Viewer) -> Result<Transfe
     })
 }
 
-/// All of `owner`'s live questions as a file.
-pub async fn export_questions(pool: &Pool, owner: Uuid) -> Result<Transfer, sqlx::Error> {
+/// All the team's live questions as a file.
+pub async fn export_questions(pool: &Pool, team: Uuid) -> Result<Transfer, sqlx::Error> {
     let rows: Vec<TransferRow> = sqlx::query_as(
         "SELECT q.slug, q.source, q.prompt, q.level, t.slug AS topic_slug, q.reference_answer,
                 q.key_points, q.reviewer_note, NULL AS per_question_secs
          FROM questions q JOIN topics t ON t.id = q.topic_id
-         WHERE q.source = 'author' AND q.author_id = $1 AND q.archived = FALSE
+         WHERE q.source = 'author' AND q.team_id = $1 AND q.archived = FALSE
          ORDER BY q.id",
     )
-    .bind(owner)
+    .bind(team)
     .fetch_all(pool)
     .await?;
     Ok(Transfer {
@@ -88,15 +88,15 @@ pub async fn export_questions(pool: &Pool, owner: Uuid) -> Result<Transfer, sqlx
 }
 
 /// Writes an imported file (already parsed and validated) in one
-/// transaction: own questions are created as new questions of `owner`; a
+/// transaction: own questions are created as new questions of `by`'s team; a
 /// bank question whose slug this bank has is used as it is, any other is
-/// created as the owner's own. With a set header, the set is created too.
+/// created as the team's own. With a set header, the set is created too.
 /// A failure anywhere leaves nothing behind. `answer_html` holds each
 /// question's reference answer, rendered before the write turn is taken:
 /// the turn only inserts.
 pub async fn import(
     pool: &Pool,
-    owner: Uuid,
+    by: Viewer,
     transfer: &Transfer,
     answer_html: &[String],
     now: i64,
@@ -126,7 +126,7 @@ pub async fn import(
                 id
             }
             None => {
-                let slug = create_question(&mut tx, owner, &q.question, &answer_html[i], now)
+                let slug = create_question(&mut tx, by, &q.question, &answer_html[i], now)
                     .await
                     .map_err(|e| match e {
                         AppError::Validation(_) => AppError::invalid(
@@ -159,13 +159,13 @@ pub async fn import(
         Some(h) => {
             let id = Uuid::now_v7();
             sqlx::query(
-                "INSERT INTO question_sets (id, owner_id, title, description, mode,
+                "INSERT INTO question_sets (id, owner_id, team_id, title, description, mode,
                      per_question_secs, total_secs, shuffle, share_code, created_at, updated_at,
                      hide_reference, share_feedback)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)",
+                 VALUES ($1, $2, $13, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12)",
             )
             .bind(id)
-            .bind(owner)
+            .bind(by.id)
             .bind(&h.title)
             .bind(&h.instructions)
             .bind(h.mode.as_str())
@@ -176,8 +176,11 @@ pub async fn import(
             .bind(now)
             .bind(h.hide_reference)
             .bind(h.share_feedback)
+            .bind(by.team)
             .execute(&mut *tx)
             .await?;
+            let line = set_event(by, Action::ImportedSet, id, &h.title, now);
+            teams::log(&mut tx, line).await?;
             write_items(
                 &mut tx,
                 id,
@@ -196,12 +199,12 @@ pub async fn import(
     })
 }
 
-/// A copy of one of `owner`'s sets, titled "… (copy)", never frozen.
-pub async fn duplicate_set(pool: &Pool, id: Uuid, owner: Uuid, now: i64) -> Result<Uuid, AppError> {
+/// A copy of one of the team's sets, titled "… (copy)", never frozen.
+pub async fn duplicate_set(pool: &Pool, id: Uuid, by: Viewer, now: i64) -> Result<Uuid, AppError> {
     let mut tx = begin_write(pool).await?;
     let row = load_set(&mut tx, id)
         .await?
-        .filter(|r| r.owner_id == owner)
+        .filter(|r| r.team_id == Some(by.team))
         .ok_or_else(|| AppError::NotFound("That set".into()))?;
     let copy = Uuid::now_v7();
     let title: String = format!("{} (copy)", row.title)
@@ -209,19 +212,23 @@ pub async fn duplicate_set(pool: &Pool, id: Uuid, owner: Uuid, now: i64) -> Resu
         .take(TITLE_MAX)
         .collect();
     sqlx::query(
-        "INSERT INTO question_sets (id, owner_id, title, description, mode, per_question_secs,
-             total_secs, shuffle, hide_reference, share_feedback, share_code, created_at, updated_at)
-         SELECT $2, owner_id, $3, description, mode, per_question_secs, total_secs, shuffle,
+        "INSERT INTO question_sets (id, owner_id, team_id, title, description, mode,
+             per_question_secs, total_secs, shuffle, hide_reference, share_feedback, share_code,
+             created_at, updated_at)
+         SELECT $2, $6, team_id, $3, description, mode, per_question_secs, total_secs, shuffle,
                 hide_reference, share_feedback, $4, $5, $5
          FROM question_sets WHERE id = $1",
     )
     .bind(id)
     .bind(copy)
-    .bind(title)
+    .bind(&title)
     .bind(Uuid::new_v4().simple().to_string())
     .bind(now)
+    .bind(by.id)
     .execute(&mut *tx)
     .await?;
+    let line = set_event(by, Action::DuplicatedSet, copy, &title, now);
+    teams::log(&mut tx, line).await?;
     sqlx::query(
         "INSERT INTO question_set_items (set_id, position, question_id, per_question_secs)
          SELECT $2, position, question_id, per_question_secs FROM question_set_items WHERE set_id = $1",

@@ -17,23 +17,49 @@ pub(super) async fn topic_id(conn: &mut Conn, slug: &str) -> Result<i64, AppErro
         .ok_or_else(|| AppError::invalid("topic", "Choose a topic from the list."))
 }
 
-/// Creates an authored question (already validated) and returns its slug.
-/// Creates one of `owner`'s own questions; returns its slug.
-/// `answer_html` is `q`'s reference answer, already rendered (by the
+/// Creates one of the team's own questions (already validated), written
+/// by `by`; returns its slug. `answer_html` is `q`'s reference answer, already rendered (by the
 /// caller, before any transaction: see `markdown::render_apart`).
 pub async fn create_own_question(
     pool: &Pool,
-    owner: Uuid,
+    by: Viewer,
     q: &QuestionInput,
     answer_html: &str,
     now: i64,
 ) -> Result<String, AppError> {
-    create_question(&mut *pool.acquire().await?, owner, q, answer_html, now).await
+    let mut tx = begin_write(pool).await?;
+    let slug = create_question(&mut tx, by, q, answer_html, now).await?;
+    log_question(&mut tx, by, Action::CreatedQuestion, &q.prompt, now).await?;
+    tx.commit().await?;
+    Ok(slug)
+}
+
+/// Logs `action` on a question, named by its prompt's first words.
+async fn log_question(
+    conn: &mut Conn,
+    by: Viewer,
+    action: Action,
+    prompt: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut subject: String = prompt.chars().take(60).collect();
+    if prompt.chars().count() > 60 {
+        subject.push('…');
+    }
+    let line = Event {
+        team: by.team,
+        actor: by.id,
+        action,
+        set: None,
+        subject: &subject,
+        at: now,
+    };
+    teams::log(conn, line).await
 }
 
 pub(super) async fn create_question(
     conn: &mut Conn,
-    owner: Uuid,
+    by: Viewer,
     q: &QuestionInput,
     answer_html: &str,
     now: i64,
@@ -42,8 +68,8 @@ pub(super) async fn create_question(
     let slug = new_question_slug();
     sqlx::query(
         "INSERT INTO questions (slug, topic_id, level, prompt, reference_answer, answer_html,
-             key_points, source, author_id, reviewer_note, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'author', $8, $9, $10, $10)",
+             key_points, source, author_id, team_id, reviewer_note, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'author', $8, $9, $10, $11, $11)",
     )
     .bind(&slug)
     .bind(topic)
@@ -52,7 +78,8 @@ pub(super) async fn create_question(
     .bind(&q.reference_answer)
     .bind(answer_html)
     .bind(serde_json::to_string(&q.key_points).unwrap_or_else(|_| "[]".into()))
-    .bind(owner)
+    .bind(by.id)
+    .bind(by.team)
     .bind(&q.reviewer_note)
     .bind(now)
     .execute(&mut *conn)
@@ -66,7 +93,7 @@ pub(super) async fn create_question(
 /// for [`create_own_question`].
 pub async fn update_question(
     pool: &Pool,
-    owner: Uuid,
+    by: Viewer,
     slug: &str,
     q: &QuestionInput,
     answer_html: &str,
@@ -77,10 +104,10 @@ pub async fn update_question(
     let changed = sqlx::query(
         "UPDATE questions SET topic_id = $3, level = $4, prompt = $5, reference_answer = $6,
              answer_html = $7, key_points = $8, reviewer_note = $9, updated_at = $10
-         WHERE slug = $1 AND source = 'author' AND author_id = $2",
+         WHERE slug = $1 AND source = 'author' AND team_id = $2",
     )
     .bind(slug)
-    .bind(owner)
+    .bind(by.team)
     .bind(topic)
     .bind(q.level.map_or("beginner", Level::as_str))
     .bind(&q.prompt)
@@ -95,6 +122,7 @@ pub async fn update_question(
     if changed == 0 {
         return Err(AppError::NotFound("That question".into()));
     }
+    log_question(&mut tx, by, Action::EditedQuestion, &q.prompt, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -136,47 +164,47 @@ impl OwnRow {
     }
 }
 
-/// One of `owner`'s questions.
+/// One of the team's own questions.
 pub async fn own_question(
     pool: &Pool,
-    owner: Uuid,
+    team: Uuid,
     slug: &str,
 ) -> Result<Option<OwnQuestion>, sqlx::Error> {
     let row: Option<OwnRow> = sqlx::query_as(concat!(own_question_select!(), "AND q.slug = $2"))
-        .bind(owner)
+        .bind(team)
         .bind(slug)
         .fetch_optional(pool)
         .await?;
     Ok(row.map(OwnRow::into_question))
 }
 
-/// Every question `owner` wrote, archived last, newest first.
-pub async fn all_own_questions(pool: &Pool, owner: Uuid) -> Result<Vec<OwnQuestion>, sqlx::Error> {
+/// Every question of the team's, archived last, newest first.
+pub async fn all_own_questions(pool: &Pool, team: Uuid) -> Result<Vec<OwnQuestion>, sqlx::Error> {
     let rows: Vec<OwnRow> = sqlx::query_as(concat!(
         own_question_select!(),
         "ORDER BY q.archived, q.updated_at DESC, q.id DESC"
     ))
-    .bind(owner)
+    .bind(team)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(OwnRow::into_question).collect())
 }
 
-/// Archives or restores one of `owner`'s questions. Questions are never
+/// Archives or restores one of the team's questions. Questions are never
 /// deleted: sets and answers point at them.
 pub async fn archive_question(
     pool: &Pool,
-    owner: Uuid,
+    team: Uuid,
     slug: &str,
     archived: bool,
     now: i64,
 ) -> Result<(), AppError> {
     let changed = sqlx::query(
         "UPDATE questions SET archived = $3, updated_at = $4
-         WHERE slug = $1 AND source = 'author' AND author_id = $2",
+         WHERE slug = $1 AND source = 'author' AND team_id = $2",
     )
     .bind(slug)
-    .bind(owner)
+    .bind(team)
     .bind(archived)
     .bind(now)
     .execute(pool)

@@ -10,6 +10,7 @@ pub(super) struct VersionRow {
     pub(super) per_question_secs: Option<i64>,
     pub(super) total_secs: Option<i64>,
     pub(super) shuffle: bool,
+    /// The team's name (never a person's login name).
     pub(super) owner: String,
     pub(super) questions: i64,
 }
@@ -17,10 +18,10 @@ pub(super) struct VersionRow {
 pub(super) async fn version(conn: &mut Conn, link: &LinkRow) -> Result<VersionRow, sqlx::Error> {
     sqlx::query_as(
         "SELECT v.title, v.instructions, v.mode, v.per_question_secs, v.total_secs, v.shuffle,
-                u.username AS owner,
+                t.name AS owner,
                 (SELECT count(*) FROM set_version_items i
                  WHERE i.set_id = v.set_id AND i.version = v.version) AS questions
-         FROM set_versions v JOIN question_sets s ON s.id = v.set_id JOIN users u ON u.id = s.owner_id
+         FROM set_versions v JOIN question_sets s ON s.id = v.set_id JOIN teams t ON t.id = s.team_id
          WHERE v.set_id = $1 AND v.version = $2",
     )
     .bind(link.set_id)

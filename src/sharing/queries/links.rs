@@ -16,20 +16,47 @@ pub(super) fn code_hash(code: &str) -> Vec<u8> {
     Sha256::digest(code.as_bytes()).to_vec()
 }
 
-/// The set's owner, if `viewer` may read it (owner, or admin).
+/// The set's team and title, if `viewer` may read it (a member of its
+/// team, or an admin).
 pub(super) async fn readable_set(
     conn: &mut Conn,
     set: Uuid,
     viewer: Viewer,
-) -> Result<Uuid, AppError> {
-    let owner: Option<Uuid> =
-        sqlx::query_scalar("SELECT owner_id FROM question_sets WHERE id = $1")
+) -> Result<(Uuid, String), AppError> {
+    let row: Option<(Option<Uuid>, String)> =
+        sqlx::query_as("SELECT team_id, title FROM question_sets WHERE id = $1")
             .bind(set)
             .fetch_optional(conn)
             .await?;
-    match owner {
-        Some(o) if o == viewer.id || viewer.admin => Ok(o),
+    match row {
+        Some((Some(team), title)) if team == viewer.team || viewer.admin => Ok((team, title)),
         _ => Err(AppError::NotFound("That set".into())),
+    }
+}
+
+/// The set's title, if it is `by`'s team's (to change it).
+pub(super) async fn team_set(conn: &mut Conn, set: Uuid, by: Viewer) -> Result<String, AppError> {
+    match readable_set(conn, set, by).await? {
+        (team, title) if team == by.team => Ok(title),
+        _ => Err(AppError::NotFound("That set".into())),
+    }
+}
+
+/// The activity line for something done to a set's links or candidates.
+pub(super) fn set_event<'a>(
+    by: Viewer,
+    action: Action,
+    set: Uuid,
+    subject: &'a str,
+    at: i64,
+) -> Event<'a> {
+    Event {
+        team: by.team,
+        actor: by.id,
+        action,
+        set: Some(set),
+        subject,
+        at,
     }
 }
 
@@ -37,25 +64,14 @@ pub(super) async fn readable_set(
 pub async fn create_link(
     pool: &Pool,
     set: Uuid,
-    owner: Uuid,
+    by: Viewer,
     label: &str,
     expires_at: Option<i64>,
     max_candidates: Option<u32>,
     now: i64,
 ) -> Result<Uuid, AppError> {
     let mut tx = begin_write(pool).await?;
-    let set_owner = readable_set(
-        &mut tx,
-        set,
-        Viewer {
-            id: owner,
-            admin: false,
-        },
-    )
-    .await?;
-    if set_owner != owner {
-        return Err(AppError::NotFound("That set".into()));
-    }
+    let title = team_set(&mut tx, set, by).await?;
     let questions: i64 =
         sqlx::query_scalar("SELECT count(*) FROM question_set_items WHERE set_id = $1")
             .bind(set)
@@ -86,6 +102,7 @@ pub async fn create_link(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    teams::log(&mut tx, set_event(by, Action::Shared, set, &title, now)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -164,32 +181,38 @@ pub async fn links(
         .collect())
 }
 
-/// Pauses, resumes or revokes one of the owner's links. Revoked is final.
+/// Pauses, resumes or revokes one of the team's links. Revoked is final.
 /// Pausing stops new starts only; revoking also ends, in the same
 /// transaction, every session still running from the link (its answers so
 /// far kept and submitted).
 pub async fn set_link_state(
     pool: &Pool,
     link: Uuid,
-    owner: Uuid,
+    by: Viewer,
     state: LinkState,
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    let changed = sqlx::query(
+    let changed: Option<(Uuid, String)> = sqlx::query_as(
         "UPDATE share_links SET state = $3
          WHERE id = $1 AND state <> 'revoked'
-           AND set_id IN (SELECT id FROM question_sets WHERE owner_id = $2)",
+           AND set_id IN (SELECT id FROM question_sets WHERE team_id = $2)
+         RETURNING set_id, (SELECT title FROM question_sets s WHERE s.id = set_id)",
     )
     .bind(link)
-    .bind(owner)
+    .bind(by.team)
     .bind(state.as_str())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((set, title)) = changed else {
         return Err(AppError::NotFound("That link".into()));
-    }
+    };
+    let action = match state {
+        LinkState::Active => Action::Resumed,
+        LinkState::Paused => Action::Paused,
+        LinkState::Revoked => Action::Revoked,
+    };
+    teams::log(&mut tx, set_event(by, action, set, &title, now)).await?;
     if state == LinkState::Revoked {
         let running: Vec<Uuid> = sqlx::query_scalar(
             "SELECT s.id FROM candidate_attempts c JOIN interview_sessions s ON s.id = c.session_id

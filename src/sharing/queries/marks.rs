@@ -1,20 +1,29 @@
-//! The recruiter's marks and recommendation on an attempt.
+//! A team's marks and recommendation on an attempt.
 
 use super::*;
 
-/// The attempt's session, if `owner` owns the set it belongs to.
-pub(super) async fn owned_attempt(
+/// An attempt at one of a team's sets.
+#[derive(sqlx::FromRow)]
+pub(super) struct TeamAttempt {
+    /// None once the candidate deleted their data.
+    pub(super) session_id: Option<Uuid>,
+    pub(super) set_id: Uuid,
+    pub(super) display_name: String,
+}
+
+/// The attempt, if it is at a set of `team`'s.
+pub(super) async fn team_attempt(
     conn: &mut Conn,
     attempt: Uuid,
-    owner: Uuid,
-) -> Result<Option<Uuid>, AppError> {
-    let row: Option<Option<Uuid>> = sqlx::query_scalar(
-        "SELECT a.session_id FROM candidate_attempts a
+    team: Uuid,
+) -> Result<TeamAttempt, AppError> {
+    let row: Option<TeamAttempt> = sqlx::query_as(
+        "SELECT a.session_id, l.set_id, a.display_name FROM candidate_attempts a
          JOIN share_links l ON l.id = a.link_id JOIN question_sets s ON s.id = l.set_id
-         WHERE a.id = $1 AND s.owner_id = $2",
+         WHERE a.id = $1 AND s.team_id = $2",
     )
     .bind(attempt)
-    .bind(owner)
+    .bind(team)
     .fetch_optional(conn)
     .await?;
     row.ok_or_else(|| AppError::NotFound("That candidate".into()))
@@ -26,7 +35,7 @@ pub(super) async fn owned_attempt(
 pub async fn save_review(
     pool: &Pool,
     attempt: Uuid,
-    owner: Uuid,
+    by: Viewer,
     marks: ReviewerMarks<'_>,
     now: i64,
 ) -> Result<ReviewStatus, AppError> {
@@ -37,8 +46,9 @@ pub async fn save_review(
         comment,
     } = marks;
     let mut tx = begin_write(pool).await?;
-    let session = owned_attempt(&mut tx, attempt, owner)
-        .await?
+    let found = team_attempt(&mut tx, attempt, by.team).await?;
+    let session = found
+        .session_id
         .ok_or_else(|| AppError::Conflict("The candidate deleted their data.".into()))?;
     let key_points: Option<i64> = sqlx::query_scalar(
         "SELECT json_array_length(v.key_points) FROM session_answers a
@@ -69,7 +79,7 @@ pub async fn save_review(
     )
     .bind(session)
     .bind(i64::from(position))
-    .bind(owner)
+    .bind(by.id)
     .bind(serde_json::to_string(&ticks).unwrap_or_else(|_| "[]".into()))
     .bind(grade.map(i64::from))
     .bind(comment)
@@ -97,6 +107,8 @@ pub async fn save_review(
         })
         .execute(&mut *tx)
         .await?;
+    let line = set_event(by, Action::Marked, found.set_id, &found.display_name, now);
+    teams::log(&mut tx, line).await?;
     tx.commit().await?;
     Ok(status)
 }
@@ -105,12 +117,13 @@ pub async fn save_review(
 pub async fn save_recommendation(
     pool: &Pool,
     attempt: Uuid,
-    owner: Uuid,
+    by: Viewer,
     recommendation: Option<Recommendation>,
     note: &str,
+    now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
-    owned_attempt(&mut tx, attempt, owner).await?;
+    let found = team_attempt(&mut tx, attempt, by.team).await?;
     sqlx::query(
         "UPDATE candidate_attempts SET recommendation = $2, recommendation_note = $3 WHERE id = $1",
     )
@@ -119,6 +132,8 @@ pub async fn save_recommendation(
     .bind(note)
     .execute(&mut *tx)
     .await?;
+    let line = set_event(by, Action::Decided, found.set_id, &found.display_name, now);
+    teams::log(&mut tx, line).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use super::sessions::{close_by_recruiter, insert_set_session, FrozenItem, SetRun
 // This backend's pool, connections and transactions (see `platform/db`).
 use super::{begin_write, Conn, Pool};
 // The other domains' queries this one calls, compiled for the same backend.
-use super::{sessions, sets};
+use super::{sessions, sets, teams};
 use crate::error::AppError;
 use crate::questions::types::Level;
 use crate::sessions::db::CLOSED_BY_RECRUITER;
@@ -19,6 +19,7 @@ use crate::sets::db::Viewer;
 use crate::sets::types::stored_secs;
 use crate::sharing::db::{AnswerLine, ReviewerMarks};
 use crate::sharing::types::*;
+use crate::teams::db::{Action, Event};
 
 macro_rules! link_select {
     () => {

@@ -215,7 +215,7 @@ pub async fn report(
     .bind(attempt)
     .fetch_one(pool)
     .await?;
-    let owner = readable_set(&mut *pool.acquire().await?, set, viewer).await?;
+    let (team, _) = readable_set(&mut *pool.acquire().await?, set, viewer).await?;
     let grade = |g: Option<i64>| g.and_then(|g| u8::try_from(g).ok());
     let ticks = |t: &str| serde_json::from_str::<Vec<u32>>(t).unwrap_or_default();
     Ok(CandidateReport {
@@ -249,6 +249,6 @@ pub async fn report(
             })
             .collect(),
         recommendation_note: note,
-        read_only: owner != viewer.id,
+        read_only: team != viewer.team,
     })
 }
