@@ -17,6 +17,8 @@ pub struct AuthUser {
     pub is_guest: bool,
     /// The version of everything this person's own pages show.
     pub data_version: i64,
+    /// Their hiring teams, the one they act for first.
+    pub teams: Vec<super::types::Membership>,
 }
 
 impl From<db::UserRow> for AuthUser {
@@ -29,6 +31,7 @@ impl From<db::UserRow> for AuthUser {
             role: info.role,
             is_guest: info.is_guest,
             data_version,
+            teams: info.teams,
         }
     }
 }
@@ -40,6 +43,7 @@ impl AuthUser {
             username: self.username.clone(),
             role: self.role,
             is_guest: self.is_guest,
+            teams: self.teams.clone(),
         }
     }
 }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 
 use super::throttle::{Limit, Reservation, Throttled};
-use super::types::{Role, UserInfo};
+use super::types::{Membership, Role, TeamRole, UserInfo};
 
 #[derive(sqlx::FromRow)]
 pub struct UserRow {
@@ -18,11 +18,26 @@ pub struct UserRow {
     /// Bumped by the database on any change to what this person's own
     /// pages show (see the `data_version` migration).
     pub data_version: i64,
+    /// The hiring teams they are in, the one they act for first, as a JSON
+    /// array of `[team id, team name, role]` (`accounts/queries.rs`).
+    pub teams: String,
 }
 
 impl UserRow {
+    pub fn memberships(&self) -> Vec<Membership> {
+        serde_json::from_str::<Vec<(String, String, TeamRole)>>(&self.teams)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(id, name, role)| {
+                let team = Uuid::parse_str(&id).ok()?.to_string();
+                Some(Membership { team, name, role })
+            })
+            .collect()
+    }
+
     pub fn into_info(self) -> UserInfo {
         UserInfo {
+            teams: self.memberships(),
             id: self.id.to_string(),
             username: self.username,
             role: self.role,

@@ -54,6 +54,73 @@ pub struct UserInfo {
     pub username: String,
     pub role: Role,
     pub is_guest: bool,
+    /// The hiring teams they are in, the one they act for first.
+    pub teams: Vec<Membership>,
+}
+
+/// A person's place in one hiring team: read with who they are, in the
+/// same query, on every request (so a member removed loses access at
+/// once, and no page asks the database again).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub team: String,
+    pub name: String,
+    pub role: TeamRole,
+}
+
+/// A member's one role in one team.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sqlx::Type),
+    sqlx(type_name = "text", rename_all = "lowercase")
+)]
+pub enum TeamRole {
+    /// Everything, members and team settings included.
+    Owner,
+    /// Builds and shares sets, reads every result, records decisions.
+    Recruiter,
+    /// Reads and marks the candidates assigned to them, nothing else.
+    Interviewer,
+}
+
+impl TeamRole {
+    pub const ALL: [Self; 3] = [Self::Owner, Self::Recruiter, Self::Interviewer];
+
+    /// Owners and recruiters build sets and read every result.
+    pub fn builds_sets(self) -> bool {
+        matches!(self, Self::Owner | Self::Recruiter)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Recruiter => "recruiter",
+            Self::Interviewer => "interviewer",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Recruiter => "Recruiter",
+            Self::Interviewer => "Interviewer",
+        }
+    }
+
+    /// What the role may do, in a line (the invite form and the landing).
+    pub fn duties(self) -> &'static str {
+        match self {
+            Self::Owner => "everything, including members and team settings",
+            Self::Recruiter => "builds and shares sets, reads all results, records decisions",
+            Self::Interviewer => "reads and marks the candidates assigned to them",
+        }
+    }
 }
 
 pub const USERNAME_MIN: usize = 3;

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 use super::auth_forms::LogoutButton;
 use super::theme::{Theme, ThemeToggle};
 use crate::accounts::api::whoami;
-use crate::teams::{api::my_teams, types::TeamSummary};
+use crate::teams::types::{summaries, TeamSummary};
 
 const LINKS: &[(&str, &str)] = &[
     ("/questions", "Questions"),
@@ -42,7 +42,7 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                         // Its own lookup: one OnceResource awaited by two
                         // Suspends sometimes never woke the second one during
                         // server rendering, stalling the page.
-                        let teams = my_teams().await.unwrap_or_default();
+                        let teams = whoami().await.ok().flatten().map(|u| summaries(&u)).unwrap_or_default();
                         let acting = teams.iter().find(|t| t.current).cloned();
                         acting.map(|team| view! {
                             {team.role.builds_sets().then(|| view! {
@@ -80,22 +80,17 @@ pub fn Nav(theme: Theme) -> impl IntoView {
     }
 }
 
-/// The other teams to act for, as plain form posts (no WASM needed): a
-/// disclosure beside the current team's name.
+/// The teams to act for, as a plain form post (no WASM needed): a select
+/// beside the current team's name, and a button to switch.
 fn team_switcher(teams: Vec<TeamSummary>) -> impl IntoView {
     view! {
-        <details class="team-switch">
-            <summary aria-label="Switch team">"▾"</summary>
-            <ul>
-                {teams.into_iter().filter(|t| !t.current).map(|t| view! {
-                    <li>
-                        <form method="post" action="/api/teams/switch">
-                            <input type="hidden" name="team" value=t.id/>
-                            <button type="submit" class="link-button" data-testid="switch-team">{t.name}</button>
-                        </form>
-                    </li>
+        <form class="team-switch" method="post" action="/api/teams/switch">
+            <select name="team" aria-label="Team to act for" data-testid="team-select">
+                {teams.into_iter().map(|t| view! {
+                    <option value=t.id selected=t.current>{t.name}</option>
                 }).collect_view()}
-            </ul>
-        </details>
+            </select>
+            <button type="submit" class="link-button" data-testid="switch-team">"Switch"</button>
+        </form>
     }
 }

@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{error::ErrorPanel, login::redirect};
 use crate::accounts::api::whoami;
 use crate::error::AppError;
-use crate::teams::api::{current_team, invitation, my_teams};
+use crate::teams::api::{current_team, invitation};
 use crate::teams::types::*;
 
 /// The message of a plain form post the server refused, if this page was
@@ -34,7 +34,7 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <Title text="Team"/>
         {move || Suspend::new(async move {
-            let teams = my_teams().await.unwrap_or_default();
+            let teams = whoami().await.ok().flatten().map(|u| summaries(&u)).unwrap_or_default();
             match current_team().await {
                 Ok(team) => team_view(team, teams).into_any(),
                 Err(AppError::Unauthorized) => {
@@ -70,7 +70,7 @@ fn new_team_form() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Start a team"</h2>
-            <form method="post" action="/api/teams/create" class="inline-form" aria-label="Start a team">
+            <form method="post" action="/api/teams/create" class="team-form" aria-label="Start a team">
                 <label>"Name"
                     <input name="name" required maxlength=TEAM_NAME_MAX placeholder="Backend interviews"/>
                 </label>
@@ -151,7 +151,7 @@ fn switcher(teams: Vec<TeamSummary>) -> impl IntoView {
                     } else {
                         view! {
                             <li>
-                                <form method="post" action="/api/teams/switch" class="inline-form">
+                                <form method="post" action="/api/teams/switch">
                                     <input type="hidden" name="team" value=t.id/>
                                     {label}" "
                                     <button type="submit" class="button small">"Switch to it"</button>
@@ -169,7 +169,7 @@ fn rename_form(name: String) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Name"</h2>
-            <form method="post" action="/api/teams/rename" class="inline-form" aria-label="Rename the team">
+            <form method="post" action="/api/teams/rename" class="team-form" aria-label="Rename the team">
                 <label>"Team name"
                     <input name="name" required maxlength=TEAM_NAME_MAX value=name/>
                 </label>
@@ -194,7 +194,7 @@ fn members_panel(members: Vec<MemberInfo>, owner: bool) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Members"</h2>
-            <table class="data-table" data-testid="members">
+            <div class="table-scroll"><table class="data-table" data-testid="members">
                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Joined"</th>
                     {owner.then(|| view! { <th scope="col">"Change"</th> })}</tr></thead>
                 <tbody>
@@ -208,13 +208,13 @@ fn members_panel(members: Vec<MemberInfo>, owner: bool) -> impl IntoView {
                                 <td>{m.joined_label}</td>
                                 {owner.then(|| view! {
                                     <td class="member-actions">
-                                        <form method="post" action="/api/teams/role" class="inline-form">
+                                        <form method="post" action="/api/teams/role">
                                             <input type="hidden" name="member" value=id.clone()/>
                                             {role_select(m.role)}
                                             <button type="submit" class="button small">"Set role"</button>
                                         </form>
                                         {(!m.is_me).then(|| view! {
-                                            <form method="post" action="/api/teams/remove" class="inline-form">
+                                            <form method="post" action="/api/teams/remove">
                                                 <input type="hidden" name="member" value=id.clone()/>
                                                 <button type="submit" class="button small danger"
                                                     data-testid="remove-member">"Remove"</button>
@@ -226,7 +226,7 @@ fn members_panel(members: Vec<MemberInfo>, owner: bool) -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }
@@ -235,7 +235,7 @@ fn invites_panel(invites: Vec<InviteInfo>) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>"Invite someone"</h2>
-            <form method="post" action="/api/teams/invite" class="inline-form" aria-label="Invite someone">
+            <form method="post" action="/api/teams/invite" class="team-form" aria-label="Invite someone">
                 <label>"As" {role_select(TeamRole::Interviewer)}</label>
                 <label>"Valid for (days)"
                     <input type="number" name="days" min="1" max=INVITE_DAYS_MAX value=INVITE_DAYS_DEFAULT/>
@@ -243,7 +243,7 @@ fn invites_panel(invites: Vec<InviteInfo>) -> impl IntoView {
                 <button type="submit" class="button primary" data-testid="create-invite">"Create invitation link"</button>
             </form>
             {(!invites.is_empty()).then(|| view! {
-                <table class="data-table" data-testid="invites">
+                <div class="table-scroll"><table class="data-table" data-testid="invites">
                     <thead><tr><th scope="col">"Role"</th><th scope="col">"Made"</th><th scope="col">"Expires"</th>
                         <th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Withdraw"</span></th></tr></thead>
                     <tbody>
@@ -262,7 +262,7 @@ fn invites_panel(invites: Vec<InviteInfo>) -> impl IntoView {
                             </tr>
                         }).collect_view()}
                     </tbody>
-                </table>
+                </table></div>
             })}
         </section>
     }

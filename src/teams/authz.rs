@@ -3,8 +3,8 @@
 //!
 //! A person acts for one team at a time: the one they last switched to, if
 //! they are still in it, else the one they joined first. Membership is read
-//! from the database on every call, so a member removed from a team loses
-//! access with their next request.
+//! with who is calling, in the same query, on every request, so a member
+//! removed from a team loses access with their next request.
 
 use uuid::Uuid;
 
@@ -100,8 +100,13 @@ pub async fn acting(
     if user.is_guest {
         return Ok(None);
     }
-    if let Some(acting) = db::acting(pool, user.id).await? {
-        return Ok(Some(acting));
+    // Read with who they are, in the caller's own lookup (no query here).
+    if let Some(first) = user.teams.first() {
+        let team = Uuid::parse_str(&first.team).map_err(|_| AppError::Internal)?;
+        return Ok(Some(db::Acting {
+            team,
+            role: first.role,
+        }));
     }
     if !user.role.builds_sets(user.is_guest) {
         return Ok(None);

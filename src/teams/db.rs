@@ -116,7 +116,6 @@ pub struct Event<'a> {
 
 crate::platform::db::dispatch! { teams;
     pub async fn acting(user: Uuid) -> Result<Option<Acting>, sqlx::Error>;
-    pub async fn my_teams(user: Uuid) -> Result<Vec<TeamSummary>, sqlx::Error>;
     pub async fn create_team(user: Uuid, name: &str, now: i64) -> Result<Uuid, AppError>;
     pub async fn switch_team(user: Uuid, team: Uuid) -> Result<(), AppError>;
     pub async fn rename_team(team: Uuid, by: Uuid, name: &str, now: i64) -> Result<(), AppError>;

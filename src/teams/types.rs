@@ -2,59 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A member's one role in one team.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(
-    feature = "ssr",
-    derive(sqlx::Type),
-    sqlx(type_name = "text", rename_all = "lowercase")
-)]
-pub enum TeamRole {
-    /// Everything, members and team settings included.
-    Owner,
-    /// Builds and shares sets, reads every result, records decisions.
-    Recruiter,
-    /// Reads and marks the candidates assigned to them, nothing else.
-    Interviewer,
-}
-
-impl TeamRole {
-    pub const ALL: [Self; 3] = [Self::Owner, Self::Recruiter, Self::Interviewer];
-
-    /// Owners and recruiters build sets and read every result.
-    pub fn builds_sets(self) -> bool {
-        matches!(self, Self::Owner | Self::Recruiter)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Recruiter => "recruiter",
-            Self::Interviewer => "interviewer",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == value)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Owner => "Owner",
-            Self::Recruiter => "Recruiter",
-            Self::Interviewer => "Interviewer",
-        }
-    }
-
-    /// What the role may do, in a line (the invite form and the landing).
-    pub fn duties(self) -> &'static str {
-        match self {
-            Self::Owner => "everything, including members and team settings",
-            Self::Recruiter => "builds and shares sets, reads all results, records decisions",
-            Self::Interviewer => "reads and marks the candidates assigned to them",
-        }
-    }
-}
+pub use crate::accounts::types::TeamRole;
 
 /// One of the caller's teams, for the switcher.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +65,23 @@ pub struct InviteLanding {
     pub role: TeamRole,
     /// Why it can't be accepted, if it can't.
     pub problem: Option<String>,
+}
+
+/// The teams of a person, by name, the one they act for marked.
+pub fn summaries(user: &crate::accounts::types::UserInfo) -> Vec<TeamSummary> {
+    let mut teams: Vec<TeamSummary> = user
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(i, m)| TeamSummary {
+            id: m.team.clone(),
+            name: m.name.clone(),
+            role: m.role,
+            current: i == 0,
+        })
+        .collect();
+    teams.sort_by_key(|t| t.name.to_lowercase());
+    teams
 }
 
 pub const TEAM_NAME_MAX: usize = 80;

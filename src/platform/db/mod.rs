@@ -118,7 +118,7 @@ pub async fn connect(database_url: &str) -> Result<Pool, sqlx::Error> {
 /// queries name the other domains' they call in a `use super::{..}` line.
 macro_rules! domain_queries {
     () => {
-        #[path = "../../accounts/queries.rs"]
+        #[path = "../../accounts/queries/mod.rs"]
         pub mod accounts;
         #[path = "../../dashboard/queries.rs"]
         pub mod dashboard;
@@ -146,7 +146,7 @@ pub(crate) use domain_queries;
 // `cargo fmt`, which does not look inside macros; `scripts/layers.py
 // --check` fails if this list and `domain_queries!` differ.
 #[cfg(any())]
-#[path = "../../accounts/queries.rs"]
+#[path = "../../accounts/queries/mod.rs"]
 mod accounts_formatted;
 #[cfg(any())]
 #[path = "../../dashboard/queries.rs"]

@@ -43,38 +43,6 @@ pub(super) async fn join(
     Ok(())
 }
 
-#[derive(sqlx::FromRow)]
-struct TeamRow {
-    id: Uuid,
-    name: String,
-    role: TeamRole,
-}
-
-/// The caller's teams, by name, the one they act for marked.
-pub async fn my_teams(pool: &Pool, user: Uuid) -> Result<Vec<TeamSummary>, sqlx::Error> {
-    let rows: Vec<TeamRow> = sqlx::query_as(
-        "SELECT t.id, t.name, m.role FROM team_members m
-         JOIN teams t ON t.id = m.team_id JOIN users u ON u.id = m.user_id
-         WHERE m.user_id = $1
-         ORDER BY CASE WHEN m.team_id = u.current_team_id THEN 0 ELSE 1 END, m.joined_at, m.team_id",
-    )
-    .bind(user)
-    .fetch_all(pool)
-    .await?;
-    let mut teams: Vec<TeamSummary> = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| TeamSummary {
-            id: r.id.to_string(),
-            name: r.name,
-            role: r.role,
-            current: i == 0,
-        })
-        .collect();
-    teams.sort_by_key(|t| t.name.to_lowercase());
-    Ok(teams)
-}
-
 /// A new team with `user` as its owner, and the one they now act for.
 pub async fn create_team(pool: &Pool, user: Uuid, name: &str, now: i64) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
