@@ -120,4 +120,18 @@ test("an owner builds a team: invites, shared sets, roles, removal", async ({ pa
   await expect(page.getByTestId("members").getByTestId("member")).toHaveCount(3);
   const gone = await recruiter.goto(setUrl);
   expect(gone?.status()).toBe(404);
+
+  // A second team: the nav switches between them.
+  await page.goto("/team");
+  const start = page.getByRole("form", { name: "Start a team" });
+  await start.getByLabel("Name").fill("Data hiring");
+  await start.getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByTestId("team-name")).toHaveText("Data hiring");
+  await expect(page.getByTestId("nav-team")).toHaveText("Data hiring");
+  await page.goto("/sets");
+  await expect(page.locator("main")).not.toContainText("Team round");
+  await page.getByTestId("team-select").selectOption({ label: "Platform hiring" });
+  await page.getByTestId("switch-team").click();
+  await expect(page.getByTestId("team-name")).toHaveText("Platform hiring");
+  await page.screenshot({ path: `${shots}/team-switched.png` });
 });

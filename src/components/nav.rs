@@ -5,7 +5,7 @@ use leptos_router::hooks::use_location;
 
 use super::auth_forms::LogoutButton;
 use super::theme::{Theme, ThemeToggle};
-use crate::accounts::api::whoami;
+use crate::accounts::{api::whoami, types::UserInfo};
 use crate::teams::types::{summaries, TeamSummary};
 
 const LINKS: &[(&str, &str)] = &[
@@ -23,7 +23,6 @@ pub fn Nav(theme: Theme) -> impl IntoView {
     let current =
         move |href: &str| (path == href || path.starts_with(&format!("{href}/"))).then_some("page");
     let in_sets = current("/sets");
-    let in_team = current("/team");
 
     view! {
         <header class="site-header">
@@ -37,25 +36,15 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                         })
                         .collect_view()}
                     // Sets are the workshop of a team's owners and recruiters:
-                    // only they see the link; every member sees the team's.
+                    // only they see the link.
                     {move || Suspend::new(async move {
                         // Its own lookup: one OnceResource awaited by two
                         // Suspends sometimes never woke the second one during
                         // server rendering, stalling the page.
-                        let teams = whoami().await.ok().flatten().map(|u| summaries(&u)).unwrap_or_default();
-                        let acting = teams.iter().find(|t| t.current).cloned();
-                        acting.map(|team| view! {
-                            {team.role.builds_sets().then(|| view! {
-                                <li><a href="/sets" aria-current=in_sets data-testid="nav-sets">"Sets"</a></li>
-                            })}
-                            <li class="nav-team">
-                                <a href="/team" aria-current=in_team data-testid="nav-team"
-                                    title=format!("Acting for {} ({})", team.name, team.role.label().to_lowercase())>
-                                    {team.name.clone()}
-                                </a>
-                                {(teams.len() > 1).then(|| team_switcher(teams))}
-                            </li>
-                        })
+                        whoami().await.ok().flatten()
+                            .and_then(|u| u.teams.first().map(|t| t.role.builds_sets()))
+                            .filter(|builds| *builds)
+                            .map(|_| view! { <li><a href="/sets" aria-current=in_sets data-testid="nav-sets">"Sets"</a></li> })
                     })}
                 </ul>
                 <div class="nav-end">
@@ -63,6 +52,7 @@ pub fn Nav(theme: Theme) -> impl IntoView {
                         let current = |href: &str| (here == href).then_some("page");
                         match whoami().await.ok().flatten().filter(|u| !u.is_guest) {
                             Some(user) => view! {
+                                {team_link(&user, current("/team"))}
                                 <a href="/account" class="nav-login" data-testid="nav-user"
                                     aria-current=current("/account")>{user.username}</a>
                                 <LogoutButton/>
@@ -78,6 +68,24 @@ pub fn Nav(theme: Theme) -> impl IntoView {
             </nav>
         </header>
     }
+}
+
+/// The team the person acts for (every member sees its page), and the
+/// switcher when they are in more than one.
+fn team_link(user: &UserInfo, here: Option<&'static str>) -> impl IntoView {
+    let teams = summaries(user);
+    let acting = teams.iter().find(|t| t.current).cloned();
+    acting.map(|team| {
+        view! {
+            <span class="nav-team">
+                <a href="/team" class="nav-login" aria-current=here data-testid="nav-team"
+                    title=format!("Acting for {} ({})", team.name, team.role.label().to_lowercase())>
+                    {team.name.clone()}
+                </a>
+                {(teams.len() > 1).then(|| team_switcher(teams))}
+            </span>
+        }
+    })
 }
 
 /// The teams to act for, as a plain form post (no WASM needed): a select
