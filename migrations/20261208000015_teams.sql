@@ -36,7 +36,9 @@ CREATE TABLE team_invites (
 CREATE INDEX team_invites_team ON team_invites (team_id, created_at);
 
 -- Who did what, when. The actor's name is copied so the line still reads
--- after they leave or delete their account.
+-- after they leave or delete their account. `thing` names what an autosaved
+-- change was to (a question's slug, an attempt), so repeated saves make one
+-- line however its subject (a title being typed) changes.
 CREATE TABLE team_activity (
     id         INTEGER PRIMARY KEY,
     team_id    BLOB NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
@@ -45,6 +47,7 @@ CREATE TABLE team_activity (
     action     TEXT NOT NULL,
     set_id     BLOB REFERENCES question_sets (id) ON DELETE SET NULL,
     subject    TEXT NOT NULL DEFAULT '',
+    thing      TEXT NOT NULL DEFAULT '',
     at         INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX team_activity_team ON team_activity (team_id, id);

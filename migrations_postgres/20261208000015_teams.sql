@@ -38,6 +38,7 @@ CREATE TABLE team_activity (
     action     TEXT NOT NULL,
     set_id     UUID REFERENCES question_sets (id) ON DELETE SET NULL,
     subject    TEXT NOT NULL DEFAULT '',
+    thing      TEXT NOT NULL DEFAULT '',
     at         BIGINT NOT NULL
 );
 CREATE INDEX team_activity_team ON team_activity (team_id, id);

@@ -7,8 +7,8 @@ use uuid::Uuid;
 use super::bank::{parse_bank, BankTopic, SyncError, SyncReport, BANK_FILES};
 use super::types::*;
 
-/// Which questions a list searches: the public bank, one author's own
-/// questions (private to them), or both (a set editor's picker).
+/// Which questions a list searches: the public bank, one team's own
+/// questions (private to its members), or both (a set editor's picker).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Scope {
     Bank,
@@ -20,7 +20,8 @@ impl Scope {
     pub(crate) fn bank(self) -> bool {
         matches!(self, Self::Bank | Self::BankAndOwn(_))
     }
-    pub(crate) fn owner(self) -> Option<Uuid> {
+    /// The team whose own questions are in scope.
+    pub(crate) fn team(self) -> Option<Uuid> {
         match self {
             Self::Bank => None,
             Self::Own(id) | Self::BankAndOwn(id) => Some(id),

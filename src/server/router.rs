@@ -141,9 +141,20 @@ pub fn app_with(state: AppState, pages: Arc<super::page_cache::PageCache>) -> Ro
 /// The request's address as logs show it: a share code is as good as an
 /// invitation, so `/s/<code>` is logged as `/s/…`.
 fn loggable_uri(uri: &http::Uri) -> std::borrow::Cow<'_, str> {
-    match uri.path().strip_prefix("/s/") {
-        Some(_) => std::borrow::Cow::Borrowed("/s/…"),
-        None => std::borrow::Cow::Owned(uri.to_string()),
+    let path = uri.path();
+    if path.starts_with("/s/") {
+        return std::borrow::Cow::Borrowed("/s/…");
+    }
+    // Team invitations: the code in the path, or in a query that carries
+    // it (`/team?invited=…`, `/register?next=/join/…`).
+    if path.starts_with("/join/") {
+        return std::borrow::Cow::Borrowed("/join/…");
+    }
+    match uri.query() {
+        Some(q) if q.contains("invited=") || q.contains("join") => {
+            std::borrow::Cow::Owned(format!("{path}?…"))
+        }
+        _ => std::borrow::Cow::Owned(uri.to_string()),
     }
 }
 
@@ -504,6 +515,14 @@ mod tests {
             .parse()
             .unwrap_or_default();
         assert_eq!(loggable_uri(&uri), "/s/…");
+        for invite in [
+            "/join/AbCdEfGhIjKlMnOpQrStUvWx",
+            "/team?invited=AbCdEfGhIjKlMnOpQrStUvWx",
+            "/register?next=%2Fjoin%2FAbCdEfGhIjKlMnOpQrStUvWx",
+        ] {
+            let uri: http::Uri = invite.parse().unwrap_or_default();
+            assert!(!loggable_uri(&uri).contains("AbCdEf"), "{invite}");
+        }
         let uri: http::Uri = "/questions?q=cache".parse().unwrap_or_default();
         assert_eq!(loggable_uri(&uri), "/questions?q=cache");
     }

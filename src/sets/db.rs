@@ -27,7 +27,7 @@ crate::platform::db::dispatch! { sets;
     pub async fn own_question(team: Uuid, slug: &str) -> Result<Option<OwnQuestion>, sqlx::Error>;
     pub async fn all_own_questions(team: Uuid) -> Result<Vec<OwnQuestion>, sqlx::Error>;
     pub async fn archive_question(team: Uuid, slug: &str, archived: bool, now: i64) -> Result<(), AppError>;
-    pub async fn create_set(by: Viewer, title: &str, now: i64) -> Result<Uuid, sqlx::Error>;
+    pub async fn create_set(by: Viewer, title: &str, now: i64) -> Result<Uuid, AppError>;
     pub async fn list_sets(viewer: Viewer, tz: &jiff::tz::TimeZone) -> Result<Vec<SetSummary>, sqlx::Error>;
     pub async fn set_detail(id: Uuid, viewer: Viewer) -> Result<SetDetail, AppError>;
     pub async fn save_set(id: Uuid, by: Viewer, draft: &SetDraft, rev: u32, now: i64) -> Result<(), AppError>;

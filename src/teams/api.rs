@@ -100,7 +100,7 @@ pub async fn create_invite(role: String, #[server(default)] days: u32) -> Result
 pub async fn revoke_invite(invite: String) -> Result<(), AppError> {
     let o = owner().await?;
     let invite = id(&invite, "That open invitation")?;
-    super::db::revoke_invite(&o.pool, o.team, invite, o.now).await?;
+    super::db::revoke_invite(&o.pool, o.team, o.id, invite, o.now).await?;
     redirect_form_post("/team");
     Ok(())
 }

@@ -110,8 +110,18 @@ pub struct Event<'a> {
     pub actor: Uuid,
     pub action: Action,
     pub set: Option<Uuid>,
+    /// What the line says the action was to (a set's title, a name).
     pub subject: &'a str,
+    /// Which thing, for autosaved actions: saves to the same thing by the
+    /// same person make one line (with the set, when there is one).
+    pub thing: &'a str,
     pub at: i64,
+}
+
+impl<'a> Event<'a> {
+    pub fn about(self, thing: &'a str) -> Self {
+        Self { thing, ..self }
+    }
 }
 
 crate::platform::db::dispatch! { teams;
@@ -121,7 +131,7 @@ crate::platform::db::dispatch! { teams;
     pub async fn rename_team(team: Uuid, by: Uuid, name: &str, now: i64) -> Result<(), AppError>;
     pub async fn team_page(team: Uuid, me: Uuid, role: TeamRole, tz: &jiff::tz::TimeZone, now: i64) -> Result<TeamPage, AppError>;
     pub async fn create_invite(team: Uuid, by: Uuid, role: TeamRole, expires_at: i64, now: i64) -> Result<String, AppError>;
-    pub async fn revoke_invite(team: Uuid, invite: Uuid, now: i64) -> Result<(), AppError>;
+    pub async fn revoke_invite(team: Uuid, by: Uuid, invite: Uuid, now: i64) -> Result<(), AppError>;
     pub async fn invite_landing(code: &str, now: i64) -> Result<InviteLanding, AppError>;
     pub async fn accept_invite(code: &str, user: Uuid, now: i64) -> Result<Uuid, AppError>;
     pub async fn change_role(team: Uuid, by: Uuid, member: Uuid, role: TeamRole, now: i64) -> Result<(), AppError>;

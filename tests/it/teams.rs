@@ -673,3 +673,102 @@ async fn the_permission_matrix_holds_over_http(pool: SqlitePool) {
         &seen_by_other.body[at.unwrap_or(0).saturating_sub(300)..at.unwrap_or(0) + 100]
     );
 }
+
+/// What a review of the first version found, kept fixed: a team's own
+/// questions are found by team (not by author), removing or demoting an
+/// owner withdraws the invitations they made, deleting the only owner's
+/// account hands the team to someone, and an autosaved set makes one
+/// activity line however its title changes.
+#[sqlx::test]
+async fn team_edges_hold(pool: SqlitePool) {
+    let pool = app_pool(pool).await;
+    let app = app_with_bank(pool.clone()).await;
+    let mut alice = account(&app, "alice", "recruiter").await;
+    let personal = own_question(
+        &mut alice,
+        &[
+            ("input[prompt]", "A personal-team question about retries"),
+            ("input[level]", "beginner"),
+            ("input[topic]", "architecture"),
+            ("input[reference_answer]", "Back off."),
+            ("input[key_points][0]", "backoff"),
+        ],
+    )
+    .await;
+    let made = alice.call("teams/create", &[("name", "Data team")]).await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let data_q = own_question(
+        &mut alice,
+        &[
+            ("input[prompt]", "A data-team question about backfills"),
+            ("input[level]", "beginner"),
+            ("input[topic]", "architecture"),
+            ("input[reference_answer]", "Idempotent writes."),
+            ("input[key_points][0]", "idempotence"),
+        ],
+    )
+    .await;
+    let mut bob = joined(&app, "bobby", &invite(&mut alice, "recruiter").await).await;
+    for endpoint in ["sets/questions/search", "sets/pick"] {
+        let found = bob.call(endpoint, &[("filter[q]", "question")]).await;
+        assert_eq!(found.status, 200, "{}", found.body);
+        assert!(found.body.contains(&data_q), "{endpoint}: {}", found.body);
+        assert!(
+            !found.body.contains(&personal),
+            "{endpoint}: {}",
+            found.body
+        );
+    }
+
+    // Bob, made an owner, invites; demoted, his invitation stops working.
+    let team = page(&mut alice).await;
+    let bob_id = member_id(&team, "bobby");
+    let up = alice
+        .call("teams/role", &[("member", &bob_id), ("role", "owner")])
+        .await;
+    assert_eq!(up.status, 200, "{}", up.body);
+    let his = invite(&mut bob, "owner").await;
+    let down = alice
+        .call("teams/role", &[("member", &bob_id), ("role", "recruiter")])
+        .await;
+    assert_eq!(down.status, 200, "{}", down.body);
+    let landing = Client::new(&app)
+        .call("teams/invitation", &[("code", &his)])
+        .await;
+    assert!(landing.body.contains("withdrawn"), "{}", landing.body);
+    // Nor can a demoted owner do an owner's work.
+    assert_eq!(
+        bob.call("teams/invite", &[("role", "owner")]).await.status,
+        403
+    );
+
+    // An autosaved set: one line, however often its title changes.
+    let set = new_set(&mut bob, "Draft").await;
+    for (rev, title) in [("1", "D"), ("2", "Da"), ("3", "Dat"), ("4", "Data loop")] {
+        let saved = save_draft(
+            &mut bob,
+            &set,
+            rev,
+            &[("draft[title]", title), ("draft[mode]", "practice")],
+        )
+        .await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+    }
+    let edits = page(&mut alice)
+        .await
+        .activity
+        .iter()
+        .filter(|a| a.who == "bobby" && a.what.starts_with("edited the set"))
+        .count();
+    assert_eq!(edits, 1);
+
+    // Alice, the only owner, deletes her account: Bob owns the team now,
+    // and keeps its sets.
+    let gone = alice
+        .call("accounts/delete", &[("password", "tidy orange kettle")])
+        .await;
+    assert_eq!(gone.status, 200, "{}", gone.body);
+    let now = page(&mut bob).await;
+    assert_eq!(now.my_role, TeamRole::Owner);
+    assert_eq!(bob.call("sets/get", &[("id", &set)]).await.status, 200);
+}

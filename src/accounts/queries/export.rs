@@ -37,7 +37,9 @@ const EXPORT_SECTIONS: [(&str, &str); 4] = [
         "question_sets",
         "SELECT json_object('id', lower(hex(id)), 'title', title, 'description', description,
                 'mode', mode, 'created_at', created_at)
-         FROM question_sets WHERE owner_id = $1 ORDER BY created_at",
+         FROM question_sets WHERE owner_id = $1
+           AND team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)
+         ORDER BY created_at",
     ),
 ];
 
@@ -74,7 +76,9 @@ const EXPORT_SECTIONS_POSTGRES: [(&str, &str); 4] = [
         "question_sets",
         "SELECT json_build_object('id', replace(id::text, '-', ''), 'title', title,
                 'description', description, 'mode', mode, 'created_at', created_at)::text
-         FROM question_sets WHERE owner_id = $1 ORDER BY created_at",
+         FROM question_sets WHERE owner_id = $1
+           AND team_id IN (SELECT team_id FROM team_members WHERE user_id = $1)
+         ORDER BY created_at",
     ),
 ];
 

@@ -192,6 +192,33 @@ pub async fn user_by_id(pool: &Pool, id: Uuid) -> Result<Option<UserRow>, sqlx::
 /// them, and its sets with it.
 pub async fn delete_user(pool: &Pool, id: Uuid) -> Result<bool, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
+    // A team they alone own, with others in it, gets a new owner: its
+    // longest-serving recruiter, else its longest-serving member.
+    let heirs: Vec<(Uuid, Uuid)> = sqlx::query_as(
+        "SELECT m.team_id, (
+             SELECT o.user_id FROM team_members o WHERE o.team_id = m.team_id AND o.user_id <> $1
+             ORDER BY CASE o.role WHEN 'recruiter' THEN 0 ELSE 1 END, o.joined_at, o.user_id
+             LIMIT 1)
+         FROM team_members m
+         WHERE m.user_id = $1 AND m.role = 'owner'
+           AND NOT EXISTS (SELECT 1 FROM team_members o
+                           WHERE o.team_id = m.team_id AND o.role = 'owner' AND o.user_id <> $1)
+           AND EXISTS (SELECT 1 FROM team_members o WHERE o.team_id = m.team_id AND o.user_id <> $1)",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (team, heir) in heirs {
+        sqlx::query("UPDATE team_members SET role = 'owner' WHERE team_id = $1 AND user_id = $2")
+            .bind(team)
+            .bind(heir)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE users SET role = 'recruiter' WHERE id = $1 AND role = 'candidate'")
+            .bind(heir)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query(
         "UPDATE question_sets SET owner_id = (
              SELECT m.user_id FROM team_members m

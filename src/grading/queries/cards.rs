@@ -2,14 +2,15 @@
 
 use super::*;
 
-/// A question the caller may see: the bank's or their own.
+/// A question the caller may see: the bank's or one of a team's they are in.
 pub(super) async fn visible_question(
     conn: &mut Conn,
     user: Uuid,
     slug: &str,
 ) -> Result<i64, AppError> {
     let id: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM questions WHERE slug = $1 AND (source = 'builtin' OR author_id = $2)",
+        "SELECT id FROM questions WHERE slug = $1
+           AND (source = 'builtin' OR team_id IN (SELECT team_id FROM team_members WHERE user_id = $2))",
     )
     .bind(slug)
     .bind(user)

@@ -25,7 +25,7 @@ macro_rules! filtered {
     FROM questions q
     JOIN topics t ON t.id = q.topic_id
     WHERE q.archived = FALSE
-      AND (($6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.author_id = $7))
+      AND (($6 AND q.source = 'builtin' AND q.parent_id IS NULL) OR (q.source = 'author' AND q.team_id = $7))
       AND ($1 = '[]' OR q.level IN (SELECT value FROM json_each($1)))
       AND ($2 = '[]' OR t.slug IN (SELECT value FROM json_each($2)))
       AND ($3 IS NULL OR ",

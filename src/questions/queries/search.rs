@@ -24,15 +24,15 @@ pub(super) fn bind_filter(filter: &QuestionFilter, scope: Scope) -> Bound {
             fts_query(&filter.q)
         },
         bank: scope.bank(),
-        owner: scope.owner(),
+        owner: scope.team(),
     }
 }
 
 // One WHERE clause for the list and both facet counts. `$1` levels, `$2`
 // topics, `$3` FTS query (NULL = no text search), `$6` whether the bank is
-// in scope, `$7` the author whose own questions are (NULL: nobody's). An
+// in scope, `$7` the team whose own questions are (NULL: nobody's). An
 // empty JSON array means "no restriction"; the facet queries pass '[]' for
-// their own dimension. Authored questions are only ever seen by their author.
+// their own dimension. A team's own questions are only ever seen by its members.
 // A macro rather than a `const` so that `concat!` builds every query at
 // compile time: no SQL is ever assembled at run time. The text search is
 // FTS5's on SQLite and the `search` tsvector's on PostgreSQL.
@@ -137,7 +137,7 @@ async fn page_rows(pool: &Pool, b: &Bound, offset: i64) -> Result<Vec<SummaryRow
                    JOIN questions q2 ON q2.id = f.rowid
                    JOIN topics t2 ON t2.id = q2.topic_id
                    WHERE f.questions_fts MATCH $3 AND q2.archived = FALSE
-                     AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.author_id = $7))
+                     AND (($6 AND q2.source = 'builtin' AND q2.parent_id IS NULL) OR (q2.source = 'author' AND q2.team_id = $7))
                      AND ($1 = '[]' OR q2.level IN (SELECT value FROM json_each($1)))
                      AND ($2 = '[]' OR t2.slug IN (SELECT value FROM json_each($2)))
                    ORDER BY f.rank, f.rowid

@@ -17,11 +17,12 @@ pub async fn create(
     let mut tx = begin_write(pool).await?;
     if let Some(slug) = &new.only {
         let ids: Vec<i64> =
-            // A bank question, or one of the caller's own: never another
-            // author's private question.
+            // A bank question, or one of a team's the caller is in: never
+            // another team's private question.
             sqlx::query_scalar(
                 "SELECT id FROM questions WHERE slug = $1 AND archived = FALSE
-                   AND ((source = 'builtin' AND parent_id IS NULL) OR author_id = $2)",
+                   AND ((source = 'builtin' AND parent_id IS NULL)
+                        OR team_id IN (SELECT team_id FROM team_members WHERE user_id = $2))",
             )
             .bind(slug)
             .bind(user_id)

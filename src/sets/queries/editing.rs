@@ -36,14 +36,10 @@ pub(super) async fn load_set(conn: &mut Conn, id: Uuid) -> Result<Option<SetRow>
 }
 
 /// Creates an empty set of `by`'s team and returns its id.
-pub async fn create_set(
-    pool: &Pool,
-    by: Viewer,
-    title: &str,
-    now: i64,
-) -> Result<Uuid, sqlx::Error> {
+pub async fn create_set(pool: &Pool, by: Viewer, title: &str, now: i64) -> Result<Uuid, AppError> {
     let id = Uuid::now_v7();
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     sqlx::query(
         "INSERT INTO question_sets (id, owner_id, team_id, title, description, mode,
              per_question_secs, total_secs, share_code, created_at, updated_at)
@@ -229,6 +225,7 @@ pub async fn save_set(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let row = load_set(&mut tx, id)
         .await?
         .filter(|r| r.team_id == Some(by.team))
@@ -337,6 +334,7 @@ pub async fn archive_set(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let title: Option<String> = sqlx::query_scalar(
         "UPDATE question_sets SET archived = $3, updated_at = $4 WHERE id = $1 AND team_id = $2
          RETURNING title",

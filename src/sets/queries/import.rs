@@ -106,6 +106,7 @@ pub async fn import(
         return Err(AppError::Internal);
     }
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let mut ids: Vec<i64> = Vec::with_capacity(transfer.questions.len());
     let (mut created, mut reused) = (0, 0);
     for (i, q) in transfer.questions.iter().enumerate() {
@@ -202,6 +203,7 @@ pub async fn import(
 /// A copy of one of the team's sets, titled "… (copy)", never frozen.
 pub async fn duplicate_set(pool: &Pool, id: Uuid, by: Viewer, now: i64) -> Result<Uuid, AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let row = load_set(&mut tx, id)
         .await?
         .filter(|r| r.team_id == Some(by.team))

@@ -15,6 +15,7 @@ use crate::sets::db::{Imported, Viewer, SET_EDITED_ELSEWHERE};
 use crate::sets::transfer::{SetHeader, Transfer, TransferQuestion};
 use crate::sets::types::*;
 use crate::teams::db::{Action, Event};
+use crate::teams::types::TeamRole;
 
 macro_rules! own_question_select {
     () => {
@@ -37,6 +38,7 @@ fn set_event<'a>(by: Viewer, action: Action, set: Uuid, title: &'a str, at: i64)
         action,
         set: Some(set),
         subject: title,
+        thing: "",
         at,
     }
 }

@@ -28,8 +28,16 @@ pub async fn create_own_question(
     now: i64,
 ) -> Result<String, AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let slug = create_question(&mut tx, by, q, answer_html, now).await?;
-    log_question(&mut tx, by, Action::CreatedQuestion, &q.prompt, now).await?;
+    log_question(
+        &mut tx,
+        by,
+        Action::CreatedQuestion,
+        (&slug, &q.prompt),
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(slug)
 }
@@ -39,7 +47,7 @@ async fn log_question(
     conn: &mut Conn,
     by: Viewer,
     action: Action,
-    prompt: &str,
+    (slug, prompt): (&str, &str),
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut subject: String = prompt.chars().take(60).collect();
@@ -52,6 +60,7 @@ async fn log_question(
         action,
         set: None,
         subject: &subject,
+        thing: slug,
         at: now,
     };
     teams::log(conn, line).await
@@ -100,6 +109,7 @@ pub async fn update_question(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let topic = topic_id(&mut tx, &q.topic).await?;
     let changed = sqlx::query(
         "UPDATE questions SET topic_id = $3, level = $4, prompt = $5, reference_answer = $6,
@@ -122,7 +132,7 @@ pub async fn update_question(
     if changed == 0 {
         return Err(AppError::NotFound("That question".into()));
     }
-    log_question(&mut tx, by, Action::EditedQuestion, &q.prompt, now).await?;
+    log_question(&mut tx, by, Action::EditedQuestion, (slug, &q.prompt), now).await?;
     tx.commit().await?;
     Ok(())
 }

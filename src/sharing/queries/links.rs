@@ -56,6 +56,7 @@ pub(super) fn set_event<'a>(
         action,
         set: Some(set),
         subject,
+        thing: "",
         at,
     }
 }
@@ -71,6 +72,7 @@ pub async fn create_link(
     now: i64,
 ) -> Result<Uuid, AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let title = team_set(&mut tx, set, by).await?;
     let questions: i64 =
         sqlx::query_scalar("SELECT count(*) FROM question_set_items WHERE set_id = $1")
@@ -193,6 +195,7 @@ pub async fn set_link_state(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let changed: Option<(Uuid, String)> = sqlx::query_as(
         "UPDATE share_links SET state = $3
          WHERE id = $1 AND state <> 'revoked'

@@ -46,6 +46,7 @@ pub async fn save_review(
         comment,
     } = marks;
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let found = team_attempt(&mut tx, attempt, by.team).await?;
     let session = found
         .session_id
@@ -107,7 +108,8 @@ pub async fn save_review(
         })
         .execute(&mut *tx)
         .await?;
-    let line = set_event(by, Action::Marked, found.set_id, &found.display_name, now);
+    let thing = attempt.to_string();
+    let line = set_event(by, Action::Marked, found.set_id, &found.display_name, now).about(&thing);
     teams::log(&mut tx, line).await?;
     tx.commit().await?;
     Ok(status)
@@ -123,6 +125,7 @@ pub async fn save_recommendation(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    teams::still(&mut tx, by.team, by.id, TeamRole::builds_sets).await?;
     let found = team_attempt(&mut tx, attempt, by.team).await?;
     sqlx::query(
         "UPDATE candidate_attempts SET recommendation = $2, recommendation_note = $3 WHERE id = $1",

@@ -20,6 +20,7 @@ use crate::sets::types::stored_secs;
 use crate::sharing::db::{AnswerLine, ReviewerMarks};
 use crate::sharing::types::*;
 use crate::teams::db::{Action, Event};
+use crate::teams::types::TeamRole;
 
 macro_rules! link_select {
     () => {

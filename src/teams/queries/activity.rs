@@ -60,6 +60,7 @@ pub(super) fn event<'a>(
         action,
         set: None,
         subject,
+        thing: "",
         at,
     }
 }
@@ -71,11 +72,11 @@ pub(super) fn event<'a>(
 pub async fn log(conn: &mut Conn, e: Event<'_>) -> Result<(), sqlx::Error> {
     let since = e.action.coalesce_ms().map_or(i64::MAX, |ms| e.at - ms);
     sqlx::query(
-        "INSERT INTO team_activity (team_id, actor_id, actor_name, action, set_id, subject, at)
-         SELECT $1, u.id, u.username, $3, $4, $5, $6 FROM users u
+        "INSERT INTO team_activity (team_id, actor_id, actor_name, action, set_id, subject, thing, at)
+         SELECT $1, u.id, u.username, $3, $4, $5, $8, $6 FROM users u
          WHERE u.id = $2 AND NOT EXISTS (
              SELECT 1 FROM team_activity a
-             WHERE a.team_id = $1 AND a.actor_id = $2 AND a.action = $3 AND a.subject = $5
+             WHERE a.team_id = $1 AND a.actor_id = $2 AND a.action = $3 AND a.thing = $8
                AND a.set_id IS NOT DISTINCT FROM $4 AND a.at > $7)",
     )
     .bind(e.team)
@@ -85,6 +86,7 @@ pub async fn log(conn: &mut Conn, e: Event<'_>) -> Result<(), sqlx::Error> {
     .bind(e.subject)
     .bind(e.at)
     .bind(since)
+    .bind(e.thing)
     .execute(conn)
     .await
     .map(drop)

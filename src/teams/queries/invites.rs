@@ -22,6 +22,7 @@ pub async fn create_invite(
     })?;
     let code = URL_SAFE_NO_PAD.encode(bytes);
     let mut tx = begin_write(pool).await?;
+    still(&mut tx, team, by, is_owner).await?;
     sqlx::query(
         "INSERT INTO team_invites (id, team_id, code_hash, role, created_by, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -45,9 +46,12 @@ pub async fn create_invite(
 pub async fn revoke_invite(
     pool: &Pool,
     team: Uuid,
+    by: Uuid,
     invite: Uuid,
     now: i64,
 ) -> Result<(), AppError> {
+    let mut tx = begin_write(pool).await?;
+    still(&mut tx, team, by, is_owner).await?;
     let changed = sqlx::query(
         "UPDATE team_invites SET revoked_at = $3
          WHERE id = $2 AND team_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
@@ -55,12 +59,13 @@ pub async fn revoke_invite(
     .bind(team)
     .bind(invite)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?
     .rows_affected();
     if changed == 0 {
         return Err(AppError::NotFound("That open invitation".into()));
     }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -96,6 +96,7 @@ pub async fn rename_team(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    still(&mut tx, team, by, is_owner).await?;
     sqlx::query("UPDATE teams SET name = $2 WHERE id = $1")
         .bind(team)
         .bind(name)
@@ -235,6 +236,45 @@ pub(super) async fn role_of(
         .await
 }
 
+/// Inside a write transaction: `user` still holds a role in `team` that
+/// `allowed` accepts. The check when the request began may be a moment
+/// old; a member removed or demoted meanwhile changes nothing.
+pub async fn still(
+    conn: &mut Conn,
+    team: Uuid,
+    user: Uuid,
+    allowed: fn(TeamRole) -> bool,
+) -> Result<TeamRole, AppError> {
+    match role_of(conn, team, user).await? {
+        Some(role) if allowed(role) => Ok(role),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+pub(super) fn is_owner(role: TeamRole) -> bool {
+    role == TeamRole::Owner
+}
+
+/// Withdraws the open invitations `member` made (they stop being an owner,
+/// or leave): none of them lets anyone, themselves included, back in.
+async fn withdraw_invites_of(
+    conn: &mut Conn,
+    team: Uuid,
+    member: Uuid,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE team_invites SET revoked_at = $3
+         WHERE team_id = $1 AND created_by = $2 AND used_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(team)
+    .bind(member)
+    .bind(now)
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
 async fn owners(conn: &mut Conn, team: Uuid) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT count(*) FROM team_members WHERE team_id = $1 AND role = 'owner'")
         .bind(team)
@@ -261,6 +301,7 @@ pub async fn change_role(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    still(&mut tx, team, by, is_owner).await?;
     let current = role_of(&mut tx, team, member)
         .await?
         .ok_or_else(|| AppError::NotFound("That member".into()))?;
@@ -276,6 +317,9 @@ pub async fn change_role(
         .bind(role.as_str())
         .execute(&mut *tx)
         .await?;
+    if current == TeamRole::Owner {
+        withdraw_invites_of(&mut tx, team, member, now).await?;
+    }
     if role.builds_sets() {
         promote(&mut tx, member).await?;
     }
@@ -304,6 +348,9 @@ pub async fn remove_member(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = begin_write(pool).await?;
+    if by != member {
+        still(&mut tx, team, by, is_owner).await?;
+    }
     let current = role_of(&mut tx, team, member)
         .await?
         .ok_or_else(|| AppError::NotFound("That member".into()))?;
@@ -320,6 +367,7 @@ pub async fn remove_member(
         .bind(member)
         .execute(&mut *tx)
         .await?;
+    withdraw_invites_of(&mut tx, team, member, now).await?;
     sqlx::query(
         "UPDATE users SET data_version = data_version + 1,
              current_team_id = CASE WHEN current_team_id = $2 THEN NULL ELSE current_team_id END
