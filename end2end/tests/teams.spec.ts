@@ -43,7 +43,7 @@ async function joinAs(browser: Browser, path: string, name: string): Promise<Pag
 }
 
 test("an owner builds a team: invites, shared sets, roles, removal", async ({ page, browser, watch }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   watch.allow(/HTTP 404 .*\/sets\//);
   const owner = uniqueName("own");
   await register(page, owner, "recruiter");
@@ -64,6 +64,7 @@ test("an owner builds a team: invites, shared sets, roles, removal", async ({ pa
   await page.getByRole("button", { name: "Create set" }).click();
   await expect(page).toHaveURL(/\/sets\/[0-9a-f-]{36}$/);
   const setUrl = page.url();
+  await expect(page.getByTestId("set-activity")).toContainText("created the set Team round");
   await hydrated(page);
   await page.getByLabel("Search", { exact: true }).fill("what is an index");
   await page.getByTestId("picker-results").getByRole("button", { name: /^Add:/ }).first().click();

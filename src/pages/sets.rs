@@ -21,7 +21,7 @@ use crate::questions::api::list_topics;
 use crate::questions::types::{QuestionFilter, QuestionList, MAX_QUERY_CHARS};
 use crate::sessions::types::format_duration;
 use crate::sets::api::{
-    all_own_questions, get_own_question, get_set, list_sets, search_own_questions,
+    all_own_questions, get_own_question, get_set, list_sets, search_own_questions, set_activity,
 };
 use crate::sets::types::*;
 use crate::sharing::api::list_links;
@@ -163,6 +163,7 @@ pub fn SetEditorPage() -> impl IntoView {
                     .into_any();
                 }
                 let links = list_links(detail.id.clone()).await.unwrap_or_default();
+                let activity = set_activity(detail.id.clone()).await.unwrap_or_default();
                 let set_id = detail.id.clone();
                 view! {
                     <p class="breadcrumb"><a href="/sets">"← Question sets"</a></p>
@@ -177,6 +178,10 @@ pub fn SetEditorPage() -> impl IntoView {
                     <section class="panel">
                         <h2>"Export"</h2>
                         {exports}
+                    </section>
+                    <section class="panel" data-testid="set-activity">
+                        <h2>"Activity"</h2>
+                        {super::team::activity_list(activity, false)}
                     </section>
                 }
                 .into_any()

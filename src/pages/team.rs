@@ -34,14 +34,19 @@ pub fn TeamPage() -> impl IntoView {
     view! {
         <Title text="Team"/>
         {move || Suspend::new(async move {
-            let teams = whoami().await.ok().flatten().map(|u| summaries(&u)).unwrap_or_default();
+            // Everything from the caller's one lookup, here: no Suspend
+            // nested inside this one (a nested one was sometimes left out
+            // of the page when the server was slow).
+            let me = whoami().await.ok().flatten();
+            let teams = me.as_ref().map(summaries).unwrap_or_default();
+            let may_start = me.is_some_and(|u| u.role.builds_sets(u.is_guest));
             match current_team().await {
-                Ok(team) => team_view(team, teams).into_any(),
+                Ok(team) => team_view(team, teams, may_start).into_any(),
                 Err(AppError::Unauthorized) => {
                     redirect("/login?next=/team");
                     view! { <p>"Please "<a href="/login?next=/team">"log in"</a>"."</p> }.into_any()
                 }
-                Err(AppError::Forbidden) => no_team_view().into_any(),
+                Err(AppError::Forbidden) => no_team_view(may_start).into_any(),
                 Err(error) => view! { <ErrorPanel error/> }.into_any(),
             }
         })}
@@ -50,7 +55,7 @@ pub fn TeamPage() -> impl IntoView {
 
 /// Someone in no team: a recruiter may start one; anyone else is told how
 /// people join.
-fn no_team_view() -> impl IntoView {
+fn no_team_view(may_start: bool) -> impl IntoView {
     view! {
         <h1>"Team"</h1>
         {refused_banner()}
@@ -58,11 +63,7 @@ fn no_team_view() -> impl IntoView {
             <p class="lead">"You are not in a hiring team."</p>
             <p>"People join a team through an invitation link from one of its owners."</p>
         </section>
-        {move || Suspend::new(async move {
-            whoami().await.ok().flatten()
-                .is_some_and(|u| u.role.builds_sets(u.is_guest))
-                .then(new_team_form)
-        })}
+        {may_start.then(new_team_form)}
     }
 }
 
@@ -81,7 +82,7 @@ fn new_team_form() -> impl IntoView {
     }
 }
 
-fn team_view(team: TeamPage, teams: Vec<TeamSummary>) -> impl IntoView {
+fn team_view(team: TeamPage, teams: Vec<TeamSummary>, may_start: bool) -> impl IntoView {
     let owner = team.my_role == TeamRole::Owner;
     let builds = team.my_role.builds_sets();
     let invited = use_query_map()
@@ -119,11 +120,7 @@ fn team_view(team: TeamPage, teams: Vec<TeamSummary>) -> impl IntoView {
                 <button type="submit" class="button danger" data-testid="leave-team">"Leave this team"</button>
             </form>
         </section>
-        {move || Suspend::new(async move {
-            whoami().await.ok().flatten()
-                .is_some_and(|u| u.role.builds_sets(u.is_guest))
-                .then(new_team_form)
-        })}
+        {may_start.then(new_team_form)}
     }
 }
 

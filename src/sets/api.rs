@@ -70,6 +70,17 @@ pub async fn save_set(id: String, draft: SetDraft, rev: u32) -> Result<SetDetail
     super::db::set_detail(&r.pool, id, r.viewer()).await
 }
 
+/// The set's lines of its team's activity log, newest first.
+#[server(endpoint = "sets/activity")]
+pub async fn set_activity(id: String) -> Result<Vec<crate::teams::types::ActivityLine>, AppError> {
+    let r = recruiter().await?;
+    let id = set_id(&id)?;
+    // Only for those who may read the set (404 otherwise).
+    super::db::set_detail(&r.pool, id, r.viewer()).await?;
+    let tz = crate::accounts::db::user_zone(&r.pool, r.id).await?;
+    Ok(crate::teams::db::set_activity(&r.pool, id, &tz).await?)
+}
+
 #[server(endpoint = "sets/duplicate")]
 pub async fn duplicate_set(id: String) -> Result<String, AppError> {
     let r = recruiter().await?;

@@ -136,6 +136,6 @@ crate::platform::db::dispatch! { teams;
     pub async fn accept_invite(code: &str, user: Uuid, now: i64) -> Result<Uuid, AppError>;
     pub async fn change_role(team: Uuid, by: Uuid, member: Uuid, role: TeamRole, now: i64) -> Result<(), AppError>;
     pub async fn remove_member(team: Uuid, by: Uuid, member: Uuid, now: i64) -> Result<(), AppError>;
-    pub async fn set_activity(set: Uuid, team: Uuid, tz: &jiff::tz::TimeZone) -> Result<Vec<ActivityLine>, sqlx::Error>;
+    pub async fn set_activity(set: Uuid, tz: &jiff::tz::TimeZone) -> Result<Vec<ActivityLine>, sqlx::Error>;
     pub async fn team_name(team: Uuid) -> Result<Option<String>, sqlx::Error>;
 }

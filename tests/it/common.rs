@@ -386,30 +386,29 @@ pub mod pg {
     /// The URL of a new database with no tables at all (for migration
     /// tests, which apply the migrations themselves).
     pub async fn empty_url() -> String {
-        let server = server();
-        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(&server.url)
-            .await
-            .expect("connects to PostgreSQL");
-        admin
-            .execute(format!("CREATE DATABASE {name}").as_str())
-            .await
-            .expect("creates a database");
-        let _ = admin.close().await;
-        database_url(&server.url, &name)
+        new_database(None).await
     }
 
     /// The URL of a new database of its own, migrated and empty.
     pub async fn fresh_url() -> String {
+        new_database(Some(&server().template)).await
+    }
+
+    /// A new database on the test server, copied from `template` if given.
+    async fn new_database(template: Option<&str>) -> String {
         let server = server();
         let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(&server.url)
             .await
             .expect("connects to PostgreSQL");
+        let create = match template {
+            Some(template) => format!("CREATE DATABASE {name} TEMPLATE {template}"),
+            None => format!("CREATE DATABASE {name}"),
+        };
         admin
-            .execute(format!("CREATE DATABASE {name} TEMPLATE {}", server.template).as_str())
+            .execute(create.as_str())
             .await
-            .expect("copies the template");
+            .expect("creates a database");
         let _ = admin.close().await;
         database_url(&server.url, &name)
     }

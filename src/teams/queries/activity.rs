@@ -29,19 +29,18 @@ pub(super) fn activity_lines(rows: Vec<ActivityRow>, tz: &jiff::tz::TimeZone) ->
         .collect()
 }
 
-/// A set's own lines of the activity log, newest first.
+/// A set's own lines of the activity log, newest first (the caller
+/// checked who may read the set).
 pub async fn set_activity(
     pool: &Pool,
     set: Uuid,
-    team: Uuid,
     tz: &jiff::tz::TimeZone,
 ) -> Result<Vec<ActivityLine>, sqlx::Error> {
     let rows: Vec<ActivityRow> = sqlx::query_as(
         "SELECT actor_name, action, subject, set_id, at FROM team_activity
-         WHERE set_id = $1 AND team_id = $2 ORDER BY id DESC LIMIT 100",
+         WHERE set_id = $1 ORDER BY id DESC LIMIT 100",
     )
     .bind(set)
-    .bind(team)
     .fetch_all(pool)
     .await?;
     Ok(activity_lines(rows, tz))
