@@ -19,6 +19,8 @@ pub mod net;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]
+pub mod secret;
+#[cfg(feature = "ssr")]
 mod state;
 
 #[cfg(feature = "ssr")]

@@ -2,19 +2,7 @@
 
 use super::*;
 
-/// A new share code: 144 random bits, URL-safe (24 characters).
-pub fn new_code() -> Result<String, AppError> {
-    let mut bytes = [0u8; 18];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        tracing::error!(error = %e, "no randomness for a share code");
-        AppError::Internal
-    })?;
-    Ok(URL_SAFE_NO_PAD.encode(bytes))
-}
-
-pub(super) fn code_hash(code: &str) -> Vec<u8> {
-    Sha256::digest(code.as_bytes()).to_vec()
-}
+pub use crate::platform::secret::{code_hash, new_code};
 
 /// The set's team and title, if `viewer` may read it (a member of its
 /// team, or an admin).

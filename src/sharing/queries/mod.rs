@@ -1,7 +1,5 @@
 //! SQL for share links, candidates' attempts, results and reviews.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 

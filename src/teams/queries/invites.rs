@@ -2,10 +2,6 @@
 
 use super::*;
 
-pub(super) fn invite_hash(code: &str) -> Vec<u8> {
-    Sha256::digest(code.as_bytes()).to_vec()
-}
-
 /// A new single-use invitation; returns its code, shown once.
 pub async fn create_invite(
     pool: &Pool,
@@ -15,12 +11,7 @@ pub async fn create_invite(
     expires_at: i64,
     now: i64,
 ) -> Result<String, AppError> {
-    let mut bytes = [0u8; 18];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        tracing::error!(error = %e, "no randomness for an invitation code");
-        AppError::Internal
-    })?;
-    let code = URL_SAFE_NO_PAD.encode(bytes);
+    let code = new_code()?;
     let mut tx = begin_write(pool).await?;
     still(&mut tx, team, by, is_owner).await?;
     sqlx::query(
@@ -29,7 +20,7 @@ pub async fn create_invite(
     )
     .bind(Uuid::now_v7())
     .bind(team)
-    .bind(invite_hash(&code))
+    .bind(code_hash(&code))
     .bind(role.as_str())
     .bind(by)
     .bind(now)
@@ -96,7 +87,7 @@ async fn landing_row(conn: &mut Conn, code: &str) -> Result<LandingRow, AppError
         "SELECT t.name AS team_name, i.role, i.expires_at, i.used_at, i.revoked_at
          FROM team_invites i JOIN teams t ON t.id = i.team_id WHERE i.code_hash = $1",
     )
-    .bind(invite_hash(code))
+    .bind(code_hash(code))
     .fetch_optional(conn)
     .await?;
     row.ok_or_else(|| AppError::NotFound("That invitation".into()))
@@ -136,7 +127,7 @@ pub async fn accept_invite(
          WHERE code_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $3
          RETURNING team_id, role",
     )
-    .bind(invite_hash(code))
+    .bind(code_hash(code))
     .bind(user)
     .bind(now)
     .fetch_optional(&mut *tx)

@@ -2,13 +2,12 @@
 //! change to who is in a team bumps the `data_version` of the people it
 //! touches (its triggers do), so no kept page shows them a team they left.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 // This backend's pool, connections and transactions (see `platform/db`).
 use super::{begin_write, Conn, Pool};
 use crate::error::AppError;
+use crate::platform::secret::{code_hash, new_code};
 use crate::teams::db::{Acting, Action, Event};
 use crate::teams::types::*;
 
